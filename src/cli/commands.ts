@@ -1,0 +1,82 @@
+/** The command table: names, help text and a lazy loader each, so `--help` loads nothing heavy. */
+import type { Io } from './usage.js';
+
+/** A command's entry point: parsed argv in, exit code out. */
+export type CommandMain = (argv: string[], io: Io) => Promise<number>;
+
+export interface CommandSpec {
+  name: string;
+  synopsis: string;
+  summary: string;
+  /** Lines of detail for `cutover CMD --help`. */
+  help: string[];
+  load?: () => Promise<{ main: CommandMain }>;
+}
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'run',
+    synopsis: 'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL] [--yes]',
+    summary: 'the console, live',
+    help: ['Exit codes: 0 done, 1 failed or rolled back, 3 stopped at a gate (not a TTY).'],
+  },
+  {
+    name: 'demo',
+    synopsis: 'demo [--runbook FILE] [--scenario NAME]',
+    summary: 'the console on a simulated fleet, no setup',
+    help: ['Exit codes: as run.'],
+  },
+  {
+    name: 'replay',
+    synopsis: 'replay JOURNAL [--speed X] [--start-at T+MM:SS] [--skip-idle]',
+    summary: 'the console, read-only, from a journal',
+    help: ['Exit codes: 0, 1 unreadable.'],
+  },
+  {
+    name: 'report',
+    synopsis: 'report JOURNAL [--format md|json]',
+    summary: 'post-mortem material from a journal',
+    help: ['Exit codes: 0, 1.'],
+  },
+  {
+    name: 'validate',
+    synopsis: 'validate FILE...',
+    summary: 'check runbooks; print FILE:LINE:COL: message per problem',
+    help: ['Exit codes: 0 every file valid, 1 any problem.'],
+    load: () => import('./validate.js'),
+  },
+  {
+    name: 'schema',
+    synopsis: 'schema',
+    summary: 'print the JSON Schema of the runbook format',
+    help: [
+      'For editors: save it as runbook.schema.json and start runbooks with',
+      '  # yaml-language-server: $schema=./runbook.schema.json',
+    ],
+    load: () => import('./schema.js'),
+  },
+  {
+    name: 'health',
+    synopsis: 'health -f RUNBOOK [--watch] [--json]',
+    summary: 'the health panels once (or repeatedly), as text',
+    help: ['Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown.'],
+  },
+  {
+    name: 'exec',
+    synopsis: 'exec -f RUNBOOK GROUP -- COMMAND',
+    summary: 'one command on a host group, output per host',
+    help: ['Exit codes: 0 every host exited 0, 1 otherwise.'],
+  },
+  {
+    name: 'sessions',
+    synopsis: 'sessions',
+    summary: 'recorded journals, newest first',
+    help: ['Exit codes: 0.'],
+  },
+  {
+    name: 'verify',
+    synopsis: 'verify JOURNAL',
+    summary: "check a journal's hash chain",
+    help: ['Exit codes: 0 intact, 1 broken (the first line that was edited, dropped, inserted or reordered).'],
+  },
+];

@@ -1,0 +1,137 @@
+/**
+ * The event union for a whole session. Types are `domain/verb`; time (`t`, epoch ms) and ids are
+ * stamped when an event is made, never by the reducer. Every event is plain JSON.
+ */
+import type { Runbook } from '../runbook/schema.js';
+
+/** A Prometheus sample value: a finite number, or the strings Prometheus uses for the rest. */
+export type SampleValue = number | 'NaN' | '+Inf' | '-Inf';
+
+/** One series of an instant-query result. */
+export interface Series {
+  labels: Record<string, string>;
+  value: SampleValue;
+}
+
+/** Why a metric could not be read. */
+export type MetricErrorKind = 'refused' | 'dns' | 'timeout' | 'http' | 'bad-response' | 'query' | 'network' | 'config';
+
+/** How a session ended. */
+export type Outcome = 'completed' | 'rolled-back' | 'failed' | 'aborted' | 'stopped-at-gate' | 'quit';
+
+/** An alert as Alertmanager reports it, reduced to what the console shows. */
+export interface Alert {
+  name: string;
+  severity?: string;
+  summary?: string;
+  startsAt: number;
+  labels: Record<string, string>;
+}
+
+type Ev<T extends string, P> = { type: T; t: number } & P;
+
+export type SessionStarted = Ev<'session/started', {
+  sessionId: string;
+  runbook: Runbook;
+  runbookPath: string;
+  runbookSha256: string;
+  operator: string;
+  mode: 'live' | 'demo';
+  version: string;
+}>;
+export type SessionResumed = Ev<'session/resumed', { operator: string; afterSeq: number }>;
+export type SessionEnded = Ev<'session/ended', { outcome: Outcome; reason?: string }>;
+
+/** An instant sample of a panel: `series` is the query (or the canary), `baseline` for compare panels. */
+export type MetricSampled = Ev<'metric/sampled', { panel: string; at: number; series: Series[]; baseline?: Series[]; warnings?: string[] }>;
+export type MetricFailed = Ev<'metric/failed', { panel: string; kind: MetricErrorKind; message: string; role?: 'canary' | 'baseline' }>;
+/** A sparkline window: points of the (first) series, oldest first. */
+export type MetricRange = Ev<'metric/range', { panel: string; from: number; step: number; points: [number, SampleValue][] }>;
+export type AlertsUpdated = Ev<'alerts/updated', { alerts: Alert[] }>;
+export type AlertsFailed = Ev<'alerts/failed', { kind: MetricErrorKind; message: string }>;
+
+export type StepStarted = Ev<'step/started', { phase: string; step: string; operator?: string }>;
+export type StepPassed = Ev<'step/passed', { step: string; detail?: string }>;
+export type StepFailed = Ev<'step/failed', { step: string; error: string }>;
+export type StepSkipped = Ev<'step/skipped', { step: string; reason: string; operator: string }>;
+
+/** A command on one host (`host: "local"` for local commands); `cmd` is its id. */
+export type CommandStarted = Ev<'command/started', { cmd: string; step: string; host: string; command: string; level?: string }>;
+export type CommandOutput = Ev<'command/output', { cmd: string; host: string; stream: 'stdout' | 'stderr'; text: string }>;
+export type CommandExited = Ev<'command/exited', {
+  cmd: string;
+  host: string;
+  code: number | null;
+  signal?: string;
+  /** Set when the command never ran or did not finish: refused host key, timeout, cancelled, ... */
+  error?: string;
+  ms: number;
+}>;
+
+export type GateDecided = Ev<'gate/decided', { phase: string; decision: 'go' | 'no-go'; operator: string; reason?: string }>;
+
+type TriggerPayload = { trigger: string; value: SampleValue | null; check: string; since: number };
+export type TriggerPending = Ev<'trigger/pending', TriggerPayload>;
+export type TriggerFiring = Ev<'trigger/firing', TriggerPayload>;
+export type TriggerResolved = Ev<'trigger/resolved', TriggerPayload>;
+
+export type RollbackRecommended = Ev<'rollback/recommended', { level: string; trigger?: string; reason: string; countdownUntil?: number }>;
+export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean }>;
+export type RollbackStep = Ev<'rollback/step', { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }>;
+export type RollbackFinished = Ev<'rollback/finished', { level: string; ok: boolean; ms: number }>;
+export type RollbackAborted = Ev<'rollback/aborted', { level: string; operator: string; reason?: string }>;
+/** The operator dismissed a recommendation or cancelled an auto-rollback countdown. */
+export type RollbackDismissed = Ev<'rollback/dismissed', { level: string; operator: string }>;
+
+export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
+
+/** Every event of a session. */
+export type SessionEvent =
+  | SessionStarted | SessionResumed | SessionEnded
+  | MetricSampled | MetricFailed | MetricRange | AlertsUpdated | AlertsFailed
+  | StepStarted | StepPassed | StepFailed | StepSkipped
+  | CommandStarted | CommandOutput | CommandExited
+  | GateDecided
+  | TriggerPending | TriggerFiring | TriggerResolved
+  | RollbackRecommended | RollbackConfirmed | RollbackStep | RollbackFinished | RollbackAborted | RollbackDismissed
+  | NoteAdded;
+
+/** The `type` strings of all events. */
+export type EventType = SessionEvent['type'];
+
+/** An event as read back from a journal: the journal adds `seq`. */
+export type JournaledEvent = SessionEvent & { seq: number };
+
+/** Every event type, for validation of untrusted journals and for tests. */
+export const EVENT_TYPES: readonly EventType[] = [
+  'session/started', 'session/resumed', 'session/ended',
+  'metric/sampled', 'metric/failed', 'metric/range', 'alerts/updated', 'alerts/failed',
+  'step/started', 'step/passed', 'step/failed', 'step/skipped',
+  'command/started', 'command/output', 'command/exited',
+  'gate/decided',
+  'trigger/pending', 'trigger/firing', 'trigger/resolved',
+  'rollback/recommended', 'rollback/confirmed', 'rollback/step', 'rollback/finished', 'rollback/aborted', 'rollback/dismissed',
+  'note/added',
+];
+
+/** Decision events: fsynced before the UI shows them as done. */
+export function isDecisionEvent(type: string): boolean {
+  return type === 'gate/decided' || type.startsWith('rollback/') || type.startsWith('session/') || type === 'step/skipped' || type === 'note/added';
+}
+
+/** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */
+export function toSampleValue(v: number): SampleValue {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return v;
+}
+
+/** Converts a SampleValue (or Prometheus's string) back to a JS number. */
+export function sampleNumber(v: SampleValue | string): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === '+Inf' || v === 'Inf') return Infinity;
+  if (v === '-Inf') return -Infinity;
+  return Number(v);
+}

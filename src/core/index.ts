@@ -1,0 +1,13 @@
+/** The core's public surface: events, the reducer, selectors. Pure: no I/O, no clock. */
+export * from './events.js';
+export { assertPlainJson, DEV } from './plain.js';
+export { initialState, OUTPUT_TAIL_LINES } from './state.js';
+export type * from './state.js';
+export { reduce, reduceAll } from './reduce.js';
+export { formatValue, formatThreshold, type Unit } from './format.js';
+export { selectHealth, panelRow, ratioOf, sortSeries, DEFAULT_INTERVAL_MS, TOP_SERIES, type HealthRow, type PanelStatus } from './select-health.js';
+export { selectChecklist, stepBlocker, type PhaseRow, type StepRow, type PhaseStatus } from './select-checklist.js';
+export { selectRollback, type RollbackView, type LevelRow, type HostProgress } from './select-rollback.js';
+export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, type TriggerRow } from './select-triggers.js';
+export { timelineLine, type TimelineLine, type LineKind } from './select-timeline.js';
+export { selectStatus, type StatusView } from './select-status.js';

@@ -1,0 +1,165 @@
+/** The pure fold of events into session state. No I/O, no clock, no randomness. */
+import type { SessionEvent } from './events.js';
+import { OUTPUT_TAIL_LINES, initialState, type CommandState, type RollbackRun, type SessionState, type StepState } from './state.js';
+
+/** Applies one event. Returns a new state; the old one is never mutated. */
+export function reduce(state: SessionState, e: SessionEvent): SessionState {
+  const s: SessionState = { ...state, t: Math.max(state.t, e.t), count: state.count + 1 };
+  switch (e.type) {
+    case 'session/started':
+      return {
+        ...initialState(),
+        t: e.t,
+        count: s.count,
+        session: { id: e.sessionId, runbook: e.runbook, runbookPath: e.runbookPath, operator: e.operator, mode: e.mode, startedAt: e.t, resumedAt: [] },
+      };
+    case 'session/resumed':
+      if (!s.session) return s;
+      {
+        const { endedAt: _e, outcome: _o, endReason: _r, ...open } = s.session;
+        return { ...s, session: { ...open, resumedAt: [...open.resumedAt, e.t] }, commands: markUnknown(s.commands, e.t) };
+      }
+    case 'session/ended':
+      return s.session ? { ...s, session: { ...s.session, endedAt: e.t, outcome: e.outcome, ...(e.reason ? { endReason: e.reason } : {}) } } : s;
+
+    case 'metric/sampled': {
+      const { error: _cleared, ...p } = s.panels[e.panel] ?? {};
+      const sample = { t: e.t, at: e.at, series: e.series, ...(e.baseline ? { baseline: e.baseline } : {}), ...(e.warnings?.length ? { warnings: e.warnings } : {}) };
+      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, sample } } };
+    }
+    case 'metric/failed': {
+      const p = s.panels[e.panel] ?? {};
+      const since = p.error?.since ?? e.t;
+      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, error: { t: e.t, kind: e.kind, message: e.message, since } } } };
+    }
+    case 'metric/range': {
+      const p = s.panels[e.panel] ?? {};
+      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, range: { t: e.t, from: e.from, step: e.step, points: e.points } } } };
+    }
+    case 'alerts/updated':
+      return { ...s, alerts: { t: e.t, list: e.alerts } };
+    case 'alerts/failed':
+      return { ...s, alerts: { t: e.t, list: s.alerts?.list ?? [], error: e.message } };
+
+    case 'step/started': {
+      const prev = s.steps[e.step];
+      const step: StepState = { status: 'running', attempts: (prev?.attempts ?? 0) + 1, startedAt: e.t, cmds: [], ...(e.operator ? { operator: e.operator } : {}) };
+      return { ...s, steps: { ...s.steps, [e.step]: step } };
+    }
+    case 'step/passed':
+      return patchStep(s, e.step, { status: 'passed', endedAt: e.t, ...(e.detail ? { detail: e.detail } : {}) });
+    case 'step/failed':
+      return patchStep(s, e.step, { status: 'failed', endedAt: e.t, error: e.error });
+    case 'step/skipped':
+      return patchStep(s, e.step, { status: 'skipped', endedAt: e.t, reason: e.reason, operator: e.operator });
+
+    case 'command/started': {
+      const cmd: CommandState = { id: e.cmd, step: e.step, host: e.host, command: e.command, startedAt: e.t, tail: [], partial: false, lines: 0, bytes: 0, ...(e.level ? { level: e.level } : {}) };
+      const next = { ...s, commands: { ...s.commands, [e.cmd]: cmd } };
+      if (e.level) return withRun(next, e.level, (run) => addRunCmd(run, e.step, e.cmd));
+      const st = s.steps[e.step];
+      return st ? { ...next, steps: { ...s.steps, [e.step]: { ...st, cmds: [...st.cmds, e.cmd] } } } : next;
+    }
+    case 'command/output': {
+      const c = s.commands[e.cmd];
+      return c ? { ...s, commands: { ...s.commands, [e.cmd]: appendOutput(c, e.text) } } : s;
+    }
+    case 'command/exited': {
+      const c = s.commands[e.cmd];
+      if (!c) return s;
+      const done: CommandState = { ...c, endedAt: e.t, code: e.code, ...(e.signal ? { signal: e.signal } : {}), ...(e.error ? { error: e.error } : {}) };
+      return { ...s, commands: { ...s.commands, [e.cmd]: done } };
+    }
+
+    case 'gate/decided':
+      return { ...s, gates: { ...s.gates, [e.phase]: { decision: e.decision, operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } } };
+
+    case 'trigger/pending':
+    case 'trigger/firing':
+    case 'trigger/resolved': {
+      const prev = s.triggers[e.trigger];
+      const state = e.type === 'trigger/pending' ? 'pending' : e.type === 'trigger/firing' ? 'firing' : 'inactive';
+      const firedAt = e.type === 'trigger/firing' ? e.t : e.type === 'trigger/resolved' ? undefined : prev?.firedAt;
+      const ts = { state, value: e.value, check: e.check, t: e.t, ...(state !== 'inactive' ? { since: e.since } : {}), ...(firedAt !== undefined ? { firedAt } : {}) } as const;
+      return { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
+    }
+
+    case 'rollback/recommended':
+      return { ...s, rollback: { ...s.rollback, recommended: { level: e.level, reason: e.reason, t: e.t, ...(e.trigger ? { trigger: e.trigger } : {}), ...(e.countdownUntil !== undefined ? { countdownUntil: e.countdownUntil } : {}) } } };
+    case 'rollback/dismissed':
+      return s.rollback.recommended?.level === e.level ? { ...s, rollback: { history: s.rollback.history, ...(s.rollback.run ? { run: s.rollback.run } : {}) } } : s;
+    case 'rollback/confirmed': {
+      const level = s.session?.runbook.rollback?.levels.find((l) => l.id === e.level);
+      const steps: RollbackRun['steps'] = {};
+      for (const st of level?.steps ?? []) steps[st.id] = { status: 'pending', cmds: [] };
+      const run: RollbackRun = { level: e.level, operator: e.operator, auto: e.auto ?? false, confirmedAt: e.t, steps };
+      const history = s.rollback.run ? [...s.rollback.history, s.rollback.run] : s.rollback.history;
+      const keep = s.rollback.recommended && s.rollback.recommended.level !== e.level;
+      return { ...s, rollback: { history, run, ...(keep ? { recommended: s.rollback.recommended } : {}) } };
+    }
+    case 'rollback/step':
+      return withRun(s, e.level, (run) => {
+        const prev = run.steps[e.step] ?? { status: 'pending', cmds: [] };
+        const cmds = e.status === 'started' ? [] : prev.cmds;
+        return { ...run, steps: { ...run.steps, [e.step]: { status: e.status, t: e.t, cmds, ...(e.error ? { error: e.error } : {}) } } };
+      });
+    case 'rollback/finished':
+      return withRun(s, e.level, (run) => ({ ...run, finishedAt: e.t, ok: e.ok, ms: e.ms }));
+    case 'rollback/aborted':
+      return withRun(s, e.level, (run) => ({ ...run, aborted: { operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } }));
+
+    case 'note/added':
+      return { ...s, notes: [...s.notes, { t: e.t, operator: e.operator, text: e.text }] };
+    default:
+      return assertNever(e, s);
+  }
+}
+
+/** Folds a list of events from the initial state. */
+export function reduceAll(events: Iterable<SessionEvent>, from: SessionState = initialState()): SessionState {
+  let s = from;
+  for (const e of events) s = reduce(s, e);
+  return s;
+}
+
+function patchStep(s: SessionState, id: string, patch: Partial<StepState>): SessionState {
+  const prev: StepState = s.steps[id] ?? { status: 'pending', attempts: 0, cmds: [] };
+  return { ...s, steps: { ...s.steps, [id]: { ...prev, ...patch } } };
+}
+
+function withRun(s: SessionState, level: string, f: (run: RollbackRun) => RollbackRun): SessionState {
+  const run = s.rollback.run;
+  return run && run.level === level ? { ...s, rollback: { ...s.rollback, run: f(run) } } : s;
+}
+
+function addRunCmd(run: RollbackRun, step: string, cmd: string): RollbackRun {
+  const st = run.steps[step] ?? { status: 'started' as const, cmds: [] };
+  return { ...run, steps: { ...run.steps, [step]: { ...st, cmds: [...st.cmds, cmd] } } };
+}
+
+function appendOutput(c: CommandState, text: string): CommandState {
+  const parts = text.split('\n');
+  const endsWithNewline = parts[parts.length - 1] === '';
+  if (endsWithNewline) parts.pop();
+  let tail = c.tail;
+  let lines = c.lines;
+  if (parts.length > 0) {
+    tail = c.partial && tail.length > 0 ? [...tail.slice(0, -1), tail[tail.length - 1] + parts[0], ...parts.slice(1)] : [...tail, ...parts];
+    lines += c.partial ? parts.length - 1 : parts.length;
+    if (tail.length > OUTPUT_TAIL_LINES) tail = tail.slice(tail.length - OUTPUT_TAIL_LINES);
+  }
+  return { ...c, tail, lines, partial: parts.length > 0 ? !endsWithNewline : c.partial, bytes: c.bytes + text.length };
+}
+
+/** Commands still running when the console restarted: their outcome is unknown, and they are never re-run. */
+function markUnknown(cmds: SessionState['commands'], t: number): SessionState['commands'] {
+  let out = cmds;
+  for (const [id, c] of Object.entries(cmds))
+    if (c.endedAt === undefined) out = { ...out, [id]: { ...c, endedAt: t, code: null, error: 'outcome unknown (console restarted)' } };
+  return out;
+}
+
+function assertNever(e: never, s: SessionState): SessionState {
+  void e;
+  return s;
+}

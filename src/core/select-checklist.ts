@@ -1,0 +1,90 @@
+/** The checklist pane's rows: phases with status and timing, steps with status, gate locks. */
+import { stepKind, type StepKind } from '../runbook/schema.js';
+import type { GateState, SessionState, StepStatus } from './state.js';
+
+export type PhaseStatus = 'locked' | 'pending' | 'running' | 'failed' | 'gate' | 'done' | 'no-go';
+
+export interface StepRow {
+  id: string;
+  title: string;
+  kind: StepKind;
+  status: StepStatus;
+  attempts: number;
+  error?: string;
+  reason?: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export interface PhaseRow {
+  id: string;
+  title: string;
+  status: PhaseStatus;
+  /** Why the phase is locked (the gate that must say go first). */
+  lockedBy?: string;
+  plannedMs?: number;
+  /** Actual time so far (running) or in total (done), from the first step start. */
+  actualMs?: number;
+  late: boolean;
+  steps: StepRow[];
+  gate?: { title: string; decision?: GateState };
+}
+
+/** Phases and steps in runbook order, evaluated at `now`. */
+export function selectChecklist(state: SessionState, now: number): PhaseRow[] {
+  const rb = state.session?.runbook;
+  if (!rb) return [];
+  let lockedBy: string | undefined;
+  return rb.phases.map((ph) => {
+    const steps: StepRow[] = ph.steps.map((st) => {
+      const s = state.steps[st.id];
+      const row: StepRow = { id: st.id, title: st.title, kind: stepKind(st), status: s?.status ?? 'pending', attempts: s?.attempts ?? 0 };
+      if (s?.error) row.error = s.error;
+      if (s?.reason) row.reason = s.reason;
+      if (s?.startedAt !== undefined) row.startedAt = s.startedAt;
+      if (s?.endedAt !== undefined) row.endedAt = s.endedAt;
+      return row;
+    });
+    const decision = state.gates[ph.id];
+    const starts = steps.map((s) => s.startedAt).filter((x): x is number => x !== undefined);
+    const ends = steps.map((s) => s.endedAt).filter((x): x is number => x !== undefined);
+    const allDone = steps.every((s) => s.status === 'passed' || s.status === 'skipped');
+    let status: PhaseStatus;
+    if (lockedBy) status = 'locked';
+    else if (steps.some((s) => s.status === 'running')) status = 'running';
+    else if (steps.some((s) => s.status === 'failed')) status = 'failed';
+    else if (allDone && ph.gate && decision?.decision === 'no-go') status = 'no-go';
+    else if (allDone && ph.gate && !decision) status = 'gate';
+    else if (allDone) status = 'done';
+    else status = starts.length ? 'running' : 'pending';
+    const start = starts.length ? Math.min(...starts) : undefined;
+    const finished = status === 'done' || status === 'gate' || status === 'no-go';
+    const end = finished ? Math.max(...ends, decision?.t ?? 0) : now;
+    const actualMs = start !== undefined ? Math.max(0, end - start) : undefined;
+    const row: PhaseRow = {
+      id: ph.id,
+      title: ph.title,
+      status,
+      late: ph.planned !== undefined && actualMs !== undefined && actualMs > ph.planned,
+      steps,
+      ...(lockedBy ? { lockedBy } : {}),
+      ...(ph.planned !== undefined ? { plannedMs: ph.planned } : {}),
+      ...(actualMs !== undefined ? { actualMs } : {}),
+      ...(ph.gate ? { gate: { title: ph.gate.title, ...(decision ? { decision } : {}) } } : {}),
+    };
+    if (ph.gate && decision?.decision !== 'go' && !lockedBy) lockedBy = ph.gate.title;
+    return row;
+  });
+}
+
+/** The phase a step belongs to, and whether it may run now (undefined) or why not. */
+export function stepBlocker(state: SessionState, stepId: string): string | undefined {
+  const phases = selectChecklist(state, state.t);
+  const phase = phases.find((p) => p.steps.some((s) => s.id === stepId));
+  if (!phase) return `no step '${stepId}' in this runbook`;
+  if (phase.status === 'locked') return `locked until "${phase.lockedBy}" says go`;
+  const step = phase.steps.find((s) => s.id === stepId)!;
+  if (step.status === 'running') return 'already running';
+  if (state.session?.endedAt !== undefined) return 'the session has ended';
+  return undefined;
+}

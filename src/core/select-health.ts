@@ -1,0 +1,119 @@
+/** The health pane's rows, and `cutover health`'s: one per panel, status decided here only. */
+import { holds, type Check } from '../runbook/check.js';
+import type { Panel } from '../runbook/schema.js';
+import { sampleNumber, type SampleValue, type Series } from './events.js';
+import { formatValue, type Unit } from './format.js';
+import type { PanelState, SessionState } from './state.js';
+
+/** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
+export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting';
+
+/** Default poll interval when neither the panel nor the runbook sets one. */
+export const DEFAULT_INTERVAL_MS = 5000;
+/** Series shown per panel when a query returns several. */
+export const TOP_SERIES = 3;
+
+export interface HealthRow {
+  id: string;
+  title: string;
+  unit?: Unit;
+  status: PanelStatus;
+  /** The headline value as text ("1.2%", "no data", "NaN"). */
+  text: string;
+  value?: SampleValue;
+  /** Compare panels: canary, baseline and ratio (undefined ratio = unknown). */
+  compare?: { canary?: SampleValue; baseline?: SampleValue; ratio?: number };
+  /** Top series when the query returned several, highest value first. */
+  series: { labels: string; value: SampleValue; text: string }[];
+  seriesCount: number;
+  warn?: string;
+  crit?: string;
+  /** Why the status is what it is, when it is not simply a value ("Prometheus: connection refused"). */
+  detail?: string;
+  warnings?: string[];
+  sampledAt?: number;
+  points?: [number, SampleValue][];
+}
+
+/** Rows for every panel of the runbook, evaluated at `now`. */
+export function selectHealth(state: SessionState, now: number): HealthRow[] {
+  const rb = state.session?.runbook;
+  if (!rb) return [];
+  const base = rb.prometheus?.interval ?? DEFAULT_INTERVAL_MS;
+  return (rb.health ?? []).map((p) => panelRow(p, state.panels[p.id], now, p.interval ?? base));
+}
+
+/** One panel's row. */
+export function panelRow(p: Panel, ps: PanelState | undefined, now: number, intervalMs: number): HealthRow {
+  const row: HealthRow = { id: p.id, title: p.title, status: 'waiting', text: '…', series: [], seriesCount: 0, ...(p.unit ? { unit: p.unit } : {}) };
+  if (p.warn) row.warn = p.warn.text;
+  if (p.crit) row.crit = p.crit.text;
+  if (ps?.range) row.points = ps.range.points;
+  const sample = ps?.sample;
+  const err = ps?.error;
+  if (err && (!sample || err.t >= sample.t)) {
+    row.status = err.kind === 'query' || err.kind === 'bad-response' || err.kind === 'config' ? 'error' : 'unreachable';
+    row.text = row.status === 'error' ? 'error' : 'unreachable';
+    row.detail = err.message;
+    return row;
+  }
+  if (!sample) return row;
+  row.sampledAt = sample.t;
+  if (sample.warnings) row.warnings = sample.warnings;
+  const sorted = sortSeries(sample.series);
+  row.seriesCount = sorted.length;
+  row.series = sorted.slice(0, TOP_SERIES).map((s) => ({ labels: labelText(s.labels), value: s.value, text: formatValue(s.value, p.unit) }));
+  if (now - sample.t > 2 * intervalMs) {
+    row.status = 'stale';
+    row.text = 'stale';
+    row.detail = `last value ${Math.round((now - sample.t) / 1000)}s old`;
+    return row;
+  }
+  if (p.compare) return compareRow(p, row, sorted[0]?.value, sortSeries(sample.baseline ?? [])[0]?.value);
+  if (sorted.length === 0) return { ...row, status: 'nodata', text: 'no data', detail: 'the query returned no series' };
+  row.value = sorted[0].value;
+  row.text = formatValue(row.value, p.unit);
+  row.status = statusOf(p, sorted.map((s) => sampleNumber(s.value)));
+  return row;
+}
+
+function compareRow(p: Panel, row: HealthRow, canary?: SampleValue, baseline?: SampleValue): HealthRow {
+  const ratio = ratioOf(canary, baseline);
+  row.compare = { ...(canary !== undefined ? { canary } : {}), ...(baseline !== undefined ? { baseline } : {}), ...(ratio !== undefined ? { ratio } : {}) };
+  if (canary === undefined) return { ...row, status: 'nodata', text: 'no data', detail: 'the canary query returned no series' };
+  row.value = canary;
+  row.text = `${formatValue(canary, p.unit)} vs ${baseline === undefined ? 'no data' : formatValue(baseline, p.unit)}`;
+  const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
+  row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';
+  if (ratio === undefined) row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : 'baseline is 0: ratio unknown';
+  return row;
+}
+
+/** canary / baseline; unknown (undefined) when the baseline is missing, zero or not finite. */
+export function ratioOf(canary?: SampleValue, baseline?: SampleValue): number | undefined {
+  if (canary === undefined || baseline === undefined) return undefined;
+  const c = sampleNumber(canary);
+  const b = sampleNumber(baseline);
+  if (!Number.isFinite(b) || b === 0 || !Number.isFinite(c)) return undefined;
+  return c / b;
+}
+
+function statusOf(p: Panel, values: number[]): PanelStatus {
+  if (p.crit && values.some((v) => holds(p.crit!, v))) return 'crit';
+  if (p.warn && values.some((v) => holds(p.warn!, v))) return 'warn';
+  return 'ok';
+}
+
+/** Highest value first; NaN last. Keeps the order stable for equal values. */
+export function sortSeries(series: Series[]): Series[] {
+  const key = (v: SampleValue) => {
+    const n = sampleNumber(v);
+    return Number.isNaN(n) ? -Infinity : n;
+  };
+  return [...series].sort((a, b) => key(b.value) - key(a.value));
+}
+
+function labelText(labels: Record<string, string>): string {
+  const entries = Object.entries(labels).filter(([k]) => k !== '__name__');
+  return entries.length ? `{${entries.map(([k, v]) => `${k}="${v}"`).join(',')}}` : '{}';
+}

@@ -1,0 +1,84 @@
+/** The rollback pane's view: levels, the recommendation and why, and the live run per host. */
+import type { SessionState } from './state.js';
+import { selectFiringTriggers } from './select-triggers.js';
+
+export interface LevelRow {
+  id: string;
+  title: string;
+  expectedMs?: number;
+  recommended: boolean;
+  steps: { id: string; title: string }[];
+}
+
+export interface HostProgress {
+  cmd: string;
+  step: string;
+  host: string;
+  status: 'running' | 'ok' | 'failed' | 'unknown';
+  elapsedMs: number;
+  code?: number | null;
+  error?: string;
+}
+
+export interface RollbackView {
+  levels: LevelRow[];
+  recommended?: { level: string; trigger?: string; reason: string; t: number; countdownUntil?: number };
+  run?: {
+    level: string;
+    operator: string;
+    confirmedAt: number;
+    status: 'running' | 'ok' | 'failed' | 'aborted';
+    elapsedMs: number;
+    expectedMs?: number;
+    steps: { id: string; title: string; status: string; error?: string }[];
+    hosts: HostProgress[];
+  };
+}
+
+/** The rollback pane at `now`. */
+export function selectRollback(state: SessionState, now: number): RollbackView {
+  const levels = state.session?.runbook.rollback?.levels ?? [];
+  const rec = state.rollback.recommended ?? recommendation(state);
+  const view: RollbackView = {
+    levels: levels.map((l) => ({
+      id: l.id,
+      title: l.title,
+      recommended: rec?.level === l.id,
+      steps: l.steps.map((s) => ({ id: s.id, title: s.title })),
+      ...(l.expected !== undefined ? { expectedMs: l.expected } : {}),
+    })),
+    ...(rec ? { recommended: rec } : {}),
+  };
+  const run = state.rollback.run;
+  if (run) {
+    const level = levels.find((l) => l.id === run.level);
+    const hosts: HostProgress[] = [];
+    for (const st of level?.steps ?? []) {
+      for (const id of run.steps[st.id]?.cmds ?? []) {
+        const c = state.commands[id];
+        if (!c) continue;
+        const status = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
+        hosts.push({ cmd: id, step: st.id, host: c.host, status, elapsedMs: (c.endedAt ?? now) - c.startedAt, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: c.error } : {}) });
+      }
+    }
+    const status = run.aborted ? 'aborted' : run.finishedAt === undefined ? 'running' : run.ok ? 'ok' : 'failed';
+    view.run = {
+      level: run.level,
+      operator: run.operator,
+      confirmedAt: run.confirmedAt,
+      status,
+      elapsedMs: (run.finishedAt ?? now) - run.confirmedAt,
+      steps: (level?.steps ?? []).map((s) => ({ id: s.id, title: s.title, status: run.steps[s.id]?.status ?? 'pending', ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}) })),
+      hosts,
+      ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
+    };
+  }
+  return view;
+}
+
+/** The level the firing triggers recommend when no explicit recommendation event exists. */
+function recommendation(state: SessionState): RollbackView['recommended'] {
+  const top = selectFiringTriggers(state)[0];
+  if (!top) return undefined;
+  return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
+}

@@ -1,0 +1,58 @@
+/** The timeline pane's lines: every event as one line, with wall time and T+elapsed. */
+import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import type { SessionEvent } from './events.js';
+
+/** Colour family of a line, so the pane can tint by kind. */
+export type LineKind = 'session' | 'metric' | 'step' | 'command' | 'output' | 'gate' | 'trigger' | 'rollback' | 'note' | 'error';
+
+export interface TimelineLine {
+  t: number;
+  /** `HH:MM:SS` in UTC (the journal's clock), and `T+MM:SS` from the session start. */
+  clock: string;
+  elapsed: string;
+  kind: LineKind;
+  text: string;
+}
+
+/** One event as a timeline line. `start` is the session's start time. */
+export function timelineLine(e: SessionEvent, start: number): TimelineLine {
+  const [kind, text] = describe(e);
+  return { t: e.t, clock: new Date(e.t).toISOString().slice(11, 19), elapsed: formatElapsed(e.t - start), kind, text };
+}
+
+function describe(e: SessionEvent): [LineKind, string] {
+  switch (e.type) {
+    case 'session/started': return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];
+    case 'session/resumed': return ['session', `session resumed by ${e.operator} after event ${e.afterSeq}`];
+    case 'session/ended': return ['session', `session ended: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`];
+    case 'metric/sampled': return ['metric', `${e.panel}: ${e.series.length} series${e.baseline ? `, baseline ${e.baseline.length}` : ''}`];
+    case 'metric/failed': return ['error', `${e.panel}: ${e.kind}: ${e.message}`];
+    case 'metric/range': return ['metric', `${e.panel}: sparkline ${e.points.length} points`];
+    case 'alerts/updated': return ['metric', `alerts: ${e.alerts.length ? e.alerts.map((a) => a.name).join(', ') : 'none firing'}`];
+    case 'alerts/failed': return ['error', `alerts: ${e.kind}: ${e.message}`];
+    case 'step/started': return ['step', `step ${e.step} started`];
+    case 'step/passed': return ['step', `step ${e.step} passed${e.detail ? `: ${e.detail}` : ''}`];
+    case 'step/failed': return ['error', `step ${e.step} failed: ${e.error}`];
+    case 'step/skipped': return ['step', `step ${e.step} skipped by ${e.operator}: ${e.reason}`];
+    case 'command/started': return ['command', `${e.host}$ ${e.command}`];
+    case 'command/output': return ['output', `${e.host}${e.stream === 'stderr' ? ' !' : ' |'} ${firstLine(e.text)}`];
+    case 'command/exited':
+      return [e.code === 0 && !e.error ? 'command' : 'error', `${e.host} ${e.error ? e.error : e.signal ? `killed by ${e.signal}` : `exit ${e.code}`} after ${formatDuration(e.ms)}`];
+    case 'gate/decided': return ['gate', `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
+    case 'trigger/pending': return ['trigger', `trigger ${e.trigger} pending: ${e.value ?? 'no data'} ${e.check}`];
+    case 'trigger/firing': return ['trigger', `trigger ${e.trigger} FIRING: ${e.value ?? 'no data'} ${e.check}`];
+    case 'trigger/resolved': return ['trigger', `trigger ${e.trigger} resolved: ${e.value ?? 'no data'}`];
+    case 'rollback/recommended': return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
+    case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
+    case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
+    case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : 'FAILED'} in ${formatDuration(e.ms)}`];
+    case 'rollback/aborted': return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
+    case 'rollback/dismissed': return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
+    case 'note/added': return ['note', `note (${e.operator}): ${e.text}`];
+  }
+}
+
+function firstLine(text: string): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  return lines.length > 1 ? `${lines[0]} (+${lines.length - 1} lines)` : lines[0];
+}

@@ -1,0 +1,125 @@
+/** The session state that the reducer folds events into. Plain data, no methods. */
+import type { Runbook } from '../runbook/schema.js';
+import type { Alert, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
+
+/** What the console knows of one health panel. */
+export interface PanelState {
+  /** Last successful sample: `t` when received, `at` the sample's own time. */
+  sample?: { t: number; at: number; series: Series[]; baseline?: Series[]; warnings?: string[] };
+  /** Last failure; cleared by the next sample. */
+  error?: { t: number; kind: MetricErrorKind; message: string; since: number };
+  range?: { t: number; from: number; step: number; points: [number, SampleValue][] };
+}
+
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+
+/** One checklist step (phase steps only; rollback steps live in RollbackRun). */
+export interface StepState {
+  status: StepStatus;
+  attempts: number;
+  startedAt?: number;
+  endedAt?: number;
+  error?: string;
+  detail?: string;
+  reason?: string;
+  operator?: string;
+  /** Command ids of the latest attempt, in start order. */
+  cmds: string[];
+}
+
+/** One command on one host. */
+export interface CommandState {
+  id: string;
+  step: string;
+  level?: string;
+  host: string;
+  command: string;
+  startedAt: number;
+  endedAt?: number;
+  code?: number | null;
+  signal?: string;
+  error?: string;
+  /** The last lines of output (at most OUTPUT_TAIL_LINES); `partial` when the last has no newline yet. */
+  tail: string[];
+  partial: boolean;
+  lines: number;
+  bytes: number;
+}
+
+export interface GateState {
+  decision: 'go' | 'no-go';
+  operator: string;
+  reason?: string;
+  t: number;
+}
+
+export interface TriggerState {
+  state: 'inactive' | 'pending' | 'firing';
+  since?: number;
+  firedAt?: number;
+  value: SampleValue | null;
+  check: string;
+  t: number;
+}
+
+/** A rollback that was confirmed: its steps and commands as they run. */
+export interface RollbackRun {
+  level: string;
+  operator: string;
+  auto: boolean;
+  confirmedAt: number;
+  steps: Record<string, { status: 'pending' | 'started' | 'passed' | 'failed' | 'skipped'; error?: string; t?: number; cmds: string[] }>;
+  finishedAt?: number;
+  ok?: boolean;
+  ms?: number;
+  aborted?: { operator: string; reason?: string; t: number };
+}
+
+export interface RollbackState {
+  recommended?: { level: string; trigger?: string; reason: string; t: number; countdownUntil?: number };
+  /** The latest rollback run (older runs in `history`). */
+  run?: RollbackRun;
+  history: RollbackRun[];
+}
+
+export interface Note {
+  t: number;
+  operator: string;
+  text: string;
+}
+
+/** The whole session as the panes see it. */
+export interface SessionState {
+  session?: {
+    id: string;
+    runbook: Runbook;
+    runbookPath: string;
+    operator: string;
+    mode: 'live' | 'demo';
+    startedAt: number;
+    resumedAt: number[];
+    endedAt?: number;
+    outcome?: Outcome;
+    endReason?: string;
+  };
+  /** Time of the latest event. */
+  t: number;
+  /** Number of events folded. */
+  count: number;
+  panels: Record<string, PanelState>;
+  alerts?: { t: number; list: Alert[]; error?: string };
+  steps: Record<string, StepState>;
+  gates: Record<string, GateState>;
+  commands: Record<string, CommandState>;
+  triggers: Record<string, TriggerState>;
+  rollback: RollbackState;
+  notes: Note[];
+}
+
+/** Lines of output kept per command in state (the journal keeps all of it). */
+export const OUTPUT_TAIL_LINES = 200;
+
+/** The state before any event. */
+export function initialState(): SessionState {
+  return { t: 0, count: 0, panels: {}, steps: {}, gates: {}, commands: {}, triggers: {}, rollback: { history: [] }, notes: [] };
+}
