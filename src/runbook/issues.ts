@@ -48,7 +48,16 @@ export function placeOf(path: readonly PropertyKey[]): string {
 /** Converts zod's issues to located problems. */
 export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data: unknown): Problem[] {
   const out: Problem[] = [];
+  // A misspelled field also shows up as the real one missing: report only the misspelling.
+  const guessed = new Set<string>();
+  for (const issue of issues)
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) {
+        const guess = closest(key, FIELDS[placeOf(issue.path)] ?? []);
+        if (guess) guessed.add(JSON.stringify([...issue.path, guess].map(String)));
+      }
   for (const issue of issues) {
+    if (issue.code === 'invalid_type' && get(data, issue.path) === undefined && guessed.has(JSON.stringify(issue.path.map(String)))) continue;
     if (issue.code === 'unrecognized_keys') {
       const place = placeOf(issue.path);
       const allowed = FIELDS[place] ?? [];
@@ -76,7 +85,7 @@ function messageOf(issue: Issue, value: unknown): string {
     case 'invalid_type':
       if (value === undefined) return `missing field '${field}'${expectedText(issue.expected)}`;
       if (issue.path.length === 0) return 'a runbook is a YAML mapping with at least name and phases';
-      return `${field} must be ${article(issue.expected)}, not ${describe(value)}`;
+      return custom(issue.message) ?? `${field} must be ${article(issue.expected)}, not ${describe(value)}`;
     case 'too_small':
       if (issue.origin === 'array') return `${field} must list at least ${issue.minimum} ${issue.minimum === 1 ? 'item' : 'items'}`;
       if (issue.origin === 'string') return `${field} must not be empty`;

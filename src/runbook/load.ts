@@ -48,13 +48,14 @@ export function loadRunbookText(file: string, text: string): Loaded {
     return { file, text, problems: [{ file, line: 1, col: 1, message: 'empty file; a runbook needs at least name and phases' }] };
   const src = new YamlSource(file, text);
   const syntax = src.syntaxProblems();
-  if (syntax.length) return { file, text, problems: sortProblems(syntax) };
+  // Only the first: later YAML errors are almost always the parser losing its footing after it.
+  if (syntax.length) return { file, text, problems: sortProblems(syntax).slice(0, 1) };
   let data: unknown;
   try {
     data = src.toJS();
   } catch (e) {
     if (/alias/i.test((e as Error).message))
-      return { file, text, problems: [{ ...src.at(src.firstAliasOffset()), message: 'too many YAML alias expansions (an alias bomb?); a runbook needs at most 100' }] };
+      return { file, text, problems: [{ ...src.at(src.firstAliasOffset()), message: 'YAML aliases expand too much (an alias bomb?); cutover refuses more than 100 alias expansions' }] };
     return { file, text, problems: [{ file, line: 1, col: 1, message: `cannot read YAML: ${(e as Error).message.split('\n')[0]}` }] };
   }
   const parsed = RunbookSchema.safeParse(data);

@@ -24,10 +24,10 @@ export function checkPromql(query: string): PromqlError | undefined {
 }
 
 function describe(query: string, from: number, to: number): string {
-  if (from >= query.trimEnd().length) return `PromQL syntax error: the query ends too early (unclosed bracket or missing operand?)`;
-  const near = query.slice(from, Math.max(to, from + 1)).slice(0, 24);
   const open = count(query, '(') - count(query, ')');
   const hint = open > 0 ? '; a "(" is not closed' : open < 0 ? '; a ")" has no "("' : '';
+  if (from >= query.trimEnd().length) return `PromQL syntax error: the query ends too early${hint || ' (missing operand or bracket?)'}`;
+  const near = query.slice(from, Math.max(to, from + 1)).slice(0, 24);
   return `PromQL syntax error at "${near.trim() || near}"${hint}`;
 }
 

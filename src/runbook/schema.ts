@@ -17,7 +17,12 @@ const id = z
 
 const duration = (what: string) =>
   z
-    .string()
+    .string({
+      error: (iss) =>
+        typeof iss.input === 'number'
+          ? `${what} ${iss.input} has no unit; write it with one, like ${iss.input}s or ${iss.input}ms`
+          : `${what} must be a duration such as 30s or 2m`,
+    })
     .regex(new RegExp(DURATION_PATTERN), {
       message: `${what} is not a duration; write a number and a unit, like 500ms, 30s, 2m or 1h30m`,
     })
@@ -26,7 +31,7 @@ const duration = (what: string) =>
 
 const check = (what: string) =>
   z
-    .string()
+    .string({ error: `${what} must be a quoted check, like "> 0.05" or "ratio > 2"` })
     .regex(new RegExp(CHECK_PATTERN), {
       message: `${what} is not a check; write an operator and a number, like "> 0.05", "<= 99.5" or "ratio > 2"`,
     })
