@@ -1,0 +1,16 @@
+/** What every driver gets: a way to emit events and a clock. Drivers' only output is events. */
+import type { SessionEvent } from '../core/events.js';
+
+/** The sink and the clock a driver runs against (live: the session; tests: a recorder). */
+export interface DriverContext {
+  /** Publishes one event (journaled and reduced by the session). Stamp `t` with `now()`. */
+  emit(e: SessionEvent): void;
+  /** Wall-clock ms; injected so tests and the demo can control time. */
+  now(): number;
+}
+
+/** A context that records events in an array, for tests and one-shot commands. */
+export function recordingContext(now: () => number = Date.now): DriverContext & { events: SessionEvent[] } {
+  const events: SessionEvent[] = [];
+  return { events, emit: (e) => void events.push(e), now };
+}
