@@ -78,5 +78,6 @@ export const COMMANDS: CommandSpec[] = [
     synopsis: 'verify JOURNAL',
     summary: "check a journal's hash chain",
     help: ['Exit codes: 0 intact, 1 broken (the first line that was edited, dropped, inserted or reordered).'],
+    load: () => import('./verify.js'),
   },
 ];

@@ -1,0 +1,165 @@
+/**
+ * Ordered, batched appends of bytes to one open file. Batches go out one at a time at explicit offsets
+ * (pwrite), so writing the same bytes twice is harmless: that is what lets `closeSync` run while an async
+ * write may still be waiting in the thread pool.
+ */
+import fs from 'node:fs';
+import * as io from './fsio.js';
+
+/** Chatty lines wait this long for company before they are written... */
+const BATCH_DELAY_MS = 50;
+/** ...unless this many bytes are already waiting. */
+const BATCH_MAX_BYTES = 256 * 1024;
+
+interface Pending {
+  bytes: Buffer;
+  durable: boolean;
+  seq: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Batched writer of lines to a file descriptor it owns. */
+export class FileSink {
+  private buffered: Pending[] = [];
+  private bufferedBytes = 0;
+  /** The batch handed to the OS and not yet confirmed, with the offset it was written at. */
+  private inFlight: { at: number; items: Pending[] } | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** A job is between its start and its end: it may have a write or fsync in the thread pool. */
+  private running = false;
+  private closing: Promise<void> | undefined;
+  private fdClosed = false;
+  private closeDeferred = false;
+  /** Set once close or closeSync is called. */
+  closed = false;
+  /** The first write failure; once set, nothing more can be appended. */
+  failure: Error | undefined;
+
+  constructor(private readonly path: string, private readonly fd: number, private end: number) {}
+
+  /** Queues a line (seq is for messages); durable lines are fdatasynced, with everything before them, at once. */
+  add(bytes: Buffer, durable: boolean, seq: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.buffered.push({ bytes, durable, seq, resolve, reject });
+      this.bufferedBytes += bytes.length;
+      if (durable || this.bufferedBytes > BATCH_MAX_BYTES) void this.kick();
+      else if (!this.queued) this.timer ??= setTimeout(() => void this.kick(), BATCH_DELAY_MS);
+    });
+  }
+
+  /** Writes everything queued so far; rejects if any write has failed. */
+  async flush(): Promise<void> {
+    await this.kick();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Flushes, fsyncs and closes the file. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    void this.kick();
+    this.closing = this.enqueue(async () => {
+      if (this.fdClosed) return; // closeSync got there first and wrote everything
+      let error = this.failure;
+      await io.fsync(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, { cause: err })));
+      this.fdClosed = true;
+      await io.close(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: close failed (${message(err)})`, { cause: err })));
+      if (error) throw error;
+    });
+    return this.closing;
+  }
+
+  /** For exit paths: writes every line not yet confirmed written, fsyncs and closes, all synchronously. */
+  closeSync(): void {
+    if (this.fdClosed) return;
+    clearTimeout(this.timer);
+    this.closed = true;
+    this.closing ??= Promise.resolve();
+    // The in-flight batch may or may not have reached the file; writing it again at its own offset is harmless.
+    const items = [...(this.inFlight?.items ?? []), ...this.buffered];
+    const at = this.inFlight?.at ?? this.end;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    let error: Error | undefined;
+    try {
+      io.writeAllSync(this.fd, Buffer.concat(items.map((p) => p.bytes)), at);
+      fs.fsyncSync(this.fd);
+    } catch (err) {
+      const lost = items.length ? `events from seq ${items[0].seq} on may be lost` : 'the last events may not be on disk';
+      error = new Error(`journal ${this.path}: final write failed (${message(err)}); ${lost}`, { cause: err });
+    }
+    // A running job may still have a write or fsync in the thread pool; closing now could aim it at a reused fd.
+    if (this.running) this.closeDeferred = true;
+    else this.releaseFd();
+    for (const p of items) if (error) p.reject(error); else p.resolve();
+    if (error) throw error;
+  }
+
+  private releaseFd(): void {
+    if (this.fdClosed) return;
+    this.fdClosed = true;
+    // Only reached after closeSync fsynced, so a close error cannot mean lost data.
+    fs.close(this.fd, () => {});
+  }
+
+  /** Queues a drain behind the running job unless one is queued already; it takes everything buffered when it starts. */
+  private kick(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return (this.queued ??= this.enqueue(() => {
+      this.queued = undefined;
+      return this.drain();
+    }));
+  }
+
+  /** Serializes jobs; the chain itself never rejects, so one failure does not stall later jobs. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      this.running = true;
+      try {
+        await job();
+      } finally {
+        this.running = false;
+        if (this.closeDeferred) this.releaseFd();
+      }
+    };
+    const done = this.chain.then(run);
+    this.chain = done.catch(() => {});
+    return done;
+  }
+
+  /** Writes the buffered batch; never rejects: failures settle the batch's promises instead. */
+  private async drain(): Promise<void> {
+    if (this.buffered.length === 0 || this.fdClosed) return;
+    const items = this.buffered;
+    const data = Buffer.concat(items.map((p) => p.bytes));
+    const at = this.end;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    this.end += data.length;
+    this.inFlight = { at, items };
+    try {
+      await io.writeAll(this.fd, data, at);
+      if (items.some((p) => p.durable)) await io.datasync(this.fd);
+      for (const p of items) p.resolve();
+    } catch (err) {
+      if (this.closeDeferred) return; // closeSync already wrote and synced this batch itself
+      // Later lines chain from the lost ones, so nothing more can be appended: fail everything waiting too.
+      const failure = (this.failure ??= new Error(
+        `journal ${this.path}: write failed (${message(err)}); events from seq ${items[0].seq} on are not recorded. Free disk space, then resume the session`,
+        { cause: err },
+      ));
+      const all = [...items, ...this.buffered];
+      this.buffered = [];
+      this.bufferedBytes = 0;
+      for (const p of all) p.reject(failure);
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/** Checks a journal's hash chain on its raw text and says which line was tampered with first, and how. */
+import { lineHash, parseLine, splitHash, GENESIS_HASH } from './line.js';
+import { rawLinesOfText, rawLinesSync, type RawLine } from './scan.js';
+
+/** How a chain was broken: a line changed, lines missing, a line that does not belong, lines out of order, or garbage. */
+export type TamperKind = 'edited' | 'dropped' | 'inserted' | 'reordered' | 'corrupt';
+
+/** The verdict: every line chains (a torn last line is a crash, not tampering), or the first bad line. */
+export type VerifyResult =
+  | { ok: true; lines: number; torn: boolean }
+  | { ok: false; line: number; kind: TamperKind; message: string };
+
+interface Checked {
+  line: number;
+  seq: number;
+  hash: string;
+  body: string;
+}
+
+/** A line's chain parts, 'torn' for a crash-cut tail, or why it is corrupt. */
+function check(raw: RawLine): Checked | 'torn' | string {
+  const p = parseLine(raw.text);
+  if (!p.ok) return raw.terminated ? p.message : 'torn';
+  const split = splitHash(raw.text);
+  if (!split) return 'hash is not the last field, so this line was not written by cutover';
+  return { line: raw.line, seq: p.seq, hash: split.hash, body: split.body };
+}
+
+/** Verifies the journal file at `path`. */
+export function verifyChain(path: string): VerifyResult {
+  return verifyLines(rawLinesSync(path));
+}
+
+/** Verifies journal text held in memory. */
+export function verifyText(text: string): VerifyResult {
+  return verifyLines(rawLinesOfText(text));
+}
+
+/** Verifies raw lines in file order; stops at the first bad line. */
+export function verifyLines(lines: Iterable<RawLine>): VerifyResult {
+  const it = lines[Symbol.iterator]();
+  const rest: Iterable<RawLine> = { [Symbol.iterator]: () => it };
+  let prev = GENESIS_HASH;
+  let prevPrev: string | undefined;
+  let count = 0;
+  try {
+    for (const raw of rest) {
+      const c = check(raw);
+      if (c === 'torn') return { ok: true, lines: count, torn: true };
+      if (typeof c === 'string') return { ok: false, line: raw.line, kind: 'corrupt', message: c };
+      if (c.seq !== count + 1 || lineHash(prev, c.body) !== c.hash) return diagnose(c, count + 1, prev, prevPrev, rest);
+      [prevPrev, prev] = [prev, c.hash];
+      count++;
+    }
+  } finally {
+    it.return?.();
+  }
+  return { ok: true, lines: count, torn: false };
+}
+
+/** Classifies the first bad line `c`, looking ahead in `later` for the line that should have come here. */
+function diagnose(c: Checked, expected: number, prev: string, prevPrev: string | undefined, later: Iterable<RawLine>): VerifyResult {
+  const bad = (kind: TamperKind, message: string, line = c.line): VerifyResult => ({ ok: false, line, kind, message });
+  // This line chains from the one before the previous: the previous line was slipped in (with a well-forged hash).
+  if (prevPrev !== undefined && lineHash(prevPrev, c.body) === c.hash)
+    return bad('inserted', `this line does not belong to the chain: line ${c.line} continues from line ${c.line - 2}`, c.line - 1);
+  let successor: number | undefined; // a later line that chains from `prev`: the one that belongs here
+  let after: number | undefined; // a later line this one chains from: it was moved up
+  let copyOf: number | undefined; // a later line with this very hash: this one is a duplicate
+  for (const raw of later) {
+    const l = check(raw);
+    if (typeof l !== 'object') continue;
+    if (successor === undefined && lineHash(prev, l.body) === l.hash) successor = l.line;
+    if (after === undefined && lineHash(l.hash, c.body) === c.hash) after = l.line;
+    if (copyOf === undefined && l.hash === c.hash) copyOf = l.line;
+    if (after !== undefined && successor !== undefined && copyOf !== undefined) break;
+  }
+  if (copyOf !== undefined) return bad('inserted', `seq ${c.seq} appears again at line ${copyOf}; one copy does not belong`);
+  if (after !== undefined) return bad('reordered', `seq ${c.seq} is out of order: it belongs after line ${after}`);
+  if (successor !== undefined) {
+    const span = successor === c.line + 1 ? `line ${c.line}` : `lines ${c.line}-${successor - 1}`;
+    return bad('inserted', `${span} (seq ${c.seq}) do${span.startsWith('lines') ? '' : 'es'} not belong to the chain: line ${successor} continues from line ${c.line - 1}`);
+  }
+  if (c.seq > expected) {
+    const missing = c.seq - 1 > expected ? `seq ${expected}-${c.seq - 1} are` : `seq ${expected} is`;
+    return bad('dropped', `${missing} missing before this line`);
+  }
+  if (c.seq === expected) return bad('edited', `seq ${c.seq} does not match its hash: the line was changed after it was written`);
+  return bad('inserted', `seq ${c.seq} comes again after seq ${expected - 1}: this line does not belong to the chain`);
+}

@@ -1,0 +1,143 @@
+/**
+ * Appends events to a session journal. Seq and hash are assigned when `append` is called, so the chain
+ * follows call order whatever the I/O does; the bytes go out through a batching `FileSink`.
+ */
+import { dirname } from 'node:path';
+import { isDecision, type EventBase, type JournalEvent } from './event.js';
+import { encodeLine, GENESIS_HASH } from './line.js';
+import { readJournal, type ReadResult } from './reader.js';
+import { verifyChain } from './verify.js';
+import { FileSink } from './sink.js';
+import * as io from './fsio.js';
+
+/** Where an appended event landed in the chain. */
+export interface Appended {
+  seq: number;
+  hash: string;
+}
+
+/** Writer options; `assert` is a development check run on each event before it is serialized. */
+export interface WriterOptions<E> {
+  assert?: (event: E) => void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const START: Appended = { seq: 0, hash: GENESIS_HASH };
+
+/** An open journal file: append-only, hash-chained, one write in flight at a time. */
+export class JournalWriter<E extends EventBase = JournalEvent> {
+  private last: Appended;
+  private readonly sink: FileSink;
+
+  private constructor(
+    /** The journal file. */
+    readonly path: string,
+    fd: number,
+    end: number,
+    last: Appended,
+    private readonly opts: WriterOptions<E>,
+  ) {
+    this.last = last;
+    this.sink = new FileSink(path, fd, end);
+  }
+
+  /** Seq of the last appended event (0 before any). */
+  get lastSeq(): number {
+    return this.last.seq;
+  }
+
+  /** Hash of the last appended event (the genesis hash before any). */
+  get lastHash(): string {
+    return this.last.hash;
+  }
+
+  /** Creates a new journal file, mode 0600; refuses to overwrite an existing file. */
+  static async create<E extends EventBase = JournalEvent>(path: string, opts: WriterOptions<E> = {}): Promise<JournalWriter<E>> {
+    let fd: number;
+    try {
+      fd = await io.open(path, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new Error(`journal ${path} already exists; cutover never overwrites a journal (resume it, or start a new session)`, { cause: err });
+      throw new Error(`cannot create journal ${path}: ${message(err)}`, { cause: err });
+    }
+    // open's mode passes through the umask; command output in the journal may hold secrets, so force 0600.
+    try {
+      await io.fchmod(fd, 0o600);
+      // Without this a power cut could lose the file's name even though its decisions were fdatasynced.
+      await io.syncDir(dirname(path));
+    } catch (err) {
+      await io.close(fd).catch(() => {});
+      throw new Error(`cannot set up journal ${path}: ${message(err)}`, { cause: err });
+    }
+    return new JournalWriter<E>(path, fd, 0, START, opts);
+  }
+
+  /** Reopens a journal to continue its chain, cutting a torn last line; refuses a journal whose chain is broken. */
+  static async openForAppend<E extends EventBase = JournalEvent>(path: string, opts: WriterOptions<E> = {}): Promise<JournalWriter<E>> {
+    const fail = (err: unknown): never => {
+      throw new Error(`cannot resume journal ${path}: ${message(err)}`, { cause: err });
+    };
+    let read: ReadResult<E>;
+    try {
+      const verdict = verifyChain(path);
+      if (!verdict.ok)
+        throw new Error(`line ${verdict.line}: ${verdict.message} (${verdict.kind}); cutover will not extend a damaged or tampered journal: inspect it, or start a new session`);
+      read = readJournal<E>(path);
+    } catch (err) {
+      return fail(err);
+    }
+    const fd = await io.open(path, 'r+').catch(fail);
+    try {
+      // Cut the torn tail, so new lines start on a line of their own instead of being glued to half a line.
+      await io.ftruncate(fd, read.end);
+      let end = read.end;
+      if (end > 0 && (await io.byteAt(fd, end - 1)) !== 0x0a) {
+        await io.writeAll(fd, Buffer.from('\n'), end);
+        end += 1;
+      }
+      await io.datasync(fd);
+      const last = read.entries.at(-1);
+      return new JournalWriter<E>(path, fd, end, last ? { seq: last.seq, hash: last.hash } : START, opts);
+    } catch (err) {
+      await io.close(fd).catch(() => {});
+      return fail(err);
+    }
+  }
+
+  /**
+   * Appends an event. Decisions (see `isDecision`) resolve once written and fdatasynced, after every earlier
+   * line; other events resolve once their batch is written. A failed write rejects, naming the journal, so
+   * fire-and-forget callers still need a `.catch`.
+   */
+  append(event: E): Promise<Appended> {
+    if (this.sink.failure) return Promise.reject(this.sink.failure);
+    if (this.sink.closed) return Promise.reject(new Error(`journal ${this.path} is closed; cannot append ${event?.type} event`));
+    let line: { text: string; hash: string };
+    try {
+      if (typeof event?.type !== 'string' || typeof event.t !== 'number') throw new Error('an event needs a string type and a numeric t');
+      this.opts.assert?.(event);
+      line = encodeLine(this.last.seq + 1, this.last.hash, event);
+    } catch (err) {
+      return Promise.reject(new Error(`journal ${this.path}: cannot record ${event?.type} event: ${message(err)}`, { cause: err }));
+    }
+    const appended = { seq: this.last.seq + 1, hash: line.hash };
+    this.last = appended;
+    return this.sink.add(Buffer.from(line.text + '\n', 'utf8'), isDecision(event.type), appended.seq).then(() => appended);
+  }
+
+  /** Writes everything appended so far to the file (no fsync); rejects if any write has failed. */
+  flush(): Promise<void> {
+    return this.sink.flush();
+  }
+
+  /** Flushes, fsyncs and closes; later appends reject. Rejects if any write has failed. */
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+
+  /** For exit paths: writes whatever is not yet written, fsyncs and closes, synchronously; safe while a flush is pending. */
+  closeSync(): void {
+    this.sink.closeSync();
+  }
+}
