@@ -1,0 +1,143 @@
+/** The console: status bar, the layout's panes, footer; dialogs and help over them. One key handler. */
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useInput, useStdout } from 'ink';
+import { available, keyName, match, type Binding } from './keys/bindings.js';
+import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
+import type { ConsoleModel } from './model.js';
+import type { PaneContext } from './pane-context.js';
+import { PANES } from './registry.js';
+import { LinesView } from './components/LinesView.js';
+import { PaneFrame } from './components/PaneFrame.js';
+import { Overlay } from './components/Overlay.js';
+import { footerLine, helpLines, statusLine } from './status.js';
+import { dialogKey, dialogView } from './dialogs.js';
+import { useConsoleUi, type Dialog } from './use-console-ui.js';
+
+export interface AppProps {
+  model: ConsoleModel;
+  /** A layout name or path from --layout; default: war-room, or stacked when narrow. */
+  layout?: string;
+  color: boolean;
+  /** Fixed size (tests); default: the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
+}
+
+export function App({ model, layout: asked, color, size }: AppProps) {
+  const state = useSyncExternalStore(model.subscribe, model.getState);
+  const [ui, dispatch] = useConsoleUi(firstPane(asked));
+  const [now, setNow] = useState(() => model.now());
+  const term = useTerminalSize(size);
+  useEffect(() => {
+    const t = setInterval(() => setNow(model.now()), 1000);
+    return () => clearInterval(t);
+  }, [model]);
+  // Every published state is a frame; the clock moves with it (replay's clock is virtual).
+  useEffect(() => setNow(model.now()), [state, model]);
+
+  const layout: Layout = useMemo(() => chooseLayout(asked, term.columns), [asked, term.columns < 120]);
+  const extra = model.extraStatus?.(term.columns);
+  const gridHeight = Math.max(4, term.rows - 1 - 2 - (extra ? 1 : 0));
+  const cells = placeCells(layout, term.columns, gridHeight);
+  const present = cells.map((c) => c.pane);
+  const focus: PaneKind = present.includes(ui.focus) ? ui.focus : present[0];
+
+  const ctxOf = (pane: PaneKind): PaneContext => {
+    const cell = cells.find((c) => c.pane === pane)!;
+    return { model, state, ui, dispatch, now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
+  };
+  const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
+  const global = globalBindings(model, present, focus, dispatch);
+
+  useInput((input, key) => {
+    const k = keyName(input, key);
+    if (ui.help) return dispatch({ type: 'help', open: false });
+    if (ui.dialog) return onDialogKey(ui.dialog, k, input);
+    if (ui.flash) dispatch({ type: 'flash' });
+    const b = match(paneBindings, k) ?? match(available(global, model.readOnly), k);
+    if (!b) return;
+    if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
+    b.handler();
+  });
+
+  function onDialogKey(d: Dialog, k: string, raw: string): void {
+    const eff = dialogKey(d, k, raw);
+    if (eff.kind === 'close') return dispatch({ type: 'dialog' });
+    if (eff.kind === 'update') return dispatch({ type: 'dialog', dialog: eff.dialog });
+    if (eff.kind !== 'submit') return;
+    dispatch({ type: 'dialog' });
+    const s = model.session;
+    const dd = eff.dialog;
+    const flash = (text: string | undefined) => dispatch({ type: 'flash', text });
+    if (dd.kind === 'filter') return dispatch({ type: 'filter', filter: dd.input.trim() });
+    if (dd.kind === 'quit') return model.onQuit();
+    if (!s) return;
+    if (dd.kind === 'skip') flash(s.skip(dd.step, dd.input));
+    else if (dd.kind === 'note') flash(s.note(dd.input));
+    else if (dd.kind === 'gate' && dd.decision) flash(s.decideGate(dd.phase, dd.decision, dd.input));
+    else if (dd.kind === 'rollback') flash(s.confirmRollback(dd.level));
+    else if (dd.kind === 'abort') flash(s.abortRollback());
+  }
+
+  const rows = groupRows(cells);
+  const overlay = ui.help
+    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }], model.readOnly, Math.min(100, term.columns - 6)), hint: '', danger: false }
+    : ui.dialog ? dialogView(ui.dialog, state) : undefined;
+
+  return (
+    <Box flexDirection="column" width={term.columns} height={term.rows - 1}>
+      <LinesView lines={[statusLine({ state, now, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
+      {extra ? <LinesView lines={[extra]} /> : null}
+      {rows.map((row, i) => (
+        <Box key={i} flexDirection="row" height={row[0].height}>
+          {row.map((c) => {
+            const spec = PANES[c.pane];
+            return (
+              <PaneFrame key={c.pane} title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}`} focused={c.pane === focus} width={c.width} height={c.height} color={color}>
+                <spec.Component ctx={ctxOf(c.pane)} />
+              </PaneFrame>
+            );
+          })}
+        </Box>
+      ))}
+      <LinesView lines={[footerLine(paneBindings, global, model.readOnly, term.columns, color, ui.flash)]} />
+      {overlay ? <Overlay view={overlay} columns={term.columns} rows={term.rows - 1} color={color} /> : null}
+      {state.session === undefined ? <Text>waiting for the session to start…</Text> : null}
+    </Box>
+  );
+}
+
+function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1]): Binding[] {
+  const i = present.indexOf(focus);
+  const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
+  return [
+    { keys: ['tab'], description: 'next pane', handler: go(present[(i + 1) % present.length]), helpOnly: true },
+    { keys: ['shift-tab'], description: 'previous pane', handler: go(present[(i - 1 + present.length) % present.length]), helpOnly: true },
+    ...present.map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
+    ...(model.extraBindings?.() ?? []),
+    { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
+    { keys: ['q'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
+  ];
+}
+
+function firstPane(layout?: string): PaneKind {
+  return layout === 'wall' ? 'health' : 'checklist';
+}
+
+function groupRows<T extends { y: number }>(cells: T[]): T[][] {
+  const rows = new Map<number, T[]>();
+  for (const c of cells) rows.set(c.y, [...(rows.get(c.y) ?? []), c]);
+  return [...rows.values()];
+}
+
+function useTerminalSize(fixed?: { columns: number; rows: number }) {
+  const { stdout } = useStdout();
+  const read = () => fixed ?? { columns: stdout.columns || 120, rows: stdout.rows || 40 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const on = () => setSize(read());
+    stdout.on('resize', on);
+    return () => void stdout.off('resize', on);
+  }, [stdout, fixed]);
+  return size;
+}

@@ -1,0 +1,15 @@
+/** The checklist pane: phases, steps and gates, with the cursor on the selected item. */
+import { memo, useMemo } from 'react';
+import { selectChecklist } from '../../../core/select-checklist.js';
+import { LinesView } from '../../components/LinesView.js';
+import type { PaneContext } from '../../pane-context.js';
+import { checklistLines } from './rows.js';
+
+export const ChecklistPane = memo(function ChecklistPane({ ctx }: { ctx: PaneContext }) {
+  const { state, now, width, height, color, ui } = ctx;
+  const lines = useMemo(
+    () => checklistLines({ phases: selectChecklist(state, now), cursor: ui.cursor.checklist, width, height, now, color }),
+    [state, now, width, height, ui.cursor.checklist, color],
+  );
+  return <LinesView lines={lines} />;
+});

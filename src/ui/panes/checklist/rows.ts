@@ -1,0 +1,79 @@
+/** The checklist pane as lines: phases with status and planned vs actual, steps with icons, gates. */
+import type { PhaseRow, StepRow } from '../../../core/select-checklist.js';
+import { formatDuration } from '../../../runbook/duration.js';
+import { fit, windowAround, type Line } from '../../rows.js';
+import type { Color } from '../../theme.js';
+
+/** A selectable item of the checklist: a step, or a phase's gate. */
+export type ChecklistItem = { kind: 'step'; phase: string; step: StepRow } | { kind: 'gate'; phase: string; title: string };
+
+/** The selectable items in order (the cursor moves over these). */
+export function checklistItems(phases: PhaseRow[]): ChecklistItem[] {
+  const out: ChecklistItem[] = [];
+  for (const p of phases) {
+    for (const s of p.steps) out.push({ kind: 'step', phase: p.id, step: s });
+    if (p.gate) out.push({ kind: 'gate', phase: p.id, title: p.gate.title });
+  }
+  return out;
+}
+
+const STEP_ICON: Record<StepRow['status'], string> = { pending: '○', running: '◐', passed: '✓', failed: '✗', skipped: '⤼' };
+const STEP_COLOR: Record<StepRow['status'], Color> = { pending: undefined, running: 'cyan', passed: 'green', failed: 'red', skipped: 'yellow' };
+const PHASE_COLOR: Record<PhaseRow['status'], Color> = { locked: 'gray', pending: undefined, running: 'cyan', failed: 'red', gate: 'magenta', done: 'green', 'no-go': 'red' };
+
+export interface ChecklistInput {
+  phases: PhaseRow[];
+  cursor: number;
+  width: number;
+  height: number;
+  now: number;
+  color: boolean;
+}
+
+/** Lines for the checklist pane, windowed around the cursor. */
+export function checklistLines(inp: ChecklistInput): Line[] {
+  const c = (k: Color): Color => (inp.color ? k : undefined);
+  const lines: Line[] = [];
+  let item = 0;
+  let cursorLine = 0;
+  for (const p of inp.phases) {
+    const timing = p.actualMs !== undefined || p.plannedMs !== undefined ? `${p.actualMs !== undefined ? formatDuration(p.actualMs) : '–'} / ${p.plannedMs !== undefined ? formatDuration(p.plannedMs) : '–'}` : '';
+    lines.push([
+      { text: p.status === 'locked' ? '⊘ ' : '▪ ', color: c(PHASE_COLOR[p.status]) },
+      { text: p.title, bold: true, color: c(PHASE_COLOR[p.status]) },
+      { text: `  ${p.status === 'gate' ? 'at gate' : p.status}`, color: c(PHASE_COLOR[p.status]) },
+      { text: timing ? `  ${timing}` : '', dim: !p.late, color: c(p.late ? 'red' : undefined) },
+      { text: p.late ? '  LATE' : '', bold: true, color: c('red') },
+    ]);
+    if (p.status === 'locked' && p.lockedBy) lines.push([{ text: `   locked until "${p.lockedBy}" says go`, dim: true }]);
+    for (const s of p.steps) {
+      const sel = item === inp.cursor;
+      if (sel) cursorLine = lines.length;
+      const extra = s.status === 'failed' && s.error ? `  ${s.error}` : s.status === 'skipped' && s.reason ? `  skipped: ${s.reason}` : s.status === 'running' && s.startedAt !== undefined ? `  ${formatDuration(inp.now - s.startedAt)}` : '';
+      lines.push([
+        { text: sel ? ' ▸ ' : '   ', bold: true },
+        { text: `${STEP_ICON[s.status]} `, color: c(STEP_COLOR[s.status]) },
+        { text: s.title, inverse: sel, dim: p.status === 'locked' },
+        { text: `  ${s.kind}`, dim: true },
+        { text: s.attempts > 1 ? ` (try ${s.attempts})` : '', dim: true },
+        { text: extra, color: c(STEP_COLOR[s.status]) },
+      ]);
+      item++;
+    }
+    if (p.gate) {
+      const sel = item === inp.cursor;
+      if (sel) cursorLine = lines.length;
+      const d = p.gate.decision;
+      const verdict = d ? `${d.decision.toUpperCase()} by ${d.operator}${d.reason ? `: ${d.reason}` : ''}` : p.status === 'gate' ? 'waiting for go / no-go (enter)' : 'after the steps';
+      lines.push([
+        { text: sel ? ' ▸ ' : '   ', bold: true },
+        { text: '◆ ', color: c('magenta') },
+        { text: p.gate.title, inverse: sel, bold: true },
+        { text: `  ${verdict}`, color: c(d?.decision === 'go' ? 'green' : d ? 'red' : 'magenta') },
+      ]);
+      item++;
+    }
+  }
+  const [a, b] = windowAround(lines.length, cursorLine, inp.height);
+  return lines.slice(a, b).map((l) => fit(l, inp.width));
+}

@@ -1,0 +1,18 @@
+/** The health pane: panels with value, status, check, sparkline; firing alerts. */
+import { memo, useMemo } from 'react';
+import { selectHealth } from '../../../core/select-health.js';
+import { LinesView } from '../../components/LinesView.js';
+import type { PaneContext } from '../../pane-context.js';
+import { sparkline } from '../../sparkline.js';
+import { healthLines, type SparkRenderer } from './rows.js';
+
+const spark: SparkRenderer = (points, width, height) => sparkline(points as [number, number][], { width, height }).split('\n');
+
+export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }) {
+  const { state, now, width, height, color, ui } = ctx;
+  const lines = useMemo(
+    () => healthLines({ rows: selectHealth(state, now), ...(state.alerts ? { alerts: state.alerts } : {}), width, height, cursor: ui.cursor.health, color, spark }),
+    [state, now, width, height, ui.cursor.health, color],
+  );
+  return <LinesView lines={lines} />;
+});

@@ -1,0 +1,12 @@
+/** The health pane's keys. */
+import type { Binding } from '../../keys/bindings.js';
+import type { PaneContext } from '../../pane-context.js';
+
+export function healthBindings(ctx: PaneContext): Binding[] {
+  const n = ctx.state.session?.runbook.health?.length ?? 0;
+  const move = (by: number) => () => ctx.dispatch({ type: 'move', pane: 'health', by, max: n });
+  return [
+    { keys: ['up', 'k'], description: 'previous panel', handler: move(-1), helpOnly: true },
+    { keys: ['down', 'j'], description: 'next panel', handler: move(1), helpOnly: true },
+  ];
+}

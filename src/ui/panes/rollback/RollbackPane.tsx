@@ -1,0 +1,15 @@
+/** The rollback pane: levels, recommendation and countdown, live per-host progress and output. */
+import { memo, useMemo } from 'react';
+import { selectRollback } from '../../../core/select-rollback.js';
+import { LinesView } from '../../components/LinesView.js';
+import type { PaneContext } from '../../pane-context.js';
+import { rollbackLines } from './rows.js';
+
+export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneContext }) {
+  const { state, now, width, height, color, ui, model } = ctx;
+  const lines = useMemo(
+    () => rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, now, width, height, color, readOnly: model.readOnly }),
+    [state, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
+  );
+  return <LinesView lines={lines} />;
+});

@@ -1,0 +1,82 @@
+/** The rollback pane as lines: levels, why one is recommended, the countdown, and a running rollback per host. */
+import type { CommandState } from '../../../core/state.js';
+import type { RollbackView } from '../../../core/select-rollback.js';
+import { formatDuration } from '../../../runbook/duration.js';
+import { sanitizeForDisplay } from '../../sanitize.js';
+import { fit, line, pad, windowAround, type Line } from '../../rows.js';
+import type { Color } from '../../theme.js';
+
+export interface RollbackInput {
+  view: RollbackView;
+  /** Selected level (index into view.levels). */
+  cursor: number;
+  /** Selected host in a running rollback (index into view.run.hosts). */
+  hostCursor: number;
+  commands: Record<string, CommandState>;
+  now: number;
+  width: number;
+  height: number;
+  color: boolean;
+  readOnly: boolean;
+}
+
+const HOST_COLOR: Record<string, Color> = { running: 'cyan', ok: 'green', failed: 'red', unknown: 'yellow', queued: 'gray' };
+
+/** Lines for the rollback pane. */
+export function rollbackLines(inp: RollbackInput): Line[] {
+  const c = (k: Color): Color => (inp.color ? k : undefined);
+  const { view } = inp;
+  const out: Line[] = [];
+  if (view.levels.length === 0) return [line('This runbook has no rollback levels.', { dim: true })];
+  view.levels.forEach((l, i) => {
+    const sel = i === inp.cursor;
+    out.push([
+      { text: sel ? '▸ ' : '  ', bold: true },
+      { text: l.title, inverse: sel, bold: l.recommended },
+      { text: l.expectedMs !== undefined ? `  ~${formatDuration(l.expectedMs)}` : '', dim: true },
+      { text: l.recommended ? '  ◀ RECOMMENDED' : '', bold: true, color: c('red') },
+    ]);
+  });
+  const rec = view.recommended;
+  if (rec) {
+    out.push(line(`why: ${rec.reason}`, { color: c('yellow') }));
+    if (rec.countdownUntil !== undefined && !view.run?.status.match(/running/)) {
+      const left = Math.max(0, Math.ceil((rec.countdownUntil - inp.now) / 1000));
+      out.push(line(`AUTO ROLLBACK in ${left}s${inp.readOnly ? '' : ': press c to cancel'}`, { bold: true, color: c('red'), inverse: true }));
+    }
+  } else if (!view.run) out.push(line(inp.readOnly ? 'no trigger recommends a rollback' : 'no trigger recommends a rollback; R opens the selected level', { dim: true }));
+  const run = view.run;
+  if (!run) return out.map((l) => fit(l, inp.width));
+  const expected = run.expectedMs !== undefined ? ` / expected ${formatDuration(run.expectedMs)}` : '';
+  const statusColor = run.status === 'ok' ? 'green' : run.status === 'running' ? 'cyan' : 'red';
+  out.push([
+    { text: `${run.status.toUpperCase()} `, bold: true, color: c(statusColor) },
+    { text: `${run.level} by ${run.operator}  ${formatDuration(run.elapsedMs)}${expected}` },
+    { text: run.status !== 'running' && run.expectedMs !== undefined && run.elapsedMs > run.expectedMs ? '  OVER' : '', color: c('red'), bold: true },
+  ]);
+  for (const s of run.steps) out.push(line(`  ${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'started' ? '◐' : '○'} ${s.title}${s.error ? `: ${s.error}` : ''}`, { color: c(s.status === 'failed' ? 'red' : s.status === 'passed' ? 'green' : undefined) }));
+  const room = Math.max(2, inp.height - out.length - 1);
+  const hostRoom = Math.max(1, Math.min(run.hosts.length, Math.floor(room / 2)));
+  const [a, b] = windowAround(run.hosts.length, inp.hostCursor, hostRoom);
+  const hostW = Math.min(28, Math.max(8, ...run.hosts.map((h) => h.host.length)));
+  for (let i = a; i < b; i++) {
+    const h = run.hosts[i];
+    const sel = i === inp.hostCursor;
+    out.push([
+      { text: sel ? ' ▸ ' : '   ' },
+      { text: pad(h.host, hostW), inverse: sel },
+      { text: ` ${pad(h.status, 8)}`, color: c(HOST_COLOR[h.status]) },
+      { text: ` ${formatDuration(h.elapsedMs).padStart(6)}` , dim: true },
+      { text: h.error ? `  ${h.error}` : h.code !== undefined && h.code !== 0 ? `  exit ${h.code}` : '', color: c('red') },
+    ]);
+  }
+  if (run.hosts.length > hostRoom) out.push(line(`   ${run.hosts.length} hosts; ↑↓ to move`, { dim: true }));
+  const sel = run.hosts[inp.hostCursor];
+  const cmd = sel && inp.commands[sel.cmd];
+  if (cmd) {
+    const left = Math.max(0, inp.height - out.length - 1);
+    out.push(line(`── ${sel.host}: ${sanitizeForDisplay(cmd.command)}`, { dim: true }));
+    for (const t of cmd.tail.slice(-left)) out.push(line(`  ${sanitizeForDisplay(t)}`));
+  }
+  return out.slice(0, Math.max(inp.height, view.levels.length)).map((l) => fit(l, inp.width));
+}

@@ -1,0 +1,62 @@
+/** Presentation as data: a pane's content is lines of styled segments, computed by a pure function. */
+import type { Color } from './theme.js';
+
+/** A run of text with one style. */
+export interface Segment {
+  text: string;
+  color?: Color;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+}
+
+/** One screen line. */
+export type Line = Segment[];
+
+/** A one-segment line. */
+export function line(text: string, style: Omit<Segment, 'text'> = {}): Line {
+  return [{ text, ...style }];
+}
+
+/** The visible width of a line (code points; cutover's own text has no wide glyphs). */
+export function lineWidth(l: Line): number {
+  return l.reduce((n, s) => n + [...s.text].length, 0);
+}
+
+/** Cuts a line to `width` columns, with an ellipsis when something was cut. */
+export function fit(l: Line, width: number): Line {
+  if (width <= 0) return [];
+  if (lineWidth(l) <= width) return l;
+  const out: Line = [];
+  let left = width - 1;
+  for (const s of l) {
+    const chars = [...s.text];
+    if (chars.length <= left) {
+      out.push(s);
+      left -= chars.length;
+    } else {
+      if (left > 0) out.push({ ...s, text: chars.slice(0, left).join('') });
+      break;
+    }
+  }
+  out.push({ text: '…', dim: true });
+  return out;
+}
+
+/** Plain text of a line (tests, non-TTY output). */
+export function plain(l: Line): string {
+  return l.map((s) => s.text).join('');
+}
+
+/** Pads or cuts text to exactly `n` columns. */
+export function pad(text: string, n: number): string {
+  const chars = [...text];
+  return chars.length >= n ? chars.slice(0, n).join('') : text + ' '.repeat(n - chars.length);
+}
+
+/** A window of `height` lines around `cursor`, for lists longer than the pane (virtualized). */
+export function windowAround(total: number, cursor: number, height: number): [number, number] {
+  if (total <= height) return [0, total];
+  const start = Math.min(Math.max(0, cursor - Math.floor(height / 2)), total - height);
+  return [start, start + height];
+}

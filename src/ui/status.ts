@@ -1,0 +1,65 @@
+/** The status bar and footer as lines (pure), so the non-TTY mode and tests share them. */
+import { selectStatus } from '../core/select-status.js';
+import type { SessionState } from '../core/state.js';
+import { available, keyLabel, type Binding } from './keys/bindings.js';
+import { fit, type Line } from './rows.js';
+import type { Color } from './theme.js';
+
+export interface StatusInput {
+  state: SessionState;
+  now: number;
+  journalPath?: string;
+  connections: number;
+  metricsSource?: string;
+  readOnly: boolean;
+  width: number;
+  color: boolean;
+}
+
+/** The one-line status bar: runbook, T+elapsed, Prometheus, SSH, journal, recording mark. */
+export function statusLine(inp: StatusInput): Line {
+  const c = (k: Color): Color => (inp.color ? k : undefined);
+  const st = selectStatus(inp.state, inp.now);
+  const prom = st.prometheus === 'none' ? 'no prometheus' : `${inp.metricsSource ?? 'prometheus'} ${st.prometheus}`;
+  const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
+  const mark = inp.readOnly ? '▶ REPLAY' : st.ended ? `■ ${st.ended}` : '● REC';
+  return fit([
+    { text: ` ${mark} `, bold: true, inverse: true, color: c(inp.readOnly ? 'blue' : 'red') },
+    { text: ` ${st.runbook} `, bold: true },
+    { text: ` ${st.elapsed} `, color: c('cyan') },
+    { text: ` ${prom} `, color: c(promColor) },
+    { text: ` ssh ${inp.connections} `, dim: inp.connections === 0 },
+    { text: st.running ? ` ${st.running} running ` : '', color: c('cyan') },
+    { text: inp.journalPath ? ` ${inp.journalPath}` : '', dim: true },
+  ], inp.width);
+}
+
+/** The footer: the focused pane's bindings and the global ones, generated from the tables. */
+export function footerLine(pane: Binding[], global: Binding[], readOnly: boolean, width: number, color: boolean, flash?: string): Line {
+  if (flash) return fit([{ text: ` ${flash} `, inverse: true, color: color ? 'yellow' : undefined }], width);
+  const shown = [...available(pane, readOnly), ...available(global, readOnly)].filter((b) => !b.helpOnly);
+  const out: Line = [];
+  for (const b of shown) {
+    out.push({ text: keyLabel(b.keys[0]), bold: !b.disabledReason, color: color && !b.disabledReason ? (b.dangerous ? 'red' : 'cyan') : undefined, dim: Boolean(b.disabledReason) });
+    out.push({ text: ` ${b.description}  `, dim: Boolean(b.disabledReason) });
+  }
+  return fit(out, width);
+}
+
+/** The `?` overlay: every binding of every pane and the global ones, with why disabled ones are. */
+export function helpLines(sections: { title: string; bindings: Binding[] }[], readOnly: boolean, width: number): Line[] {
+  const out: Line[] = [];
+  for (const s of sections) {
+    const bs = available(s.bindings, readOnly);
+    if (!bs.length) continue;
+    out.push([{ text: s.title, bold: true }]);
+    for (const b of bs)
+      out.push(fit([
+        { text: `  ${b.keys.map(keyLabel).join('/').padEnd(12)} `, bold: true },
+        { text: b.description },
+        { text: b.dangerous ? '  (asks to confirm)' : '', dim: true },
+        { text: b.disabledReason ? `  (now: ${b.disabledReason})` : '', dim: true },
+      ], width));
+  }
+  return out;
+}
