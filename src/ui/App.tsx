@@ -1,5 +1,5 @@
 /** The console: status bar, the layout's panes, footer; dialogs and help over them. One key handler. */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import { available, keyName, match, type Binding } from './keys/bindings.js';
 import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
@@ -11,7 +11,7 @@ import { PaneFrame } from './components/PaneFrame.js';
 import { Overlay } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogKey, dialogView } from './dialogs.js';
-import { useConsoleUi, type Dialog } from './use-console-ui.js';
+import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
 export interface AppProps {
   model: ConsoleModel;
@@ -24,7 +24,14 @@ export interface AppProps {
 
 export function App({ model, layout: asked, color, size }: AppProps) {
   const state = useSyncExternalStore(model.subscribe, model.getState);
-  const [ui, dispatch] = useConsoleUi(firstPane(asked));
+  const [ui, rawDispatch] = useConsoleUi(firstPane(asked));
+  // Keys can arrive faster than React renders (typing, pastes, tmux send-keys): the key handler
+  // reads the UI state through this ref, advanced synchronously with every action.
+  const uiRef = useRef<UiState>(ui);
+  const dispatch = useMemo(() => (a: UiAction) => {
+    uiRef.current = uiReducer(uiRef.current, a);
+    rawDispatch(a);
+  }, [rawDispatch]);
   const [now, setNow] = useState(() => model.now());
   const term = useTerminalSize(size);
   useEffect(() => {
@@ -41,19 +48,23 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   const present = cells.map((c) => c.pane);
   const focus: PaneKind = present.includes(ui.focus) ? ui.focus : present[0];
 
-  const ctxOf = (pane: PaneKind): PaneContext => {
+  const ctxOf = (pane: PaneKind, u: UiState = ui, st = state): PaneContext => {
     const cell = cells.find((c) => c.pane === pane)!;
-    return { model, state, ui, dispatch, now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
+    return { model, state: st, ui: u, dispatch, now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch);
 
   useInput((input, key) => {
     const k = keyName(input, key);
-    if (ui.help) return dispatch({ type: 'help', open: false });
-    if (ui.dialog) return onDialogKey(ui.dialog, k, input);
-    if (ui.flash) dispatch({ type: 'flash' });
-    const b = match(paneBindings, k) ?? match(available(global, model.readOnly), k);
+    const u = uiRef.current;
+    if (u.help) return dispatch({ type: 'help', open: false });
+    if (u.dialog) return onDialogKey(u.dialog, k, input);
+    if (u.flash) dispatch({ type: 'flash' });
+    // Bindings from the latest UI and session state, not from the last render.
+    const f = present.includes(u.focus) ? u.focus : present[0];
+    const fresh = available(PANES[f].bindings(ctxOf(f, uiRef.current, model.getState())), model.readOnly);
+    const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch), model.readOnly), k);
     if (!b) return;
     if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
     b.handler();
@@ -115,7 +126,7 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
     ...present.map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
     ...(model.extraBindings?.() ?? []),
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
-    { keys: ['q'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
+    { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
   ];
 }
 

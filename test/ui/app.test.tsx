@@ -10,7 +10,6 @@ describe('App', () => {
     const m = staticModel([started(), at(1, { type: 'metric/sampled', panel: 'error_rate', at: T0 + 1000, series: [{ labels: {}, value: 0.02 }] }) as SessionEvent], T0 + 2000);
     const r = renderSized(<App model={m} color={false} size={{ columns: 160, rows: 40 }} />);
     await expect.poll(() => r.lastFrame()).toMatch(/Checklist/);
-    console.log(r.lastFrame());
     r.unmount();
   });
 });

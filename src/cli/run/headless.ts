@@ -1,0 +1,89 @@
+/**
+ * `cutover run` without a terminal: steps run in order and the timeline is printed as plain lines.
+ * Nobody is there to tick a manual step or decide a gate, so without --yes the run stops there
+ * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
+ */
+import { timelineLine } from '../../core/select-timeline.js';
+import type { SessionState } from '../../core/state.js';
+import { stepKind } from '../../runbook/schema.js';
+import type { Session } from '../../session/session.js';
+import { sanitizeForDisplay } from '../../ui/sanitize.js';
+
+/** Exit codes of `cutover run` (DESIGN.md's table). */
+export const EXIT = { done: 0, failed: 1, gate: 3 } as const;
+
+export interface HeadlessOptions {
+  yes: boolean;
+  out: (s: string) => void;
+}
+
+/** Prints every event as it is folded, from the first; returns the unsubscribe function. */
+export function printTimeline(session: Session, out: (s: string) => void): () => void {
+  let printed = 0;
+  const flush = () => {
+    const events = session.store.events();
+    const start = events[0]?.t ?? 0;
+    for (; printed < events.length; printed++) {
+      const l = timelineLine(events[printed], start);
+      out(`${l.clock} ${l.elapsed} ${sanitizeForDisplay(l.text)}\n`);
+    }
+  };
+  const off = session.store.subscribe(flush);
+  flush();
+  return () => {
+    flush();
+    off();
+  };
+}
+
+/** Runs the runbook unattended; resolves with the exit code once the session has ended. */
+export async function runHeadless(session: Session, o: HeadlessOptions): Promise<number> {
+  const stop = (outcome: 'completed' | 'failed' | 'stopped-at-gate' | 'rolled-back', code: number, why?: string) =>
+    session.end(outcome, why).then(() => {
+      if (why) o.out(`cutover: ${why}\n`);
+      return code;
+    });
+  for (const phase of session.state.session?.runbook.phases ?? []) {
+    for (const step of phase.steps) {
+      const st = () => session.state.steps[step.id]?.status;
+      if (st() === 'passed' || st() === 'skipped') continue;
+      if (stepKind(step) === 'manual' && !o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at manual step '${step.id}' (${step.title}): it needs a person; run in a terminal, or pass --yes`);
+      const refused = session.act(step.id);
+      if (refused) return stop('failed', EXIT.failed, `cannot run step '${step.id}': ${refused}`);
+      await until(session, (s) => ['passed', 'failed', 'skipped'].includes(s.steps[step.id]?.status ?? '') || rollingBack(s));
+      if (rollingBack(session.state)) return afterRollback(session, stop);
+      if (st() === 'failed') return stop('failed', EXIT.failed, `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}`);
+    }
+    if (phase.gate && session.state.gates[phase.id]?.decision !== 'go') {
+      if (!o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at gate "${phase.gate.title}": a person decides go / no-go; run in a terminal, or pass --yes`);
+      const refused = session.decideGate(phase.id, 'go', 'unattended run (--yes)');
+      if (refused) return stop('failed', EXIT.failed, `gate "${phase.gate.title}": ${refused}`);
+      await until(session, (s) => s.gates[phase.id]?.decision === 'go');
+    }
+  }
+  if (rollingBack(session.state)) return afterRollback(session, stop);
+  return stop('completed', EXIT.done);
+}
+
+function rollingBack(s: SessionState): boolean {
+  return s.rollback.run !== undefined;
+}
+
+async function afterRollback(session: Session, stop: (o: 'rolled-back', c: number, why?: string) => Promise<number>): Promise<number> {
+  await session.rollbackSettled();
+  const run = session.state.rollback.run;
+  return stop('rolled-back', EXIT.failed, `rolled back (${run?.level}): ${run?.ok ? 'finished' : 'did not finish'}`);
+}
+
+/** Resolves when the predicate holds on the session's state (checked on every publish). */
+export function until(session: Session, pred: (s: SessionState) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (pred(session.state)) return resolve();
+    const off = session.store.subscribe(() => {
+      if (pred(session.state)) {
+        off();
+        resolve();
+      }
+    });
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The alternate screen, entered once and restored on every exit path: normal quit, SIGINT,
+ * SIGTERM, SIGHUP, an uncaught error, and process exit. Restoring twice is harmless.
+ */
+
+const ENTER = '\x1b[?1049h\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+export interface Screen {
+  /** Leaves the alternate screen (idempotent). */
+  restore(): void;
+}
+
+/** Enters the alternate screen on `out` and arranges for it to be left whatever happens. */
+export function enterAltScreen(out: NodeJS.WriteStream, onSignal: (signal: NodeJS.Signals) => void, onCrash: (err: unknown) => void): Screen {
+  let active = true;
+  const restore = () => {
+    if (!active) return;
+    active = false;
+    out.write(LEAVE);
+    process.off('exit', restore);
+    for (const s of SIGNALS) process.off(s, handlers[s]);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+  };
+  const handlers = Object.fromEntries(SIGNALS.map((s) => [s, () => onSignal(s)])) as Record<NodeJS.Signals, () => void>;
+  const crash = (err: unknown) => {
+    restore();
+    onCrash(err);
+  };
+  out.write(ENTER);
+  process.on('exit', restore);
+  for (const s of SIGNALS) process.on(s, handlers[s]);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  return { restore };
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

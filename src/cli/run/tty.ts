@@ -1,0 +1,55 @@
+/** `cutover run` on a terminal: the Ink console on the alternate screen. Ink and React load only here. */
+import type { Session } from '../../session/session.js';
+import type { ConsoleModel } from '../../ui/model.js';
+import { enterAltScreen } from './screen.js';
+import { exitCodeOf } from './exit.js';
+
+export interface TtyOptions {
+  layout?: string;
+  color: boolean;
+  journalPath?: string;
+  metricsSource?: string;
+}
+
+/** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
+export async function runTty(session: Session, o: TtyOptions): Promise<number> {
+  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
+  return new Promise<number>((resolve) => {
+    let finishing = false;
+    const finish = (outcome: Parameters<Session['end']>[0], reason?: string) => {
+      if (finishing) return;
+      finishing = true;
+      void session.end(outcome, reason).finally(() => {
+        app.unmount();
+        screen.restore();
+        resolve(exitCodeOf(outcome));
+      });
+    };
+    const screen = enterAltScreen(
+      process.stdout,
+      (sig) => finish(session.busy() ? 'aborted' : session.outcome(), `${sig} received`),
+      (err) => {
+        process.stderr.write(`cutover: internal error: ${(err as Error)?.message ?? err}\n`);
+        finish('aborted', `internal error: ${(err as Error)?.message ?? err}`);
+      },
+    );
+    const model: ConsoleModel = {
+      readOnly: false,
+      session,
+      getState: () => session.state,
+      events: () => session.store.events(),
+      subscribe: (fn) => session.store.subscribe(fn),
+      now: () => session.now(),
+      connections: () => session.connections(),
+      ...(o.journalPath ? { journalPath: o.journalPath } : {}),
+      ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+      onQuit: () => finish(session.outcome()),
+    };
+    const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), {
+      incrementalRendering: true,
+      maxFps: 20,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    });
+  });
+}
