@@ -85,7 +85,7 @@ function compareRow(p: Panel, row: HealthRow, canary?: SampleValue, baseline?: S
   row.text = `${formatValue(canary, p.unit)} vs ${baseline === undefined ? 'no data' : formatValue(baseline, p.unit)}`;
   const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
   row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';
-  if (ratio === undefined) row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : 'baseline is 0: ratio unknown';
+  if (ratio === undefined) row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : sampleNumber(baseline) === 0 ? 'baseline is 0: ratio unknown' : 'canary or baseline is not a finite number: ratio unknown';
   return row;
 }
 

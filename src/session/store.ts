@@ -99,7 +99,6 @@ export class EventStore {
     if (this.publishTimer) return;
     const wait = Math.max(0, this.lastPublish + this.publishMs - Date.now());
     this.publishTimer = setTimeout(() => this.publishNow(), wait);
-    this.publishTimer.unref?.();
   }
 
   private fail(err: Error): void {

@@ -10,7 +10,7 @@ export interface LinesViewProps {
 
 export const LinesView = memo(function LinesView({ lines }: LinesViewProps) {
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       {lines.map((l, i) => (
         <Text key={i} wrap="truncate">
           {l.map((s, j) => (

@@ -49,7 +49,7 @@ export function checklistLines(inp: ChecklistInput): Line[] {
     for (const s of p.steps) {
       const sel = item === inp.cursor;
       if (sel) cursorLine = lines.length;
-      const extra = s.status === 'failed' && s.error ? `  ${s.error}` : s.status === 'skipped' && s.reason ? `  skipped: ${s.reason}` : s.status === 'running' && s.startedAt !== undefined ? `  ${formatDuration(inp.now - s.startedAt)}` : '';
+      const extra = s.status === 'failed' && s.error ? `  ${s.error}` : s.status === 'skipped' && s.reason ? `  skipped: ${s.reason}` : s.status === 'running' && s.startedAt !== undefined ? `  ${formatDuration(Math.max(0, inp.now - s.startedAt))}` : '';
       lines.push([
         { text: sel ? ' ▸ ' : '   ', bold: true },
         { text: `${STEP_ICON[s.status]} `, color: c(STEP_COLOR[s.status]) },

@@ -21,6 +21,7 @@ export interface HealthInput {
 /** Lines for the health pane, cut to the pane's size. */
 export function healthLines(inp: HealthInput): Line[] {
   const { rows, width, color } = inp;
+  if (rows.length === 0 && !inp.alerts) return [line('This runbook has no health panels.', { dim: true })];
   const c = (k: Color): Color => (color ? k : undefined);
   const titleW = Math.max(12, Math.min(28, Math.floor(width * 0.35)));
   const blocks: Line[][] = rows.map((r, i) => {

@@ -78,5 +78,6 @@ export function rollbackLines(inp: RollbackInput): Line[] {
     out.push(line(`── ${sel.host}: ${sanitizeForDisplay(cmd.command)}`, { dim: true }));
     for (const t of cmd.tail.slice(-left)) out.push(line(`  ${sanitizeForDisplay(t)}`));
   }
-  return out.slice(0, Math.max(inp.height, view.levels.length)).map((l) => fit(l, inp.width));
+  const [a2, b2] = inp.cursor < inp.height ? [0, inp.height] : windowAround(out.length, inp.cursor, inp.height);
+  return out.slice(a2, b2).map((l) => fit(l, inp.width));
 }

@@ -1,0 +1,89 @@
+/** `cutover run -f RUNBOOK`: the console, live (or the timeline as plain lines without a terminal). */
+import { parseArgs } from 'node:util';
+import { loadRunbookFile } from '../runbook/load.js';
+import { formatProblem } from '../runbook/problem.js';
+import { LayoutError, loadLayout } from '../ui/layout/layout.js';
+import { colorEnabled } from '../ui/theme.js';
+import { operatorName, readForResume, startSession } from './run/start.js';
+import { printTimeline, runHeadless } from './run/headless.js';
+import { UsageError, type Io } from './usage.js';
+
+/** A runbook or layout that does not load (sysexits EX_DATAERR). */
+export const EX_DATAERR = 65;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      file: { type: 'string', short: 'f' },
+      operator: { type: 'string' },
+      layout: { type: 'string' },
+      resume: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the runbook goes after -f)`);
+  if (!values.file && !values.resume) throw new UsageError('name the runbook with -f RUNBOOK (or --resume JOURNAL)');
+  if (values.layout) {
+    try {
+      loadLayout(values.layout);
+    } catch (e) {
+      if (!(e instanceof LayoutError)) throw e;
+      io.err(`${e.message}\n`);
+      return EX_DATAERR;
+    }
+  }
+  let source: Parameters<typeof startSession>[0];
+  const operator = operatorName(values.operator, io.env);
+  if (values.resume) {
+    let r: ReturnType<typeof readForResume>;
+    try {
+      r = readForResume(values.resume);
+    } catch (e) {
+      io.err(`cutover run: ${(e as Error).message}\n`);
+      return 1;
+    }
+    source = { runbook: r.runbook, runbookPath: r.runbookPath, runbookSha256: r.runbookSha256, operator, mode: 'live', env: io.env, resume: { path: values.resume, events: r.events } };
+  } else {
+    const loaded = loadRunbookFile(values.file!);
+    if (!loaded.runbook) {
+      for (const p of loaded.problems) io.err(`${formatProblem(p)}\n`);
+      return EX_DATAERR;
+    }
+    source = { runbook: loaded.runbook, runbookPath: values.file!, runbookSha256: loaded.sha256 ?? '', operator, mode: 'live', env: io.env };
+  }
+  return runConsole(source, io, { yes: values.yes ?? false, ...(values.layout ? { layout: values.layout } : {}) });
+}
+
+/** Starts the session and shows it: the Ink console on a terminal, plain lines otherwise. Shared with `demo`. */
+export async function runConsole(source: Parameters<typeof startSession>[0], io: Io, o: { yes: boolean; layout?: string; metricsSource?: string }): Promise<number> {
+  const tty = io.isTTY && Boolean(process.stdin.isTTY);
+  let started: Awaited<ReturnType<typeof startSession>>;
+  try {
+    started = await startSession({ ...source, onJournalError: (e) => io.err(`cutover: ${e.message}\n`) });
+  } catch (e) {
+    io.err(`cutover run: ${(e as Error).message.split('\n')[0]}\n`);
+    return 1;
+  }
+  const { session, journalPath } = started;
+  let code: number;
+  if (tty) {
+    const { runTty } = await import('./run/tty.js');
+    code = await runTty(session, { color: colorEnabled(io.env), journalPath, ...(o.layout ? { layout: o.layout } : {}), ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}) });
+  } else {
+    io.out(`journal: ${journalPath}\n`);
+    const stop = printTimeline(session, io.out);
+    const onSignal = (sig: NodeJS.Signals) => void session.end('aborted', `${sig} received`);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
+    try {
+      code = await runHeadless(session, { yes: o.yes, out: io.out });
+    } finally {
+      stop();
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+    }
+  }
+  io.out(`journal: ${journalPath}\n`);
+  return code;
+}

@@ -1,0 +1,90 @@
+/** Builds a live session from a runbook (or a journal to resume): journal, executors, drivers. */
+import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
+import { assertPlainJson, DEV } from '../../core/plain.js';
+import type { SessionEvent } from '../../core/events.js';
+import type { DriverContext } from '../../drivers/context.js';
+import { JournalWriter } from '../../journal/writer.js';
+import { readJournal } from '../../journal/reader.js';
+import { newJournalPath, sessionsDir } from '../../journal/paths.js';
+import type { Runbook } from '../../runbook/schema.js';
+import type { Executors } from '../../session/executors.js';
+import { execDriverExecutors } from '../../session/exec-adapter.js';
+import { Session, type Driver } from '../../session/session.js';
+
+export interface StartOptions {
+  runbook: Runbook;
+  runbookPath: string;
+  runbookSha256: string;
+  operator: string;
+  mode: 'live' | 'demo';
+  env: NodeJS.ProcessEnv;
+  /** A journal to continue instead of a new one. */
+  resume?: { path: string; events: SessionEvent[] };
+  executors?: Executors;
+  /** Sparkline width hint for the poller. */
+  sparkWidth?: number;
+  onJournalError?: (e: Error) => void;
+}
+
+/** The operator's name: --operator, else $USER, else the OS account. */
+export function operatorName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag?.trim() || env.USER || env.LOGNAME || userInfo().username;
+}
+
+/** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
+export async function startSession(o: StartOptions): Promise<{ session: Session; journalPath: string }> {
+  const opts = { assert: DEV ? (e: SessionEvent) => assertPlainJson(e) : undefined };
+  let journal: JournalWriter<SessionEvent>;
+  let journalPath: string;
+  if (o.resume) {
+    journalPath = o.resume.path;
+    journal = await JournalWriter.openForAppend<SessionEvent>(journalPath, opts);
+  } else {
+    journalPath = await newJournalPath(sessionsDir(o.env), o.runbook.name);
+    journal = await JournalWriter.create<SessionEvent>(journalPath, opts);
+  }
+  const session = new Session({
+    runbook: o.runbook,
+    runbookPath: o.runbookPath,
+    runbookSha256: o.runbookSha256,
+    operator: o.operator,
+    mode: o.mode,
+    version: version(),
+    journal,
+    executors: o.executors ?? execDriverExecutors(o.runbook, { env: o.env }),
+    drivers: (ctx) => startDrivers(o.runbook, ctx, o.env, o.sparkWidth),
+    env: o.env,
+    ...(o.onJournalError ? { onJournalError: o.onJournalError } : {}),
+    ...(o.resume ? { resumeFrom: o.resume.events } : {}),
+  });
+  await session.start();
+  return { session, journalPath };
+}
+
+/** Reads a journal to resume: its events and its runbook. Throws a one-line error when it cannot. */
+export function readForResume(path: string): { events: SessionEvent[]; runbook: Runbook; runbookPath: string; runbookSha256: string } {
+  const r = readJournal<SessionEvent>(path);
+  if (r.problems.length) throw new Error(`${path}:${r.problems[0].line}: ${r.problems[0].message}; the journal is damaged (cutover verify ${path} tells more)`);
+  const first = r.entries[0]?.event;
+  if (!first || first.type !== 'session/started') throw new Error(`${path}: not a cutover journal (the first line is not session/started)`);
+  return { events: r.entries.map((x) => x.event), runbook: first.runbook, runbookPath: first.runbookPath, runbookSha256: first.runbookSha256 };
+}
+
+function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, sparkWidth?: number): Driver[] {
+  if (!rb.prometheus || !(rb.health?.length || rb.alertmanager)) return [];
+  const drivers: Driver[] = [];
+  let stopped = false;
+  const loading = Promise.all([import('../../drivers/prometheus/poller.js'), import('../../drivers/prometheus/alerts.js'), import('../../drivers/triggers.js')]).then(([p, a, t]) => {
+    if (stopped) return;
+    const tctx = t.withTriggers(ctx, rb);
+    drivers.push(p.startPoller(rb, tctx, { env, ...(sparkWidth ? { sparkWidth } : {}) }));
+    const alerts = a.startAlertsPoller(rb, ctx, { env });
+    if (alerts) drivers.push(alerts);
+  });
+  return [{ stop: async () => { stopped = true; await loading; await Promise.all(drivers.map((d) => d.stop())); } }];
+}
+
+function version(): string {
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}

@@ -1,0 +1,180 @@
+/**
+ * Trigger evaluation with Prometheus alerting-rule semantics, run on every new sample (or
+ * failure) of a trigger's panel:
+ *
+ * - the condition must hold on every evaluation for the whole `for` (pending, then firing);
+ *   without `for` it fires at once. It resolves on the first evaluation where it does not hold.
+ * - a panel with several series holds when any series holds (as the panel's status does); the
+ *   value reported is the worst holding one.
+ * - no data (the query matched nothing) never holds, unless the trigger says `onNoData: fire`.
+ *   A ratio with no usable baseline (missing or 0) is unknown and never holds.
+ * - a failed query (Prometheus unreachable, query rejected) is not data and never changes a
+ *   trigger by itself. "Never lie": a firing trigger stays firing through an outage (we cannot
+ *   see that it recovered); a pending trigger stays pending but cannot fire during it, and the
+ *   outage breaks its run of evaluations: if the condition still holds once values are back,
+ *   `for` counts again from that first good sample (a fresh `trigger/pending`).
+ *
+ * `since` in the events is when the condition started holding for the episode (Prometheus's
+ * activeAt), on pending, firing and resolved alike.
+ *
+ * The recommended level is the one of the most severe firing trigger (ties: the one that fired
+ * first, then runbook order). `rollback/recommended` is emitted when that trigger changes, or
+ * when it fires anew; auto triggers carry `countdownUntil` (default countdown 30 s). When no
+ * trigger fires any more, nothing is emitted: the recommendation stands until an operator
+ * dismisses it.
+ *
+ * Pure and deterministic: time is the `t` of the event being evaluated; output events carry it.
+ */
+import { sampleNumber, toSampleValue, type MetricSampled, type SampleValue, type SessionEvent } from '../core/events.js';
+import { formatValue } from '../core/format.js';
+import { ratioOf, sortSeries } from '../core/select-health.js';
+import { SEVERITY_RANK } from '../core/select-triggers.js';
+import { holds } from '../runbook/check.js';
+import { formatDuration } from '../runbook/duration.js';
+import type { Panel, Runbook, Trigger } from '../runbook/schema.js';
+import type { DriverContext } from './context.js';
+
+/** Countdown of an auto trigger that does not set one. */
+export const DEFAULT_COUNTDOWN_MS = 30_000;
+
+/** What one evaluation found. */
+export interface Measure {
+  holds: boolean;
+  /** The measured value (the ratio for ratio checks); null when there is none. */
+  value: SampleValue | null;
+  noData: boolean;
+}
+
+/** The evaluator's memory of one trigger. */
+export interface TriggerMemory {
+  state: 'inactive' | 'pending' | 'firing';
+  since?: number;
+  firedAt?: number;
+  value: SampleValue | null;
+  /** A failure came since the last good sample: the run of evaluations is broken. */
+  blind: boolean;
+}
+
+/** Evaluates one trigger's condition against one sample of its panel. */
+export function measure(trigger: Trigger, panel: Panel | undefined, e: MetricSampled): Measure {
+  const check = trigger.when.check;
+  const canary = sortSeries(e.series);
+  if (canary.length === 0) return { holds: trigger.onNoData === 'fire', value: null, noData: true };
+  if (check.ratio) {
+    const ratio = panel?.compare ? ratioOf(canary[0].value, sortSeries(e.baseline ?? [])[0]?.value) : undefined;
+    return ratio === undefined ? { holds: false, value: null, noData: false } : { holds: holds(check, ratio), value: toSampleValue(ratio), noData: false };
+  }
+  const holding = canary.filter((s) => holds(check, sampleNumber(s.value)));
+  if (holding.length === 0) return { holds: false, value: canary[0].value, noData: false };
+  // The worst holding series: the lowest for a "below" check, the highest otherwise.
+  const low = check.op === '<' || check.op === '<=';
+  return { holds: true, value: low ? holding[holding.length - 1].value : holding[0].value, noData: false };
+}
+
+/** Turns a stream of session events into trigger transitions and recommendations. */
+export class TriggerEvaluator {
+  private readonly triggers: Trigger[];
+  private readonly panels: Map<string, Panel>;
+  private readonly mem = new Map<string, TriggerMemory>();
+  private last: string | undefined;
+
+  constructor(runbook: Runbook) {
+    this.triggers = runbook.rollback?.triggers ?? [];
+    this.panels = new Map((runbook.health ?? []).map((p) => [p.id, p]));
+    for (const t of this.triggers) this.mem.set(t.id, { state: 'inactive', value: null, blind: false });
+  }
+
+  /** The current memory of every trigger, by id (a copy). */
+  snapshot(): Record<string, TriggerMemory> {
+    return Object.fromEntries([...this.mem].map(([id, m]) => [id, { ...m }]));
+  }
+
+  /** Feeds one event; returns the events it causes (none for events that are not samples or failures). */
+  observe(e: SessionEvent): SessionEvent[] {
+    if (e.type !== 'metric/sampled' && e.type !== 'metric/failed') return [];
+    const out: SessionEvent[] = [];
+    const fired = new Set<string>();
+    for (const tr of this.triggers) {
+      if (tr.when.panel !== e.panel) continue;
+      const m = this.mem.get(tr.id)!;
+      if (e.type === 'metric/failed') {
+        if (m.state !== 'inactive') m.blind = true;
+        continue;
+      }
+      const ev = this.step(tr, m, measure(tr, this.panels.get(tr.when.panel), e), e.t);
+      if (ev) out.push(ev);
+      if (ev?.type === 'trigger/firing') fired.add(tr.id);
+    }
+    return out.length ? [...out, ...this.recommend(e.t, fired)] : out;
+  }
+
+  /** One evaluation of one trigger; returns its transition, if any. */
+  private step(tr: Trigger, m: TriggerMemory, r: Measure, t: number): SessionEvent | undefined {
+    const wasBlind = m.blind;
+    m.blind = false;
+    const check = tr.when.check.text;
+    if (!r.holds) {
+      if (m.state === 'inactive') return undefined;
+      const since = m.since ?? t;
+      m.state = 'inactive';
+      m.value = r.value;
+      delete m.since;
+      delete m.firedAt;
+      return { type: 'trigger/resolved', t, trigger: tr.id, value: r.value, check, since };
+    }
+    m.value = r.value;
+    if (m.state === 'firing') return undefined;
+    const hold = tr.for ?? 0;
+    if (m.state === 'inactive' || wasBlind) {
+      m.since = t;
+      if (hold <= 0) return this.fire(tr, m, t);
+      m.state = 'pending';
+      return { type: 'trigger/pending', t, trigger: tr.id, value: r.value, check, since: t };
+    }
+    return t - (m.since ?? t) >= hold ? this.fire(tr, m, t) : undefined;
+  }
+
+  private fire(tr: Trigger, m: TriggerMemory, t: number): SessionEvent {
+    m.state = 'firing';
+    m.firedAt = t;
+    return { type: 'trigger/firing', t, trigger: tr.id, value: m.value, check: tr.when.check.text, since: m.since ?? t };
+  }
+
+  /** A recommendation when the most severe firing trigger changed or fired anew. */
+  private recommend(t: number, fired: Set<string>): SessionEvent[] {
+    const firing = this.triggers
+      .map((tr, i) => ({ tr, i, m: this.mem.get(tr.id)! }))
+      .filter((x) => x.m.state === 'firing')
+      .sort((a, b) => SEVERITY_RANK[a.tr.severity] - SEVERITY_RANK[b.tr.severity] || (a.m.firedAt ?? 0) - (b.m.firedAt ?? 0) || a.i - b.i);
+    const top = firing[0];
+    if (!top) {
+      this.last = undefined;
+      return [];
+    }
+    const key = `${top.tr.recommend}\u0000${top.tr.id}`;
+    if (key === this.last && !fired.has(top.tr.id)) return [];
+    this.last = key;
+    const countdown = top.tr.auto ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
+    return [{ type: 'rollback/recommended', t, level: top.tr.recommend, trigger: top.tr.id, reason: this.reason(top.tr, top.m), ...countdown }];
+  }
+
+  private reason(tr: Trigger, m: TriggerMemory): string {
+    const panel = this.panels.get(tr.when.panel);
+    const value = m.value === null ? 'no data' : tr.when.check.ratio ? `ratio ${formatValue(m.value)}` : formatValue(m.value, panel?.unit);
+    const held = tr.for ? ` for ${formatDuration(tr.for)}` : '';
+    return `${tr.id} (${tr.severity}): ${panel?.title ?? tr.when.panel} is ${value}, ${tr.when.check.text}${held}`;
+  }
+}
+
+/** Wraps a context so that every event emitted through it is also evaluated; transitions follow it. */
+export function withTriggers(ctx: DriverContext, runbook: Runbook): DriverContext & { evaluator: TriggerEvaluator } {
+  const evaluator = new TriggerEvaluator(runbook);
+  return {
+    evaluator,
+    now: () => ctx.now(),
+    emit(e) {
+      ctx.emit(e);
+      for (const o of evaluator.observe(e)) ctx.emit(o);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../../src/cli/main.js';
+import { captureIo } from '../../support/io.js';
+import { needBinary } from '../../support/binaries.js';
+import { startSshd, type Sshd } from '../../support/sshd.js';
+import { testHome } from './helpers.js';
+
+const sshdBin = needBinary('sshd', 'openssh-server');
+
+describe.skipIf(!sshdBin)('cutover exec', () => {
+  let sshd: Sshd;
+  const h = testHome();
+  let rb: string;
+  const exec = async (...args: string[]) => {
+    const io = captureIo({ HOME: h.home });
+    const code = await runCli(['exec', ...args], io);
+    return { code, out: io.stdout(), err: io.stderr() };
+  };
+  beforeAll(async () => {
+    sshd = await startSshd({ addresses: ['127.0.0.2', '127.0.0.3'], authorizedKeys: [h.key.pub] });
+    writeFileSync(h.knownHosts, sshd.knownHosts());
+    rb = join(h.home, 'rb.yaml');
+    writeFileSync(rb, [
+      'name: exec test',
+      `ssh: { knownHosts: ${h.knownHosts} }`,
+      'hosts:',
+      `  web: ["127.0.0.2:${sshd.port}", "127.0.0.3:${sshd.port}"]`,
+      `  lone: ["127.0.0.2:${sshd.port}"]`,
+      `  bad: ["127.0.0.2:1"]`,
+      'phases:',
+      '  - { id: p, title: P, steps: [ { id: s, title: S, manual: true } ] }',
+      '',
+    ].join('\n'));
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    rmSync(h.home, { recursive: true, force: true });
+  });
+  const a = () => `127.0.0.2:${sshd.port}`;
+  const b = () => `127.0.0.3:${sshd.port}`;
+
+  it('prefixes each line with its host, then a summary per host and totals; exit 0', async () => {
+    const r = await exec('-f', rb, 'web', '--', 'echo', 'hello;', 'echo', 'oops', '>&2');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${a()} | hello\n`);
+    expect(r.out).toContain(`${b()} | hello\n`);
+    expect(r.err).toContain(`${a()} ! oops\n`);
+    expect(r.out).toMatch(new RegExp(`${a()}  ok +\\S+ +exit 0\\n`));
+    expect(r.out).toMatch(/2 hosts: 2 ok in \S+\n$/);
+  });
+
+  it('exits 1 when a host fails, and says which', async () => {
+    const r = await exec('-f', rb, 'web', '--', 'set -- $SSH_CONNECTION; [ $3 = 127.0.0.3 ] && exit 7; true');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`${b()}  FAILED +\\S+ +exit 7\\n`));
+    expect(r.out).toMatch(/2 hosts: 1 ok, 1 failed in/);
+  });
+
+  it('--max-fail 0 --batch 1 skips the rest after the first failure', async () => {
+    const r = await exec('-f', rb, 'web', '--batch', '1', '--max-fail', '0', '--', 'exit 1');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`${b()}  skipped +not run: maxFail was exceeded\\n`));
+    expect(r.out).toMatch(/1 failed, 1 skipped \(maxFail exceeded\)/);
+  });
+
+  it('--timeout stops a command and reports it', async () => {
+    const r = await exec('-f', rb, 'lone', '--timeout', '300ms', '--', 'echo $$; exec sleep 20');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('timed out after 300ms');
+    const pid = Number(/\| (\d+)/.exec(r.out)![1]);
+    try {
+      process.kill(pid, 'SIGKILL'); // as root, sshd does not deliver TERM (see ssh.test.ts)
+    } catch {
+      /* already gone */
+    }
+  });
+
+  it('reports an unreachable host as an error line, no stack trace', async () => {
+    const r = await exec('-f', rb, 'bad', '--', 'true');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/127\.0\.0\.2:1  ERROR +\S+ +connection refused by 127\.0\.0\.2:1; is sshd running there, and is the port right\?\n/);
+    expect(r.out + r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown group: one line naming the known groups, exit 64', async () => {
+    const r = await exec('-f', rb, 'nope', '--', 'true');
+    expect(r.code).toBe(64);
+    expect(r.err).toBe(`cutover exec: no host group 'nope' in ${rb}; known groups: web, lone, bad\n`);
+  });
+
+  it('a runbook with problems: FILE:LINE:COL lines, exit 64', async () => {
+    const broken = join(h.home, 'broken.yaml');
+    writeFileSync(broken, 'name: x\nphases:\n  - { id: p, title: P, steps: [ { id: s, title: S, run: { on: ghost, command: ls } } ] }\n');
+    const r = await exec('-f', broken, 'web', '--', 'true');
+    expect(r.code).toBe(64);
+    expect(r.err).toMatch(new RegExp(`^${broken}:3:\\d+: unknown host group 'ghost'`));
+  });
+
+  it('usage mistakes exit 64 with a hint', async () => {
+    expect((await exec('-f', rb, 'web')).code).toBe(64);
+    expect((await exec('web', '--', 'true')).err).toContain('name the runbook with -f RUNBOOK');
+    expect((await exec('-f', rb, 'web', '--batch', 'lots', '--', 'true')).err).toContain("--batch 'lots' is not a number of hosts or a percentage");
+    expect((await exec('-f', rb, 'web', '--timeout', '5', '--', 'true')).code).toBe(64);
+  });
+});

@@ -1,0 +1,38 @@
+/** Runbooks for the Prometheus tests, written as the user would (YAML) and loaded by the real loader. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { SessionEvent } from '../../../src/core/events.js';
+import { loadRunbookText, type Runbook } from '../../../src/runbook/index.js';
+
+/** The runbook's sections that matter here; name and phases are filled in. */
+export type RunbookSpec = Record<string, unknown> & { prometheus: Record<string, unknown> };
+
+/** The YAML text of a runbook built from `spec`. */
+export function runbookText(spec: RunbookSpec): string {
+  return stringify({ name: 'prometheus test', ...spec, phases: [{ id: 'p', title: 'P', steps: [{ id: 's', title: 'S', manual: true }] }] });
+}
+
+/** Loads `spec` through the real loader; throws with the problems when it does not load. */
+export function makeRunbook(spec: RunbookSpec): Runbook {
+  const r = loadRunbookText('test.yaml', runbookText(spec));
+  if (!r.runbook) throw new Error(`test runbook does not load:\n${r.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('\n')}`);
+  return r.runbook;
+}
+
+/** Writes `spec` to a temporary file (for the CLI) and returns its path. */
+export function writeRunbook(spec: RunbookSpec): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cutover-rb-')), 'runbook.yaml');
+  writeFileSync(file, runbookText(spec));
+  return file;
+}
+
+/** The session/started event for a runbook, for folding events with the core reducer. */
+export function started(runbook: Runbook, t = 0): SessionEvent {
+  return { type: 'session/started', t, sessionId: 't', runbook, runbookPath: 'test.yaml', runbookSha256: '', operator: 'test', mode: 'live', version: '0' };
+}
+
+/** Error ratio of a track of the fixture app over 5 s (1 s scrapes: enough points for rate). */
+export const errorRatio = (track: string) =>
+  `sum(rate(http_requests_total{track="${track}",code="500"}[5s])) / sum(rate(http_requests_total{track="${track}"}[5s]))`;
