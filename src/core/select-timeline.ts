@@ -39,9 +39,9 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'command/exited':
       return [e.code === 0 && !e.error ? 'command' : 'error', `${e.host} ${e.error ? e.error : e.signal ? `killed by ${e.signal}` : `exit ${e.code}`} after ${formatDuration(e.ms)}`];
     case 'gate/decided': return ['gate', `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
-    case 'trigger/pending': return ['trigger', `trigger ${e.trigger} pending: ${e.value ?? 'no data'} ${e.check}`];
-    case 'trigger/firing': return ['trigger', `trigger ${e.trigger} FIRING: ${e.value ?? 'no data'} ${e.check}`];
-    case 'trigger/resolved': return ['trigger', `trigger ${e.trigger} resolved: ${e.value ?? 'no data'}`];
+    case 'trigger/pending': return ['trigger', `trigger ${e.trigger} pending: ${num(e.value)} ${e.check}`];
+    case 'trigger/firing': return ['trigger', `trigger ${e.trigger} FIRING: ${num(e.value)} ${e.check}`];
+    case 'trigger/resolved': return ['trigger', `trigger ${e.trigger} resolved: ${num(e.value)}`];
     case 'rollback/recommended': return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
     case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
     case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
@@ -50,6 +50,12 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'rollback/dismissed': return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
     case 'note/added': return ['note', `note (${e.operator}): ${e.text}`];
   }
+}
+
+/** A measured value, short: 0.1874 rather than 0.18738918277332475. */
+function num(v: number | string | null): string {
+  if (v === null) return 'no data';
+  return typeof v === 'number' ? String(Number(v.toPrecision(4))) : v;
 }
 
 function firstLine(text: string): string {

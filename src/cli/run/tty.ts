@@ -1,6 +1,6 @@
 /** `cutover run` on a terminal: the Ink console on the alternate screen. Ink and React load only here. */
 import type { Session } from '../../session/session.js';
-import type { ConsoleModel } from '../../ui/model.js';
+import { sessionModel } from '../../ui/session-model.js';
 import { enterAltScreen } from './screen.js';
 import { exitCodeOf } from './exit.js';
 
@@ -33,18 +33,11 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
         finish('aborted', `internal error: ${(err as Error)?.message ?? err}`);
       },
     );
-    const model: ConsoleModel = {
-      readOnly: false,
-      session,
-      getState: () => session.state,
-      events: () => session.store.events(),
-      subscribe: (fn) => session.store.subscribe(fn),
-      now: () => session.now(),
-      connections: () => session.connections(),
+    const model = sessionModel(session, {
       ...(o.journalPath ? { journalPath: o.journalPath } : {}),
       ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
       onQuit: () => finish(session.outcome()),
-    };
+    });
     const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), {
       incrementalRendering: true,
       maxFps: 20,

@@ -1,0 +1,25 @@
+/** The console model of a live session (the TTY console, the demo, and tests use the same one). */
+import type { Session } from '../session/session.js';
+import type { ConsoleModel } from './model.js';
+
+export interface SessionModelOptions {
+  journalPath?: string;
+  metricsSource?: string;
+  onQuit(): void;
+}
+
+/** A read-write model over a live session. */
+export function sessionModel(session: Session, o: SessionModelOptions): ConsoleModel {
+  return {
+    readOnly: false,
+    session,
+    getState: () => session.state,
+    events: () => session.store.events(),
+    subscribe: (fn) => session.store.subscribe(fn),
+    now: () => session.now(),
+    connections: () => session.connections(),
+    ...(o.journalPath ? { journalPath: o.journalPath } : {}),
+    ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+    onQuit: o.onQuit,
+  };
+}
