@@ -7,6 +7,9 @@ import { EX_UNAVAILABLE, EX_USAGE, UsageError, processIo, type Io } from './usag
 export async function main(argv: string[]): Promise<void> {
   const code = await runCli(argv, processIo());
   process.exitCode = code;
+  // Exit once stdout has drained, rather than wait for every handle to let go: a terminal left in
+  // raw mode by a UI library, or a socket some driver forgot, must never keep cutover hanging.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 /** Runs the CLI with the given streams; returns the exit code. Never throws. */

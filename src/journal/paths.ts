@@ -1,6 +1,7 @@
 /** Where session journals live and what they are called. */
 import os from 'node:os';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 
 /** Longest runbook-name part of a journal file name. */
@@ -38,5 +39,10 @@ export async function newJournalPath(dir: string, runbookName: string, date: Dat
   // Only a directory we create is tightened: changing the mode of one the user made would be a surprise.
   const created = await mkdir(dir, { recursive: true, mode: 0o700 });
   if (created !== undefined) await chmod(dir, 0o700);
-  return path.join(dir, journalFileName(runbookName, date));
+  // Two sessions of one runbook in the same second get -2, -3, ... (create still refuses to overwrite).
+  const base = journalFileName(runbookName, date).replace(/\.jsonl$/, '');
+  for (let n = 1; ; n++) {
+    const p = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}.jsonl`);
+    if (!existsSync(p)) return p;
+  }
 }

@@ -1,0 +1,126 @@
+// End to end in a real terminal: tmux (160x48) runs `cutover run`, keys are sent with send-keys,
+// the screen is read with capture-pane, and after quitting the terminal is back to the shell.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal, verifyChain } from '../../src/journal/index.js';
+import { needBinary } from '../support/binaries.js';
+import { tempDir } from '../support/sshd.js';
+
+const tmux = needBinary('tmux', 'tmux');
+const bin = join(process.cwd(), 'bin', 'cutover');
+
+describe.skipIf(!tmux)('tmux: cutover run in a real terminal', () => {
+  let dir: string;
+  const session = `cutover-e2e-${process.pid}`;
+  const t = (...args: string[]) => execFileSync(tmux!, ['-L', session, ...args], { encoding: 'utf8' });
+  const screen = () => t('capture-pane', '-p', '-t', session);
+
+  beforeAll(() => {
+    dir = tempDir('cutover-tmux-');
+    mkdirSync(join(dir, 'state'));
+    writeFileSync(join(dir, 'rb.yaml'), `name: tmux smoke
+phases:
+  - id: one
+    title: First phase
+    steps:
+      - { id: hello, title: Say hello, local: { command: [echo, hello from the step] } }
+      - { id: tick, title: A person checks, manual: true }
+    gate: { title: Carry on? }
+  - id: two
+    title: Second phase
+    steps:
+      - { id: bye, title: Say bye, local: { command: [echo, bye] } }
+rollback:
+  levels:
+    - id: undo
+      title: Undo everything
+      expected: 1m
+      steps:
+        - { id: undo-1, title: Undo, local: { command: [echo, undone] } }
+`);
+    // A shell first, so that after cutover exits we can see what the terminal shows.
+    t('new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-e', `XDG_STATE_HOME=${join(dir, 'state')}`, '-e', 'USER=carol', 'bash', '--norc', '--noprofile');
+    t('send-keys', '-t', session, `cd ${dir} && PS1='$ ' && clear && echo BEFORE-CUTOVER`, 'Enter');
+  });
+
+  afterAll(() => {
+    try {
+      t('kill-server');
+    } catch {
+      /* already gone */
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the four panes, runs steps from the keyboard, and restores the terminal on quit', async () => {
+    await expect.poll(screen).toMatch(/BEFORE-CUTOVER/);
+    t('send-keys', '-t', session, `node ${bin} run -f rb.yaml --operator carol`, 'Enter');
+    await expect.poll(screen, { timeout: 15_000 }).toMatch(/2 Checklist/);
+    const first = screen();
+    for (const pane of ['1 Health', '2 Checklist', '3 Timeline', '4 Rollback']) expect(first).toContain(pane);
+    // The status bar is the first line: nothing scrolled the frame off the top.
+    expect(first.split('\n')[0]).toMatch(/● REC {2}tmux smoke/);
+
+    t('send-keys', '-t', session, 'Enter');
+    await expect.poll(screen).toMatch(/✓ Say hello/);
+    await expect.poll(screen).toMatch(/local \| hello from the step/);
+    t('send-keys', '-t', session, 'Down');
+    await expect.poll(screen).toMatch(/▸ ○ A person checks/);
+    t('send-keys', '-t', session, 'Enter');
+    await expect.poll(screen).toMatch(/✓ A person checks/);
+    t('send-keys', '-t', session, 'Down');
+    await expect.poll(screen).toMatch(/▸ ◆ Carry on\?/);
+    t('send-keys', '-t', session, 'Enter');
+    await expect.poll(screen).toMatch(/g go · n no-go/);
+    t('send-keys', '-t', session, 'g');
+    await expect.poll(screen).toMatch(/Reason \(optional\)/);
+    t('send-keys', '-t', session, '-l', 'all good');
+    await expect.poll(screen).toMatch(/> all good/);
+    t('send-keys', '-t', session, 'Enter');
+    await expect.poll(screen).toMatch(/GO by carol: all good/);
+
+    t('send-keys', '-t', session, '?');
+    await expect.poll(screen).toMatch(/Keys \(any key closes\)/);
+    t('send-keys', '-t', session, 'Escape');
+    await expect.poll(screen).not.toMatch(/Keys \(any key closes\)/);
+
+    t('send-keys', '-t', session, 'q');
+    await expect.poll(screen).toMatch(/Quit\?/);
+    t('send-keys', '-t', session, 'y');
+    // Back on the normal screen: the shell's own lines are there, the console is not.
+    await expect.poll(screen, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
+    const after = screen();
+    expect(after).toContain('BEFORE-CUTOVER');
+    expect(after).not.toContain('2 Checklist');
+    t('send-keys', '-t', session, 'echo EXIT=$?', 'Enter');
+    await expect.poll(screen).toMatch(/EXIT=1/); // quit before the end: not "done"
+    // The cursor is visible again (cutover hid it on the alternate screen).
+    expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
+
+    const dirJ = join(dir, 'state', 'cutover', 'sessions');
+    const [file] = readdirSync(dirJ);
+    expect(verifyChain(join(dirJ, file))).toMatchObject({ ok: true });
+    const types = readJournal(join(dirJ, file)).entries.map((e) => e.event.type);
+    expect(types[0]).toBe('session/started');
+    expect(types).toContain('gate/decided');
+    expect(types.at(-1)).toBe('session/ended');
+  }, 60_000);
+
+  it('SIGTERM ends the session and restores the terminal too', async () => {
+    t('send-keys', '-t', session, 'clear && echo SECOND-RUN', 'Enter');
+    await expect.poll(screen).toMatch(/SECOND-RUN/);
+    t('send-keys', '-t', session, `node ${bin} run -f rb.yaml --operator dave`, 'Enter');
+    await expect.poll(screen, { timeout: 15_000 }).toMatch(/2 Checklist/);
+    execFileSync('pkill', ['-TERM', '-f', 'rb.yaml --operator dave']);
+    await expect.poll(screen, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
+    expect(screen()).toContain('SECOND-RUN');
+    expect(screen()).not.toContain('2 Checklist');
+    expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
+    const dirJ = join(dir, 'state', 'cutover', 'sessions');
+    const newest = readdirSync(dirJ).sort().at(-1)!;
+    const last = readJournal(join(dirJ, newest)).entries.at(-1)?.event;
+    expect(last).toMatchObject({ type: 'session/ended', reason: 'SIGTERM received' });
+  }, 60_000);
+});
