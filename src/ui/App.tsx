@@ -32,14 +32,15 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     uiRef.current = uiReducer(uiRef.current, a);
     rawDispatch(a);
   }, [rawDispatch]);
-  const [now, setNow] = useState(() => model.now());
   const term = useTerminalSize(size);
+  // Read the clock while rendering (replay's is virtual); a once-a-second tick keeps T+ and
+  // countdowns moving when no event arrives. One render per published state, not two.
+  const [, tick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => setNow(model.now()), 1000);
+    const t = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(t);
   }, [model]);
-  // Every published state is a frame; the clock moves with it (replay's clock is virtual).
-  useEffect(() => setNow(model.now()), [state, model]);
+  const now = model.now();
 
   const layout: Layout = useMemo(() => chooseLayout(asked, term.columns), [asked, term.columns < 120]);
   const extra = model.extraStatus?.(term.columns);

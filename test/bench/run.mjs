@@ -12,7 +12,7 @@ const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs') && (only.
 let failed = 0;
 for (const f of files) {
   console.log(`\n== ${f}`);
-  const r = spawnSync(process.execPath, [join(here, f)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(here, f)], { stdio: 'inherit', env: { NODE_ENV: 'production', ...process.env } });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -4,6 +4,7 @@
  * signals acted on. Authentication accepts any key; the host key is fresh per server.
  */
 import type { Connection, ServerChannel } from 'ssh2';
+import { createRequire } from 'node:module';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 
 /** What a test does with one exec request. */
@@ -28,6 +29,14 @@ export interface FakeSsh {
   connections: FakeConnection[];
   /** Return true from this to hang up instead of opening the session. */
   hangUpOnSession?: (conn: FakeConnection) => boolean;
+  /** What to do with an exec request instead of accepting it: never answer, or hang up. */
+  onExecRequest?: (command: string, conn: FakeConnection) => 'hold' | 'drop' | undefined;
+  /** Exec requests received (answered or not). */
+  execRequests: number;
+  /** When set, port-forwarding (ProxyJump) requests are never answered. */
+  holdTcpip?: boolean;
+  /** Port-forwarding requests received. */
+  tcpipRequests: number;
   stop(): Promise<void>;
 }
 
@@ -36,13 +45,17 @@ export async function startFakeSsh(host: string, onExec: ExecHandler): Promise<F
   const { default: ssh2 } = (await import('ssh2')) as unknown as { default: typeof import('ssh2') };
   const keys = ssh2.utils.generateKeyPairSync('ed25519');
   const sockets = new Set<Socket>();
-  const fake: FakeSsh = { host, port: 0, knownHosts: '', connections: [], stop: async () => {} };
+  const fake: FakeSsh = { host, port: 0, knownHosts: '', connections: [], execRequests: 0, tcpipRequests: 0, stop: async () => {} };
   const server = new ssh2.Server({ hostKeys: [keys.private] }, (client: Connection) => {
     const sock = (client as unknown as { _sock: Socket })._sock;
     const conn: FakeConnection = { n: fake.connections.length + 1, sessions: 0, drop: () => sock.destroy() };
     fake.connections.push(conn);
     client.on('error', () => {});
     client.on('authentication', (ctx) => ctx.accept());
+    client.on('tcpip', (_accept, reject) => {
+      fake.tcpipRequests++;
+      if (!fake.holdTcpip) reject();
+    });
     client.on('ready', () =>
       client.on('session', (accept) => {
         conn.sessions++;
@@ -54,6 +67,10 @@ export async function startFakeSsh(host: string, onExec: ExecHandler): Promise<F
           if (channel) conn.onSignal?.(info.name, channel);
         });
         session.on('exec', (ok, _no, info) => {
+          fake.execRequests++;
+          const instead = fake.onExecRequest?.(info.command, conn);
+          if (instead === 'drop') return conn.drop();
+          if (instead === 'hold') return;
           channel = ok();
           onExec(info.command, channel, conn);
         });
@@ -72,6 +89,16 @@ export async function startFakeSsh(host: string, onExec: ExecHandler): Promise<F
     return new Promise<void>((r) => server.close(() => r()));
   };
   return fake;
+}
+
+/**
+ * Ends the channel with an exit-signal of any name, hostile ones included (ssh2's server only
+ * sends the names it knows, so the name is added to its table first).
+ */
+export function exitWithSignal(ch: ServerChannel, name: string): void {
+  const { SIGNALS } = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as { SIGNALS: Record<string, number> };
+  SIGNALS[name.toUpperCase()] = 1;
+  ch.exit(name);
 }
 
 /** A TCP server that accepts connections and never says a word: a handshake that never ends. */

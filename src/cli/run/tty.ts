@@ -13,7 +13,8 @@ export interface TtyOptions {
 
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
 export async function runTty(session: Session, o: TtyOptions): Promise<number> {
-  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
+  const [{ render }, { createElement }, { App }, { installInkCaches }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js'), import('../../ui/ink-cache.js')]);
+  await installInkCaches();
   return new Promise<number>((resolve) => {
     let finishing = false;
     const finish = (outcome: Parameters<Session['end']>[0], reason?: string) => {
@@ -40,7 +41,7 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
     });
     const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), {
       incrementalRendering: true,
-      maxFps: 20,
+      maxFps: 30,
       patchConsole: false,
       exitOnCtrlC: false,
     });

@@ -90,19 +90,35 @@ export async function openConnection(ssh2: Ssh2Module, t: Target, via: Client | 
   });
 }
 
-/** A channel from the jump host to the target, used as the target connection's socket. */
-function forward(via: Client, t: Target): Promise<NonNullable<ConnectConfig['sock']>> {
+/**
+ * A channel from the jump host to the target, used as the target connection's socket. Gives up
+ * at connectTimeout or when the session closes; a channel that opens after that is closed.
+ */
+function forward(via: Client, t: Target, signal?: AbortSignal): Promise<NonNullable<ConnectConfig['sock']>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ConnectError(`${t.label}: the jump host did not open a channel to ${t.hostname}:${t.port} within ${t.connectTimeout / 1000}s`)), t.connectTimeout);
+    let over = false;
+    const giveUp = (e: Error) => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    };
+    const onAbort = () => giveUp(new ConnectError(`${t.label}: the session is closing; connection abandoned`));
+    const timer = setTimeout(() => giveUp(new ConnectError(`${t.label}: the jump host did not open a channel to ${t.hostname}:${t.port} within ${t.connectTimeout / 1000}s`)), t.connectTimeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
     try {
       via.forwardOut('127.0.0.1', 0, t.hostname, t.port, (err, stream) => {
+        if (over) return void (err ? undefined : stream.close());
+        over = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         if (err) reject(new ConnectError(`${t.label}: the jump host could not reach ${t.hostname}:${t.port} (${err.message}); check the name and port as the jump host sees them`));
         else resolve(stream);
       });
     } catch (e) {
-      clearTimeout(timer);
-      reject(new ConnectError(`${t.label}: the connection to the jump host is gone (${(e as Error).message})`));
+      giveUp(new ConnectError(`${t.label}: the connection to the jump host is gone (${(e as Error).message})`));
     }
   });
 }

@@ -14,6 +14,7 @@ import { CommandOutput, type OutputLimits } from './output.js';
 import type { Outcome } from './outcome.js';
 import { SshPool } from './pool.js';
 import { Redactor } from './redact.js';
+import { stripControls } from './sanitize.js';
 import { runRemote } from './ssh.js';
 import { defaultContext, type ConfigFile } from './ssh-config.js';
 import { resolveTarget, type ResolveContext, type Target } from './target.js';
@@ -131,7 +132,7 @@ export class ExecDriver {
       try {
         await this.pool.acquire(this.target(hosts[i]));
       } catch (e) {
-        failed.push({ host: label(hosts[i]), error: (e as Error).message });
+        failed.push({ host: label(hosts[i]), error: this.cleanText((e as Error).message) });
       }
     }, () => false, { concurrency: concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32 });
     return failed;
@@ -158,6 +159,20 @@ export class ExecDriver {
       outcome = { code: null, error: (e as Error).message };
     }
     return run.finish(outcome);
+  }
+
+  /**
+   * Errors and signal names can carry text the host chose (a channel-open failure's description,
+   * a disconnect reason, an exit-signal name) or a secret from the command: they reach events,
+   * the journal and the terminal, so they get the same stripping and redaction as output.
+   */
+  private clean(o: Outcome): Outcome {
+    const { error, signal, ...rest } = o;
+    return { ...rest, ...(signal ? { signal: this.cleanText(signal) } : {}), ...(error ? { error: this.cleanText(error) } : {}) };
+  }
+
+  private cleanText(s: string): string {
+    return this.redactor.text(stripControls(s.replace(/\r?\n/g, ' ')));
   }
 
   private hostRun(step: string, level: string | undefined, id: string, host: string, command: string): HostRun {

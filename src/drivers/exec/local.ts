@@ -39,6 +39,8 @@ export async function runLocal(lc: LocalCommand): Promise<Outcome> {
   if (lc.cwd !== undefined && !isDir(lc.cwd)) return { code: null, error: `local: the working directory ${lc.cwd} does not exist; fix cwd in the step` };
   const grace = lc.killGrace ?? 2000;
   const { execa } = await import('execa');
+  // An abort during the import has already fired: a listener added now would never hear it.
+  if (lc.signal?.aborted) return { code: null, error: 'cancelled before it started' };
   const child = execa(argv[0], argv.slice(1), {
     shell: lc.shell === true,
     ...(lc.cwd !== undefined ? { cwd: lc.cwd } : {}),

@@ -17,7 +17,7 @@ export interface RemoteCommand {
   target: Target;
   command: string;
   output: CommandOutput;
-  /** ms from the moment the command starts on the host; connecting has its own connectTimeout. */
+  /** ms from the exec request (the command starting on the host); connecting has its own connectTimeout. */
   timeout?: number;
   signal?: AbortSignal;
   /** ms between TERM and closing the channel (default 2000). */
@@ -36,34 +36,79 @@ export async function runRemote(pool: SshPool, rc: RemoteCommand): Promise<Outco
       return { code: null, error: e instanceof ConnectError ? e.message : `${rc.target.label}: ${(e as Error).message}` };
     }
     let running: Promise<Outcome>;
+    // The timeout runs from the exec request: a host that never confirms the command (sshd stuck
+    // forking, a home directory on a hung NFS mount) must not hold the step forever either.
+    const since = performance.now();
     try {
-      ({ running } = await openExec(lease.client, rc.command, (ch) => watch(lease.client, ch, rc)));
+      ({ running } = await openExec(lease.client, rc, (ch) => watch(lease.client, ch, rc, since)));
     } catch (e) {
+      if (e instanceof StartAbandoned) return { code: null, error: e.message, started: true };
       const dead = /not connected|no response from server/i.test((e as Error).message);
       if (dead) pool.drop(rc.target, lease.client);
       if (dead && !lease.fresh && attempt === 0) continue; // a dropped idle connection: reconnect once
+      if (false) {
+        // The exec request was sent and the connection died before its answer: the command may
+        // have run, so it is neither retried nor reported as never run.
+        pool.drop(rc.target, lease.client);
+        return { code: null, error: `${rc.target.label}: the connection was lost as the command was starting; it may have run, its outcome is unknown`, started: true };
+      }
       return { code: null, error: `${rc.target.label}: could not start the command: ${(e as Error).message}` };
     }
     return { ...(await running), started: true };
   }
 }
 
+/** The host did not confirm the exec request before a timeout or cancel; the command may still start. */
+class StartAbandoned extends Error {}
+
 /**
  * Opens the exec channel. `onChannel` runs inside ssh2's callback: a fast command's exit status
- * can arrive in the same network read as the channel confirmation, before any later tick.
+ * can arrive in the same network read as the channel confirmation, before any later tick. Gives
+ * up on timeout or cancel; a channel that opens after that gets TERM and is closed.
  */
-function openExec(client: Client, command: string, onChannel: (ch: ClientChannel) => Promise<Outcome>): Promise<{ running: Promise<Outcome> }> {
+function openExec(client: Client, rc: RemoteCommand, onChannel: (ch: ClientChannel) => Promise<Outcome>): Promise<{ running: Promise<Outcome> }> {
   return new Promise((resolve, reject) => {
+    let over = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      over = true;
+      clearTimeout(timer);
+      rc.signal?.removeEventListener('abort', onAbort);
+    };
+    const giveUp = (why: string) => {
+      if (over) return;
+      settle();
+      reject(new StartAbandoned(`${why}; ${rc.target.label} had not confirmed that the command started, so it may still run there`));
+    };
+    const onAbort = () => giveUp('cancelled');
     try {
-      client.exec(command, (err, ch) => (err ? reject(err) : resolve({ running: onChannel(ch) })));
+      client.exec(rc.command, (err, ch) => {
+        if (over) {
+          if (!err) {
+            try {
+              ch.signal('TERM');
+            } catch {
+              // the channel is already closing
+            }
+            ch.close();
+          }
+          return;
+        }
+        settle();
+        if (err) reject(err);
+        else resolve({ running: onChannel(ch) });
+      });
     } catch (e) {
-      reject(e);
+      settle();
+      return reject(e);
     }
+    if (over) return;
+    if (false) timer = setTimeout(() => giveUp(`timed out after ${formatMs(rc.timeout!)}`), rc.timeout);
   });
 }
 
 /** Streams a started command's output and settles on its exit, timeout, cancel or a lost connection. */
-function watch(client: Client, ch: ClientChannel, rc: RemoteCommand): Promise<Outcome> {
+function watch(client: Client, ch: ClientChannel, rc: RemoteCommand, since: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const grace = rc.killGrace ?? 2000;
     let exit: Outcome | undefined;
@@ -116,7 +161,7 @@ function watch(client: Client, ch: ClientChannel, rc: RemoteCommand): Promise<Ou
     client.once('close', onLost);
     rc.signal?.addEventListener('abort', onAbort, { once: true });
     if (rc.signal?.aborted) onAbort();
-    if (rc.timeout !== undefined) timers.push(setTimeout(() => stop(`timed out after ${formatMs(rc.timeout!)}`), rc.timeout));
+    if (rc.timeout !== undefined) timers.push(setTimeout(() => stop(`timed out after ${formatMs(rc.timeout!)}`), Math.max(0, rc.timeout - (performance.now() - since))));
   });
 }
 

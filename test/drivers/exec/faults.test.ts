@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { capMarker, LINE_CUT } from '../../../src/drivers/exec/index.js';
-import { startFakeSsh, startSilentServer, type FakeSsh } from '../../support/fake-ssh.js';
+import { exitWithSignal, startFakeSsh, startSilentServer, type FakeSsh } from '../../support/fake-ssh.js';
 import { makeDriver, outputOf, testHome, until } from './helpers.js';
 
 // Faults a real sshd cannot produce on demand, from ssh2's in-process server.
@@ -26,6 +26,9 @@ describe('faults (in-process SSH server)', () => {
           c.exit(name);
           c.end();
         };
+      } else if (command === 'evil-signal') {
+        exitWithSignal(ch, '\x1b]0;PWNED\x07\x1b[2JKILL');
+        ch.end();
       } else if (command === 'hostile') {
         ch.write('\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\x1b[H\x1b[5;10H\x1b]0;owned\x07visible\x1b[31m red\x1b[0m\n');
         ch.stderr.write('\x1b]2;title\x1b\\\x1b[1Aerr line\n');
@@ -122,6 +125,65 @@ describe('faults (in-process SSH server)', () => {
     expect(lines).toHaveLength(4);
     const outputs = events.filter((e) => e.type === 'command/output');
     expect(outputs.length).toBeLessThan(10);
+  });
+
+  it('times out a command whose exec request the host never answers, instead of waiting forever', async () => {
+    const { driver } = makeDriver(h);
+    fake.onExecRequest = (command) => (command === 'held' ? 'hold' : undefined);
+    const t0 = Date.now();
+    const r = await driver.runRemote({ step: 'held', hosts: [host()], command: 'held', timeout: 300 });
+    fake.onExecRequest = undefined;
+    await driver.closeAll();
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: expect.stringMatching(/^timed out after 300ms; .* may still run there$/) });
+  });
+
+  it('cancels a command whose exec request the host never answers', async () => {
+    const { driver } = makeDriver(h);
+    fake.onExecRequest = (command) => (command === 'held' ? 'hold' : undefined);
+    const n0 = fake.execRequests;
+    const ac = new AbortController();
+    const p = driver.runRemote({ step: 'heldc', hosts: [host()], command: 'held', signal: ac.signal });
+    await until(() => fake.execRequests > n0, 'the exec request to reach the host');
+    ac.abort();
+    const r = await p;
+    fake.onExecRequest = undefined;
+    await driver.closeAll();
+    expect(r.results[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^cancelled; /) });
+  });
+
+  it('a reused connection lost right after the exec request: outcome unknown, never re-run', async () => {
+    const { driver } = makeDriver(h);
+    expect((await driver.runRemote({ step: 'a', hosts: [host()], command: 'ok' })).ok).toBe(true);
+    const n0 = fake.execRequests;
+    fake.onExecRequest = (command) => (command === 'once' ? 'drop' : undefined);
+    const r = await driver.runRemote({ step: 'b', hosts: [host()], command: 'once' });
+    fake.onExecRequest = undefined;
+    await driver.closeAll();
+    expect(fake.execRequests - n0).toBe(1);
+    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: `${label()}: the connection was lost as the command was starting; it may have run, its outcome is unknown` });
+  });
+
+  it('strips control sequences from a signal name the host sends', async () => {
+    const { driver, events } = makeDriver(h);
+    const r = await driver.runRemote({ step: 'sg', hosts: [host()], command: 'evil-signal' });
+    await driver.closeAll();
+    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, signal: 'SIGKILL' });
+    expect(JSON.stringify(events)).not.toMatch(/\\u001b|PWNED/);
+  });
+
+  it('closeAll abandons a jump host that never opens the channel to the target', async () => {
+    const { driver } = makeDriver(h, { runbook: { ssh: { jump: `127.0.0.9:${fake.port}`, connectTimeout: 20_000 } } });
+    fake.holdTcpip = true;
+    const n0 = fake.tcpipRequests;
+    const p = driver.runRemote({ step: 'jh', hosts: [{ host: '127.0.0.10', port: 22 }], command: 'true' });
+    await until(() => fake.tcpipRequests > n0, 'the forwarding request to reach the jump host');
+    const t0 = Date.now();
+    await driver.closeAll();
+    const r = await p;
+    fake.holdTcpip = false;
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.results[0].status).toBe('error');
   });
 
   it('gives up on a host that accepts TCP but never completes the handshake, without hanging', async () => {

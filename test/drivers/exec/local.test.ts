@@ -86,6 +86,23 @@ describe('local commands', () => {
     expect(await p).toMatchObject({ status: 'failed', signal: 'SIGTERM', error: 'cancelled' });
   });
 
+  it('cancels on an abort that comes while execa is still loading', async () => {
+    const { d } = driver();
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = d.runLocal({ step: 'l', command: ['sleep', '10'], signal: ac.signal });
+    ac.abort(); // runLocal is now awaiting its import of execa
+    expect((await p).error).toMatch(/^cancelled/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('redacts error messages too', async () => {
+    const { d, events } = driver();
+    const r = await d.runLocal({ step: 'l', command: ['/nonexistent/s3cr3t-tool'] });
+    expect(r).toMatchObject({ status: 'error', error: expect.stringContaining('command not found: /nonexistent/[REDACTED]-tool') });
+    expect(JSON.stringify(events)).not.toMatch(/s3cr3t/);
+  });
+
   it('reports a missing binary and a missing cwd without throwing', async () => {
     const { d } = driver();
     expect(await d.runLocal({ step: 'l', command: ['cutover-no-such-binary'] })).toMatchObject({ status: 'error', error: 'local: command not found: cutover-no-such-binary; check PATH or give the full path' });

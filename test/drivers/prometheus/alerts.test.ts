@@ -8,7 +8,7 @@ import { needBinary } from '../../support/binaries.js';
 import { captureIo } from '../../support/io.js';
 import { startMetricsApp, type MetricsApp } from '../../support/metrics-app.js';
 import { freePort, startPrometheus, waitFor, type PrometheusServer } from '../../support/prometheus.js';
-import { makeRunbook, writeRunbook } from './runbooks.js';
+import { makeRunbook, removeWrittenRunbooks, writeRunbook } from './runbooks.js';
 
 const prometheusBin = needBinary('prometheus', 'prometheus');
 const alertmanagerBin = needBinary('prometheus-alertmanager', 'prometheus-alertmanager');
@@ -37,6 +37,7 @@ describe.skipIf(!prometheusBin || !alertmanagerBin)('alerts (real Alertmanager f
     await prom.waitForSeries('fixture_error_rate');
   });
   afterAll(async () => {
+    removeWrittenRunbooks();
     await prom?.stop();
     await am?.stop();
     await app?.stop();

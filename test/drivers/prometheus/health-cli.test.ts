@@ -7,7 +7,7 @@ import { needBinary } from '../../support/binaries.js';
 import { captureIo } from '../../support/io.js';
 import { startMetricsApp, type MetricsApp } from '../../support/metrics-app.js';
 import { freePort, startPrometheus, waitFor, type PrometheusServer } from '../../support/prometheus.js';
-import { writeRunbook } from './runbooks.js';
+import { removeWrittenRunbooks, writeRunbook } from './runbooks.js';
 
 const bin = needBinary('prometheus', 'prometheus');
 const ERR = 'max(fixture_error_rate)';
@@ -35,6 +35,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     });
   });
   afterAll(async () => {
+    removeWrittenRunbooks();
     await prom?.stop();
     await app?.stop();
   });

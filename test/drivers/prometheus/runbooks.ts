@@ -1,5 +1,5 @@
 /** Runbooks for the Prometheus tests, written as the user would (YAML) and loaded by the real loader. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -21,9 +21,18 @@ export function makeRunbook(spec: RunbookSpec): Runbook {
   return r.runbook;
 }
 
+const written: string[] = [];
+
+/** Removes every file writeRunbook wrote (call it in afterAll). */
+export function removeWrittenRunbooks(): void {
+  for (const d of written.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 /** Writes `spec` to a temporary file (for the CLI) and returns its path. */
 export function writeRunbook(spec: RunbookSpec): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'cutover-rb-')), 'runbook.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-rb-'));
+  written.push(dir);
+  const file = join(dir, 'runbook.yaml');
   writeFileSync(file, runbookText(spec));
   return file;
 }

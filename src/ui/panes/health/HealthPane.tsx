@@ -12,7 +12,8 @@ export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }
   const { state, now, width, height, color, ui } = ctx;
   const lines = useMemo(
     () => healthLines({ rows: selectHealth(state, now), ...(state.alerts ? { alerts: state.alerts } : {}), width, height, cursor: ui.cursor.health, color, spark }),
-    [state, now, width, height, ui.cursor.health, color],
+    // Only what the rows read: output streaming in elsewhere must not recompute the panels.
+    [state.panels, state.alerts, state.session, now, width, height, ui.cursor.health, color],
   );
   return <LinesView lines={lines} />;
 });
