@@ -14,7 +14,7 @@ export interface HostProgress {
   cmd: string;
   step: string;
   host: string;
-  status: 'running' | 'ok' | 'failed' | 'unknown';
+  status: 'queued' | 'running' | 'ok' | 'failed' | 'unknown';
   elapsedMs: number;
   code?: number | null;
   error?: string;
@@ -53,13 +53,24 @@ export function selectRollback(state: SessionState, now: number): RollbackView {
   if (run) {
     const level = levels.find((l) => l.id === run.level);
     const hosts: HostProgress[] = [];
+    const rb = state.session?.runbook;
     for (const st of level?.steps ?? []) {
-      for (const id of run.steps[st.id]?.cmds ?? []) {
+      const stepRun = run.steps[st.id];
+      const seen = new Set<string>();
+      for (const id of stepRun?.cmds ?? []) {
         const c = state.commands[id];
         if (!c) continue;
+        seen.add(c.host);
         const status = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
         hosts.push({ cmd: id, step: st.id, host: c.host, status, elapsedMs: (c.endedAt ?? now) - c.startedAt, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: c.error } : {}) });
       }
+      // Hosts of a running (or not yet started) step that have no command yet are queued.
+      const open = !stepRun || stepRun.status === 'pending' || stepRun.status === 'started';
+      if (st.run && open && !run.aborted && run.finishedAt === undefined)
+        for (const h of rb?.hosts?.[st.run.on] ?? []) {
+          const name = h.port !== undefined ? `${h.host}:${h.port}` : h.host;
+          if (!seen.has(name)) hosts.push({ cmd: '', step: st.id, host: name, status: 'queued', elapsedMs: 0 });
+        }
     }
     const status = run.aborted ? 'aborted' : run.finishedAt === undefined ? 'running' : run.ok ? 'ok' : 'failed';
     view.run = {

@@ -35,6 +35,7 @@ export function summarize(r: FanoutResult): ExecOutcome {
   const ok = r.results.filter((h) => h.status === 'ok').length;
   if (r.ok) return { ok: true, summary: n === 1 && r.results[0].host === 'local' ? 'exit 0' : `${ok}/${n} hosts ok` };
   const bad = r.results.filter((h) => h.status === 'failed' || h.status === 'error');
+  if (n === 1 && r.results[0].host === 'local') return { ok: false, summary: describe(r.results[0]).replace(/^local: /, '') };
   const skipped = r.results.filter((h) => h.status === 'skipped').length;
   const parts = bad.slice(0, 3).map(describe);
   if (bad.length > 3) parts.push(`${bad.length - 3} more failed`);

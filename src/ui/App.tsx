@@ -42,6 +42,14 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   }, [model]);
   const now = model.now();
 
+  // A new recommendation preselects its level in the rollback pane (R then opens exactly that one).
+  const rec = state.rollback.recommended;
+  useEffect(() => {
+    const levels = state.session?.runbook.rollback?.levels ?? [];
+    const i = rec ? levels.findIndex((l) => l.id === rec.level) : -1;
+    if (i >= 0) dispatch({ type: 'move', pane: 'rollback', by: i - uiRef.current.cursor.rollback, max: levels.length });
+  }, [rec?.t, rec?.level]);
+
   const layout: Layout = useMemo(() => chooseLayout(asked, term.columns), [asked, term.columns < 120]);
   const extra = model.extraStatus?.(term.columns);
   const gridHeight = Math.max(4, term.rows - 1 - 2 - (extra ? 1 : 0));

@@ -119,11 +119,31 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
     const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (d: Buffer) => void (log += d.toString()));
     const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
-    const up = Promise.all(o.addresses.map((a) => waitForBanner(a, port))).then(() => 'up' as const);
-    const first = await Promise.race([up, exited.then(() => 'exited' as const)]);
+    // A banner alone could come from another worker's sshd that took the same port first; this
+    // sshd's own log saying it listens on every address is what proves the port is ours.
+    const listening = () => o.addresses.every((a) => log.includes(`Server listening on ${a} port ${port}.`));
+    const up = Promise.all(o.addresses.map((a) => waitForBanner(a, port)))
+      .then(async () => {
+        const until = Date.now() + 5000;
+        while (!listening() && proc.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+        return listening() ? ('up' as const) : ('exited' as const);
+      });
+    let first: 'up' | 'exited';
+    try {
+      first = await Promise.race([up, exited.then(() => 'exited' as const)]);
+    } catch (e) {
+      proc.kill('SIGKILL'); // never leave an sshd behind the test run
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${(e as Error).message}; sshd logged:\n${log}`);
+    }
     if (first === 'exited') {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
       if (attempt < 3 && /Address already in use/.test(log)) continue;
-      throw new Error(`sshd exited at start:\n${log}`);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`sshd did not start:\n${log}`);
     }
     return {
       port,
@@ -159,7 +179,10 @@ export async function startAgent(dir: string): Promise<Agent> {
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const until = Date.now() + 5000;
   while (spawnSync('test', ['-S', sock]).status !== 0) {
-    if (Date.now() > until) throw new Error('ssh-agent did not create its socket');
+    if (Date.now() > until) {
+      proc.kill('SIGKILL');
+      throw new Error('ssh-agent did not create its socket');
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   return {

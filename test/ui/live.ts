@@ -46,7 +46,7 @@ export async function liveModel(rb: Runbook = fixture(), exec = instantExecutors
     events: () => session.store.events(),
     subscribe: (fn) => session.store.subscribe(fn),
     now: () => session.now(),
-    connections: () => 0,
+    connections: () => session.connections(),
     onQuit: () => void quit++,
   };
   return { session, model, exec, quits: () => quit };

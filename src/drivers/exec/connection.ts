@@ -29,7 +29,7 @@ export async function openConnection(ssh2: Ssh2Module, t: Target, via: Client | 
     throw e;
   }
   const deadline = Date.now() + t.connectTimeout;
-  const sock = via ? await forward(via, t) : undefined;
+  const sock = via ? await forward(via, t, signal) : undefined;
   const client = new ssh2.Client();
   let refusal: string | undefined;
   const config: ConnectConfig = {

@@ -122,7 +122,7 @@ export class ExecDriver {
     const run = this.hostRun(req.step, req.level, req.id ?? this.nextId(req.step), 'local', displayCommand(req.command));
     const signal = this.signal(req.signal);
     const outcome = await runLocal({ ...req, signal, output: run.output, ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}) });
-    return run.finish(outcome);
+    return run.finish(this.clean(outcome));
   }
 
   /** Opens the connections of `hosts` ahead of time (warm pool); resolves to the hosts that failed. */
@@ -158,7 +158,7 @@ export class ExecDriver {
     } catch (e) {
       outcome = { code: null, error: (e as Error).message };
     }
-    return run.finish(outcome);
+    return run.finish(this.clean(outcome));
   }
 
   /**

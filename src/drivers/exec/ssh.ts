@@ -46,7 +46,7 @@ export async function runRemote(pool: SshPool, rc: RemoteCommand): Promise<Outco
       const dead = /not connected|no response from server/i.test((e as Error).message);
       if (dead) pool.drop(rc.target, lease.client);
       if (dead && !lease.fresh && attempt === 0) continue; // a dropped idle connection: reconnect once
-      if (false) {
+      if (!dead && !socketAlive(lease.client)) {
         // The exec request was sent and the connection died before its answer: the command may
         // have run, so it is neither retried nor reported as never run.
         pool.drop(rc.target, lease.client);
@@ -103,7 +103,9 @@ function openExec(client: Client, rc: RemoteCommand, onChannel: (ch: ClientChann
       return reject(e);
     }
     if (over) return;
-    if (false) timer = setTimeout(() => giveUp(`timed out after ${formatMs(rc.timeout!)}`), rc.timeout);
+    if (rc.timeout !== undefined) timer = setTimeout(() => giveUp(`timed out after ${formatMs(rc.timeout!)}`), rc.timeout);
+    rc.signal?.addEventListener('abort', onAbort, { once: true });
+    if (rc.signal?.aborted) onAbort();
   });
 }
 
