@@ -27,7 +27,7 @@ function trim(v: number): string {
   if (a === 0) return '0';
   if (a >= 1e6) return v.toExponential(2);
   if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
+  if (a >= 10) return String(Number(v.toFixed(1)));
   if (a >= 0.01) return v.toFixed(2).replace(/\.?0+$/, '');
   return v.toPrecision(2);
 }

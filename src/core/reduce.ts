@@ -81,7 +81,14 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const state = e.type === 'trigger/pending' ? 'pending' : e.type === 'trigger/firing' ? 'firing' : 'inactive';
       const firedAt = e.type === 'trigger/firing' ? e.t : e.type === 'trigger/resolved' ? undefined : prev?.firedAt;
       const ts = { state, value: e.value, check: e.check, t: e.t, ...(state !== 'inactive' ? { since: e.since } : {}), ...(firedAt !== undefined ? { firedAt } : {}) } as const;
-      return { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
+      const next = { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
+      // The condition stopped holding: an auto-rollback countdown it started is off (the advice stays, to read).
+      const rec = s.rollback.recommended;
+      if (e.type === 'trigger/resolved' && rec?.trigger === e.trigger && rec.countdownUntil !== undefined) {
+        const { countdownUntil: _off, ...kept } = rec;
+        return { ...next, rollback: { ...s.rollback, recommended: kept } };
+      }
+      return next;
     }
 
     case 'rollback/recommended':

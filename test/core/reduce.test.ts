@@ -123,3 +123,14 @@ describe('assertPlainJson', () => {
     expect(() => assertPlainJson({ type: 'x', a: [1, Infinity] })).toThrow(/a\[1\]/);
   });
 });
+
+describe('auto-rollback countdown', () => {
+  it('stops when the trigger that started it resolves; the advice stays', () => {
+    const s = fold(
+      at(1, { type: 'trigger/firing', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 }) as SessionEvent,
+      at(1, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'slow', countdownUntil: T0 + 21_000 }) as SessionEvent,
+      at(5, { type: 'trigger/resolved', trigger: 'p95-slow', value: 1.1, check: 'ratio > 2', since: T0 }) as SessionEvent,
+    );
+    expect(s.rollback.recommended).toEqual({ level: 'traffic', trigger: 'p95-slow', reason: 'slow', t: T0 + 1000 });
+  });
+});

@@ -102,15 +102,18 @@ export function exitWithSignal(ch: ServerChannel, name: string): void {
 }
 
 /** A TCP server that accepts connections and never says a word: a handshake that never ends. */
-export async function startSilentServer(host: string): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startSilentServer(host: string): Promise<{ port: number; accepted(): number; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server: NetServer = createServer((s) => {
+    accepted++;
     sockets.add(s);
     s.on('error', () => {});
   });
   await new Promise<void>((r) => server.listen(0, host, () => r()));
   return {
     port: (server.address() as { port: number }).port,
+    accepted: () => accepted,
     stop: () => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => server.close(() => r()));

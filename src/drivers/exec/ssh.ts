@@ -150,6 +150,7 @@ function watch(client: Client, ch: ClientChannel, rc: RemoteCommand, since: numb
     ch.on('data', (b: Buffer) => rc.output.write('stdout', b));
     ch.stderr.on('data', (b: Buffer) => rc.output.write('stderr', b));
     ch.on('exit', (code: number | null, sig?: string) => {
+      if (done) return; // settled already (lost, or given up on): no timer to leave behind
       exit = code !== null && code !== undefined ? { code } : { code: null, ...(sig ? { signal: sig.startsWith('SIG') ? sig : `SIG${sig}` } : {}) };
       // Output still in flight arrives before close; a background process holding the pipe open
       // must not hold the step forever, so close is awaited for at most the grace period.

@@ -201,6 +201,7 @@ describe('faults (in-process SSH server)', () => {
     const silent = await startSilentServer('127.0.0.9');
     const { driver } = makeDriver(h, { runbook: { ssh: { connectTimeout: 20_000 } } });
     const p = driver.runRemote({ step: 'q', hosts: [{ host: '127.0.0.9', port: silent.port }], command: 'true' });
+    await until(() => silent.accepted() > 0, 'the connection to reach the silent host'); // the handshake has begun
     const t0 = Date.now();
     await driver.closeAll();
     const r = await p;
