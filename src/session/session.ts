@@ -55,7 +55,7 @@ export class Session {
   constructor(private readonly opts: SessionOptions) {
     this.clock = opts.clock ?? Date.now;
     this.operator = opts.operator;
-    this.store = new EventStore(opts.journal, opts.publishMs ?? 200, opts.onJournalError);
+    this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalError);
     this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock };
   }
 

@@ -41,6 +41,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     return () => clearInterval(t);
   }, [model]);
   const now = model.now();
+  const paneNow = Math.floor(now / 1000) * 1000;
 
   // A new recommendation preselects its level in the rollback pane (R then opens exactly that one).
   const rec = state.rollback.recommended;
@@ -59,7 +60,8 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   const ctxOf = (pane: PaneKind, u: UiState = ui, st = state): PaneContext => {
     const cell = cells.find((c) => c.pane === pane)!;
-    return { model, state: st, ui: u, dispatch, now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
+    // Panes show time to the second: a clock quantized to it lets their memos hold between seconds.
+    return { model, state: st, ui: u, dispatch, now: paneNow, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch);

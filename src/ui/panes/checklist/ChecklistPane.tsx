@@ -9,7 +9,6 @@ export const ChecklistPane = memo(function ChecklistPane({ ctx }: { ctx: PaneCon
   const { state, now, width, height, color, ui } = ctx;
   const lines = useMemo(
     () => checklistLines({ phases: selectChecklist(state, now), cursor: ui.cursor.checklist, width, height, now, color }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     // The running step's elapsed time moves with `now`; output elsewhere must not recompute this.
     [state.steps, state.gates, state.session, now, width, height, ui.cursor.checklist, color],
   );

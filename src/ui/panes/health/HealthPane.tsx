@@ -11,7 +11,7 @@ const spark: SparkRenderer = (points, width, height) => sparkline(points as [num
 export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui } = ctx;
   const lines = useMemo(
-    () => healthLines({ rows: selectHealth(state, now), ...(state.alerts ? { alerts: state.alerts } : {}), width, height, cursor: ui.cursor.health, color, spark }),
+    () => (healthLines({ rows: selectHealth(state, now), ...(state.alerts ? { alerts: state.alerts } : {}), width, height, cursor: ui.cursor.health, color, spark })).slice(0, height),
     // Only what the rows read: output streaming in elsewhere must not recompute the panels.
     [state.panels, state.alerts, state.session, now, width, height, ui.cursor.health, color],
   );

@@ -8,7 +8,7 @@ import { rollbackLines } from './rows.js';
 export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui, model } = ctx;
   const lines = useMemo(
-    () => rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, now, width, height, color, readOnly: model.readOnly }),
+    () => (rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, now, width, height, color, readOnly: model.readOnly })).slice(0, height),
     [state, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
   );
   return <LinesView lines={lines} />;
