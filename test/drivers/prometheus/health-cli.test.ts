@@ -50,9 +50,9 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
   }
 
   it.each([
-    [0, 0, /^ {2}OK {6}Error rate {16}0% +warn > 10\.0%, crit > 30\.0%$/m, 'ok'],
-    [0.2, 1, /^ {2}WARN {4}Error rate {16}20\.0% /m, 'warning'],
-    [0.5, 2, /^ {2}CRIT {4}Error rate {16}50\.0% /m, 'critical'],
+    [0, 0, /^ {2}OK {6}Error rate {16}0% +warn > 10%, crit > 30%$/m, 'ok'],
+    [0.2, 1, /^ {2}WARN {4}Error rate {16}20% /m, 'warning'],
+    [0.5, 2, /^ {2}CRIT {4}Error rate {16}50% /m, 'critical'],
   ])('error rate %d: exit %d', async (rate, code, line, verdict) => {
     await errorRate(rate);
     const io = captureIo();
@@ -61,7 +61,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     expect(io.stdout()).toMatch(new RegExp(`^${verdict} \\(exit ${code}\\)$`, 'm'));
     // Multi-series panels list their top series; compare panels show both sides and the ratio.
     expect(io.stdout()).toMatch(/^ {2}OK {6}Requests {18}[\d.]+\/s +crit < 1\/s\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n/m);
-    expect(io.stdout()).toMatch(/^ {2}OK {6}Latency canary vs stable {2}20\.0ms vs 20\.0ms, ratio 1 {2}warn ratio > 3$/m);
+    expect(io.stdout()).toMatch(/^ {2}OK {6}Latency canary vs stable {2}20ms vs 20ms, ratio 1 {2}warn ratio > 3$/m);
     expect(io.stderr()).toBe('');
     const json = captureIo();
     expect(await main(['-f', file, '--json'], json)).toBe(code);
@@ -121,7 +121,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     ac.abort();
     expect(await done).toBe(2);
     expect(io.stdout()).toMatch(/^triggers:\n {2}FIRING {2}errors-high \(critical\): err > 0\.3 since \d\d:\d\d:\d\d$/m);
-    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate is 50.0%, > 0.3');
+    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate is 50%, > 0.3');
     const json = captureIo();
     const ac2 = new AbortController();
     const done2 = runHealth({ file, watch: true, json: true }, json, ac2.signal);
