@@ -63,6 +63,13 @@ rollback:
     // The status bar is the first line: nothing scrolled the frame off the top.
     expect(first.split('\n')[0]).toMatch(/● REC {2}tmux smoke/);
 
+    // Live resize: below 120 columns the stacked layout takes over, and back.
+    t('resize-window', '-t', session, '-x', '100', '-y', '48');
+    await expect.poll(() => rowsOf(screen(), ['1 Health', '2 Checklist', '4 Rollback', '3 Timeline'])).toBe(true);
+    t('resize-window', '-t', session, '-x', '160', '-y', '48');
+    await expect.poll(() => rowsOf(screen(), ['1 Health', '3 Timeline'])).toBe(true);
+    await expect.poll(() => screen().split('\n').find((l) => l.includes('1 Health'))?.includes('2 Checklist')).toBe(true);
+
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);
     await expect.poll(screen).toMatch(/local \| hello from the step/);
@@ -124,3 +131,10 @@ rollback:
     expect(last).toMatchObject({ type: 'session/ended', reason: 'SIGTERM received' });
   }, 60_000);
 });
+
+/** True when each title is on a line below the one before it (one pane per row, in that order). */
+function rowsOf(text: string, titles: string[]): boolean {
+  const lines = text.split('\n');
+  const at = titles.map((t) => lines.findIndex((l) => l.includes(t)));
+  return at.every((v, i) => v >= 0 && (i === 0 || v > at[i - 1]));
+}
