@@ -42,7 +42,8 @@ rollback:
 `);
     // A shell first, so that after cutover exits we can see what the terminal shows.
     t('new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-e', `XDG_STATE_HOME=${join(dir, 'state')}`, '-e', 'USER=carol', 'bash', '--norc', '--noprofile');
-    t('send-keys', '-t', session, `cd ${dir} && PS1='$ ' && clear && echo BEFORE-CUTOVER`, 'Enter');
+    // $((...)) so that the marker appears in the output only, not in the typed command line.
+    t('send-keys', '-t', session, `cd ${dir} && PS1='$ ' && clear && echo BEFORE-CUTOVER-$((40+2))`, 'Enter');
   });
 
   afterAll(() => {
@@ -55,9 +56,9 @@ rollback:
   });
 
   it('shows the four panes, runs steps from the keyboard, and restores the terminal on quit', async () => {
-    await expect.poll(screen).toMatch(/BEFORE-CUTOVER/);
+    await expect.poll(screen, { timeout: 15_000 }).toMatch(/^BEFORE-CUTOVER-42$/m);
     t('send-keys', '-t', session, `node ${bin} run -f rb.yaml --operator carol`, 'Enter');
-    await expect.poll(screen, { timeout: 15_000 }).toMatch(/2 Checklist/);
+    await expect.poll(screen, { timeout: 20_000 }).toMatch(/2 Checklist/);
     const first = screen();
     for (const pane of ['1 Health', '2 Checklist', '3 Timeline', '4 Rollback']) expect(first).toContain(pane);
     // The status bar is the first line: nothing scrolled the frame off the top.
@@ -99,7 +100,7 @@ rollback:
     // Back on the normal screen: the shell's own lines are there, the console is not.
     await expect.poll(screen, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
     const after = screen();
-    expect(after).toContain('BEFORE-CUTOVER');
+    expect(after).toContain('BEFORE-CUTOVER-42');
     expect(after).not.toContain('2 Checklist');
     t('send-keys', '-t', session, 'echo EXIT=$?', 'Enter');
     await expect.poll(screen).toMatch(/EXIT=1/); // quit before the end: not "done"
@@ -116,13 +117,13 @@ rollback:
   }, 60_000);
 
   it('SIGTERM ends the session and restores the terminal too', async () => {
-    t('send-keys', '-t', session, 'clear && echo SECOND-RUN', 'Enter');
-    await expect.poll(screen).toMatch(/SECOND-RUN/);
+    t('send-keys', '-t', session, 'clear && echo SECOND-RUN-$((2+2))', 'Enter');
+    await expect.poll(screen, { timeout: 15_000 }).toMatch(/^SECOND-RUN-4$/m);
     t('send-keys', '-t', session, `node ${bin} run -f rb.yaml --operator dave`, 'Enter');
     await expect.poll(screen, { timeout: 15_000 }).toMatch(/2 Checklist/);
     execFileSync('pkill', ['-TERM', '-f', 'rb.yaml --operator dave']);
     await expect.poll(screen, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
-    expect(screen()).toContain('SECOND-RUN');
+    expect(screen()).toContain('SECOND-RUN-4');
     expect(screen()).not.toContain('2 Checklist');
     expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
     const dirJ = join(dir, 'state', 'cutover', 'sessions');
