@@ -2,7 +2,7 @@
 import { holds, type Check } from '../runbook/check.js';
 import type { Panel } from '../runbook/schema.js';
 import { sampleNumber, type SampleValue, type Series } from './events.js';
-import { formatValue, type Unit } from './format.js';
+import { formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
@@ -46,8 +46,9 @@ export function selectHealth(state: SessionState, now: number): HealthRow[] {
 /** One panel's row. */
 export function panelRow(p: Panel, ps: PanelState | undefined, now: number, intervalMs: number): HealthRow {
   const row: HealthRow = { id: p.id, title: p.title, status: 'waiting', text: '…', series: [], seriesCount: 0, ...(p.unit ? { unit: p.unit } : {}) };
-  if (p.warn) row.warn = p.warn.text;
-  if (p.crit) row.crit = p.crit.text;
+  // Thresholds read in the panel's unit ("> 5%" for "> 0.05" on a ratio panel), like the value.
+  if (p.warn) row.warn = formatThreshold(p.warn.op, p.warn.value, p.unit, p.warn.ratio);
+  if (p.crit) row.crit = formatThreshold(p.crit.op, p.crit.value, p.unit, p.crit.ratio);
   if (ps?.range) row.points = ps.range.points;
   const sample = ps?.sample;
   const err = ps?.error;

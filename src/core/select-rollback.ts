@@ -91,5 +91,8 @@ export function selectRollback(state: SessionState, now: number): RollbackView {
 function recommendation(state: SessionState): RollbackView['recommended'] {
   const top = selectFiringTriggers(state)[0];
   if (!top) return undefined;
-  return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
+  // Already acted on: a rollback of that level was confirmed after the trigger fired.
+  const run = state.rollback.run;
+  if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;
+  return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
 }

@@ -25,7 +25,7 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'session/started': return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];
     case 'session/resumed': return ['session', `session resumed by ${e.operator} after event ${e.afterSeq}`];
     case 'session/ended': return ['session', `session ended: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`];
-    case 'metric/sampled': return ['metric', `${e.panel}: ${e.series.length} series${e.baseline ? `, baseline ${e.baseline.length}` : ''}`];
+    case 'metric/sampled': return ['metric', `${e.panel} = ${sampleText(e.series)}${e.baseline ? ` vs baseline ${sampleText(e.baseline)}` : ''}`];
     case 'metric/failed': return ['error', `${e.panel}: ${e.kind}: ${e.message}`];
     case 'metric/range': return ['metric', `${e.panel}: sparkline ${e.points.length} points`];
     case 'alerts/updated': return ['metric', `alerts: ${e.alerts.length ? e.alerts.map((a) => a.name).join(', ') : 'none firing'}`];
@@ -50,6 +50,12 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'rollback/dismissed': return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
     case 'note/added': return ['note', `note (${e.operator}): ${e.text}`];
   }
+}
+
+/** The first series' value, and how many more there are; "no data" when none. */
+function sampleText(series: { value: number | string }[]): string {
+  if (series.length === 0) return 'no data';
+  return `${num(series[0].value)}${series.length > 1 ? ` (+${series.length - 1} series)` : ''}`;
 }
 
 /** A measured value, short: 0.1874 rather than 0.18738918277332475. */

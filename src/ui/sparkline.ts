@@ -44,7 +44,7 @@ export function sparkline(points: readonly [number, SampleValue][], o: Sparkline
   const ctx = new BrailleCanvas(W, H);
   const good = points.filter(([, v]) => Number.isFinite(sampleNumber(v)));
   if (good.length > 0) {
-    const step = o.step ?? inferStep(points);
+    const step = o.step !== undefined && o.step > 0 ? o.step : inferStep(points);
     const from = o.from ?? points[0][0];
     const to = Math.max(o.to ?? points[points.length - 1][0], from + step);
     const values = good.map(([, v]) => sampleNumber(v));

@@ -15,7 +15,7 @@ describe('selectHealth', () => {
     [0.08, 'crit', '8%'],
   ])('value %d is %s, shown as %s', (v, status, text) => {
     const r = row(fold(sample(1, 'error_rate', [{ value: v }])), 'error_rate');
-    expect(r).toMatchObject({ status, text, crit: '> 0.05', warn: '> 0.01' });
+    expect(r).toMatchObject({ status, text, crit: '> 5%', warn: '> 1%' });
   });
 
   it('no series is no data, never 0', () => {

@@ -121,6 +121,7 @@ rollback:
       await expect.poll(frame, { timeout: 30_000 }).toMatch(/OK revert by alice/);
       for (const a of sshd.addresses) expect(readFileSync(join(dir, 'out', `rollback-${a}`), 'utf8')).toBe('v1\n');
       expect(frame()).toMatch(/127\.0\.0\.4:\d+\s+ok/);
+      if (process.env.SHOW_FRAME) console.log(frame());
 
       r.press('q');
       r.press('y');

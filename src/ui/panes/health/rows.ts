@@ -58,7 +58,7 @@ function valueText(r: HealthRow): string {
 function checkText(r: HealthRow): string {
   const parts = [r.warn && `warn ${r.warn}`, r.crit && `crit ${r.crit}`].filter(Boolean);
   if (parts.length === 0) return '';
-  return parts.join('  ') + (r.unit && r.compare === undefined && r.value !== undefined ? `  (${r.unit === 'ratio' ? 'ratio, shown as %' : r.unit})` : '');
+  return parts.join('  ');
 }
 
 function alertLines(alerts: HealthInput['alerts'], c: (k: Color) => Color): Line[] {
