@@ -7,7 +7,9 @@
  * - a panel with several series holds when any series holds (as the panel's status does); the
  *   value reported is the worst holding one.
  * - no data (the query matched nothing) never holds, unless the trigger says `onNoData: fire`.
- *   A ratio with no usable baseline (missing or 0) is unknown and never holds.
+ *   A ratio with no usable baseline (missing or 0), and a sample whose every series is NaN, are
+ *   unknown and never hold. None of these is a good sample either: like a failure below, they
+ *   never resolve a trigger (we cannot see that it recovered) and break a pending run.
  * - a failed query (Prometheus unreachable, query rejected) is not data and never changes a
  *   trigger by itself. "Never lie": a firing trigger stays firing through an outage (we cannot
  *   see that it recovered); a pending trigger stays pending but cannot fire during it, and the
@@ -43,6 +45,8 @@ export interface Measure {
   /** The measured value (the ratio for ratio checks); null when there is none. */
   value: SampleValue | null;
   noData: boolean;
+  /** No good sample (no data without `onNoData: fire`, an unknown ratio, only NaN): changes nothing. */
+  unknown: boolean;
 }
 
 /** The evaluator's memory of one trigger. */
@@ -59,16 +63,23 @@ export interface TriggerMemory {
 export function measure(trigger: Trigger, panel: Panel | undefined, e: MetricSampled): Measure {
   const check = trigger.when.check;
   const canary = sortSeries(e.series);
-  if (canary.length === 0) return { holds: trigger.onNoData === 'fire', value: null, noData: true };
+  if (canary.length === 0) {
+    const fire = trigger.onNoData === 'fire';
+    return { holds: fire, value: null, noData: true, unknown: !fire };
+  }
   if (check.ratio) {
     const ratio = panel?.compare ? ratioOf(canary[0].value, sortSeries(e.baseline ?? [])[0]?.value) : undefined;
-    return ratio === undefined ? { holds: false, value: null, noData: false } : { holds: holds(check, ratio), value: toSampleValue(ratio), noData: false };
+    if (ratio === undefined) return { holds: false, value: null, noData: false, unknown: true };
+    // 0 / -x is -0, which JSON cannot keep.
+    return { holds: holds(check, ratio), value: toSampleValue(ratio === 0 ? 0 : ratio), noData: false, unknown: false };
   }
-  const holding = canary.filter((s) => holds(check, sampleNumber(s.value)));
-  if (holding.length === 0) return { holds: false, value: canary[0].value, noData: false };
+  const known = canary.filter((s) => !Number.isNaN(sampleNumber(s.value)));
+  if (known.length === 0) return { holds: false, value: canary[0].value, noData: false, unknown: true };
+  const holding = known.filter((s) => holds(check, sampleNumber(s.value)));
+  if (holding.length === 0) return { holds: false, value: known[0].value, noData: false, unknown: false };
   // The worst holding series: the lowest for a "below" check, the highest otherwise.
   const low = check.op === '<' || check.op === '<=';
-  return { holds: true, value: low ? holding[holding.length - 1].value : holding[0].value, noData: false };
+  return { holds: true, value: low ? holding[holding.length - 1].value : holding[0].value, noData: false, unknown: false };
 }
 
 /** Turns a stream of session events into trigger transitions and recommendations. */
@@ -110,6 +121,11 @@ export class TriggerEvaluator {
 
   /** One evaluation of one trigger; returns its transition, if any. */
   private step(tr: Trigger, m: TriggerMemory, r: Measure, t: number): SessionEvent | undefined {
+    if (r.unknown) {
+      // Not a good sample: nothing resolves or fires on it, and a pending run is broken.
+      if (m.state !== 'inactive') m.blind = true;
+      return undefined;
+    }
     const wasBlind = m.blind;
     m.blind = false;
     const check = tr.when.check.text;

@@ -1,7 +1,7 @@
 // Trigger evaluation: synthetic samples and failures on a fake clock, transitions asserted.
 import { describe, expect, it } from 'vitest';
 import type { MetricErrorKind, SampleValue, Series, SessionEvent } from '../../src/core/events.js';
-import { reduceAll, selectFiringTriggers, selectTriggers } from '../../src/core/index.js';
+import { assertPlainJson, reduceAll, selectFiringTriggers, selectTriggers } from '../../src/core/index.js';
 import { recordingContext } from '../../src/drivers/context.js';
 import { TriggerEvaluator, withTriggers } from '../../src/drivers/triggers.js';
 import { loadRunbookText } from '../../src/runbook/index.js';
@@ -111,6 +111,59 @@ describe('during an outage (failed queries)', () => {
       '0 trigger/pending errors-high', '0 trigger/firing errors-now', '0 recommend code (errors-now)',
       '110000 trigger/resolved errors-high', '110000 trigger/resolved errors-now',
     ]);
+  });
+});
+
+describe('without a good sample (no data, only NaN, an unknown ratio)', () => {
+  it('never resolves a firing trigger: it stays firing until a good value is seen', () => {
+    const out = run([
+      sample(0, 'err', [v(0.9)]),
+      sample(5_000, 'err', []), // the canary stopped reporting: not a recovery
+      sample(10_000, 'err', [v('NaN')]), // 0/0: no traffic at all
+      sample(15_000, 'err', [v('NaN'), v(0.01)]), // one good series: a good sample
+    ]);
+    expect(brief(out)).toEqual([
+      '0 trigger/pending errors-high', '0 trigger/firing errors-now', '0 recommend code (errors-now)',
+      '15000 trigger/resolved errors-high', '15000 trigger/resolved errors-now',
+    ]);
+    expect(out[4]).toMatchObject({ value: 0.01, since: 0 });
+  });
+
+  it('never resolves a firing ratio trigger on a missing, zero or NaN baseline', () => {
+    const out = run([
+      sample(0, 'p95', [v(0.75)], [v(0.25)]),
+      sample(5_000, 'p95', [v(0.75)]),
+      sample(10_000, 'p95', [v(0.75)], [v(0)]),
+      sample(15_000, 'p95', [v(0.75)], [v('NaN')]),
+      sample(20_000, 'p95', [v(0.3)], [v(0.25)]),
+    ]);
+    expect(brief(out)).toEqual(['0 trigger/firing p95-slow', '0 recommend traffic (p95-slow)', '20000 trigger/resolved p95-slow']);
+    expect(out[2]).toMatchObject({ value: 1.2 });
+  });
+
+  it('breaks a pending run: `for` counts again from the next good sample', () => {
+    const out = run([
+      sample(0, 'err', [v(0.1)]),
+      sample(10_000, 'err', []),
+      sample(20_000, 'err', [v(0.1)]),
+      sample(40_000, 'err', [v(0.1)]), // 40 s since the first, 20 s since the gap: not yet
+      sample(50_000, 'err', [v(0.1)]),
+    ]);
+    expect(brief(out)).toEqual(['0 trigger/pending errors-high', '20000 trigger/pending errors-high', '50000 trigger/firing errors-high', '50000 recommend traffic (errors-high)']);
+    expect(out[2]).toMatchObject({ since: 20_000 });
+  });
+
+  it('onNoData: fire fires on no data, and resolves on a good value that does not hold', () => {
+    const out = run([sample(0, 'rps', []), sample(10_000, 'rps', []), sample(15_000, 'rps', [v(50)])]);
+    expect(brief(out)).toEqual(['0 trigger/pending no-traffic', '10000 trigger/firing no-traffic', '10000 recommend traffic (no-traffic)', '15000 trigger/resolved no-traffic']);
+    expect(out[3]).toMatchObject({ value: 50, since: 0 });
+  });
+
+  it('emits plain JSON: a ratio of 0 over a negative baseline is 0, not -0', () => {
+    const r = loadRunbookText('z.yaml', RUNBOOK.replace('when: "p95 ratio > 2"', 'when: "p95 ratio < 1"')).runbook!;
+    const out = new TriggerEvaluator(r).observe(sample(0, 'p95', [v(0)], [v(-2)]));
+    expect(out[0]).toMatchObject({ type: 'trigger/firing', trigger: 'p95-slow' });
+    for (const e of out) assertPlainJson(e);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Alert } from '../../core/events.js';
 import type { Runbook } from '../../runbook/schema.js';
 import type { DriverContext } from '../context.js';
 import { DEFAULT_INTERVAL_MS } from '../../core/select-health.js';
-import { asMetricError, badResponse, displayUrl } from './errors.js';
+import { asMetricError, badResponse, displayUrl, oneLine, plainText } from './errors.js';
 import { getJson, StoppedError, type HttpOptions, type HttpTarget } from './http.js';
 
 /** The runbook's alertmanager section. */
@@ -17,21 +17,29 @@ export async function fetchAlerts(target: AlertmanagerTarget, opts: HttpOptions 
   const params: [string, string][] = [['active', 'true'], ['silenced', 'false'], ['inhibited', 'false']];
   for (const f of target.filter ?? []) params.push(['filter', f]);
   const body = await getJson(target, 'Alertmanager', '/api/v2/alerts', params, opts);
-  if (!Array.isArray(body)) throw badResponse({ service: 'Alertmanager', url: displayUrl(target.url) }, 'expected a JSON list of alerts');
+  if (!Array.isArray(body) || body.some((a) => !a || typeof a !== 'object')) throw badResponse({ service: 'Alertmanager', url: displayUrl(target.url) }, 'expected a JSON list of alerts');
   return body.map(toAlert).sort((a, b) => a.startsAt - b.startsAt || a.name.localeCompare(b.name));
 }
 
-function toAlert(a: { labels?: Record<string, string>; annotations?: Record<string, string>; startsAt?: string }): Alert {
-  const labels = a.labels ?? {};
-  const summary = a.annotations?.summary ?? a.annotations?.description;
-  const startsAt = Date.parse(a.startsAt ?? '');
+function toAlert(a: { labels?: unknown; annotations?: unknown; startsAt?: unknown }): Alert {
+  // Alertmanager's text is untrusted and ends up on a terminal and in the journal: strings only, no control sequences.
+  const labels = strings(a.labels);
+  const annotations = strings(a.annotations);
+  const summary = annotations.summary ?? annotations.description;
+  const startsAt = typeof a.startsAt === 'string' ? Date.parse(a.startsAt) : NaN;
   return {
-    name: labels.alertname ?? '(no alertname)',
-    ...(labels.severity ? { severity: labels.severity } : {}),
-    ...(summary ? { summary } : {}),
+    name: labels.alertname ? oneLine(labels.alertname) : '(no alertname)',
+    ...(labels.severity ? { severity: oneLine(labels.severity, 40) } : {}),
+    ...(summary ? { summary: oneLine(summary, 300) } : {}),
     startsAt: Number.isFinite(startsAt) ? startsAt : 0,
     labels,
   };
+}
+
+function strings(x: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) if (typeof v === 'string' && k !== '__proto__') out[plainText(k)] = plainText(v);
+  return out;
 }
 
 /** The runbook's alertmanager section, with the Prometheus timeout (it has none of its own). */

@@ -4,7 +4,7 @@
  * NaN and ±Inf as the strings Prometheus uses, never as numbers JSON cannot hold.
  */
 import { toSampleValue, sampleNumber, type SampleValue, type Series } from '../../core/events.js';
-import { MetricError, badResponse, displayUrl, queryError, type RequestSite } from './errors.js';
+import { MetricError, badResponse, displayUrl, oneLine, queryError, type RequestSite } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, getJson, type HttpOptions, type HttpTarget } from './http.js';
 
 /** An instant query's answer: every series, the evaluation time, and Prometheus's warnings. */
@@ -52,10 +52,13 @@ export class PromClient {
     const site = this.site(query);
     const d = data.data as { resultType?: unknown; result?: unknown };
     if (d?.resultType !== 'matrix' || !Array.isArray(d.result)) throw badResponse(site, `query_range returned ${String(d?.resultType)}, not a matrix`);
-    const series = d.result.map((s: { metric?: Record<string, string>; values?: [number, string][] }) => ({
-      labels: s.metric ?? {},
-      points: (s.values ?? []).map(([t, v]) => [Math.round(t * 1000), value(v)] as [number, SampleValue]),
-    }));
+    const list = d.result as { metric?: unknown; values?: unknown }[];
+    const series = strictly(site, 'matrix', () =>
+      byLabels(list.map((s) => ({
+        labels: labelsOf(s.metric),
+        points: pairs(s.values).map(([t, v]) => [millis(t), value(v)] as [number, SampleValue]),
+      }))),
+    );
     return { series, warnings: data.warnings };
   }
 
@@ -67,7 +70,8 @@ export class PromClient {
     const site = this.site(query);
     if (!body || typeof body !== 'object') throw badResponse(site, 'the JSON body is not an object');
     const b = body as { status?: unknown; data?: unknown; error?: unknown; warnings?: unknown };
-    const warnings = Array.isArray(b.warnings) ? b.warnings.map(String) : [];
+    // Warnings are the server's text, shown and journaled: one line each, no control sequences.
+    const warnings = Array.isArray(b.warnings) ? b.warnings.slice(0, 10).map((w) => oneLine(String(w), 300)) : [];
     if (b.status === 'error') throw queryError(site, typeof b.error === 'string' ? b.error : 'no error text');
     if (b.status !== 'success') throw badResponse(site, `status is ${JSON.stringify(b.status)}, not "success"`);
     return { data: b.data, warnings };
@@ -78,52 +82,113 @@ export class PromClient {
   }
 }
 
-/** Turns an instant query's `data` into series; a scalar is one series without labels. */
+/**
+ * Turns an instant query's `data` into series; a scalar is one series without labels. Series come
+ * in one canonical order (by labels), so that equal values rank the same way on every poll.
+ */
 export function parseInstant(data: unknown, warnings: string[], site: RequestSite): InstantResult {
   const d = data as { resultType?: unknown; result?: unknown };
   switch (d?.resultType) {
-    case 'scalar': {
-      const [t, v] = d.result as [number, string];
-      return { series: [{ labels: {}, value: value(v) }], at: Math.round(t * 1000), warnings };
-    }
-    case 'vector': {
-      const list = (d.result ?? []) as { metric?: Record<string, string>; value?: [number, string] }[];
-      const series: Series[] = [];
-      let at: number | undefined;
-      let skipped = 0;
-      for (const s of list) {
-        // Native histograms carry `histogram` instead of `value`; a panel shows numbers only.
-        if (!s.value) { skipped++; continue; }
-        at ??= Math.round(s.value[0] * 1000);
-        series.push({ labels: s.metric ?? {}, value: value(s.value[1]) });
-      }
-      const w = skipped ? [...warnings, `${skipped} native histogram series skipped; wrap the query in histogram_quantile() or histogram_count()`] : warnings;
-      return { series, ...(at !== undefined ? { at } : {}), warnings: w };
-    }
-    case 'matrix': {
-      // A range selector (`x[5m]`) at an instant: show each series' latest point.
-      const list = (d.result ?? []) as { metric?: Record<string, string>; values?: [number, string][] }[];
-      const series: Series[] = [];
-      let at: number | undefined;
-      for (const s of list) {
-        const last = s.values?.[s.values.length - 1];
-        if (!last) continue;
-        at = Math.max(at ?? 0, Math.round(last[0] * 1000));
-        series.push({ labels: s.metric ?? {}, value: value(last[1]) });
-      }
-      return { series, ...(at !== undefined ? { at } : {}), warnings };
-    }
+    case 'scalar':
+      return strictly(site, 'scalar', () => {
+        const [t, v] = pair(d.result);
+        return { series: [{ labels: {}, value: value(v) }], at: millis(t), warnings };
+      });
+    case 'vector':
+      return strictly(site, 'vector', () => {
+        const series: Series[] = [];
+        let at: number | undefined;
+        let skipped = 0;
+        for (const s of list(d.result) as { metric?: unknown; value?: unknown }[]) {
+          // Native histograms carry `histogram` instead of `value`; a panel shows numbers only.
+          if (!s || typeof s !== 'object') throw new Malformed('a series is not an object');
+          if (s.value === undefined) { skipped++; continue; }
+          const [t, v] = pair(s.value);
+          at ??= millis(t);
+          series.push({ labels: labelsOf(s.metric), value: value(v) });
+        }
+        const w = skipped ? [...warnings, `${skipped} native histogram series skipped; wrap the query in histogram_quantile() or histogram_count()`] : warnings;
+        return { series: byLabels(series), ...(at !== undefined ? { at } : {}), warnings: w };
+      });
+    case 'matrix':
+      return strictly(site, 'matrix', () => {
+        // A range selector (`x[5m]`) at an instant: show each series' latest point.
+        const series: Series[] = [];
+        let at: number | undefined;
+        for (const s of list(d.result) as { metric?: unknown; values?: unknown }[]) {
+          const values = pairs(s?.values);
+          const last = values[values.length - 1];
+          if (!last) continue;
+          at = Math.max(at ?? 0, millis(last[0]));
+          series.push({ labels: labelsOf(s.metric), value: value(last[1]) });
+        }
+        return { series: byLabels(series), ...(at !== undefined ? { at } : {}), warnings };
+      });
     case 'string':
-      throw new MetricError('query', `query '${site.query}' returns a string, not a number; a panel needs a numeric expression`);
+      throw new MetricError('query', `query '${oneLine(site.query ?? '')}' returns a string, not a number; a panel needs a numeric expression`);
     default:
       throw badResponse(site, `unknown resultType ${JSON.stringify(d?.resultType)}`);
   }
 }
 
-/** A value as Prometheus writes it ("0.5", "NaN", "+Inf") as a SampleValue; -0 becomes 0. */
-function value(v: string): SampleValue {
-  const n = sampleNumber(v);
+/** A result that is not shaped as the API promises is a bad response, never a value. */
+class Malformed extends Error {}
+
+function strictly<T>(site: RequestSite, type: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Malformed) throw badResponse(site, `malformed ${type} result: ${e.message}`);
+    throw e;
+  }
+}
+
+function list(x: unknown): unknown[] {
+  if (!Array.isArray(x)) throw new Malformed(`expected a list, got ${typeof x}`);
+  return x;
+}
+
+function pair(x: unknown): [unknown, unknown] {
+  if (!Array.isArray(x) || x.length !== 2) throw new Malformed(`expected [time, value], got ${JSON.stringify(x)?.slice(0, 40)}`);
+  return x as [unknown, unknown];
+}
+
+function pairs(x: unknown): [unknown, unknown][] {
+  return x === undefined ? [] : list(x).map(pair);
+}
+
+function labelsOf(x: unknown): Record<string, string> {
+  if (x === undefined || x === null) return {};
+  if (typeof x !== 'object' || Array.isArray(x) || Object.values(x).some((v) => typeof v !== 'string')) throw new Malformed('labels are not a map of strings');
+  return x as Record<string, string>;
+}
+
+/** Prometheus's timestamps are seconds (a float); events hold ms. */
+function millis(t: unknown): number {
+  const n = typeof t === 'number' ? t : typeof t === 'string' && t.trim() !== '' ? Number(t) : NaN;
+  if (!Number.isFinite(n)) throw new Malformed(`a timestamp is ${JSON.stringify(t)?.slice(0, 40)}`);
+  return Math.round(n * 1000);
+}
+
+/**
+ * A value as Prometheus writes it ("0.5", "NaN", "+Inf") as a SampleValue; -0 becomes 0. Anything
+ * else (null, "", a word) is malformed: Number() would quietly turn "" and null into 0.
+ */
+function value(v: unknown): SampleValue {
+  let n: number;
+  if (typeof v === 'number' && Number.isFinite(v)) n = v;
+  else if (typeof v === 'string' && v.trim() !== '' && (v === 'NaN' || !Number.isNaN(sampleNumber(v)))) n = sampleNumber(v);
+  else throw new Malformed(`a sample value is ${JSON.stringify(v)?.slice(0, 40)}, not a number`);
   return n === 0 ? 0 : toSampleValue(n);
+}
+
+/** Series sorted by their labels (Prometheus does not promise an order). */
+function byLabels<T extends { labels: Record<string, string> }>(series: T[]): T[] {
+  const key = (l: Record<string, string>) => JSON.stringify(Object.entries(l).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return series
+    .map((s) => ({ s, k: key(s.labels) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.s);
 }
 
 function seconds(ms: number): string {

@@ -29,15 +29,36 @@ export interface RequestSite {
 /** Longest query and error text quoted in a message; the rest is elided. */
 const MAX_QUOTE = 160;
 
-/** A query or server text squeezed onto one line and cut to a readable length. */
+// Terminal control sequences (CSI, OSC/DCS/APC strings, other ESC sequences), then C0/C1 controls.
+const CONTROL = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[\s\S]*?(?:\x07|\x1b\\|\x9c|$)|\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x00-\x08\x0e-\x1f\x7f-\x9f]/g;
+
+/** Server text is untrusted: no terminal control sequence survives (whitespace controls stay). */
+export function plainText(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
+/** A query or server text squeezed onto one line, without control sequences, cut to a readable length. */
 export function oneLine(text: string, max = MAX_QUOTE): string {
-  const s = text.replace(/\s+/g, ' ').trim();
+  const s = plainText(text).replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** A base URL fit to print: credentials and query string removed. */
+/** A base URL fit to print: credentials (up to the authority's last `@`: a password may hold one) and query string removed. */
 export function displayUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/)[^/@]*@/, '$1').replace(/[?#].*$/, '');
+  return url.replace(/^([a-z][\w+.-]*:\/\/)[^/]*@/i, '$1').replace(/[?#].*$/, '');
+}
+
+/** Replaces every secret (an expanded `${VAR}`, a token, a password) in a text, e.g. a server echoing a header. */
+export function scrubText(text: string, secrets: readonly string[]): string {
+  let m = text;
+  for (const s of secrets) if (s.length >= 3 && m.includes(s)) m = m.split(s).join('***');
+  return m;
+}
+
+/** The error, its message scrubbed of secrets. */
+export function scrubSecrets(e: MetricError, secrets: readonly string[]): MetricError {
+  const m = scrubText(e.message, secrets);
+  return m === e.message ? e : new MetricError(e.kind, m);
 }
 
 function about(site: RequestSite): string {
@@ -86,7 +107,7 @@ export function httpError(status: number, statusText: string, body: string, site
   const text = serverErrorText(body);
   if ((status === 400 || status === 422) && text !== undefined && site.query !== undefined)
     return new MetricError('query', `${site.service} rejected query '${oneLine(site.query)}': ${oneLine(text, 300)}`);
-  const head = `${site.service} at ${site.url} answered HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  const head = `${site.service} at ${site.url} answered HTTP ${status}${statusText ? ` ${oneLine(statusText, 60)}` : ''}`;
   const detail = text !== undefined ? `: ${oneLine(text, 300)}` : body.trim() ? `: ${oneLine(body, 80)}` : '';
   const hint =
     status === 401 || status === 403 ? '; check bearerToken, basicAuth or headers in the runbook'
@@ -99,6 +120,13 @@ export function httpError(status: number, statusText: string, body: string, site
 /** A 2xx answer that is not what the API promises (HTML from a proxy, truncated JSON, ...). */
 export function badResponse(site: RequestSite, why: string): MetricError {
   return new MetricError('bad-response', `${site.service} at ${site.url} sent an unexpected answer${about(site)}: ${oneLine(why, 200)}; is the URL pointing at its HTTP API?`);
+}
+
+/** An answer bigger than the transport reads: refused rather than held in memory. */
+export function tooLargeError(site: RequestSite, maxBytes: number): MetricError {
+  const size = maxBytes >= 1024 * 1024 ? `${Math.round((maxBytes / 1024 / 1024) * 10) / 10} MiB` : `${maxBytes} bytes`;
+  const hint = site.query !== undefined ? 'narrow the query (sum by, topk) so that fewer series come back' : 'narrow the request';
+  return new MetricError('bad-response', `${site.service} at ${site.url} sent an answer larger than ${size}${about(site)}; ${hint}`);
 }
 
 /** `status: "error"` inside a 2xx answer. */

@@ -4,7 +4,7 @@
  * moment of each request (so secrets live only in memory, only as long as the request).
  */
 import { MissingEnvError, expandEnv } from '../../runbook/env.js';
-import { MetricError, badResponse, displayUrl, httpError, networkError, timeoutError, type RequestSite } from './errors.js';
+import { MetricError, badResponse, displayUrl, httpError, networkError, oneLine, scrubSecrets, scrubText, timeoutError, tooLargeError, type RequestSite } from './errors.js';
 
 /** Where and how to reach an HTTP API: the runbook's `prometheus` or `alertmanager` section. */
 export interface HttpTarget {
@@ -20,10 +20,14 @@ export interface HttpTarget {
 export interface HttpOptions {
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** Largest answer read, in bytes (default 16 MiB); a bigger one is refused, not buffered. */
+  maxBodyBytes?: number;
 }
 
 /** Default per-request timeout, as the runbook format documents it. */
 export const DEFAULT_TIMEOUT_MS = 4000;
+/** Default cap on an answer's size: far above any panel's answer, far below trouble. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Raised inside the transport when the caller's own signal stopped the request. */
 export class StoppedError extends Error {
@@ -46,9 +50,10 @@ export async function getJson(
 ): Promise<unknown> {
   const env = opts.env ?? process.env;
   const site: RequestSite = { service, url: displayUrl(target.url), ...(opts.query !== undefined ? { query: opts.query } : {}) };
-  const { url, headers } = prepare(target, service, path, params, env);
+  const { url, headers, secrets } = prepare(target, service, path, params, env);
   site.host = url.hostname;
   const timeout = target.timeout ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort('timeout'), timeout);
   const onStop = () => ac.abort('stopped');
@@ -60,22 +65,53 @@ export async function getJson(
     try {
       res = await (opts.fetch ?? fetch)(url, { headers, signal: ac.signal, redirect: 'follow' });
       // Reading the body is under the same signal: a server that stalls mid-body also times out.
-      body = await res.text();
+      body = await readBody(res, maxBytes, ac);
     } catch (e) {
+      if (ac.signal.aborted && ac.signal.reason === 'too-large') throw tooLargeError(site, maxBytes);
       if (ac.signal.aborted) throw ac.signal.reason === 'timeout' ? timeoutError(site, timeout) : new StoppedError();
+      // fetch's own TypeErrors quote what they refuse (a header value, so maybe a secret): never pass them on.
+      if (e instanceof TypeError && (e as { cause?: unknown }).cause === undefined) throw new MetricError('config', `${service} request could not be built (${oneLine(e.message.replace(/"[^"]*"/g, '"…"'), 120)}); check ${service.toLowerCase()} in the runbook`);
       throw networkError(e, site);
     }
-    if (res.status < 200 || res.status > 299) throw httpError(res.status, res.statusText, body, site);
+    // A server may echo what it was sent (a token, a tenant) in its error text: never show it.
+    // Scrubbed whole, before any of it is cut short for a message.
+    if (res.status < 200 || res.status > 299) throw httpError(res.status, res.statusText, scrubText(body, secrets), site);
+    let parsed: unknown;
     try {
-      return JSON.parse(body) as unknown;
+      parsed = JSON.parse(body) as unknown;
     } catch {
       const type = res.headers.get('content-type') ?? 'no content type';
-      throw badResponse(site, `HTTP ${res.status} with a body that is not JSON (${type}): "${body.slice(0, 60)}"`);
+      throw badResponse(site, `HTTP ${res.status} with a body that is not JSON (${type}): "${scrubText(body, secrets).slice(0, 60)}"`);
     }
+    const envelope = parsed as { status?: unknown; error?: unknown } | null;
+    if (envelope && typeof envelope === 'object' && envelope.status === 'error' && typeof envelope.error === 'string') envelope.error = scrubText(envelope.error, secrets);
+    return parsed;
+  } catch (e) {
+    throw e instanceof MetricError ? scrubSecrets(e, secrets) : e;
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onStop);
   }
+}
+
+/** Reads the body as text, giving up (aborting the request) past `maxBytes`. */
+async function readBody(res: Response, maxBytes: number, ac: AbortController): Promise<string> {
+  if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+    ac.abort('too-large');
+    throw new Error('too large');
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      ac.abort('too-large');
+      throw new Error('too large');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Builds the URL and headers, expanding `${VAR}`; a missing variable is a `config` error. */
@@ -96,11 +132,29 @@ function prepare(target: HttpTarget, service: string, path: string, params: [str
       url.username = '';
       url.password = '';
     }
-    if (target.bearerToken !== undefined) headers.authorization = `Bearer ${expandEnv(target.bearerToken, env, `${section}.bearerToken`)}`;
+    const token = target.bearerToken !== undefined ? expandEnv(target.bearerToken, env, `${section}.bearerToken`) : undefined;
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     else if (user !== undefined) headers.authorization = `Basic ${Buffer.from(`${user}:${pass ?? ''}`).toString('base64')}`;
-    return { url, headers };
+    for (const [k, v] of Object.entries(headers)) {
+      // Checked here so that fetch's own error, which quotes the value, never happens.
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) throw new MetricError('config', `${section}.${k === 'authorization' ? 'bearerToken/basicAuth' : `headers.${k}`} holds a character an HTTP header cannot carry (a newline, a control or non-Latin-1 character), once \${VAR} is expanded; check the runbook and the environment`);
+    }
+    // Everything that may be secret, longest first, to scrub from messages.
+    const secrets = [...envValues(target, env), token, pass, headers.authorization, headers.authorization?.replace(/^\w+ /, '')]
+      .filter((x): x is string => x !== undefined && x !== '')
+      .sort((a, b) => b.length - a.length);
+    return { url, headers, secrets };
   } catch (e) {
+    if (e instanceof MetricError) throw e;
     if (e instanceof MissingEnvError) throw new MetricError('config', e.message);
     throw new MetricError('config', `${section}.url '${displayUrl(target.url)}' is not a valid URL; check the runbook`);
   }
+}
+
+/** The values every `${VAR}` of the target's url, headers and auth expands to. */
+function envValues(target: HttpTarget, env: NodeJS.ProcessEnv): string[] {
+  const texts = [target.url, ...Object.values(target.headers ?? {}), target.bearerToken ?? '', target.basicAuth?.username ?? '', target.basicAuth?.password ?? ''];
+  const out: string[] = [];
+  for (const t of texts) for (const m of t.matchAll(/\$\{([A-Za-z_]\w*)\}/g)) if (env[m[1]]) out.push(env[m[1]]!);
+  return out;
 }

@@ -57,6 +57,7 @@ export async function pollRange(
   const w = rangeWindow(panel.range ?? DEFAULT_RANGE_MS, widthCells, ctx.now());
   try {
     const r = await client.queryRange(query, w, signal ? { signal } : {});
+    if (signal?.aborted) return false;
     const points: [number, SampleValue][] = pickSeries(r.series)?.points ?? [];
     ctx.emit({ type: 'metric/range', t: ctx.now(), panel: panel.id, from: w.start, step: w.step, points });
     return true;

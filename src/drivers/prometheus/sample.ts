@@ -26,6 +26,8 @@ export async function pollPanel(client: PromClient, panel: Panel, ctx: DriverCon
     } else {
       r = await client.query(panel.query ?? '', o);
     }
+    // Stopped while the answer was being read: nothing is emitted after stop().
+    if (signal?.aborted) return false;
     const t = ctx.now();
     const warnings = [...r.warnings, ...(baseline?.warnings ?? [])];
     ctx.emit({

@@ -18,6 +18,12 @@ export interface ProxyMode {
   bearer?: string;
   /** Forward, and add these `warnings` to Prometheus's answer, as Thanos does for a partial response. */
   warnings?: string[];
+  /** With `status`: send `body` chunked (no Content-Length), as a streaming server does. */
+  chunked?: boolean;
+  /** Answer 200 headers and the start of a body, then one byte every `trickleMs`, never ending (a slow-loris body). */
+  trickleMs?: number;
+  /** Answer 401 with a JSON error quoting every header received, as some gateways do. */
+  echoHeaders?: boolean;
 }
 
 /** A running proxy. */
@@ -55,7 +61,18 @@ export async function startProxy(upstream: string): Promise<FaultProxy> {
     res.once('close', () => inFlight.set(key, inFlight.get(key)! - 1));
     const answer = async () => {
       if (res.destroyed) return;
-      if (m.bearer !== undefined && req.headers.authorization !== `Bearer ${m.bearer}`) {
+      if (m.trickleMs !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' }).write('{"status":"success","data":');
+        const drip = setInterval(() => res.write(' '), m.trickleMs);
+        res.once('close', () => clearInterval(drip));
+      } else if (m.echoHeaders) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: `refused: ${JSON.stringify(req.headers)}` }));
+      } else if (m.status !== undefined && m.chunked) {
+        res.writeHead(m.status, { 'content-type': m.contentType ?? 'text/plain' });
+        const body = m.body ?? '';
+        for (let i = 0; i < body.length; i += 1024) res.write(body.slice(i, i + 1024));
+        res.end();
+      } else if (m.bearer !== undefined && req.headers.authorization !== `Bearer ${m.bearer}`) {
         res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized\n');
       } else if (m.status !== undefined) {
         res.writeHead(m.status, { 'content-type': m.contentType ?? 'text/plain' }).end(m.body ?? '');

@@ -48,6 +48,22 @@ describe('instant results', () => {
   it('refuses a string result with a message naming the query', () => {
     expect(() => parseInstant({ resultType: 'string', result: [1, 'x'] }, [], site)).toThrow(/query 'q' returns a string/);
   });
+  it('gives series in one order whatever order Prometheus sends them in, so equal values rank the same on every poll', () => {
+    const a = { metric: { pod: 'a' }, value: [1, '5'] };
+    const b = { metric: { pod: 'b' }, value: [1, '5'] };
+    const one = parseInstant({ resultType: 'vector', result: [b, a] }, [], site);
+    const other = parseInstant({ resultType: 'vector', result: [a, b] }, [], site);
+    expect(one).toEqual(other);
+    expect(one.series.map((s) => s.labels.pod)).toEqual(['a', 'b']);
+  });
+  it('never reads a malformed value as a number (Number("") and Number(null) are 0)', () => {
+    for (const bad of ['', ' ', null, 'x', undefined, true]) {
+      expect(() => parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, bad] }] }, [], site), JSON.stringify(bad)).toThrow(/sent an unexpected answer.*malformed vector result/);
+    }
+    expect(() => parseInstant({ resultType: 'scalar', result: [1, ''] }, [], site)).toThrow(/malformed scalar result/);
+    expect(() => parseInstant({ resultType: 'matrix', result: [{ metric: {}, values: [[1, null]] }] }, [], site)).toThrow(/malformed matrix result/);
+    expect(parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, '1e-05'] }, { metric: { a: '1' }, value: [1, '+Inf'] }] }, [], site).series.map((s) => s.value)).toEqual(['+Inf', 1e-5]);
+  });
   it('picks the sparkline series with the highest latest value', () => {
     const s = (v: SampleValue) => ({ labels: { v: String(v) }, points: [[0, v]] as [number, SampleValue][] });
     expect(pickSeries([s('NaN'), s(1), s(3), s(2)])?.labels.v).toBe('3');
@@ -58,8 +74,11 @@ describe('instant results', () => {
 describe('messages', () => {
   it('never print credentials of a URL, and stay on one line', () => {
     expect(displayUrl('https://user:pw@prom.internal:9090/prefix?token=x')).toBe('https://prom.internal:9090/prefix');
+    expect(displayUrl('https://user:p@ss@prom.internal:9090')).toBe('https://prom.internal:9090');
+    expect(displayUrl('http://prom.internal:9090/a@b')).toBe('http://prom.internal:9090/a@b');
     expect(oneLine('sum(\n  rate(x[1m])\n)')).toBe('sum( rate(x[1m]) )');
     expect(oneLine('x'.repeat(300))).toHaveLength(160);
+    expect(oneLine('a\x1b[31mb\x1b]0;title\x07c\x9b2Jd\u0000e')).toBe('abcde');
   });
 });
 
