@@ -17,7 +17,8 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       if (!s.session) return s;
       {
         const { endedAt: _e, outcome: _o, endReason: _r, ...open } = s.session;
-        return { ...s, session: { ...open, resumedAt: [...open.resumedAt, e.t] }, commands: markUnknown(s.commands, e.t) };
+        const rollback = s.rollback.run ? { ...s.rollback, run: interruptRun(s.rollback.run, e.t) } : s.rollback;
+        return { ...s, session: { ...open, resumedAt: [...open.resumedAt, e.t] }, commands: markUnknown(s.commands, e.t), steps: failRunning(s.steps, e.t), rollback };
       }
     case 'session/ended':
       return s.session ? { ...s, session: { ...s.session, endedAt: e.t, outcome: e.outcome, ...(e.reason ? { endReason: e.reason } : {}) } } : s;
@@ -162,8 +163,25 @@ function appendOutput(c: CommandState, text: string): CommandState {
 function markUnknown(cmds: SessionState['commands'], t: number): SessionState['commands'] {
   let out = cmds;
   for (const [id, c] of Object.entries(cmds))
-    if (c.endedAt === undefined) out = { ...out, [id]: { ...c, endedAt: t, code: null, error: 'outcome unknown (console restarted)' } };
+    if (c.endedAt === undefined) out = { ...out, [id]: { ...c, endedAt: t, code: null, error: UNKNOWN } };
   return out;
+}
+
+const UNKNOWN = 'outcome unknown (console restarted)';
+
+/** Steps that were running: failed with an unknown outcome, so the operator can retry or skip them (never automatically). */
+function failRunning(steps: SessionState['steps'], t: number): SessionState['steps'] {
+  let out = steps;
+  for (const [id, st] of Object.entries(steps)) if (st.status === 'running') out = { ...out, [id]: { ...st, status: 'failed', endedAt: t, error: UNKNOWN } };
+  return out;
+}
+
+/** A rollback cut short by the restart: it stays unfinished, marked interrupted, and never continues by itself. */
+function interruptRun(run: RollbackRun, t: number): RollbackRun {
+  if (run.finishedAt !== undefined || run.aborted || run.interrupted !== undefined) return run;
+  const steps = { ...run.steps };
+  for (const [id, st] of Object.entries(steps)) if (st.status === 'started') steps[id] = { ...st, status: 'failed', t, error: UNKNOWN };
+  return { ...run, steps, interrupted: t };
 }
 
 function assertNever(e: never, s: SessionState): SessionState {

@@ -6,7 +6,7 @@ import { formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
-export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting';
+export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting' | 'unknown';
 
 /** Default poll interval when neither the panel nor the runbook sets one. */
 export const DEFAULT_INTERVAL_MS = 5000;
@@ -33,6 +33,8 @@ export interface HealthRow {
   warnings?: string[];
   sampledAt?: number;
   points?: [number, SampleValue][];
+  /** Start and step of the sparkline window, so gaps and a young series are drawn where they are. */
+  range?: { from: number; step: number };
 }
 
 /** Rows for every panel of the runbook, evaluated at `now`. */
@@ -49,7 +51,10 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   // Thresholds read in the panel's unit ("> 5%" for "> 0.05" on a ratio panel), like the value.
   if (p.warn) row.warn = formatThreshold(p.warn.op, p.warn.value, p.unit, p.warn.ratio);
   if (p.crit) row.crit = formatThreshold(p.crit.op, p.crit.value, p.unit, p.crit.ratio);
-  if (ps?.range) row.points = ps.range.points;
+  if (ps?.range) {
+    row.points = ps.range.points;
+    row.range = { from: ps.range.from, step: ps.range.step };
+  }
   const sample = ps?.sample;
   const err = ps?.error;
   if (err && (!sample || err.t >= sample.t)) {
@@ -86,7 +91,11 @@ function compareRow(p: Panel, row: HealthRow, canary?: SampleValue, baseline?: S
   row.text = `${formatValue(canary, p.unit)} vs ${baseline === undefined ? 'no data' : formatValue(baseline, p.unit)}`;
   const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
   row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';
-  if (ratio === undefined) row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : sampleNumber(baseline) === 0 ? 'baseline is 0: ratio unknown' : 'canary or baseline is not a finite number: ratio unknown';
+  if (ratio === undefined) {
+    row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : sampleNumber(baseline) === 0 ? 'baseline is 0: ratio unknown' : 'canary or baseline is not a finite number: ratio unknown';
+    // A ratio check that cannot be evaluated is not a pass: say unknown (it never fires either).
+    if (row.status === 'ok' && (p.crit?.ratio || p.warn?.ratio)) row.status = 'unknown';
+  }
   return row;
 }
 
@@ -107,11 +116,12 @@ function statusOf(p: Panel, values: number[]): PanelStatus {
 
 /** Highest value first; NaN last. Keeps the order stable for equal values. */
 export function sortSeries(series: Series[]): Series[] {
-  const key = (v: SampleValue) => {
-    const n = sampleNumber(v);
-    return Number.isNaN(n) ? -Infinity : n;
-  };
-  return [...series].sort((a, b) => key(b.value) - key(a.value));
+  return [...series].sort((a, b) => {
+    const x = sampleNumber(a.value);
+    const y = sampleNumber(b.value);
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
+    return x === y ? 0 : y > x ? 1 : -1;
+  });
 }
 
 function labelText(labels: Record<string, string>): string {

@@ -27,7 +27,7 @@ export interface RollbackView {
     level: string;
     operator: string;
     confirmedAt: number;
-    status: 'running' | 'ok' | 'failed' | 'aborted';
+    status: 'running' | 'ok' | 'failed' | 'aborted' | 'interrupted';
     elapsedMs: number;
     expectedMs?: number;
     steps: { id: string; title: string; status: string; error?: string }[];
@@ -66,19 +66,19 @@ export function selectRollback(state: SessionState, now: number): RollbackView {
       }
       // Hosts of a running (or not yet started) step that have no command yet are queued.
       const open = !stepRun || stepRun.status === 'pending' || stepRun.status === 'started';
-      if (st.run && open && !run.aborted && run.finishedAt === undefined)
+      if (st.run && open && !run.aborted && run.finishedAt === undefined && run.interrupted === undefined)
         for (const h of rb?.hosts?.[st.run.on] ?? []) {
           const name = h.port !== undefined ? `${h.host}:${h.port}` : h.host;
           if (!seen.has(name)) hosts.push({ cmd: '', step: st.id, host: name, status: 'queued', elapsedMs: 0 });
         }
     }
-    const status = run.aborted ? 'aborted' : run.finishedAt === undefined ? 'running' : run.ok ? 'ok' : 'failed';
+    const status = run.aborted ? 'aborted' : run.finishedAt !== undefined ? (run.ok ? 'ok' : 'failed') : run.interrupted !== undefined ? 'interrupted' : 'running';
     view.run = {
       level: run.level,
       operator: run.operator,
       confirmedAt: run.confirmedAt,
       status,
-      elapsedMs: (run.finishedAt ?? now) - run.confirmedAt,
+      elapsedMs: (run.finishedAt ?? run.interrupted ?? now) - run.confirmedAt,
       steps: (level?.steps ?? []).map((s) => ({ id: s.id, title: s.title, status: run.steps[s.id]?.status ?? 'pending', ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}) })),
       hosts,
       ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),

@@ -73,6 +73,8 @@ export interface RollbackRun {
   ok?: boolean;
   ms?: number;
   aborted?: { operator: string; reason?: string; t: number };
+  /** When a restart (`run --resume`) cut the run short: its outcome is unknown and it never continues by itself. */
+  interrupted?: number;
 }
 
 export interface RollbackState {

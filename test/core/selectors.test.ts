@@ -36,6 +36,12 @@ describe('selectHealth', () => {
     expect(row(fold(sample(1, 'error_rate', [{ value: '+Inf' }])), 'error_rate')).toMatchObject({ text: '+Inf', status: 'crit' });
   });
 
+  it('NaN sorts after everything, -Inf included', async () => {
+    const { sortSeries } = await import('../../src/core/index.js');
+    const out = sortSeries([{ labels: { a: '1' }, value: 'NaN' }, { labels: { a: '2' }, value: '-Inf' }, { labels: { a: '3' }, value: 2 }]);
+    expect(out.map((x) => x.labels.a)).toEqual(['3', '2', '1']);
+  });
+
   it('several series: top few by value, none silently dropped from the count', () => {
     const series = [0.001, 0.09, 0.02, 0.03, 0.005].map((value, i) => ({ labels: { instance: `h${i}` }, value }));
     const r = row(fold(sample(1, 'error_rate', series)), 'error_rate');
@@ -55,12 +61,13 @@ describe('selectHealth', () => {
     expect(row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [{ value: 0.2 }])), 'p95_canary')).toMatchObject({ status: 'crit', compare: { ratio: 2.5 } });
     expect(row(fold(sample(1, 'p95_canary', [{ value: 0.3 }], [{ value: 0.2 }])), 'p95_canary').status).toBe('ok');
     const zero = row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [{ value: 0 }])), 'p95_canary');
-    expect(zero.status).toBe('ok');
+    // Its only check is on the ratio, which cannot be evaluated: unknown, neither ok nor firing.
+    expect(zero.status).toBe('unknown');
     expect(zero.compare?.ratio).toBeUndefined();
     expect(zero.detail).toMatch(/ratio unknown/);
     const missing = row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [])), 'p95_canary');
     expect(missing.compare?.ratio).toBeUndefined();
-    expect(missing.status).toBe('ok');
+    expect(missing.status).toBe('unknown');
   });
 });
 

@@ -29,7 +29,7 @@ export interface Verdict {
   code: 0 | 1 | 2 | 3;
 }
 
-const UNKNOWN: PanelStatus[] = ['nodata', 'stale', 'unreachable', 'error', 'waiting'];
+const UNKNOWN: PanelStatus[] = ['nodata', 'stale', 'unreachable', 'error', 'waiting', 'unknown'];
 
 /** 2 when any panel is critical; else 3 when any is unknown; else 1 when any warns; else 0. */
 export function verdict(rows: HealthRow[]): Verdict {
@@ -58,9 +58,9 @@ export function renderJson(r: HealthReport): string {
 }
 
 const LABEL: Record<PanelStatus, string> = {
-  ok: 'OK', warn: 'WARN', crit: 'CRIT', nodata: 'NODATA', stale: 'STALE', unreachable: 'UNREACH', error: 'ERROR', waiting: 'WAIT',
+  ok: 'OK', warn: 'WARN', crit: 'CRIT', nodata: 'NODATA', stale: 'STALE', unreachable: 'UNREACH', error: 'ERROR', waiting: 'WAIT', unknown: 'UNKNOWN',
 };
-const COLOR: Record<PanelStatus, number> = { ok: 32, warn: 33, crit: 31, nodata: 35, stale: 35, unreachable: 35, error: 35, waiting: 2 };
+const COLOR: Record<PanelStatus, number> = { ok: 32, warn: 33, crit: 31, nodata: 35, stale: 35, unreachable: 35, error: 35, waiting: 2, unknown: 35 };
 const VERDICT_COLOR: Record<Verdict['status'], number> = { ok: 32, warning: 33, critical: 31, unknown: 35 };
 
 /** The report as aligned text; colours only when `color` (a TTY without NO_COLOR). */

@@ -6,7 +6,7 @@ import type { PaneContext } from '../../pane-context.js';
 import { sparkline } from '../../sparkline.js';
 import { healthLines, type SparkRenderer } from './rows.js';
 
-const spark: SparkRenderer = (points, width, height) => sparkline(points as [number, number][], { width, height }).split('\n');
+const spark: SparkRenderer = (points, width, height, range) => sparkline(points as [number, number][], { width, height, ...(range ?? {}) }).split('\n');
 
 export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui } = ctx;

@@ -6,7 +6,7 @@ import { fit, line, pad, type Line } from '../../rows.js';
 import { STATUS_COLOR, STATUS_MARK, type Color } from '../../theme.js';
 
 /** Renders a sparkline to lines of text (braille); injected so rows stay pure and testable. */
-export type SparkRenderer = (points: [number, number | string][], width: number, height: number) => string[];
+export type SparkRenderer = (points: [number, number | string][], width: number, height: number, range?: { from: number; step: number }) => string[];
 
 export interface HealthInput {
   rows: HealthRow[];
@@ -40,7 +40,7 @@ export function healthLines(inp: HealthInput): Line[] {
       for (const s of r.series) block.push(line(`    ${s.text.padStart(9)}  ${s.labels}`, { dim: true }));
       if (r.seriesCount > r.series.length) block.push(line(`    … ${r.seriesCount - r.series.length} more series`, { dim: true }));
     }
-    if (inp.spark && r.points?.length) for (const s of inp.spark(r.points, Math.max(10, width - 6), 1)) block.push(line(`    ${s}`, { color: c('cyan') }));
+    if (inp.spark && r.points?.length) for (const s of inp.spark(r.points, Math.max(10, width - 6), 1, r.range)) block.push(line(`    ${s}`, { color: c('cyan') }));
     return block;
   });
   const alerts = alertLines(inp.alerts, c);

@@ -54,6 +54,7 @@ export function rollbackLines(inp: RollbackInput): Line[] {
     { text: `${run.level} by ${run.operator}  ${formatDuration(run.elapsedMs)}${expected}` },
     { text: run.status !== 'running' && run.expectedMs !== undefined && run.elapsedMs > run.expectedMs ? '  OVER' : '', color: c('red'), bold: true },
   ]);
+  if (run.status === 'interrupted') out.push(line(`the console restarted during it: outcome unknown; check the hosts${inp.readOnly ? '' : ', then R to run it again if needed'}`, { color: c('yellow') }));
   for (const s of run.steps) out.push(line(`  ${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'started' ? '◐' : '○'} ${s.title}${s.error ? `: ${s.error}` : ''}`, { color: c(s.status === 'failed' ? 'red' : s.status === 'passed' ? 'green' : undefined) }));
   const room = Math.max(2, inp.height - out.length - 1);
   const hostRoom = Math.max(1, Math.min(run.hosts.length, Math.floor(room / 2)));

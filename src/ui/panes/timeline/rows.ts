@@ -1,29 +1,38 @@
 /** The timeline pane as lines: every event one line, follow mode, scroll, filter; only the visible window is built. */
-import type { SessionEvent } from '../../../core/events.js';
 import { timelineLine, type TimelineLine } from '../../../core/select-timeline.js';
+import type { EventList } from '../../model.js';
 import { sanitizeForDisplay } from '../../sanitize.js';
 import { fit, type Line } from '../../rows.js';
 import { KIND_COLOR, type Color } from '../../theme.js';
 
-/** Formats each event once; the pane asks only for the lines it shows. */
+/** Lines kept formatted; a replay of a million events must not keep a million of them. */
+const CACHE_LIMIT = 20_000;
+
+/** Formats each event once (within a bounded cache); the pane asks only for the lines it shows. */
 export class TimelineCache {
-  private lines: TimelineLine[] = [];
+  private lines = new Map<number, TimelineLine>();
   private start = 0;
 
-  /** The formatted line of event `i` (events are append-only, so the cache never goes stale). */
-  get(events: readonly SessionEvent[], i: number): TimelineLine {
-    const first = events[0];
-    const start = first?.type === 'session/started' ? first.t : first?.t ?? 0;
+  /** The formatted line of event `i` (event `i` never changes, so the cache never goes stale). */
+  get(events: EventList, i: number): TimelineLine {
+    const first = events.length ? events.get(0) : undefined;
+    const start = first?.t ?? 0;
     if (start !== this.start) {
-      this.lines = [];
+      this.lines.clear();
       this.start = start;
     }
-    return (this.lines[i] ??= timelineLine(events[i], start));
+    let l = this.lines.get(i);
+    if (!l) {
+      if (this.lines.size >= CACHE_LIMIT) this.lines.clear();
+      l = timelineLine(events.get(i), start);
+      this.lines.set(i, l);
+    }
+    return l;
   }
 }
 
 export interface TimelineInput {
-  events: readonly SessionEvent[];
+  events: EventList;
   cache: TimelineCache;
   /** Lines scrolled up from the newest (0 = following the tail). */
   offset: number;
@@ -33,7 +42,7 @@ export interface TimelineInput {
   color: boolean;
 }
 
-/** Lines for the timeline pane, plus the number of matching lines (for the scroll bound). */
+/** Lines for the timeline pane, plus the matching lines counted (with a filter: at least offset + height, the scan stops there). */
 export function timelineLines(inp: TimelineInput): { lines: Line[]; total: number } {
   const c = (k: Color): Color => (inp.color ? k : undefined);
   const n = inp.events.length;
@@ -45,15 +54,15 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
     const end = Math.max(0, n - inp.offset);
     picked = range(Math.max(0, end - inp.height), end);
   } else {
-    // A filter has to look at every line; still, each is formatted once thanks to the cache.
-    const all: number[] = [];
-    for (let i = 0; i < n; i++) {
+    // Newest first, and only as far back as the window needs: a replay may hold a million events.
+    const want = inp.offset + inp.height;
+    const found: number[] = [];
+    for (let i = n - 1; i >= 0 && found.length < want; i--) {
       const l = inp.cache.get(inp.events, i);
-      if (l.text.toLowerCase().includes(f) || l.kind.includes(f)) all.push(i);
+      if (l.text.toLowerCase().includes(f) || l.kind.includes(f)) found.push(i);
     }
-    total = all.length;
-    const end = Math.max(0, all.length - inp.offset);
-    picked = all.slice(Math.max(0, end - inp.height), end);
+    total = found.length;
+    picked = found.slice(Math.min(inp.offset, found.length)).reverse();
   }
   const lines = picked.map((i) => {
     const l = inp.cache.get(inp.events, i);
