@@ -14,7 +14,7 @@ import { JournalWriter } from '../../dist/journal/writer.js';
 import { App } from '../../dist/ui/App.js';
 import { sessionModel } from '../../dist/ui/session-model.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
-import { installInkCaches } from '../../dist/ui/ink-cache.js';
+import { installInkPatches, markAltScreen } from '../../dist/ui/ink-patches.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HOSTS = 200;
@@ -66,13 +66,14 @@ class In extends EventEmitter {
   }
 }
 
-const cached = process.env.BENCH_NO_INK_CACHE ? false : await installInkCaches();
+const cached = process.env.BENCH_NO_INK_PATCHES ? false : (await installInkPatches()).caches;
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-console-'));
 const journal = await JournalWriter.create(join(dir, 'j.jsonl'));
 const executors = { remote: async () => ({ ok: true, summary: '' }), local: async () => ({ ok: true, summary: '' }), connections: () => HOSTS, close: async () => {} };
 const session = new Session({ runbook, runbookPath: 'bench.yaml', runbookSha256: '', operator: 'bench', mode: 'live', version: 'bench', journal, executors });
 await session.start();
 const stdout = new Out();
+if (cached) markAltScreen(stdout);
 const stdin = new In();
 const headless = Boolean(process.env.BENCH_NO_UI);
 const app = headless ? { unmount() {} } : render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), {

@@ -3,7 +3,9 @@
  * SIGTERM, SIGHUP, an uncaught error, and process exit. Restoring twice is harmless.
  */
 
-const ENTER = '\x1b[?1049h\x1b[?25l';
+// Alternate screen, cursor home, clear, cursor hidden. 1049 keeps the cursor where it was on the
+// main screen; Ink draws relative to the cursor, so start at the top or the frame scrolls.
+const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 export interface Screen {

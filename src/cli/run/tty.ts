@@ -13,8 +13,9 @@ export interface TtyOptions {
 
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
 export async function runTty(session: Session, o: TtyOptions): Promise<number> {
-  const [{ render }, { createElement }, { App }, { installInkCaches }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js'), import('../../ui/ink-cache.js')]);
-  await installInkCaches();
+  const [{ render }, { createElement }, { App }, { installInkPatches, markAltScreen }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js'), import('../../ui/ink-patches.js')]);
+  await installInkPatches();
+  markAltScreen(process.stdout);
   return new Promise<number>((resolve) => {
     let finishing = false;
     const finish = (outcome: Parameters<Session['end']>[0], reason?: string) => {
