@@ -88,6 +88,11 @@ rollback:
     await expect.poll(screen).toMatch(/> all good/);
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/GO by carol: all good/);
+    // After many frames the picture has not drifted: status bar on line 1, pane titles on line 2.
+    const lines = screen().split('\n');
+    expect(lines[0]).toMatch(/● REC {2}tmux smoke/);
+    expect(lines[1]).toMatch(/1 Health.*2 Checklist/);
+    expect(lines.filter((l) => l.includes('● REC'))).toHaveLength(1);
 
     t('send-keys', '-t', session, '?');
     await expect.poll(screen).toMatch(/Keys \(any key closes\)/);
