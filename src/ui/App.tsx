@@ -24,6 +24,8 @@ export interface AppProps {
 
 export function App({ model, layout: asked, color, size }: AppProps) {
   const state = useSyncExternalStore(model.subscribe, model.getState);
+  // Replay's clock and progress bar move without a new state: redraw when the model says so.
+  useSyncExternalStore(model.subscribe, model.frameVersion ?? noVersion);
   const [ui, rawDispatch] = useConsoleUi(firstPane(asked));
   // Keys can arrive faster than React renders (typing, pastes, tmux send-keys): the key handler
   // reads the UI state through this ref, advanced synchronously with every action.
@@ -78,7 +80,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch), model.readOnly), k);
     if (!b) return;
     if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
-    b.handler();
+    b.handler(k);
   });
 
   function onDialogKey(d: Dialog, k: string, raw: string): void {
@@ -131,15 +133,20 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1]): Binding[] {
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
+  // The model's own keys win (replay's 0-9 jump); a pane whose digit is taken is still one Tab away.
+  const extra = model.extraBindings?.() ?? [];
+  const taken = new Set(extra.flatMap((b) => b.keys));
   return [
     { keys: ['tab'], description: 'next pane', handler: go(present[(i + 1) % present.length]), helpOnly: true },
     { keys: ['shift-tab'], description: 'previous pane', handler: go(present[(i - 1 + present.length) % present.length]), helpOnly: true },
-    ...present.map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
-    ...(model.extraBindings?.() ?? []),
+    ...present.filter((p) => !taken.has(PANES[p].key)).map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
+    ...extra,
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
     { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
   ];
 }
+
+const noVersion = () => 0;
 
 function firstPane(layout?: string): PaneKind {
   return layout === 'wall' ? 'health' : 'checklist';

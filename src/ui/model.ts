@@ -5,11 +5,25 @@ import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
 import type { Line } from './rows.js';
 
+/** A session's events in order, read by index: the live array, or a lazy view of a journal file in replay. */
+export interface EventList {
+  /** How many events there are (in replay: up to the current position). */
+  readonly length: number;
+  /** Event `i`, 0 <= i < length. */
+  get(i: number): SessionEvent;
+}
+
+/** An EventList over an array that may keep growing (the live store's log). */
+export function arrayEvents(events: readonly SessionEvent[]): EventList {
+  return { get length() { return events.length; }, get: (i) => events[i] };
+}
+
 export interface ConsoleModel {
   /** Replay: dangerous bindings disappear and nothing is executed. */
   readOnly: boolean;
   getState(): SessionState;
-  events(): readonly SessionEvent[];
+  /** The events folded so far (the timeline reads them). */
+  events(): EventList;
   /** Notified at most once per frame. */
   subscribe(fn: () => void): () => void;
   /** Now, on the model's clock (virtual in replay). */
@@ -20,7 +34,9 @@ export interface ConsoleModel {
   connections(): number;
   /** "prometheus" or "simulated" (the demo without a prometheus binary). */
   metricsSource?: string;
-  /** Extra global bindings (replay's transport keys). */
+  /** Changes whenever the screen must be redrawn without a new state (replay's clock and progress bar). */
+  frameVersion?: () => number;
+  /** Extra global bindings (replay's transport keys); their keys take precedence over the pane focus digits. */
   extraBindings?: () => Binding[];
   /** An extra status line under the status bar (replay's progress bar). */
   extraStatus?: (width: number) => Line | undefined;

@@ -1,4 +1,5 @@
 /** Presentation as data: a pane's content is lines of styled segments, computed by a pure function. */
+import { sanitizeLine } from './sanitize.js';
 import type { Color } from './theme.js';
 
 /** A run of text with one style. */
@@ -23,9 +24,11 @@ export function lineWidth(l: Line): number {
   return l.reduce((n, s) => n + [...s.text].length, 0);
 }
 
-/** Cuts a line to `width` columns, with an ellipsis when something was cut. */
+/** Cuts a line to `width` columns, with an ellipsis when something was cut; strips control sequences first. */
 export function fit(l: Line, width: number): Line {
   if (width <= 0) return [];
+  // Every pane line passes here, so whatever a journal or a host sent cannot reach the terminal raw.
+  l = clean(l);
   if (lineWidth(l) <= width) return l;
   const out: Line = [];
   let left = width - 1;
@@ -41,6 +44,17 @@ export function fit(l: Line, width: number): Line {
   }
   out.push({ text: '…', dim: true });
   return out;
+}
+
+function clean(l: Line): Line {
+  let out: Line | undefined;
+  for (let i = 0; i < l.length; i++) {
+    const text = sanitizeLine(l[i].text);
+    if (text === l[i].text) continue;
+    out ??= [...l];
+    out[i] = { ...l[i], text };
+  }
+  return out ?? l;
 }
 
 /** Plain text of a line (tests, non-TTY output). */

@@ -11,3 +11,14 @@ const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][\s\S]*?(?:\x07|\x1b\\|$)|\x1b[PX
 export function sanitizeForDisplay(text: string): string {
   return text.replace(CONTROL, '').replace(/\t/g, '  ');
 }
+
+// Cheap pre-test: most text has no control character, bidi override or line break at all.
+const SUSPECT = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// Bidi embeddings, overrides and isolates can make a line read differently from what it holds.
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** For one screen line: no control sequence, no bidi override, and line breaks become spaces. */
+export function sanitizeLine(text: string): string {
+  if (!SUSPECT.test(text)) return text;
+  return sanitizeForDisplay(text).replace(BIDI, '').replace(/[\n\u2028\u2029]/g, ' ');
+}

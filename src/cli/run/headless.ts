@@ -72,7 +72,8 @@ function rollingBack(s: SessionState): boolean {
 async function afterRollback(session: Session, stop: (o: 'rolled-back', c: number, why?: string) => Promise<number>): Promise<number> {
   await session.rollbackSettled();
   const run = session.state.rollback.run;
-  return stop('rolled-back', EXIT.failed, `rolled back (${run?.level}): ${run?.ok ? 'finished' : 'did not finish'}`);
+  const how = run?.interrupted !== undefined && run.finishedAt === undefined ? 'interrupted by a restart, outcome unknown (run it again from a terminal if needed)' : run?.ok ? 'finished' : 'did not finish';
+  return stop('rolled-back', EXIT.failed, `rolled back (${run?.level}): ${how}`);
 }
 
 /** Resolves when the predicate holds on the session's state (checked on every publish). */

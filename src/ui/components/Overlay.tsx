@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { LinesView } from './LinesView.js';
 import { fit, pad, plain, type Line } from '../rows.js';
+import { sanitizeLine } from '../sanitize.js';
 
 export interface OverlayProps {
   /** What to show: a title, lines, and the keys hint. */
@@ -23,7 +24,7 @@ export function Overlay({ view, columns, rows, color }: OverlayProps) {
   const border = color ? (view.danger ? 'red' : 'cyan') : undefined;
   return (
     <Box position="absolute" marginTop={top} marginLeft={left} width={width} flexDirection="column" borderStyle="double" borderColor={border} paddingX={1}>
-      <Text bold color={border}>{pad(view.title, inner)}</Text>
+      <Text bold color={border}>{pad(sanitizeLine(view.title), inner)}</Text>
       <Text>{' '.repeat(inner)}</Text>
       <LinesView lines={body} />
       {view.hint ? <Text bold inverse={view.danger}>{pad(view.hint, inner)}</Text> : null}

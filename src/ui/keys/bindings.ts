@@ -6,7 +6,8 @@ export interface Binding {
   keys: string[];
   /** What it does, in a few words (footer and help). */
   description: string;
-  handler: () => void;
+  /** Runs the action; gets the key that was pressed, for bindings on several keys (replay's 0-9). */
+  handler: (key: string) => void;
   /** When set, the action is unavailable and pressing the key shows this reason. */
   disabledReason?: string;
   /** Destructive: needs a second keystroke, and does not exist in replay. */
