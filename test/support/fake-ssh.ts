@@ -3,6 +3,7 @@
  * a connection dropped mid-command, a session request answered by hanging up, hostile output,
  * signals acted on. Authentication accepts any key; the host key is fresh per server.
  */
+import { newKeyPair } from '../../src/demo/keys.js';
 import type { Connection, ServerChannel } from 'ssh2';
 import { createRequire } from 'node:module';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
@@ -43,7 +44,8 @@ export interface FakeSsh {
 /** Starts the fake server on `host`. */
 export async function startFakeSsh(host: string, onExec: ExecHandler): Promise<FakeSsh> {
   const { default: ssh2 } = (await import('ssh2')) as unknown as { default: typeof import('ssh2') };
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
+  // newKeyPair derives the public half from the private key: ssh2's generator sometimes writes an unreadable one.
+  const keys = newKeyPair('fake-ssh');
   const sockets = new Set<Socket>();
   const fake: FakeSsh = { host, port: 0, knownHosts: '', connections: [], execRequests: 0, tcpipRequests: 0, stop: async () => {} };
   const server = new ssh2.Server({ hostKeys: [keys.private] }, (client: Connection) => {
@@ -83,7 +85,7 @@ export async function startFakeSsh(host: string, onExec: ExecHandler): Promise<F
   });
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   fake.port = (server.address() as { port: number }).port;
-  fake.knownHosts = `[${host}]:${fake.port} ${keys.public.split(' ').slice(0, 2).join(' ')}\n`;
+  fake.knownHosts = `[${host}]:${fake.port} ${keys.public}\n`;
   fake.stop = () => {
     for (const s of sockets) s.destroy();
     return new Promise<void>((r) => server.close(() => r()));
