@@ -72,3 +72,19 @@ function memo<T>(f: (this: unknown, key: string) => T): (this: unknown, key: str
     return v;
   };
 }
+
+/**
+ * Loads Ink (and what imports it) for an interactive terminal. Ink decides once, when it loads,
+ * whether it runs in CI (from the CI variables) and then draws nothing until it exits: right for
+ * logs, wrong for an operator's terminal that happens to carry CI=true (and for our tmux tests).
+ */
+export async function loadInteractive<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}

@@ -13,7 +13,8 @@ export interface TtyOptions {
 
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
 export async function runTty(session: Session, o: TtyOptions): Promise<number> {
-  const [{ render }, { createElement }, { App }, { installInkPatches, markAltScreen }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js'), import('../../ui/ink-patches.js')]);
+  const { loadInteractive, installInkPatches, markAltScreen } = await import('../../ui/ink-patches.js');
+  const [{ render }, { createElement }, { App }] = await loadInteractive(() => Promise.all([import('ink'), import('react'), import('../../ui/App.js')]));
   await installInkPatches();
   markAltScreen(process.stdout);
   return new Promise<number>((resolve) => {
