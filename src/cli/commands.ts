@@ -50,13 +50,27 @@ export const COMMANDS: CommandSpec[] = [
     name: 'replay',
     synopsis: 'replay JOURNAL [--speed X] [--start-at T+MM:SS] [--skip-idle]',
     summary: 'the console, read-only, from a journal',
-    help: ['Exit codes: 0, 1 unreadable.'],
+    help: [
+      'Nothing is executed, whatever the journal holds. Keys: space pause/play, ←/→ 10 s, Shift+←/→ 1 min,',
+      '[ ] speed (0.25x-64x), . , one event, n p next/previous decision, 0-9 jump to 0%-90%, q quit.',
+      '  --speed X        start at this speed (default 1)',
+      '  --start-at T     start at this session time (T+05:30)',
+      '  --skip-idle      jump over stretches of more than 5 s with nothing but metrics',
+      'Without a terminal the timeline is printed as plain lines. Bad lines are reported (FILE:LINE) and skipped.',
+      'Exit codes: 0, 1 unreadable.',
+    ],
+    load: () => import('./replay.js'),
   },
   {
     name: 'report',
     synopsis: 'report JOURNAL [--format md|json]',
     summary: 'post-mortem material from a journal',
-    help: ['Exit codes: 0, 1.'],
+    help: [
+      'Summary, phases planned vs actual, gate decisions, triggers, rollbacks per host, notes, and the',
+      'health values at each decision, from the journal alone. Markdown by default.',
+      'Exit codes: 0, 1 unreadable.',
+    ],
+    load: () => import('./report.js'),
   },
   {
     name: 'validate',
@@ -98,9 +112,14 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'sessions',
-    synopsis: 'sessions',
+    synopsis: 'sessions [--dir DIR]',
     summary: 'recorded journals, newest first',
-    help: ['Exit codes: 0.'],
+    help: [
+      'Runbook, operator, start, duration, outcome and path of each journal in',
+      '$XDG_STATE_HOME/cutover/sessions (default ~/.local/state/cutover/sessions), or in --dir.',
+      'Exit codes: 0.',
+    ],
+    load: () => import('./sessions.js'),
   },
   {
     name: 'verify',

@@ -18,6 +18,7 @@ export function arrayEvents(events: readonly SessionEvent[]): EventList {
   return { get length() { return events.length; }, get: (i) => events[i] };
 }
 
+/** Everything the console reads and calls: one interface for live sessions and replays. */
 export interface ConsoleModel {
   /** Replay: dangerous bindings disappear and nothing is executed. */
   readOnly: boolean;

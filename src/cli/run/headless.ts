@@ -43,10 +43,14 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
       if (why) o.out(`cutover: ${why}\n`);
       return code;
     });
+  // A resumed session that was rolling back never goes on with the deploy unattended.
+  if (rollingBack(session.state)) return afterRollback(session, stop);
   for (const phase of session.state.session?.runbook.phases ?? []) {
     for (const step of phase.steps) {
       const st = () => session.state.steps[step.id]?.status;
       if (st() === 'passed' || st() === 'skipped') continue;
+      // Failed before a restart (or its outcome is unknown): retrying is a person's call.
+      if (st() === 'failed') return stop('failed', EXIT.failed, `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}; retry or skip it from a terminal`);
       if (stepKind(step) === 'manual' && !o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at manual step '${step.id}' (${step.title}): it needs a person; run in a terminal, or pass --yes`);
       const refused = session.act(step.id);
       if (refused) return stop('failed', EXIT.failed, `cannot run step '${step.id}': ${refused}`);

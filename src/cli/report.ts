@@ -1,0 +1,29 @@
+/** `cutover report JOURNAL [--format md|json]`: post-mortem material from the journal alone. */
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildReport } from '../report/build.js';
+import { collect } from '../report/collect.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { UsageError, type Io } from './usage.js';
+
+/** Parses the options and prints the report of one journal. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'md' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('name exactly one journal file');
+  const format = values.format === 'markdown' ? 'md' : values.format;
+  if (format !== 'md' && format !== 'json') throw new UsageError(`--format ${values.format}: use md or json`);
+  const path = positionals[0];
+  if (!existsSync(path) || statSync(path).isDirectory()) {
+    io.err(`cutover report: ${path}: ${existsSync(path) ? 'is a directory, not a journal' : "no such file; 'cutover sessions' lists the recorded journals"}\n`);
+    return 1;
+  }
+  const c = await collect(path);
+  for (const p of c.problems) io.err(`${path}:${p.line}: ${p.message}; skipped\n`);
+  if (!c.started) {
+    io.err(`cutover report: ${path}: not a cutover journal (no valid session/started event)\n`);
+    return 1;
+  }
+  const report = buildReport(path, c);
+  io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
+  return 0;
+}

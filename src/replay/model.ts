@@ -1,0 +1,58 @@
+/** The console model of a replay: read-only, on the player's virtual clock, with transport keys and a progress line. */
+import type { ConsoleModel, EventList } from '../ui/model.js';
+import { transportBindings } from './bindings.js';
+import type { Player } from './player.js';
+import { progressLine, type ProgressView } from './progress.js';
+
+/** What the replay console shows besides the journal: its path, colour, and what quitting does. */
+export interface ReplayModelOptions {
+  journalPath: string;
+  color: boolean;
+  onQuit(): void;
+}
+
+/** A model over a player. It has no session, so nothing can be executed whatever the journal holds. */
+export function replayModel(player: Player, o: ReplayModelOptions): ConsoleModel & { player: Player } {
+  let list: EventList | undefined;
+  return {
+    player,
+    readOnly: true,
+    getState: () => player.state,
+    // The timeline sees the events up to the position; a new view only when the position moves.
+    events: () => (list?.length === player.position ? list : (list = { length: player.position, get: (i) => player.reader.get(i) })),
+    subscribe: (fn) => player.subscribe(fn),
+    frameVersion: () => player.version,
+    now: () => player.now(),
+    connections: () => 0,
+    journalPath: o.journalPath,
+    extraBindings: () => transportBindings(player),
+    extraStatus: (width) => progressLine(progressView(player), width, o.color),
+    onQuit: o.onQuit,
+  };
+}
+
+/** What the progress line needs, read from the player and its index. */
+export function progressView(p: Player): ProgressView {
+  const ix = p.index;
+  const decisions: ProgressView['decisions'] = [];
+  for (let i = 0; i < ix.decisions.length; i++) decisions.push({ t: ix.times.at(ix.decisions.at(i)), kind: ix.decisionKinds.at(i) });
+  return {
+    playing: p.clock.playing,
+    atEnd: p.atEnd(),
+    speed: p.clock.speed,
+    skipIdle: p.skipIdle,
+    now: p.now(),
+    start: p.start,
+    end: p.end,
+    indexedUntil: ix.count ? ix.times.at(ix.count - 1) : p.start,
+    done: ix.done,
+    indexed: ix.size ? ix.bytes / ix.size : 1,
+    decisions,
+    position: p.position,
+    count: ix.count,
+    problems: ix.problems.length,
+    ...(ix.problems[0] ? { firstProblem: ix.problems[0] } : {}),
+    ...(ix.seqGap ? { seqGap: ix.seqGap } : {}),
+    ...(p.message ? { message: p.message } : {}),
+  };
+}

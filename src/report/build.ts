@@ -1,0 +1,104 @@
+/** Turns what a pass over the journal collected into the report's sections. Pure. */
+import { formatThreshold, formatValue } from '../core/format.js';
+import { selectChecklist } from '../core/select-checklist.js';
+import type { RollbackRun, SessionState } from '../core/state.js';
+import { formatElapsed } from '../runbook/duration.js';
+import type { Runbook } from '../runbook/schema.js';
+import { sanitizeLine as clean } from '../ui/sanitize.js';
+import type { Collected } from './collect.js';
+import type { HostResult, Moment, Report, RollbackReport, TriggerReport } from './types.js';
+
+/** The report of a collected journal; `journal` is the path as the user gave it. */
+export function buildReport(journal: string, c: Collected): Report {
+  const s = c.final;
+  const rb = s.session?.runbook;
+  const start = s.session?.startedAt ?? 0;
+  const at = (t: number): Moment => ({ t, at: new Date(t).toISOString().replace('.000Z', 'Z'), elapsed: formatElapsed(t - start) });
+  const end = s.session?.endedAt ?? c.lastT;
+  return {
+    journal,
+    summary: {
+      runbook: clean(rb?.name ?? ''),
+      runbookPath: clean(s.session?.runbookPath ?? ''),
+      sessionId: clean(s.session?.id ?? ''),
+      operator: clean(s.session?.operator ?? ''),
+      mode: s.session?.mode ?? 'live',
+      start: at(start),
+      ...(s.session?.endedAt !== undefined ? { end: at(s.session.endedAt) } : {}),
+      durationMs: end - start,
+      outcome: s.session?.outcome ?? 'unfinished',
+      ...(s.session?.endReason ? { endReason: clean(s.session.endReason) } : {}),
+      resumed: c.resumes.map((r) => ({ ...at(r.t), operator: clean(r.operator) })),
+      events: c.events,
+      skippedLines: c.problems.length,
+    },
+    phases: selectChecklist(s, end).map((p) => ({
+      id: p.id,
+      title: clean(p.title),
+      status: p.status,
+      late: p.late,
+      ...(p.plannedMs !== undefined ? { plannedMs: p.plannedMs } : {}),
+      ...(p.actualMs !== undefined ? { actualMs: p.actualMs } : {}),
+      steps: p.steps.map((st) => {
+        const failed = c.failures.get(st.id) ?? [];
+        const earlier = st.status === 'failed' ? failed.slice(0, -1) : failed;
+        return { id: st.id, title: clean(st.title), kind: st.kind, status: st.status, attempts: st.attempts, ...(st.error || st.reason ? { note: clean(st.error ?? st.reason ?? '') } : {}), ...(earlier.length ? { earlier } : {}) };
+      }),
+    })),
+    gates: c.gates.map((g) => ({
+      ...at(g.t),
+      phase: g.phase,
+      title: clean(rb?.phases.find((p) => p.id === g.phase)?.gate?.title ?? g.phase),
+      decision: g.decision,
+      operator: clean(g.operator),
+      ...(g.reason ? { reason: clean(g.reason) } : {}),
+    })),
+    triggers: c.firings.map((f) => trigger(f, rb, at)),
+    rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) => rollback(r, s, at)),
+    notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
+    decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
+  };
+}
+
+function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (t: number) => Moment): TriggerReport {
+  const def = rb?.rollback?.triggers?.find((t) => t.id === f.trigger);
+  const panel = rb?.health?.find((p) => p.id === def?.when.panel);
+  const ratio = def?.when.check.ratio ?? false;
+  const value = f.value === null ? 'no data' : ratio ? `ratio ${formatValue(f.value)}` : formatValue(f.value, panel?.unit);
+  return {
+    ...at(f.t),
+    trigger: f.trigger,
+    value,
+    raw: f.value,
+    check: clean(f.check),
+    holdingSince: at(f.since).elapsed,
+    ...(def ? { severity: def.severity, panel: def.when.panel, recommend: def.recommend, threshold: formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, ratio) } : {}),
+  };
+}
+
+function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment): RollbackReport {
+  const level = s.session?.runbook.rollback?.levels.find((l) => l.id === r.level);
+  const status: RollbackReport['status'] = r.aborted ? 'aborted' : r.finishedAt !== undefined ? (r.ok ? 'ok' : 'failed') : r.interrupted !== undefined ? 'interrupted' : 'unfinished';
+  const stop = r.finishedAt ?? r.aborted?.t ?? r.interrupted;
+  const hosts: HostResult[] = [];
+  for (const [step, st] of Object.entries(r.steps))
+    for (const id of st.cmds) {
+      const c = s.commands[id];
+      if (!c) continue;
+      const result = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
+      hosts.push({ host: clean(c.host), step, result, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: clean(c.error) } : {}), ...(c.endedAt !== undefined ? { ms: c.endedAt - c.startedAt } : {}) });
+    }
+  return {
+    ...at(r.confirmedAt),
+    level: r.level,
+    title: clean(level?.title ?? r.level),
+    operator: clean(r.operator),
+    auto: r.auto,
+    status,
+    ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
+    ...(r.ms !== undefined ? { actualMs: r.ms } : stop !== undefined ? { actualMs: stop - r.confirmedAt } : {}),
+    ...(r.aborted ? { aborted: { operator: clean(r.aborted.operator), elapsed: at(r.aborted.t).elapsed, ...(r.aborted.reason ? { reason: clean(r.aborted.reason) } : {}) } } : {}),
+    steps: (level?.steps ?? []).map((st) => ({ id: st.id, title: clean(st.title), status: r.steps[st.id]?.status ?? 'pending', ...(r.steps[st.id]?.error ? { error: clean(r.steps[st.id].error!) } : {}) })),
+    hosts,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Reads a journal once, start to end, folding it with the same reducer as the console: what the
+ * report needs of the moments that matter (gates, triggers, rollbacks: the health at each) is
+ * taken as it passes; the rest comes from the final state. Untrusted lines are skipped, counted.
+ */
+import type { GateDecided, SessionEvent, SessionResumed, SessionStarted, TriggerFiring } from '../core/events.js';
+import { selectHealth } from '../core/select-health.js';
+import { timelineLine } from '../core/select-timeline.js';
+import { initialState, type SessionState } from '../core/state.js';
+import { rawLines } from '../journal/scan.js';
+import { Folder } from '../replay/fold.js';
+import { checkLine, decisionKind, type LineProblem } from '../replay/lines.js';
+import { sanitizeLine } from '../ui/sanitize.js';
+import type { HealthValue } from './types.js';
+
+/** What one pass over a journal gathers. */
+export interface Collected {
+  started?: SessionStarted;
+  final: SessionState;
+  events: number;
+  lastT: number;
+  gates: GateDecided[];
+  resumes: SessionResumed[];
+  /** Every failure of each step, in order (the state keeps only the latest attempt). */
+  failures: Map<string, string[]>;
+  firings: TriggerFiring[];
+  /** Each decision with the health panels as they stood right after it. */
+  decisions: { t: number; what: string; health: HealthValue[] }[];
+  problems: LineProblem[];
+}
+
+/** Reads and folds the journal at `path`. Throws (ENOENT and the like) when it cannot be read at all. */
+export async function collect(path: string): Promise<Collected> {
+  const c: Collected = { final: initialState(), events: 0, lastT: 0, gates: [], resumes: [], failures: new Map(), firings: [], decisions: [], problems: [] };
+  const folder = new Folder(c.final);
+  for await (const raw of rawLines(path)) {
+    const r = checkLine(raw);
+    if (r === 'torn') continue;
+    if ('problem' in r) {
+      c.problems.push(r.problem);
+      continue;
+    }
+    try {
+      folder.add(r.event);
+    } catch (err) {
+      c.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
+      continue;
+    }
+    c.events++;
+    c.lastT = Math.max(c.lastT, r.event.t);
+    note(c, r.event, folder);
+  }
+  c.final = folder.state();
+  return c;
+}
+
+function note(c: Collected, e: SessionEvent, folder: Folder): void {
+  if (e.type === 'session/started' && !c.started) c.started = e;
+  if (e.type === 'gate/decided') c.gates.push(e);
+  if (e.type === 'session/resumed') c.resumes.push(e);
+  if (e.type === 'step/failed') c.failures.set(e.step, [...(c.failures.get(e.step) ?? []), sanitizeLine(e.error)]);
+  if (e.type === 'trigger/firing') c.firings.push(e);
+  if (decisionKind(e.type)) {
+    const state = folder.state();
+    const start = state.session?.startedAt ?? e.t;
+    c.decisions.push({ t: e.t, what: sanitizeLine(timelineLine(e, start).text), health: healthAt(state, e.t) });
+  }
+}
+
+/** The health panels as the console showed them at `t`. */
+export function healthAt(state: SessionState, t: number): HealthValue[] {
+  return selectHealth(state, t).map((r) => {
+    // A stale panel still had a last value on screen; the reader wants it, and how old it was.
+    const value = r.status === 'stale' && r.series[0] ? `${r.series[0].text} (${r.detail})` : r.text;
+    return { panel: r.id, title: sanitizeLine(r.title), value: sanitizeLine(value), status: r.status };
+  });
+}

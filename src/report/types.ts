@@ -1,0 +1,121 @@
+/** The post-mortem report as data: `cutover report --format json` prints it, the markdown renders it. */
+import type { PanelStatus } from '../core/select-health.js';
+
+/** A moment of the session: epoch ms, ISO time (UTC) and T+ from the start. */
+export interface Moment {
+  t: number;
+  at: string;
+  elapsed: string;
+}
+
+/** One panel's value as the console showed it at a moment. */
+export interface HealthValue {
+  panel: string;
+  title: string;
+  value: string;
+  status: PanelStatus;
+}
+
+/** Who ran which runbook, when, and how it ended. */
+export interface ReportSummary {
+  runbook: string;
+  runbookPath: string;
+  sessionId: string;
+  operator: string;
+  mode: 'live' | 'demo';
+  start: Moment;
+  end?: Moment;
+  durationMs: number;
+  /** The journaled outcome, or `unfinished` when the session never ended (crash, or still running). */
+  outcome: string;
+  endReason?: string;
+  /** Each `run --resume` after a crash: when, and who resumed. */
+  resumed: (Moment & { operator: string })[];
+  events: number;
+  /** Lines of the journal that were malformed and skipped. */
+  skippedLines: number;
+}
+
+/** A phase: planned against actual time, and its steps. */
+export interface PhaseReport {
+  id: string;
+  title: string;
+  status: string;
+  plannedMs?: number;
+  actualMs?: number;
+  late: boolean;
+  /** `note`: the error or skip reason of the last attempt; `earlier`: errors of the attempts before it. */
+  steps: { id: string; title: string; kind: string; status: string; attempts: number; note?: string; earlier?: string[] }[];
+}
+
+/** A gate decision: who, when, why. */
+export interface GateReport extends Moment {
+  phase: string;
+  title: string;
+  decision: 'go' | 'no-go';
+  operator: string;
+  reason?: string;
+}
+
+/** A trigger that fired: when, the value measured against its check. */
+export interface TriggerReport extends Moment {
+  trigger: string;
+  severity?: string;
+  panel?: string;
+  /** The measured value in the panel's unit, and as journaled. */
+  value: string;
+  raw: number | string | null;
+  /** The check as written, and in the panel's unit. */
+  check: string;
+  threshold?: string;
+  holdingSince: string;
+  recommend?: string;
+}
+
+/** One host's command in a rollback. */
+export interface HostResult {
+  host: string;
+  step: string;
+  result: 'ok' | 'failed' | 'unknown' | 'running';
+  code?: number | null;
+  error?: string;
+  ms?: number;
+}
+
+/** A rollback: level, expected against actual duration, steps, per-host results. */
+export interface RollbackReport extends Moment {
+  level: string;
+  title: string;
+  operator: string;
+  auto: boolean;
+  status: 'ok' | 'failed' | 'aborted' | 'interrupted' | 'unfinished';
+  expectedMs?: number;
+  actualMs?: number;
+  aborted?: { operator: string; reason?: string; elapsed: string };
+  steps: { id: string; title: string; status: string; error?: string }[];
+  hosts: HostResult[];
+}
+
+/** An operator's note. */
+export interface NoteReport extends Moment {
+  operator: string;
+  text: string;
+}
+
+/** A decision (gate, trigger firing, rollback event) and the health panels at that moment. */
+export interface DecisionReport extends Moment {
+  what: string;
+  health: HealthValue[];
+}
+
+/** The whole report. */
+export interface Report {
+  journal: string;
+  summary: ReportSummary;
+  phases: PhaseReport[];
+  gates: GateReport[];
+  triggers: TriggerReport[];
+  rollbacks: RollbackReport[];
+  notes: NoteReport[];
+  decisions: DecisionReport[];
+}

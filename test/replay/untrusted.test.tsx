@@ -1,0 +1,205 @@
+// A journal is untrusted: it may hold terminal escapes in any text, malformed lines, unknown
+// events, values of the wrong type. Each event is validated; a bad line is reported with its line
+// number and skipped; whatever passes is sanitized again before it reaches the screen; and no
+// mutation of a journal makes the player or the panes throw.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { selectChecklist, selectHealth, selectRollback } from '../../src/core/index.js';
+import { encodeLine, GENESIS_HASH } from '../../src/journal/index.js';
+import { replayModel, progressView } from '../../src/replay/model.js';
+import { openReplay, UnreadableJournal } from '../../src/replay/open.js';
+import { progressLine } from '../../src/replay/progress.js';
+import { App } from '../../src/ui/App.js';
+import { checklistLines } from '../../src/ui/panes/checklist/rows.js';
+import { healthLines } from '../../src/ui/panes/health/rows.js';
+import { rollbackLines } from '../../src/ui/panes/rollback/rows.js';
+import { TimelineCache, timelineLines } from '../../src/ui/panes/timeline/rows.js';
+import { sparkline } from '../../src/ui/sparkline.js';
+import { statusLine } from '../../src/ui/status.js';
+import { plain } from '../../src/ui/rows.js';
+import { captureIo } from '../support/io.js';
+import { renderSized } from '../support/ink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cutover-untrusted-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const FIXTURE = readFileSync('fixtures/sessions/checkout-rolled-back.jsonl', 'utf8').split('\n').filter(Boolean);
+const first = () => { const { seq: _s, hash: _h, ...e } = JSON.parse(FIXTURE[0]); return e; };
+const ESC = /\x1b|\x07|\u202e|\u009b/;
+/** SGR (colour, bold) is Ink's own styling; anything else escaping would come from the journal. */
+const own = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** Chains objects (or raw strings, kept as they are) into journal text. */
+function chain(items: (object | string)[]): string {
+  let prev = GENESIS_HASH;
+  return items.map((it, i) => {
+    if (typeof it === 'string') return `${it}\n`;
+    const l = encodeLine(i + 1, prev, it as { type: string; t: number });
+    prev = l.hash;
+    return `${l.text}\n`;
+  }).join('');
+}
+
+function hostile(): { path: string; bad: [number, RegExp][] } {
+  const start = first();
+  const t = start.t as number;
+  start.runbook.phases[0].title = 'Pre-deployment \x1b]0;pwned\x07validation';
+  start.runbook.phases[0].steps[0].title = 'Backup \x1b[2J\x1b[Hverified';
+  start.runbook.health[0].title = 'Error \x1b[31mrate\x1b[0m';
+  const items: (object | string)[] = [
+    start,
+    'this is not json',
+    '{"seq":3,"type":"note/added","t":1,"operator":"x","text":"no hash"}',
+    { type: 'bogus/type', t },
+    { type: 'note/added', t: t + 1000, operator: 'mallory', text: 'copy \x1b]52;c;ZWNobyBwd25lZA==\x07 this\nand \x1b[31mred\x1b[0m' },
+    { type: 'step/started', t: t + 2000, phase: 'pre', step: 'green-health' },
+    { type: 'step/failed', t: t + 3000, step: 'green-health', error: 'boom\x1b[2J\x1b[H\u009b2J' },
+    { type: 'metric/failed', t: t + 4000, panel: 'p95_canary', kind: 'http', message: 'HTTP 500 \x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\' },
+    { type: 'alerts/updated', t: t + 5000, alerts: [{ name: 'Evil\x1b[5mBlink', summary: '\u202eereh kcilc', startsAt: t, labels: {} }] },
+    { type: 'command/started', t: t + 6000, cmd: '__proto__', step: 'green-health', host: 'h', command: 'x' },
+    { type: 'command/started', t: t + 6000, cmd: 'c1', step: 'green-health', host: 'app-g1', command: 'cat \x1b[2J' },
+    { type: 'command/output', t: t + 7000, cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'out \x1b[2J\x1b]0;title\x07\n' },
+    '{"seq":13,"type":"note/added","t":1e999,"operator":"x","text":"infinite","hash":"00000000000000000000000000000000"}',
+    { type: 'gate/decided', t: t + 8000, phase: 'pre', decision: 'maybe', operator: 'x' },
+    { type: 'rollback/recommended', t: t + 9000, level: 'traffic', reason: 'because \x1b[2Jreasons' },
+    { type: 'session/ended', t: t + 10_000, outcome: 'aborted', reason: 'bye \x07' },
+  ];
+  const path = join(dir, 'hostile.jsonl');
+  writeFileSync(path, chain(items));
+  return {
+    path,
+    bad: [
+      [2, /^not valid JSON$/],
+      [3, /^hash missing/],
+      [4, /^unknown event type "bogus\/type"$/],
+      [10, /^command\/started: cmd is a reserved name/],
+      [13, /^note\/added: t expected number, received Infinity$/],
+      [14, /^gate\/decided: decision /],
+    ],
+  };
+}
+
+describe('untrusted journals', () => {
+  it('reports each bad line with its number, skips it, and shows the rest sanitized', async () => {
+    const { path, bad } = hostile();
+    const p = await openReplay(path, { paused: true });
+    await p.index.run();
+    expect(p.index.problems.map((x) => x.line)).toEqual(bad.map(([l]) => l));
+    p.index.problems.forEach((x, i) => expect(x.message).toMatch(bad[i][1]));
+    p.seekFraction(1);
+    p.stepEvent(1);
+    const r = renderSized(<App model={replayModel(p, { journalPath: path, color: true, onQuit: () => {} })} color />, 160, 40);
+    try {
+      await expect.poll(() => r.lastFrame()).toMatch(/bad lines skipped/);
+      const frame = own(r.lastFrame());
+      expect(frame).not.toMatch(ESC);
+      expect(frame).toMatch(/⚠ 6 bad lines skipped \(line 2: not valid JSON\)/);
+      expect(frame).toMatch(/Pre-deployment validation/);
+      expect(frame).toMatch(/Error rate/);
+      expect(frame).toMatch(/boom/);
+      expect(frame).toMatch(/EvilBlink/);
+      expect(frame).toMatch(/note \(mallory\): copy {2}this and red/);
+    } finally {
+      r.unmount();
+      p.index.close();
+    }
+  });
+
+  it('cutover replay without a terminal: exit 0, clean lines, FILE:LINE for each skipped line', async () => {
+    const { path, bad } = hostile();
+    const io = captureIo();
+    expect(await runCli(['replay', path], io)).toBe(0);
+    expect(io.stdout()).not.toMatch(ESC);
+    expect(io.stdout()).toMatch(/step green-health failed: boom/);
+    expect(io.stderr().trimEnd().split('\n').map((l) => l.replace(/: .*/, ''))).toEqual([...bad.map(([l]) => `${path}:${l}`), `${path}:5`]);
+    expect(io.stderr()).toMatch(new RegExp(`^${path}:5: seq 5 where 2 was expected`, 'm'));
+    const rep = captureIo();
+    expect(await runCli(['report', path], rep)).toBe(0);
+    expect(rep.stdout()).not.toMatch(ESC);
+  });
+
+  it('a file that is not a journal is unreadable, with a reason', async () => {
+    const junk = join(dir, 'junk.jsonl');
+    writeFileSync(junk, '\x1b[2J garbage\n{"a":1}\n');
+    await expect(openReplay(junk)).rejects.toThrow(UnreadableJournal);
+    await expect(openReplay(junk)).rejects.toThrow(/junk\.jsonl: no event could be read \(line 1: not valid JSON\)/);
+    const notes = join(dir, 'notes.jsonl');
+    writeFileSync(notes, chain([{ type: 'note/added', t: 1, operator: 'x', text: 'y' }]));
+    await expect(openReplay(notes)).rejects.toThrow(/not a cutover journal: it does not start with session\/started/);
+    const io = captureIo();
+    expect(await runCli(['replay', junk], io)).toBe(1);
+    expect(io.stderr()).toMatch(/^cutover replay: .*junk\.jsonl: no event could be read/);
+  });
+
+  it('no mutation of a journal makes the player or the panes throw (property)', async () => {
+    const events = FIXTURE.map((l) => { const { seq: _s, hash: _h, ...e } = JSON.parse(l); return e as Record<string, unknown>; });
+    const weird = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('__proto__', 'constructor', '\x1b]0;x\x07', 'NaN', '+Inf', -1, 1e308, '', 'x'.repeat(5000)));
+    const mutation = fc.record({ line: fc.nat(), path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), value: weird, kind: fc.constantFrom('set', 'delete', 'cut', 'garbage') });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), async (ms) => {
+        const items: (object | string)[] = structuredClone(events);
+        for (const m of ms) mutate(items, m);
+        const path = join(dir, `fuzz-${n++}.jsonl`);
+        writeFileSync(path, chain(items));
+        let p;
+        try {
+          p = await openReplay(path, { paused: true });
+        } catch (e) {
+          expect(e).toBeInstanceOf(UnreadableJournal);
+          return;
+        }
+        try {
+          await p.index.run();
+          for (let f = 0; f <= 10; f++) {
+            p.seekFraction(f / 10);
+            panes(p, path);
+          }
+        } finally {
+          p.index.close();
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+type Mutation = { line: number; path: number[]; value: unknown; kind: 'set' | 'delete' | 'cut' | 'garbage' };
+
+function mutate(items: (object | string)[], m: Mutation): void {
+  const i = m.line % items.length;
+  if (m.kind === 'garbage') return void (items[i] = String(m.value).slice(0, 200));
+  if (typeof items[i] === 'string') return;
+  if (m.kind === 'cut') return void (items[i] = JSON.stringify(items[i]).slice(0, m.path[0] % 80));
+  let o = items[i] as Record<string, unknown>;
+  for (let k = 0; k < m.path.length - 1; k++) {
+    const keys = Object.keys(o);
+    const next = o[keys[m.path[k] % Math.max(1, keys.length)]];
+    if (typeof next !== 'object' || next === null) break;
+    o = next as Record<string, unknown>;
+  }
+  const keys = Object.keys(o);
+  if (!keys.length) return;
+  const key = keys[m.path[m.path.length - 1] % keys.length];
+  if (m.kind === 'delete') delete o[key];
+  else o[key] = m.value;
+}
+
+/** Every pane's lines at the player's position, as the console would compute them. */
+function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
+  const s = p.state;
+  const now = p.now();
+  const spark = (pts: [number, number | string][], w: number, h: number) => sparkline(pts as [number, number][], { width: w, height: h }).split('\n');
+  const lines = [
+    ...healthLines({ rows: selectHealth(s, now), ...(s.alerts ? { alerts: s.alerts } : {}), width: 78, height: 20, cursor: 0, color: true, spark }),
+    ...checklistLines({ phases: selectChecklist(s, now), cursor: 3, width: 78, height: 20, now, color: true }),
+    ...rollbackLines({ view: selectRollback(s, now), cursor: 0, hostCursor: 0, commands: s.commands, now, width: 78, height: 12, color: true, readOnly: true }),
+    ...timelineLines({ events: { length: p.position, get: (i) => p.reader.get(i) }, cache: new TimelineCache(), offset: 0, filter: '', width: 78, height: 12, color: true }).lines,
+    statusLine({ state: s, now, journalPath: path, connections: 0, readOnly: true, width: 160, color: true }),
+    progressLine(progressView(p), 160, true),
+  ];
+  for (const l of lines) expect(plain(l)).not.toMatch(ESC);
+}
