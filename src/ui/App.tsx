@@ -11,6 +11,7 @@ import { PaneFrame } from './components/PaneFrame.js';
 import { Overlay } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogKey, dialogView } from './dialogs.js';
+import { selectRollback } from '../core/select-rollback.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
 export interface AppProps {
@@ -133,6 +134,9 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1]): Binding[] {
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
+  const st = model.getState();
+  const running = st.rollback.run !== undefined && st.rollback.run.finishedAt === undefined && !st.rollback.run.aborted;
+  const rec = running ? undefined : selectRollback(st, model.now()).recommended?.level;
   // The model's own keys win (replay's 0-9 jump); a pane whose digit is taken is still one Tab away.
   const extra = model.extraBindings?.() ?? [];
   const taken = new Set(extra.flatMap((b) => b.keys));
@@ -141,6 +145,9 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
     { keys: ['shift-tab'], description: 'previous pane', handler: go(present[(i - 1 + present.length) % present.length]), helpOnly: true },
     ...present.filter((p) => !taken.has(PANES[p].key)).map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
     ...extra,
+    // From any pane, R opens the recommended level's confirmation (the rollback pane's own R opens the selected one):
+    // rolling back is two deliberate keys, R then Y, wherever the operator is looking.
+    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, helpOnly: true, handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
     { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
   ];

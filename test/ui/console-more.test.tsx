@@ -121,3 +121,19 @@ describe('layouts', () => {
     expect(row('4 Rollback')).toBeLessThan(row('3 Timeline'));
   });
 });
+
+describe('rolling back from anywhere', () => {
+  it('R then Y rolls back the recommended level from the checklist: two keys', async () => {
+    const { model, session, exec } = await liveModel();
+    void session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'errors-high', value: 0.08, check: '> 0.05', since: session.now() });
+    void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'errors-high', reason: 'errors-high (critical)' });
+    r = renderSized(<App model={model} color={false} />);
+    await expect.poll(frame).toMatch(/╔═ 2 Checklist/);
+    await expect.poll(frame).toMatch(/◀ RECOMMENDED/);
+    r.press('R');
+    await expect.poll(frame).toMatch(/ROLL BACK: Level 1: traffic back to green/);
+    r.press('Y');
+    await expect.poll(frame).toMatch(/OK traffic by alice/);
+    expect(exec.calls).toEqual(['lb1.internal: lbctl weight blue 0']);
+  });
+});
