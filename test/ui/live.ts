@@ -2,7 +2,8 @@
 import type { SessionEvent } from '../../src/core/index.js';
 import type { Executors } from '../../src/session/executors.js';
 import { Session } from '../../src/session/session.js';
-import { arrayEvents, type ConsoleModel } from '../../src/ui/model.js';
+import type { ConsoleModel } from '../../src/ui/model.js';
+import { sessionModel } from '../../src/ui/session-model.js';
 import type { Runbook } from '../../src/runbook/index.js';
 import { runbook as fixture } from '../core/fixtures.js';
 
@@ -39,16 +40,6 @@ export async function liveModel(rb: Runbook = fixture(), exec = instantExecutors
   const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '0'.repeat(64), operator: 'alice', mode: 'live', version: '0.1.0', executors: exec, publishMs: 5 });
   await session.start();
   let quit = 0;
-  const events = arrayEvents(session.store.events());
-  const model: ConsoleModel = {
-    readOnly: false,
-    session,
-    getState: () => session.state,
-    events: () => events,
-    subscribe: (fn) => session.store.subscribe(fn),
-    now: () => session.now(),
-    connections: () => session.connections(),
-    onQuit: () => void quit++,
-  };
+  const model: ConsoleModel = sessionModel(session, { onQuit: () => void quit++ });
   return { session, model, exec, quits: () => quit };
 }
