@@ -72,19 +72,28 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const simulation = new Simulation(plan, o.scenario, sandboxes, now);
   cleanup.add({ what: 'stop the simulation', async: () => simulation.stop(), sync: () => simulation.stop() });
   const apps = [...simulation.apps.values()];
-  const appPorts = await Promise.all(apps.map((a) => a.listen(() => simulation.health(a.host))));
+  // Registered before listening: when one app cannot listen, the others that could are closed too.
   cleanup.add({ what: 'close the apps', async: async () => void (await Promise.all(apps.map((a) => a.close()))), sync: () => {} });
+  // Every listen settles before a failure is reported, so the cleanup never closes an app mid-listen.
+  const listened = await Promise.allSettled(apps.map((a) => a.listen(() => simulation.health(a.host))));
+  const failed = listened.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const appPorts = listened.map((r) => (r as PromiseFulfilledResult<number>).value);
 
   const basePath = o.env.PATH || '/usr/local/bin:/usr/bin:/bin';
-  const started = await Promise.all(
+  const settled = await Promise.allSettled(
     plan.hosts.map(async (h, i) => {
       const key = newKeyPair(`cutover-demo-host-${h.name}`);
       const env = { PATH: `${tools}:${basePath}`, HOME: sandboxes.get(h.name)!, SHELL: '/bin/bash', LANG: o.env.LANG ?? 'C.UTF-8', TERM: 'dumb', DEMO_HOST: h.name, DEMO_APP_PORT: String(appPorts[i]) };
       const host = await startSshHost({ name: h.name, hostKey: key.private, userKey: userKey.parsed, shell: { dir: sandboxes.get(h.name)!, env } });
-      cleanup.add({ what: `stop ${h.name}`, async: () => host.stop(), sync: () => {} });
+      // sync too: a host that comes up after the cleanup already ran (another host failed) is stopped at once.
+      cleanup.add({ what: `stop ${h.name}`, async: () => host.stop(), sync: () => void host.stop() });
       return { host, publicKey: key.public };
     }),
   );
+  const failedHost = settled.find((r) => r.status === 'rejected');
+  if (failedHost) throw failedHost.reason;
+  const started = settled.map((r) => (r as PromiseFulfilledResult<{ host: Awaited<ReturnType<typeof startSshHost>>; publicKey: string }>).value);
   const ssh = writeSshHome(join(root, 'home'), userKey, started.map((s) => ({ name: s.host.name, port: s.host.port, publicKey: s.publicKey })));
   const hosts = plan.hosts.map((h, i) => ({ name: h.name, original: h.original, port: started[i].host.port, appPort: appPorts[i] }));
 

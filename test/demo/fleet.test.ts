@@ -5,7 +5,9 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SimApp } from '../../src/demo/app.js';
 import { Cleanup } from '../../src/demo/cleanup.js';
 import { startFleet, type Fleet } from '../../src/demo/fleet.js';
 import { newKeyPair } from '../../src/demo/keys.js';
@@ -88,6 +90,29 @@ describe('demo fleet', () => {
     expect(output('g1.internal').trim().split('\n').at(-1)).toBe('on');
   });
 
+  it('tools fail (exit non-zero) on a bad argument instead of carrying on with an empty one', async () => {
+    expect(await run('g1.internal', 'release install not-a-version')).toMatchObject({ code: 1 });
+    expect(existsSync(join(root, 'hosts', 'g1.internal', 'releases', 'VERSION'))).toBe(false);
+    expect(await run('g1.internal', 'release build "v1 x/../y"; release activate oops')).toMatchObject({ code: 1 });
+    expect(await run('g1.internal', "flags get 'A/B'")).toMatchObject({ code: 1 });
+  });
+
+  it('keeps flag values with spaces and backslashes as written', async () => {
+    expect(await run('g1.internal', `flags set 'MOTD=a\\nb  "c"' && flags get MOTD`)).toMatchObject({ code: 0 });
+    expect(readFileSync(join(root, 'hosts', 'g1.internal', '.env'), 'utf8')).toContain('MOTD=a\\nb  "c"\n');
+  });
+
+  it('curl sends localhost:3000 to the host app and leaves other ports alone', async () => {
+    const app = fleet.hosts.find((h) => h.name === 'g1.internal')!.appPort;
+    const probe = (url: string) => run('g1.internal', `curl -s -o /dev/null --max-time 2 -w 'effective=%{url_effective}\\n' '${url}'; true`);
+    await probe('http://localhost:3000/healthz');
+    expect(output('g1.internal')).toContain(`effective=http://127.0.0.1:${app}/healthz`);
+    await probe('http://127.0.0.1:30001/x');
+    expect(output('g1.internal')).toContain('effective=http://127.0.0.1:30001/x');
+    await probe('http://localhost:30000/y');
+    expect(output('g1.internal')).toContain('effective=http://localhost:30000/y');
+  });
+
   it('cancelling a command ends its whole process group on the host', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
@@ -146,3 +171,42 @@ function safeRead(p: string): string {
     return '';
   }
 }
+
+describe('demo fleet that fails to start', () => {
+  it('closes the apps that did listen when another one cannot', async () => {
+    const loaded = loadRunbookText('fleet.yaml', RUNBOOK);
+    const parent = tempDir('cutover-demo-fleet-fail-');
+    const cleanup = new Cleanup({ hook: false });
+    const listen = SimApp.prototype.listen;
+    const ports: number[] = [];
+    let calls = 0;
+    let firstListening!: () => void;
+    const first = new Promise<void>((resolve) => (firstListening = resolve));
+    const spy = vi.spyOn(SimApp.prototype, 'listen').mockImplementation(async function (this: SimApp, health) {
+      if (++calls === 2) {
+        await first;
+        throw new Error('EADDRINUSE (injected)');
+      }
+      const port = await listen.call(this, health);
+      ports.push(port);
+      if (calls >= 1) firstListening();
+      return port;
+    });
+    try {
+      const started = startFleet({ plan: planFleet(loaded.runbook!), scenario: 'healthy', root: join(parent, 'root'), metrics: 'simulated', env: process.env, cleanup });
+      await expect(started).rejects.toThrow(/injected/);
+      await cleanup.run();
+    } finally {
+      spy.mockRestore();
+      rmSync(parent, { recursive: true, force: true });
+    }
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) {
+      const r = await new Promise<string>((resolve) => {
+        const c = connect(port, '127.0.0.1', () => (c.destroy(), resolve('connected')));
+        c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+      expect(r, `app port ${port}`).toBe('ECONNREFUSED');
+    }
+  });
+});

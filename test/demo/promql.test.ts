@@ -105,6 +105,31 @@ describe('PromQL subset', () => {
     }
   });
 
+  it('refuses instead of answering wrong: many-to-one matches, missing arguments, stray parameters', () => {
+    // Two left-hand series (code 200 and 500) match the one right-hand series of their pool.
+    const many = () => evaluate(parsePromql('http_requests_total / ignoring(code) sum by (pool) (http_requests_total)'), T, src);
+    expect(many).toThrow(/multiple matches for labels/);
+    expect(() => evaluate(parsePromql('clamp_min(mem_used)'), T, src)).toThrow(/clamp_min\(\) takes 2 arguments/);
+    expect(() => evaluate(parsePromql('clamp(mem_used, 1)'), T, src)).toThrow(QueryError);
+    expect(() => evaluate(parsePromql('histogram_quantile(0.5)'), T, src)).toThrow(QueryError);
+    expect(() => evaluate(parsePromql('sum(0.5, mem_used)'), T, src)).toThrow(QueryError);
+    expect(value('clamp_max(mem_used, 50)')).toBe(50);
+    expect(value('round(mem_used / 7, 0.5)')).toBeCloseTo(13, 6);
+  });
+
+  it('gives a one-to-one result the on() labels only, and drops the ignoring() ones', () => {
+    expect(value('sum by (pool, code) (rate(http_requests_total{code="500"}[1m])) / ignoring(code) sum by (pool) (rate(http_requests_total[1m]))')).toEqual([
+      [{ pool: 'blue' }, expect.closeTo(0.1, 6)],
+      [{ pool: 'green' }, 0],
+    ]);
+    expect(evaluate(parsePromql('mem_used / on(pool) mem_limit'), T, src)).toEqual({ type: 'vector', samples: [{ labels: { pool: 'blue' }, value: 0.9 }] });
+  });
+
+  it('histogram_quantile(0) of an empty first bucket is NaN, as in Prometheus', () => {
+    expect(bucketQuantile(0, [{ le: 1, count: 0 }, { le: 2, count: 4 }, { le: Infinity, count: 4 }])).toBeNaN();
+    expect(bucketQuantile(0, [{ le: 1, count: 2 }, { le: Infinity, count: 4 }])).toBe(0);
+  });
+
   it.each([['sum(rate(x[5m])'], ['x{a="b"'], ['rate(x)'], ['1 +']])('rejects the syntax error in %s', (q) => {
     expect(() => evaluate(parsePromql(q), T, src)).toThrow(QueryError);
   });

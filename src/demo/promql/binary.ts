@@ -44,15 +44,26 @@ export function binaryOp(e: Extract<Expr, { kind: 'binary' }>, l: Value, r: Valu
     right.set(k, s);
   }
   const out: Sample[] = [];
+  const matched = new Set<string>();
   for (const s of vector(l, e.op)) {
-    const o = right.get(matchKey(e, s.labels));
+    const k = matchKey(e, s.labels);
+    const o = right.get(k);
     if (!o) continue;
     const v = f(s.value, o.value);
-    if (cmp && !e.bool) {
-      if (v) out.push(s);
-    } else out.push({ labels: e.matching?.on ? pick(s.labels, e.matching.labels) : dropName(s.labels), value: v });
+    if (cmp && !e.bool && !v) continue;
+    // Two left-hand series for one right-hand one: Prometheus refuses rather than answer twice.
+    if (matched.has(k)) throw new QueryError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right), which the demo\'s simulated endpoint does not support', true);
+    matched.add(k);
+    out.push({ labels: resultLabels(e, cmp && !e.bool ? s.labels : dropName(s.labels)), value: cmp && !e.bool ? s.value : v });
   }
   return { type: 'vector', samples: out };
+}
+
+/** The labels of a one-to-one result: only the on(...) labels, or all but the ignoring(...) ones. */
+function resultLabels(e: Extract<Expr, { kind: 'binary' }>, l: Labels): Labels {
+  const m = e.matching;
+  if (!m) return l;
+  return m.on ? pick(l, m.labels) : Object.fromEntries(Object.entries(l).filter(([k]) => !m.labels.includes(k)));
 }
 
 function setOp(e: Extract<Expr, { kind: 'binary' }>, l: Sample[], r: Sample[]): Value {

@@ -27,6 +27,9 @@ export interface SeriesSource {
   instant(name: string | undefined, matchers: Matcher[], t: number): Sample[];
 }
 
+/** Arguments of the per-sample functions that take more than one, as [fewest, most]. */
+const SAMPLE_ARITY: Record<string, [number, number]> = { round: [1, 2], clamp_min: [2, 2], clamp_max: [2, 2], clamp: [3, 3] };
+
 const AGGS: Record<string, (vs: number[]) => number> = {
   sum: (vs) => vs.reduce((a, b) => a + b, 0),
   avg: (vs) => vs.reduce((a, b) => a + b, 0) / vs.length,
@@ -105,11 +108,15 @@ function call(e: Extract<Expr, { kind: 'call' }>, t: number, src: SeriesSource):
   }
   const each = SAMPLE_FUNCTIONS[fn];
   if (each) {
+    // Prometheus refuses a wrong number of arguments; a missing bound must not turn into NaN values.
+    const [least, most] = SAMPLE_ARITY[fn] ?? [1, 1];
+    if (e.args.length < least || e.args.length > most) throw new QueryError(`${fn}() takes ${least === most ? least : `${least} or ${most}`} argument${most === 1 ? '' : 's'}, not ${e.args.length}`);
     const extra = e.args.slice(1).map((a) => scalarArg(a, t, src, fn));
     return { type: 'vector', samples: vector(evaluate(e.args[0], t, src), `${fn}()`).map((s) => ({ labels: dropName(s.labels), value: each(s.value, ...extra) })) };
   }
   switch (fn) {
     case 'histogram_quantile': {
+      if (e.args.length !== 2) throw new QueryError(`histogram_quantile() takes 2 arguments, not ${e.args.length}`);
       const q = scalarArg(e.args[0], t, src, fn);
       const groups = new Map<string, { labels: Labels; buckets: { le: number; count: number }[] }>();
       for (const s of vector(evaluate(e.args[1], t, src), fn)) {
@@ -137,6 +144,8 @@ function call(e: Extract<Expr, { kind: 'call' }>, t: number, src: SeriesSource):
 function aggregate(e: Extract<Expr, { kind: 'agg' }>, t: number, src: SeriesSource): Value {
   const f = AGGS[e.op];
   if (!f) throw unsupported(`the aggregation ${e.op}()`);
+  // sum(0.5, x) is not PromQL: only topk, quantile and the like take a parameter.
+  if (e.param) throw new QueryError(`${e.op}() takes one expression, not a parameter and an expression`);
   const groups = new Map<string, { labels: Labels; values: number[] }>();
   for (const s of vector(evaluate(e.expr, t, src), `${e.op}()`)) {
     const base = dropName(s.labels);

@@ -73,7 +73,8 @@ export function bucketQuantile(q: number, input: Bucket[]): number {
     count -= buckets[b - 1].count;
     rank -= buckets[b - 1].count;
   }
-  return start + (buckets[b].le - start) * (count > 0 ? rank / count : 0);
+  // As Prometheus: an empty bucket at rank 0 (q = 0) gives 0/0, NaN, not the bucket's lower bound.
+  return start + (buckets[b].le - start) * (rank / count);
 }
 
 /** Functions over a range vector's points, by name. */
