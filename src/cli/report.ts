@@ -13,8 +13,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const format = values.format === 'markdown' ? 'md' : values.format;
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format ${values.format}: use md or json`);
   const path = positionals[0];
-  if (!existsSync(path) || statSync(path).isDirectory()) {
-    io.err(`cutover report: ${path}: ${existsSync(path) ? 'is a directory, not a journal' : "no such file; 'cutover sessions' lists the recorded journals"}\n`);
+  // Only regular files: a FIFO would block the read forever.
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    io.err(`cutover report: ${path}: ${existsSync(path) ? 'not a regular file, not a journal' : "no such file; 'cutover sessions' lists the recorded journals"}\n`);
     return 1;
   }
   const c = await collect(path);

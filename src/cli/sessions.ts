@@ -43,6 +43,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 export function describe(path: string): SessionRow {
   let edges: ReturnType<typeof readEdges>;
   try {
+    // Opening a FIFO (or a device) named *.jsonl would block the whole listing: only regular files are read.
+    if (!statSync(path).isFile()) return { runbook: '?', operator: '?', start: mtime(path), outcome: 'unreadable (not a regular file)', path };
     edges = readEdges(path);
   } catch (e) {
     return { runbook: '?', operator: '?', start: mtime(path), outcome: `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path };

@@ -13,8 +13,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(`${file}: no such file; 'cutover sessions' lists the recorded journals\n`);
     return 1;
   }
-  if (statSync(file).isDirectory()) {
-    io.err(`${file}: is a directory, not a journal\n`);
+  if (!statSync(file).isFile()) {
+    io.err(`${file}: not a regular file, not a journal\n`);
     return 1;
   }
   const r = verifyChain(file);

@@ -7,10 +7,9 @@
  */
 import fs from 'node:fs';
 import { initialState, type SessionState } from '../core/state.js';
-import type { RawLine } from '../journal/scan.js';
 import { f64, u32, u8, type Column } from './columns.js';
 import { Folder } from './fold.js';
-import { LineReader } from './line-reader.js';
+import { LineReader, MAX_LINE_BYTES, type ReaderLine } from './line-reader.js';
 import { Packer, type Snapshot } from './snapshot.js';
 import { checkLine, decisionKind, isActivity, type LineProblem } from './lines.js';
 
@@ -51,7 +50,7 @@ export class JournalIndex {
 
   private readonly lines: LineReader;
   /** The current line, one object for all of them. */
-  private readonly line: RawLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
+  private readonly line: ReaderLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
   private cancelled = false;
   private readonly folder = new Folder(initialState());
   private readonly packer = new Packer();
@@ -139,7 +138,11 @@ export class JournalIndex {
     for (const c of [this.starts, this.times, this.lengths, this.lineNos, this.flags]) c.reserve(room);
   }
 
-  private add(raw: RawLine): void {
+  private add(raw: ReaderLine): void {
+    if (raw.tooLong) {
+      this.problems.push({ line: raw.line, message: `longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB` });
+      return;
+    }
     const r = checkLine(raw);
     if (r === 'torn') return;
     if ('problem' in r) {

@@ -7,6 +7,14 @@
 import fs from 'node:fs';
 import type { RawLine } from '../journal/scan.js';
 
+/** Longest line read (the first line holds the whole runbook; nothing real comes near this). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** A line as the reader gives it: `tooLong` when it exceeded the limit (its text is then empty, its bytes skipped). */
+export interface ReaderLine extends RawLine {
+  tooLong?: boolean;
+}
+
 /** Reads the lines of an open file, one `next` at a time. */
 export class LineReader {
   private readonly buf: Buffer;
@@ -17,6 +25,8 @@ export class LineReader {
   private lineStart = 0;
   private lineNo = 0;
   private eof = false;
+  /** Bytes of an over-long line skipped so far (its text is never kept: it could outgrow memory or a string). */
+  private skipped = 0;
 
   constructor(
     private readonly fd: number,
@@ -24,6 +34,7 @@ export class LineReader {
     chunkBytes = 1 << 20,
     /** Called with the first chunk read (the indexer sizes itself from it). */
     private readonly onFirst: (chunk: Buffer) => void = () => {},
+    private readonly maxLine = MAX_LINE_BYTES,
   ) {
     this.buf = Buffer.allocUnsafe(chunkBytes);
     this.view = this.buf.subarray(0, 0);
@@ -35,10 +46,18 @@ export class LineReader {
   }
 
   /** Fills `out` with the next line; false at the end of the file. */
-  next(out: RawLine): boolean {
+  next(out: ReaderLine): boolean {
+    out.tooLong = false;
     for (;;) {
       if (this.pos < this.view.length) {
         const nl = this.view.indexOf(10, this.pos);
+        if (nl !== -1 && this.skipped) {
+          const bytes = this.skipped + nl - this.pos;
+          this.skipped = 0;
+          this.pos = nl + 1;
+          out.tooLong = true;
+          return this.emit(out, '', bytes, true);
+        }
         if (nl !== -1) {
           const text = this.carry ? Buffer.concat([this.carry, this.view.subarray(this.pos, nl)]).toString('utf8') : this.view.toString('utf8', this.pos, nl);
           const bytes = (this.carry?.length ?? 0) + nl - this.pos;
@@ -48,10 +67,19 @@ export class LineReader {
         }
         // The rest of the chunk starts a line that the next chunk ends: copied, the buffer is reused.
         const rest = this.view.subarray(this.pos);
-        this.carry = this.carry ? Buffer.concat([this.carry, rest]) : Buffer.from(rest);
+        if (this.skipped || (this.carry?.length ?? 0) + rest.length > this.maxLine) {
+          this.skipped += (this.carry?.length ?? 0) + rest.length;
+          this.carry = undefined;
+        } else this.carry = this.carry ? Buffer.concat([this.carry, rest]) : Buffer.from(rest);
         this.pos = this.view.length;
       }
       if (this.eof) {
+        if (this.skipped) {
+          const bytes = this.skipped;
+          this.skipped = 0;
+          out.tooLong = true;
+          return this.emit(out, '', bytes, false);
+        }
         if (!this.carry?.length) return false;
         const tail = this.carry;
         this.carry = undefined;

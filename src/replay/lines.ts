@@ -1,6 +1,7 @@
 /** One journal line, untrusted: parsed, validated and folded, or the reason it is skipped. */
 import type { SessionEvent } from '../core/events.js';
 import type { RawLine } from '../journal/scan.js';
+import { sanitizeLine } from '../ui/sanitize.js';
 import { checkEvent } from './validate.js';
 
 /** A line that is skipped, with its 1-based line number and why. */
@@ -27,7 +28,16 @@ export function parseEvent(text: string): { event: SessionEvent; seq: number } |
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return { message: 'seq missing or not a positive integer' };
   if (typeof hash !== 'string' || !HASH.test(hash)) return { message: 'hash missing or not 32 hex characters' };
   const c = checkEvent(v);
-  return c.ok ? { event: c.event, seq } : { message: c.message };
+  return c.ok ? { event: c.event, seq } : { message: clean(c.message) };
+}
+
+/** Longest problem message kept: a message may quote journal keys, which can be any length. */
+const MESSAGE_MAX = 300;
+
+/** A validation message can quote the journal's own keys (labels, hosts): strip their control sequences, bound the length. */
+function clean(message: string): string {
+  const m = sanitizeLine(message);
+  return [...m].length > MESSAGE_MAX ? `${[...m].slice(0, MESSAGE_MAX - 1).join('')}…` : m;
 }
 
 /** Parses and validates one raw line of a journal. */

@@ -1,5 +1,5 @@
 /** Opens a journal for replay: index its start (enough for a first frame), check it is a session, make the player. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { JournalIndex } from './indexer.js';
 import { readEdges } from './edges.js';
 import { Player, type PlayerOptions } from './player.js';
@@ -11,6 +11,8 @@ export class UnreadableJournal extends Error {}
 /** Opens `path`; indexes until the first event (and up to `startAt`, when given); the rest is left to `index.run()`. */
 export async function openReplay(path: string, o: PlayerOptions = {}): Promise<Player> {
   if (!existsSync(path)) throw new UnreadableJournal(`${path}: no such file; 'cutover sessions' lists the recorded journals`);
+  // Only regular files: a FIFO would block the read forever, a directory is no journal.
+  if (!statSync(path).isFile()) throw new UnreadableJournal(`${path}: not a regular file, not a journal`);
   let index: JournalIndex;
   try {
     index = JournalIndex.open(path);

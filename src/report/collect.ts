@@ -7,8 +7,9 @@ import type { GateDecided, SessionEvent, SessionResumed, SessionStarted, Trigger
 import { selectHealth } from '../core/select-health.js';
 import { timelineLine } from '../core/select-timeline.js';
 import { initialState, type SessionState } from '../core/state.js';
-import { rawLines } from '../journal/scan.js';
+import fs from 'node:fs';
 import { Folder } from '../replay/fold.js';
+import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../replay/line-reader.js';
 import { checkLine, decisionKind, type LineProblem } from '../replay/lines.js';
 import { sanitizeLine } from '../ui/sanitize.js';
 import type { HealthValue } from './types.js';
@@ -33,25 +34,39 @@ export interface Collected {
 export async function collect(path: string): Promise<Collected> {
   const c: Collected = { final: initialState(), events: 0, lastT: 0, gates: [], resumes: [], failures: new Map(), firings: [], decisions: [], problems: [] };
   const folder = new Folder(c.final);
-  for await (const raw of rawLines(path)) {
-    const r = checkLine(raw);
-    if (r === 'torn') continue;
-    if ('problem' in r) {
-      c.problems.push(r.problem);
-      continue;
-    }
-    try {
-      folder.add(r.event);
-    } catch (err) {
-      c.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
-      continue;
-    }
-    c.events++;
-    c.lastT = Math.max(c.lastT, r.event.t);
-    note(c, r.event, folder);
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    // The replay's line reader: a line past its limit is skipped and reported, never made into a string.
+    const lines = new LineReader(fh.fd, (await fh.stat()).size);
+    const raw: ReaderLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
+    while (lines.next(raw)) add(c, folder, raw);
+  } finally {
+    await fh.close();
   }
   c.final = folder.state();
   return c;
+}
+
+function add(c: Collected, folder: Folder, raw: ReaderLine): void {
+  if (raw.tooLong) {
+    c.problems.push({ line: raw.line, message: `longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB` });
+    return;
+  }
+  const r = checkLine(raw);
+  if (r === 'torn') return;
+  if ('problem' in r) {
+    c.problems.push(r.problem);
+    return;
+  }
+  try {
+    folder.add(r.event);
+  } catch (err) {
+    c.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
+    return;
+  }
+  c.events++;
+  c.lastT = Math.max(c.lastT, r.event.t);
+  note(c, r.event, folder);
 }
 
 function note(c: Collected, e: SessionEvent, folder: Folder): void {

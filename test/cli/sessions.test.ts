@@ -1,6 +1,7 @@
 // `cutover sessions`: every journal of the sessions directory, newest first, with runbook,
 // operator, start, duration, outcome and path, each read at its two ends only.
 import fs, { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -72,9 +73,50 @@ describe('cutover sessions', () => {
     }
   });
 
+  it('lists a FIFO, a directory or a dangling link named .jsonl as unreadable instead of blocking or failing', async () => {
+    const odd = join(home, 'odd');
+    mkdirSync(odd);
+    copyFileSync('fixtures/sessions/config-push-completed.jsonl', join(odd, 'ok.jsonl'));
+    // Opening a FIFO for reading blocks until a writer comes: the listing would hang on it.
+    execFileSync('mkfifo', [join(odd, 'fifo.jsonl')]);
+    mkdirSync(join(odd, 'dir.jsonl'));
+    fs.symlinkSync(join(odd, 'nowhere'), join(odd, 'dangling.jsonl'));
+    const io = captureIo();
+    expect(await runCli(['sessions', '--dir', odd], io)).toBe(0);
+    const rows = io.stdout().trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
+    const by = (name: string) => rows.find((r) => r.at(-1)!.endsWith(name))!;
+    expect(by('ok.jsonl')[4]).toBe('completed');
+    expect(by('fifo.jsonl')[4]).toBe('unreadable (not a regular file)');
+    expect(by('dir.jsonl')[4]).toBe('unreadable (not a regular file)');
+    expect(by('dangling.jsonl')[4]).toBe('unreadable (ENOENT)');
+  });
+
   it('says so when there is no journal yet, exit 0', async () => {
     const io = captureIo({ XDG_STATE_HOME: join(home, 'nothing-here') });
     expect(await runCli(['sessions'], io)).toBe(0);
     expect(io.stdout()).toMatch(/^no recorded sessions in .*nothing-here\/cutover\/sessions\n$/);
+  });
+});
+
+describe('a FIFO named like a journal', () => {
+  it('report, replay and verify refuse it at once instead of blocking', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCli } = await import('../../src/cli/main.js');
+    const { captureIo } = await import('../support/io.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-fifo-'));
+    const fifo = join(dir, 'x.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      for (const cmd of ['report', 'replay', 'verify']) {
+        const io = captureIo();
+        expect(await runCli([cmd, fifo], io)).toBe(1);
+        expect(io.stderr()).toMatch(/not a regular file/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 // events, values of the wrong type. Each event is validated; a bad line is reported with its line
 // number and skipped; whatever passes is sanitized again before it reaches the screen; and no
 // mutation of a journal makes the player or the panes throw.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/main.js';
 import { selectChecklist, selectHealth, selectRollback } from '../../src/core/index.js';
 import { encodeLine, GENESIS_HASH } from '../../src/journal/index.js';
 import { replayModel, progressView } from '../../src/replay/model.js';
+import { LineReader, type ReaderLine } from '../../src/replay/line-reader.js';
 import { openReplay, UnreadableJournal } from '../../src/replay/open.js';
 import { progressLine } from '../../src/replay/progress.js';
 import { App } from '../../src/ui/App.js';
@@ -132,6 +133,66 @@ describe('untrusted journals', () => {
     const io = captureIo();
     expect(await runCli(['replay', junk], io)).toBe(1);
     expect(io.stderr()).toMatch(/^cutover replay: .*junk\.jsonl: no event could be read/);
+  });
+
+  it('a problem message quoting a journal key (labels, hosts) reaches no terminal with its escapes', async () => {
+    const start = first();
+    start.runbook.hosts = { 'web\x1b]0;pwned\x07': 'not a list' };
+    const t = start.t as number;
+    const path = join(dir, 'escaping-keys.jsonl');
+    const labels = { ['\x1b]52;c;ZWNobyBwd25lZA==\x07' + 'k'.repeat(5000)]: 5 };
+    writeFileSync(path, chain([first(), { type: 'metric/sampled', t: t + 1, panel: 'x', at: t, series: [{ labels, value: 1 }] }, start, { type: 'note/added', t: t + 2, operator: 'o', text: 'hi' }]));
+    for (const cmd of ['replay', 'report']) {
+      const io = captureIo();
+      expect(await runCli([cmd, path], io)).toBe(0);
+      expect(io.stderr()).toMatch(/:2: metric\/sampled: series[ .]0[ .]labels k+…; skipped$/m);
+      expect(io.stderr()).toMatch(/:3: session\/started: runbook[ .]hosts\.web expected array/);
+      expect(io.stderr()).not.toMatch(ESC);
+      expect(Math.max(...io.stderr().split('\n').map((l) => l.length))).toBeLessThan(600);
+    }
+    const p = await openReplay(path, { paused: true });
+    await p.index.run();
+    p.index.close();
+    expect(p.index.problems[0].message).not.toMatch(ESC);
+    expect(plain(progressLine(progressView(p), 400, false))).not.toMatch(ESC);
+  });
+
+  it('a line too long for memory is skipped and reported, never concatenated; the lines after it still read', () => {
+    const path = join(dir, 'long-lines.jsonl');
+    const text = 'a\n' + 'x'.repeat(100) + '\nbb\n' + 'y'.repeat(50) + '\ncc\n' + 'z'.repeat(70);
+    writeFileSync(path, text);
+    const fd = openSync(path, 'r');
+    try {
+      const r = new LineReader(fd, text.length, 16, () => {}, 40);
+      const got: Partial<ReaderLine>[] = [];
+      const out: ReaderLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
+      while (r.next(out)) got.push({ text: out.text, line: out.line, start: out.start, end: out.end, tooLong: out.tooLong });
+      expect(got).toEqual([
+        { text: 'a', line: 1, start: 0, end: 2, tooLong: false },
+        { text: '', line: 2, start: 2, end: 103, tooLong: true },
+        { text: 'bb', line: 3, start: 103, end: 106, tooLong: false },
+        { text: 'y'.repeat(50), line: 4, start: 106, end: 157, tooLong: false },
+        { text: 'cc', line: 5, start: 157, end: 160, tooLong: false },
+        { text: '', line: 6, start: 160, end: 230, tooLong: true },
+      ]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('cutover replay and report skip a line over 64 MB with its number, and go on', async () => {
+    const start = first();
+    const t = start.t as number;
+    const path = join(dir, 'huge-line.jsonl');
+    writeFileSync(path, chain([start, 'x'.repeat(65 * 1024 * 1024), { type: 'note/added', t: t + 1000, operator: 'o', text: 'after the huge line' }]));
+    const io = captureIo();
+    expect(await runCli(['replay', path], io)).toBe(0);
+    expect(io.stderr()).toMatch(new RegExp(`^${path}:2: longer than 64 MB; skipped$`, 'm'));
+    expect(io.stdout()).toMatch(/after the huge line/);
+    const rep = captureIo();
+    expect(await runCli(['report', path, '--format', 'json'], rep)).toBe(0);
+    expect(rep.stderr()).toMatch(new RegExp(`^${path}:2: longer than 64 MB; skipped$`, 'm'));
+    expect(JSON.parse(rep.stdout()).notes).toMatchObject([{ text: 'after the huge line' }]);
   });
 
   it('no mutation of a journal makes the player or the panes throw (property)', async () => {
