@@ -170,6 +170,8 @@ export class Session {
     this.rollbackDone = (async () => {
       try {
         await this.emit({ type: 'rollback/confirmed', t: started, level: levelId, operator: by, ...(auto ? { auto: true } : {}) });
+        // The deploy must not race its own rollback: steps still running are cancelled (they fail as such).
+        for (const c of this.running.values()) c.abort();
         let ok = true;
         for (const step of level.steps) {
           if (abort.signal.aborted) break;
