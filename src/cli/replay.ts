@@ -5,7 +5,7 @@ import { MAX_SPEED, MIN_SPEED, parseOffset } from '../replay/clock.js';
 import { capHeapGrowth } from '../replay/heap.js';
 import { openReplay, UnreadableJournal } from '../replay/open.js';
 import type { Player } from '../replay/player.js';
-import { sanitizeLine } from '../ui/sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import { colorEnabled } from '../ui/theme.js';
 import { UsageError, type Io } from './usage.js';
 

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { sessionsDir } from '../journal/paths.js';
 import { readEdges } from '../replay/edges.js';
 import { formatDuration } from '../runbook/duration.js';
-import { sanitizeLine } from '../ui/sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import { UsageError, type Io } from './usage.js';
 
 /** One line of the listing. */

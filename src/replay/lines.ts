@@ -1,7 +1,7 @@
 /** One journal line, untrusted: parsed, validated and folded, or the reason it is skipped. */
 import type { SessionEvent } from '../core/events.js';
 import type { RawLine } from '../journal/scan.js';
-import { sanitizeLine } from '../ui/sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import { checkEvent } from './validate.js';
 
 /** A line that is skipped, with its 1-based line number and why. */

@@ -4,7 +4,7 @@ import { selectChecklist } from '../core/select-checklist.js';
 import type { RollbackRun, SessionState } from '../core/state.js';
 import { formatElapsed } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/schema.js';
-import { sanitizeLine as clean } from '../ui/sanitize.js';
+import { sanitizeLine as clean } from '../core/controls.js';
 import type { Collected } from './collect.js';
 import type { HostResult, Moment, Report, RollbackReport, TriggerReport } from './types.js';
 

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { Folder } from '../replay/fold.js';
 import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../replay/line-reader.js';
 import { checkLine, decisionKind, type LineProblem } from '../replay/lines.js';
-import { sanitizeLine } from '../ui/sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import type { HealthValue } from './types.js';
 
 /** What one pass over a journal gathers. */

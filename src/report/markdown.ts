@@ -1,6 +1,6 @@
 /** The report as markdown, for a post-mortem document: tables where people compare, lists where they read. */
 import { formatDuration } from '../runbook/duration.js';
-import { sanitizeLine } from '../ui/sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import type { DecisionReport, Moment, Report, RollbackReport } from './types.js';
 
 /** Renders a report; every journal string is stripped of control characters and made table-safe. */

@@ -1,5 +1,5 @@
 /** Presentation as data: a pane's content is lines of styled segments, computed by a pure function. */
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../core/controls.js';
 import type { Color } from './theme.js';
 
 /** A run of text with one style. */

@@ -6,7 +6,7 @@ import type { Alert } from '../../core/events.js';
 import { formatThreshold, formatValue } from '../../core/format.js';
 import { TOP_SERIES, type HealthRow, type PanelStatus } from '../../core/select-health.js';
 import type { TriggerRow } from '../../core/select-triggers.js';
-import { plainText } from '../../drivers/prometheus/errors.js';
+import { sanitizeLine } from '../../core/controls.js';
 import type { Panel } from '../../runbook/schema.js';
 
 /** Everything one round of `cutover health` shows. */
@@ -118,10 +118,8 @@ function alertLines(a: NonNullable<HealthReport['alerts']>, paint: (c: number, s
   ];
 }
 
-/** Text from servers goes to a terminal: no control characters, so no escape sequences. */
-function clean(s: string): string {
-  return plainText(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
+/** Text from servers goes to a terminal as one line: no control sequences, no line breaks. */
+const clean = sanitizeLine;
 
 function fit(s: string, w: number): string {
   return s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w);

@@ -7,7 +7,7 @@ import { timelineLine } from '../../core/select-timeline.js';
 import type { SessionState } from '../../core/state.js';
 import { stepKind } from '../../runbook/schema.js';
 import type { Session } from '../../session/session.js';
-import { sanitizeForDisplay } from '../../ui/sanitize.js';
+import { sanitizeLine } from '../../core/controls.js';
 
 /** Exit codes of `cutover run` (DESIGN.md's table). */
 export const EXIT = { done: 0, failed: 1, gate: 3 } as const;
@@ -25,7 +25,7 @@ export function printTimeline(session: Session, out: (s: string) => void): () =>
     const start = events[0]?.t ?? 0;
     for (; printed < events.length; printed++) {
       const l = timelineLine(events[printed], start);
-      out(`${l.clock} ${l.elapsed} ${sanitizeForDisplay(l.text)}\n`);
+      out(`${l.clock} ${l.elapsed} ${sanitizeLine(l.text)}\n`);
     }
   };
   const off = session.store.subscribe(flush);

@@ -3,6 +3,7 @@
  * person on call can act on. Messages are one line, name the URL (without credentials) and the
  * query, and never hold a header, token or password.
  */
+import { stripControls } from '../../core/controls.js';
 import type { MetricErrorKind } from '../../core/events.js';
 import { formatDuration } from '../../runbook/duration.js';
 
@@ -29,12 +30,9 @@ export interface RequestSite {
 /** Longest query and error text quoted in a message; the rest is elided. */
 const MAX_QUOTE = 160;
 
-// Terminal control sequences (CSI, OSC/DCS/APC strings, other ESC sequences), then C0/C1 controls.
-const CONTROL = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[\s\S]*?(?:\x07|\x1b\\|\x9c|$)|\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x00-\x08\x0e-\x1f\x7f-\x9f]/g;
-
-/** Server text is untrusted: no terminal control sequence survives (whitespace controls stay). */
+/** Server text is untrusted: no terminal control sequence survives (tabs and newlines stay). */
 export function plainText(text: string): string {
-  return text.replace(CONTROL, '');
+  return stripControls(text, true);
 }
 
 /** A query or server text squeezed onto one line, without control sequences, cut to a readable length. */

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { LinesView } from './LinesView.js';
 import { fit, pad, plain, type Line } from '../rows.js';
-import { sanitizeLine } from '../sanitize.js';
+import { sanitizeLine } from '../../core/controls.js';
 
 export interface OverlayProps {
   /** What to show: a title, lines, and the keys hint. */

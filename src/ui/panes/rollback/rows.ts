@@ -2,7 +2,6 @@
 import type { CommandState } from '../../../core/state.js';
 import type { RollbackView } from '../../../core/select-rollback.js';
 import { formatDuration } from '../../../runbook/duration.js';
-import { sanitizeForDisplay } from '../../sanitize.js';
 import { fit, line, pad, windowAround, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
 
@@ -76,8 +75,9 @@ export function rollbackLines(inp: RollbackInput): Line[] {
   const cmd = sel && inp.commands[sel.cmd];
   if (cmd) {
     const left = Math.max(0, inp.height - out.length - 1);
-    out.push(line(`── ${sel.host}: ${sanitizeForDisplay(cmd.command)}`, { dim: true }));
-    for (const t of cmd.tail.slice(-left)) out.push(line(`  ${sanitizeForDisplay(t)}`));
+    out.push(line(`── ${sel.host}: ${cmd.command}`, { dim: true }));
+    // fit() below strips control sequences from every line, output included.
+    for (const t of cmd.tail.slice(-left)) out.push(line(`  ${t}`));
   }
   const [a2, b2] = inp.cursor < inp.height ? [0, inp.height] : windowAround(out.length, inp.cursor, inp.height);
   return out.slice(a2, b2).map((l) => fit(l, inp.width));

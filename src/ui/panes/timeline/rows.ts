@@ -1,7 +1,6 @@
 /** The timeline pane as lines: every event one line, follow mode, scroll, filter; only the visible window is built. */
 import { timelineLine, type TimelineLine } from '../../../core/select-timeline.js';
 import type { EventList } from '../../model.js';
-import { sanitizeForDisplay } from '../../sanitize.js';
 import { fit, type Line } from '../../rows.js';
 import { KIND_COLOR, type Color } from '../../theme.js';
 
@@ -69,7 +68,7 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
     return fit([
       { text: `${l.clock} `, dim: true },
       { text: `${l.elapsed} `, dim: true },
-      { text: sanitizeForDisplay(l.text), color: c(KIND_COLOR[l.kind]), bold: l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note' },
+      { text: l.text, color: c(KIND_COLOR[l.kind]), bold: l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note' },
     ], inp.width);
   });
   return { lines, total };
