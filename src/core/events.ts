@@ -114,11 +114,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'note/added',
 ];
 
-/** Decision events: fsynced before the UI shows them as done. */
-export function isDecisionEvent(type: string): boolean {
-  return type === 'gate/decided' || type.startsWith('rollback/') || type.startsWith('session/') || type === 'step/skipped' || type === 'note/added';
-}
-
 /** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */
 export function toSampleValue(v: number): SampleValue {
   if (Number.isNaN(v)) return 'NaN';

@@ -7,7 +7,8 @@
 import { assertPlainJson, DEV } from '../core/plain.js';
 import { reduce } from '../core/reduce.js';
 import { initialState, type SessionState } from '../core/state.js';
-import { isDecisionEvent, type SessionEvent } from '../core/events.js';
+import type { SessionEvent } from '../core/events.js';
+import { isDecision } from '../journal/event.js';
 import type { JournalWriter } from '../journal/writer.js';
 
 /** Called after events were folded; at most once per `publishMs`. */
@@ -53,7 +54,8 @@ export class EventStore {
   emit(e: SessionEvent): Promise<void> {
     if (DEV) assertPlainJson(e);
     const appended = this.journal?.append(e);
-    const decision = isDecisionEvent(e.type);
+    // The journal's own list: the store waits exactly for the appends the journal fsyncs.
+    const decision = isDecision(e.type);
     if (appended && !decision) appended.catch((err: Error) => this.fail(err));
     this.chain = this.chain.then(async () => {
       if (appended && decision) {
