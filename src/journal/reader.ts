@@ -4,6 +4,7 @@
  */
 import type { EventBase, JournalEvent } from './event.js';
 import { parseLine } from './line.js';
+import { MAX_LINE_BYTES } from './line-reader.js';
 import { rawLines, rawLinesSync, CHUNK_BYTES, type RawLine } from './scan.js';
 
 /** One event read back, with where it sits in the chain and in the file. */
@@ -39,7 +40,8 @@ export interface ReadOptions {
 type Classified<E> = { entry: JournalEntry<E> } | { problem: ReadProblem } | 'torn';
 
 // Only an unterminated line can be torn: a crash cuts the tail of a write, and the newline is written last.
-function classify<E extends EventBase>(raw: RawLine): Classified<E> {
+function classify<E extends EventBase>(raw: RawLine & { tooLong?: boolean }): Classified<E> {
+  if (raw.tooLong) return { problem: { line: raw.line, message: `longer than ${MAX_LINE_BYTES / 1024 / 1024} MB; not a journal line` } };
   const p = parseLine<E>(raw.text);
   if (p.ok) return { entry: { seq: p.seq, hash: p.hash, line: raw.line, event: p.event } };
   if (!raw.terminated) return 'torn';

@@ -1,5 +1,6 @@
 /** Splits journal bytes into raw lines chunk by chunk, so a file of hundreds of MB never becomes one string. */
 import fs from 'node:fs';
+import { LineReader, type ReaderLine } from './line-reader.js';
 
 /** Chunk size for reading journals. */
 export const CHUNK_BYTES = 1 << 20;
@@ -51,15 +52,16 @@ export class LineSplitter {
   }
 }
 
-/** Raw lines of a file, read synchronously in chunks. */
-export function* rawLinesSync(path: string, chunkBytes = CHUNK_BYTES): Generator<RawLine> {
+/** Raw lines of a file, read synchronously in chunks; a line over the limit comes back `tooLong`, empty. */
+export function* rawLinesSync(path: string, chunkBytes = CHUNK_BYTES): Generator<ReaderLine> {
   const fd = fs.openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    const split = new LineSplitter();
-    for (let n = fs.readSync(fd, buf, 0, chunkBytes, null); n > 0; n = fs.readSync(fd, buf, 0, chunkBytes, null))
-      yield* split.push(buf.subarray(0, n));
-    yield* split.finish();
+    const reader = new LineReader(fd, fs.fstatSync(fd).size, chunkBytes);
+    for (;;) {
+      const out = {} as ReaderLine;
+      if (!reader.next(out)) return;
+      yield out;
+    }
   } finally {
     fs.closeSync(fd);
   }

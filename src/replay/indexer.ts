@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { initialState, type SessionState } from '../core/state.js';
 import { f64, u32, u8, type Column } from './columns.js';
 import { Folder } from './fold.js';
-import { LineReader, MAX_LINE_BYTES, type ReaderLine } from './line-reader.js';
+import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../journal/line-reader.js';
 import { Packer, type Snapshot } from './snapshot.js';
 import { checkLine, decisionKind, isActivity, type LineProblem } from './lines.js';
 

@@ -9,7 +9,7 @@ import { timelineLine } from '../core/select-timeline.js';
 import { initialState, type SessionState } from '../core/state.js';
 import fs from 'node:fs';
 import { Folder } from '../replay/fold.js';
-import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../replay/line-reader.js';
+import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../journal/line-reader.js';
 import { checkLine, decisionKind, type LineProblem } from '../replay/lines.js';
 import { sanitizeLine } from '../core/controls.js';
 import type { HealthValue } from './types.js';

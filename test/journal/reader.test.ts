@@ -81,3 +81,27 @@ describe('parseLine', () => {
     expect(parseLine(lines[4])).toEqual({ ok: true, seq: 5, hash: JSON.parse(lines[4]).hash, event: sampleEvents(5)[4] });
   });
 });
+
+describe('a line too long for memory', () => {
+  it('readJournal reports it by number and reads on; verifyChain stops there as corrupt', async () => {
+    const { mkdtempSync, rmSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { JournalWriter, verifyChain } = await import('../../src/journal/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-longline-'));
+    try {
+      const p = join(dir, 'j.jsonl');
+      const w = await JournalWriter.create(p);
+      for (let i = 0; i < 3; i++) await w.append({ type: 'note/added', t: i, text: `n${i}` });
+      await w.close();
+      const [a, b, c] = readFileSync(p, 'utf8').trimEnd().split('\n');
+      writeFileSync(p, `${a}\n${'x'.repeat(65 * 1024 * 1024)}\n${b}\n${c}\n`);
+      const r = readJournal(p);
+      expect(r.problems).toEqual([{ line: 2, message: 'longer than 64 MB; not a journal line' }]);
+      expect(r.entries.map((e) => e.line)).toEqual([1, 3, 4]);
+      expect(verifyChain(p)).toMatchObject({ ok: false, line: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { runCli } from '../../src/cli/main.js';
 import { selectChecklist, selectHealth, selectRollback } from '../../src/core/index.js';
 import { encodeLine, GENESIS_HASH } from '../../src/journal/index.js';
 import { replayModel, progressView } from '../../src/replay/model.js';
-import { LineReader, type ReaderLine } from '../../src/replay/line-reader.js';
+import { LineReader, type ReaderLine } from '../../src/journal/line-reader.js';
 import { openReplay, UnreadableJournal } from '../../src/replay/open.js';
 import { progressLine } from '../../src/replay/progress.js';
 import { App } from '../../src/ui/App.js';

@@ -1,11 +1,12 @@
 /**
- * Lines of a journal file for the indexer, read in chunks through one buffer, with no object per
- * line but its text: the line's fields are written into an object the caller reuses. (The
- * journal's own LineSplitter makes a Buffer view, a record and a generator step per line; for a
- * million lines that garbage is what grows the heap.)
+ * Lines of a journal file, read in chunks through one buffer, with no object per line but its
+ * text: the line's fields are written into an object the caller reuses (for a million lines,
+ * garbage per line is what grows the heap). A line longer than the limit is skipped without
+ * being kept, so a hostile journal can neither exhaust memory nor outgrow a string. Every reader
+ * of journal files (read, verify, resume, replay, report) goes through this one.
  */
 import fs from 'node:fs';
-import type { RawLine } from '../journal/scan.js';
+import type { RawLine } from './scan.js';
 
 /** Longest line read (the first line holds the whole runbook; nothing real comes near this). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -20,7 +21,9 @@ export class LineReader {
   private readonly buf: Buffer;
   private view: Buffer;
   private pos = 0;
-  private carry: Buffer | undefined;
+  /** The start of a line that the next chunks end: pieces joined once, at its newline. */
+  private carry: Buffer[] = [];
+  private carryLen = 0;
   private fileAt = 0;
   private lineStart = 0;
   private lineNo = 0;
@@ -59,18 +62,21 @@ export class LineReader {
           return this.emit(out, '', bytes, true);
         }
         if (nl !== -1) {
-          const text = this.carry ? Buffer.concat([this.carry, this.view.subarray(this.pos, nl)]).toString('utf8') : this.view.toString('utf8', this.pos, nl);
-          const bytes = (this.carry?.length ?? 0) + nl - this.pos;
-          this.carry = undefined;
+          const text = this.carryLen ? Buffer.concat([...this.carry, this.view.subarray(this.pos, nl)]).toString('utf8') : this.view.toString('utf8', this.pos, nl);
+          const bytes = this.carryLen + nl - this.pos;
+          this.dropCarry();
           this.pos = nl + 1;
           return this.emit(out, text, bytes, true);
         }
         // The rest of the chunk starts a line that the next chunk ends: copied, the buffer is reused.
         const rest = this.view.subarray(this.pos);
-        if (this.skipped || (this.carry?.length ?? 0) + rest.length > this.maxLine) {
-          this.skipped += (this.carry?.length ?? 0) + rest.length;
-          this.carry = undefined;
-        } else this.carry = this.carry ? Buffer.concat([this.carry, rest]) : Buffer.from(rest);
+        if (this.skipped || this.carryLen + rest.length > this.maxLine) {
+          this.skipped += this.carryLen + rest.length;
+          this.dropCarry();
+        } else {
+          this.carry.push(Buffer.from(rest));
+          this.carryLen += rest.length;
+        }
         this.pos = this.view.length;
       }
       if (this.eof) {
@@ -80,9 +86,9 @@ export class LineReader {
           out.tooLong = true;
           return this.emit(out, '', bytes, false);
         }
-        if (!this.carry?.length) return false;
-        const tail = this.carry;
-        this.carry = undefined;
+        if (!this.carryLen) return false;
+        const tail = Buffer.concat(this.carry);
+        this.dropCarry();
         return this.emit(out, tail.toString('utf8'), tail.length, false);
       }
       const n = fs.readSync(this.fd, this.buf, 0, this.buf.length, this.fileAt);
@@ -92,6 +98,11 @@ export class LineReader {
       this.pos = 0;
       if (n === 0 || this.fileAt >= this.size) this.eof = true;
     }
+  }
+
+  private dropCarry(): void {
+    this.carry = [];
+    this.carryLen = 0;
   }
 
   private emit(out: RawLine, text: string, bytes: number, terminated: boolean): true {
