@@ -5,9 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/demo/ports.js';
+export { freePort };
 
 /** A running sshd. */
 export interface Sshd {
@@ -52,17 +54,6 @@ export function makeKey(dir: string, name: string, passphrase = ''): { path: str
   return { path, pub: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `host:port` answers with an SSH banner; rejects at the deadline. */
 export async function waitForBanner(host: string, port: number, deadlineMs = 10_000): Promise<void> {
