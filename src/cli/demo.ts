@@ -2,8 +2,7 @@
 import { parseArgs } from 'node:util';
 import { Cleanup, DEFAULT_TIME_SCALE, DemoRunbookError, SCENARIOS, startDemo, type MetricsChoice, type Scenario } from '../demo/index.js';
 import { formatProblem } from '../runbook/problem.js';
-import { LayoutError, loadLayout } from '../ui/layout/layout.js';
-import { EX_DATAERR, runConsole } from './run.js';
+import { EX_DATAERR, layoutLoads, runConsole } from './run.js';
 import { operatorName } from './run/start.js';
 import { UsageError, type Io } from './usage.js';
 
@@ -32,15 +31,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000) throw new UsageError(`--time-scale is a number from 1 (real time) to 1000, not '${values['time-scale']}'`);
   const metrics = values.metrics as MetricsChoice;
   if (!METRICS.includes(metrics)) throw new UsageError(`--metrics is ${METRICS.join(', ')}, not '${values.metrics}'`);
-  if (values.layout) {
-    try {
-      loadLayout(values.layout);
-    } catch (e) {
-      if (!(e instanceof LayoutError)) throw e;
-      io.err(`${e.message}\n`);
-      return EX_DATAERR;
-    }
-  }
+  if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
 
   const cleanup = new Cleanup();
   let demo: Awaited<ReturnType<typeof startDemo>>;

@@ -26,15 +26,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the runbook goes after -f)`);
   if (!values.file && !values.resume) throw new UsageError('name the runbook with -f RUNBOOK (or --resume JOURNAL)');
-  if (values.layout) {
-    try {
-      loadLayout(values.layout);
-    } catch (e) {
-      if (!(e instanceof LayoutError)) throw e;
-      io.err(`${e.message}\n`);
-      return EX_DATAERR;
-    }
-  }
+  if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
   let source: Parameters<typeof startSession>[0];
   const operator = operatorName(values.operator, io.env);
   if (values.resume) {
@@ -55,6 +47,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     source = { runbook: loaded.runbook, runbookPath: values.file!, runbookSha256: loaded.sha256 ?? '', operator, mode: 'live', env: io.env };
   }
   return runConsole(source, io, { yes: values.yes ?? false, ...(values.layout ? { layout: values.layout } : {}) });
+}
+
+/** Checks a --layout before anything starts; prints its `FILE:LINE:COL` problems when it does not load. Shared with `demo`. */
+export function layoutLoads(layout: string, io: Io): boolean {
+  try {
+    loadLayout(layout);
+    return true;
+  } catch (e) {
+    if (!(e instanceof LayoutError)) throw e;
+    io.err(`${e.message}\n`);
+    return false;
+  }
 }
 
 /** Starts the session and shows it: the Ink console on a terminal, plain lines otherwise. Shared with `demo`. */
