@@ -1,6 +1,7 @@
 /** The checklist pane's rows: phases with status and timing, steps with status, gate locks. */
 import { stepKind, type StepKind } from '../runbook/schema.js';
 import type { GateState, SessionState, StepStatus } from './state.js';
+import { lastCall } from './last-call.js';
 
 export type PhaseStatus = 'locked' | 'pending' | 'running' | 'failed' | 'gate' | 'done' | 'no-go';
 
@@ -31,7 +32,7 @@ export interface PhaseRow {
 }
 
 /** Phases and steps in runbook order, evaluated at `now`. */
-export function selectChecklist(state: SessionState, now: number): PhaseRow[] {
+function computeChecklist(state: SessionState, now: number): PhaseRow[] {
   const rb = state.session?.runbook;
   if (!rb) return [];
   let lockedBy: string | undefined;
@@ -88,3 +89,6 @@ export function stepBlocker(state: SessionState, stepId: string): string | undef
   if (state.session?.endedAt !== undefined) return 'the session has ended';
   return undefined;
 }
+
+/** Memoized on (state, now): results are read-only. */
+export const selectChecklist = lastCall(computeChecklist);

@@ -1,6 +1,7 @@
 /** The rollback pane's view: levels, the recommendation and why, and the live run per host. */
 import type { SessionState } from './state.js';
 import { selectFiringTriggers } from './select-triggers.js';
+import { lastCall } from './last-call.js';
 
 export interface LevelRow {
   id: string;
@@ -36,7 +37,7 @@ export interface RollbackView {
 }
 
 /** The rollback pane at `now`. */
-export function selectRollback(state: SessionState, now: number): RollbackView {
+function computeRollback(state: SessionState, now: number): RollbackView {
   const levels = state.session?.runbook.rollback?.levels ?? [];
   const rec = state.rollback.recommended ?? recommendation(state);
   const view: RollbackView = {
@@ -96,3 +97,6 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
   if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;
   return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
 }
+
+/** Memoized on (state, now): results are read-only. */
+export const selectRollback = lastCall(computeRollback);

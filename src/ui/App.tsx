@@ -67,7 +67,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     return { model, state: st, ui: u, dispatch, now: paneNow, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
-  const global = globalBindings(model, present, focus, dispatch);
+  const global = globalBindings(model, present, focus, dispatch, paneNow);
 
   useInput((input, key) => {
     const k = keyName(input, key);
@@ -78,7 +78,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     // Bindings from the latest UI and session state, not from the last render.
     const f = present.includes(u.focus) ? u.focus : present[0];
     const fresh = available(PANES[f].bindings(ctxOf(f, uiRef.current, model.getState())), model.readOnly);
-    const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch), model.readOnly), k);
+    const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch, paneNow), model.readOnly), k);
     if (!b) return;
     if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
     b.handler(k);
@@ -131,12 +131,12 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   );
 }
 
-function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1]): Binding[] {
+function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1], now: number): Binding[] {
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
   const st = model.getState();
   const running = st.rollback.run !== undefined && st.rollback.run.finishedAt === undefined && !st.rollback.run.aborted;
-  const rec = running ? undefined : selectRollback(st, model.now()).recommended?.level;
+  const rec = running ? undefined : selectRollback(st, now).recommended?.level;
   // The model's own keys win (replay's 0-9 jump); a pane whose digit is taken is still one Tab away.
   const extra = model.extraBindings?.() ?? [];
   const taken = new Set(extra.flatMap((b) => b.keys));
