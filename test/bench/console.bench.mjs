@@ -3,7 +3,6 @@
 // rate, and the console's CPU. The load is injected as the events the drivers would emit (the
 // SSH and Prometheus drivers have their own benchmarks); everything from the event pipeline on is
 // the real console: journal, reducer, Ink with incremental rendering at 30 fps.
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { App } from '../../dist/ui/App.js';
 import { sessionModel } from '../../dist/ui/session-model.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
 import { installInkPatches, markAltScreen } from '../../dist/ui/ink-patches.js';
+import { In, Out, waitFor } from './term.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HOSTS = 200;
@@ -33,38 +33,6 @@ const runbook = RunbookSchema.parse({
   rollback: { levels: [{ id: 'back', title: 'Back', expected: '2m', steps: [{ id: 'b1', title: 'Back on the fleet', run: { on: 'fleet', command: 'deployctl activate v1' } }] }] },
 });
 
-class Out extends EventEmitter {
-  columns = COLS;
-  rows = ROWS;
-  isTTY = true;
-  writes = [];
-  frames = 0;
-  write = (s) => {
-    this.writes.push({ t: performance.now(), s });
-    // Synchronized-output markers (BSU/ESU) come as writes of their own; count only frames.
-    if (s.length > 16) this.frames++;
-    return true;
-  };
-}
-class In extends EventEmitter {
-  isTTY = true;
-  data = null;
-  setRawMode() {}
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  press(s) {
-    this.data = s;
-    this.emit('readable');
-  }
-}
 
 const cached = process.env.BENCH_NO_INK_PATCHES ? false : (await installInkPatches()).caches;
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-console-'));
@@ -72,12 +40,12 @@ const journal = await JournalWriter.create(join(dir, 'j.jsonl'));
 const executors = { remote: async () => ({ ok: true, summary: '' }), local: async () => ({ ok: true, summary: '' }), connections: () => HOSTS, close: async () => {} };
 const session = new Session({ runbook, runbookPath: 'bench.yaml', runbookSha256: '', operator: 'bench', mode: 'live', version: 'bench', journal, executors });
 await session.start();
-const stdout = new Out();
+const stdout = new Out(COLS, ROWS);
 if (cached) markAltScreen(stdout);
 const stdin = new In();
 const headless = Boolean(process.env.BENCH_NO_UI);
 const app = headless ? { unmount() {} } : render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), {
-  stdout, stdin, stderr: new Out(), incrementalRendering: true, maxFps: 30, patchConsole: false, exitOnCtrlC: false,
+  stdout, stdin, stderr: new Out(COLS, ROWS), incrementalRendering: true, maxFps: 30, patchConsole: false, exitOnCtrlC: false,
 });
 if (headless) console.log('BENCH_NO_UI: the event pipeline alone (journal + reducer), no rendering, no keys');
 
@@ -148,11 +116,3 @@ console.log(`frame rate         ${(frames / (wall / 1000)).toFixed(1)} fps (cap 
 console.log(`console CPU        ${idlePct.toFixed(1)}% of one core watching, ${cpuPct.toFixed(1)}% while typing (budget < 30%; includes generating the load) ${idlePct < 30 ? 'OK' : 'OVER'}`);
 process.exit(0);
 
-async function waitFor(f, ms) {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v || performance.now() > end) return v;
-    await new Promise((r) => setImmediate(r));
-  }
-}

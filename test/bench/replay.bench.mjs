@@ -6,7 +6,6 @@
 // by key (digits, arrows, n/p, . and ,), each timed from keypress to the frame showing it.
 // Prints open-to-first-frame, index time, seek p50/max, peak RSS. Uses dist/ (npm run build).
 import { spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { App } from '../../dist/ui/App.js';
+import { In, Out, waitFor } from './term.mjs';
 import { encodeLine, GENESIS_HASH } from '../../dist/journal/line.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
 import { openReplay } from '../../dist/replay/open.js';
@@ -102,43 +102,7 @@ function generate(path) {
   return seq;
 }
 
-class Out extends EventEmitter {
-  columns = 160;
-  rows = 48;
-  isTTY = true;
-  writes = [];
-  write = (s) => {
-    this.writes.push({ t: performance.now(), s });
-    return true;
-  };
-}
-class In extends EventEmitter {
-  isTTY = true;
-  data = null;
-  setRawMode() {}
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  press(s) {
-    this.data = s;
-    this.emit('readable');
-  }
-}
 
-const waitFor = async (f, ms) => {
-  for (const until = performance.now() + ms; performance.now() < until; await new Promise((r) => setImmediate(r))) {
-    const v = f();
-    if (v) return v;
-  }
-  return undefined;
-};
 
 // The replay is measured in a process of its own, so generating the journal does not count.
 if (!process.argv[2]) {
