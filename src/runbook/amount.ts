@@ -16,12 +16,6 @@ export function parseAmount(v: unknown): Amount | undefined {
   return undefined;
 }
 
-/** Resolves an amount against a group size, a percentage rounded up. Fan-outs use resolveBatch and resolveMaxFail. */
-export function resolveAmount(a: Amount, total: number): number {
-  if ('count' in a) return a.count;
-  return Math.ceil((a.percent / 100) * total);
-}
-
 /** A count as is, a percentage of `total` rounded down. */
 function floorAmount(a: Amount, total: number): number {
   if ('count' in a) return a.count;

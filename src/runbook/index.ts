@@ -4,6 +4,6 @@ export type { Runbook, Panel, Phase, Step, StepKind, RollbackLevel, Trigger, Sev
 export { loadRunbookFile, loadRunbookText, loadRunbook, RunbookError, type Loaded } from './load.js';
 export { parseDuration, formatDuration, formatElapsed } from './duration.js';
 export { parseCheck, parseCondition, holds, type Check, type CheckOp, type Condition } from './check.js';
-export { parseAmount, resolveAmount, type Amount } from './amount.js';
+export { parseAmount, resolveBatch, resolveMaxFail, type Amount } from './amount.js';
 export { formatProblem, sortProblems, type Problem } from './problem.js';
 export { checkPromql } from './promql.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatElapsed, holds, loadRunbookText, parseAmount, parseCheck, parseCondition, parseDuration, resolveAmount } from '../../src/runbook/index.js';
+import { formatDuration, formatElapsed, holds, loadRunbookText, parseAmount, parseCheck, parseCondition, parseDuration, resolveBatch, resolveMaxFail } from '../../src/runbook/index.js';
 
 describe('durations', () => {
   it.each([
@@ -41,8 +41,11 @@ describe('amounts', () => {
     expect(parseAmount(2)).toEqual({ count: 2 });
     expect(parseAmount('25%')).toEqual({ percent: 25 });
     expect(parseAmount('x')).toBeUndefined();
-    expect(resolveAmount({ percent: 25 }, 10)).toBe(3);
-    expect(resolveAmount({ count: 4 }, 10)).toBe(4);
+    // Resolved as the fan-out does: a percentage of the group rounded down (batch at least 1 host).
+    expect(resolveBatch({ percent: 25 }, 10)).toBe(2);
+    expect(resolveMaxFail({ percent: 25 }, 10)).toBe(2);
+    expect(resolveBatch({ count: 4 }, 10)).toBe(4);
+    expect(resolveMaxFail({ count: 4 }, 10)).toBe(4);
   });
 });
 
