@@ -52,6 +52,7 @@ export class EventStore {
    * has it on disk. Rejects (and folds nothing more) when the journal cannot record a decision.
    */
   emit(e: SessionEvent): Promise<void> {
+    // The one development check that events are plain JSON: every event passes here before the journal.
     if (DEV) assertPlainJson(e);
     const appended = this.journal?.append(e);
     // The journal's own list: the store waits exactly for the appends the journal fsyncs.

@@ -1,7 +1,6 @@
 /** Builds a live session from a runbook (or a journal to resume): journal, executors, drivers. */
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import { assertPlainJson, DEV } from '../../core/plain.js';
 import type { SessionEvent } from '../../core/events.js';
 import type { DriverContext } from '../../drivers/context.js';
 import { JournalWriter } from '../../journal/writer.js';
@@ -34,15 +33,14 @@ export function operatorName(flag: string | undefined, env: NodeJS.ProcessEnv): 
 
 /** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
 export async function startSession(o: StartOptions): Promise<{ session: Session; journalPath: string }> {
-  const opts = { assert: DEV ? (e: SessionEvent) => assertPlainJson(e) : undefined };
   let journal: JournalWriter<SessionEvent>;
   let journalPath: string;
   if (o.resume) {
     journalPath = o.resume.path;
-    journal = await JournalWriter.openForAppend<SessionEvent>(journalPath, opts);
+    journal = await JournalWriter.openForAppend<SessionEvent>(journalPath);
   } else {
     journalPath = await newJournalPath(sessionsDir(o.env), o.runbook.name);
-    journal = await JournalWriter.create<SessionEvent>(journalPath, opts);
+    journal = await JournalWriter.create<SessionEvent>(journalPath);
   }
   const session = new Session({
     runbook: o.runbook,
