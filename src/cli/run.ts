@@ -6,6 +6,7 @@ import { LayoutError, loadLayout } from '../ui/layout/layout.js';
 import { colorEnabled } from '../ui/theme.js';
 import { operatorName, readForResume, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
+import { recordVerdict } from './run/record.js';
 import { UsageError, type Io } from './usage.js';
 
 /** A runbook or layout that does not load (sysexits EX_DATAERR). */
@@ -65,13 +66,15 @@ export function layoutLoads(layout: string, io: Io): boolean {
 export async function runConsole(source: Parameters<typeof startSession>[0], io: Io, o: { yes: boolean; layout?: string; metricsSource?: string }): Promise<number> {
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
   let started: Awaited<ReturnType<typeof startSession>>;
+  // On a terminal the status bar shows NOT RECORDING; without one, each change is a line of its own.
+  const onJournalStatus = tty ? undefined : (f: Error | undefined) => io.err(f ? `cutover: NOT RECORDING: ${f.message}\n` : 'cutover: recording again: the journal has every event\n');
   try {
-    started = await startSession({ ...source, onJournalError: (e) => io.err(`cutover: ${e.message}\n`) });
+    started = await startSession({ ...source, ...(onJournalStatus ? { onJournalStatus } : {}) });
   } catch (e) {
     io.err(`cutover run: ${(e as Error).message.split('\n')[0]}\n`);
     return 1;
   }
-  const { session, journalPath } = started;
+  const { session, journalPath, journal } = started;
   let code: number;
   if (tty) {
     const { runTty } = await import('./run/tty.js');
@@ -79,7 +82,7 @@ export async function runConsole(source: Parameters<typeof startSession>[0], io:
   } else {
     io.out(`journal: ${journalPath}\n`);
     const stop = printTimeline(session, io.out);
-    const onSignal = (sig: NodeJS.Signals) => void session.end('aborted', `${sig} received`);
+    const onSignal = (sig: NodeJS.Signals) => void session.end(session.busy() ? 'aborted' : undefined, `${sig} received`);
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
     try {
       code = await runHeadless(session, { yes: o.yes, out: io.out });
@@ -88,6 +91,9 @@ export async function runConsole(source: Parameters<typeof startSession>[0], io:
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     }
   }
+  // Printed after the console has left the alternate screen, so it stays on the terminal.
+  const verdict = recordVerdict(journal, io.env);
+  if (verdict.message) io.err(verdict.message);
   io.out(`journal: ${journalPath}\n`);
-  return code;
+  return verdict.code ?? code;
 }

@@ -78,17 +78,5 @@ function computeChecklist(state: SessionState, now: number): PhaseRow[] {
   });
 }
 
-/** The phase a step belongs to, and whether it may run now (undefined) or why not. */
-export function stepBlocker(state: SessionState, stepId: string): string | undefined {
-  const phases = selectChecklist(state, state.t);
-  const phase = phases.find((p) => p.steps.some((s) => s.id === stepId));
-  if (!phase) return `no step '${stepId}' in this runbook`;
-  if (phase.status === 'locked') return `locked until "${phase.lockedBy}" says go`;
-  const step = phase.steps.find((s) => s.id === stepId)!;
-  if (step.status === 'running') return 'already running';
-  if (state.session?.endedAt !== undefined) return 'the session has ended';
-  return undefined;
-}
-
 /** Memoized on (state, now): results are read-only. */
 export const selectChecklist = lastCall(computeChecklist);

@@ -6,3 +6,4 @@ export { JournalWriter, type Appended, type WriterOptions } from './writer.js';
 export { readJournal, streamJournal, type JournalEntry, type ReadProblem, type ReadResult, type ReadOptions, type StreamOptions } from './reader.js';
 export { verifyChain, verifyText, verifyLines, type VerifyResult, type TamperKind } from './verify.js';
 export { rawLinesOfText, type RawLine } from './scan.js';
+export { writeFallback, fallbackDirs, type FallbackResult } from './fallback.js';

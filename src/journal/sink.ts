@@ -1,7 +1,11 @@
 /**
  * Ordered, batched appends of bytes to one open file. Batches go out one at a time at explicit offsets
  * (pwrite), so writing the same bytes twice is harmless: that is what lets `closeSync` run while an async
- * write may still be waiting in the thread pool.
+ * write may still be waiting in the thread pool, and a failed batch be written again later.
+ *
+ * A failed write (disk full, I/O error, read-only remount) loses nothing: the lines stay in memory in
+ * order, `failure` says why, and the batch is retried every RETRY_MS until it goes through (then
+ * `failure` clears). Lines still unwritten when the sink closes are kept in `unwritten` for a fallback file.
  */
 import fs from 'node:fs';
 import * as io from './fsio.js';
@@ -10,6 +14,8 @@ import * as io from './fsio.js';
 const BATCH_DELAY_MS = 50;
 /** ...unless this many bytes are already waiting. */
 const BATCH_MAX_BYTES = 256 * 1024;
+/** While writes fail, they are tried again this often. */
+const RETRY_MS = 1000;
 
 interface Pending {
   bytes: Buffer;
@@ -37,16 +43,27 @@ export class FileSink {
   private closeDeferred = false;
   /** Set once close or closeSync is called. */
   closed = false;
-  /** The first write failure; once set, nothing more can be appended. */
+  /** Set while writes fail (the latest failure); cleared when a retry goes through. */
   failure: Error | undefined;
+  /** After close: the lines that never reached the file, in order, for a fallback file. */
+  unwritten: { seq: number; bytes: Buffer }[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly path: string, private readonly fd: number, private end: number) {}
+  constructor(
+    private readonly path: string,
+    private readonly fd: number,
+    private end: number,
+    /** Hears every failed write (with its error) and the first write that succeeds after them (undefined). */
+    public onStatus: (failure: Error | undefined) => void = () => {},
+  ) {}
 
   /** Queues a line (seq is for messages); durable lines are fdatasynced, with everything before them, at once. */
   add(bytes: Buffer, durable: boolean, seq: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.buffered.push({ bytes, durable, seq, resolve, reject });
       this.bufferedBytes += bytes.length;
+      // While failing, only the retry timer writes: every append must not hammer a full disk.
+      if (this.failure) return;
       if (durable || this.bufferedBytes > BATCH_MAX_BYTES) void this.kick();
       else if (!this.queued) this.timer ??= setTimeout(() => void this.kick(), BATCH_DELAY_MS);
     });
@@ -62,10 +79,13 @@ export class FileSink {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closed = true;
+    this.stopRetry();
     void this.kick();
     this.closing = this.enqueue(async () => {
       if (this.fdClosed) return; // closeSync got there first and wrote everything
-      let error = this.failure;
+      let error = this.keepUnwritten();
+      // A torn half-line from a failed write would glue itself to the fallback lines appended later.
+      if (error) await io.ftruncate(this.fd, this.end).catch(() => {});
       await io.fsync(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, { cause: err })));
       this.fdClosed = true;
       await io.close(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: close failed (${message(err)})`, { cause: err })));
@@ -78,6 +98,7 @@ export class FileSink {
   closeSync(): void {
     if (this.fdClosed) return;
     clearTimeout(this.timer);
+    this.stopRetry();
     this.closed = true;
     this.closing ??= Promise.resolve();
     // The in-flight batch may or may not have reached the file; writing it again at its own offset is harmless.
@@ -90,14 +111,37 @@ export class FileSink {
       io.writeAllSync(this.fd, Buffer.concat(items.map((p) => p.bytes)), at);
       fs.fsyncSync(this.fd);
     } catch (err) {
-      const lost = items.length ? `events from seq ${items[0].seq} on may be lost` : 'the last events may not be on disk';
+      const lost = items.length ? `events from seq ${items[0].seq} on are not in it` : 'the last events may not be on disk';
       error = new Error(`journal ${this.path}: final write failed (${message(err)}); ${lost}`, { cause: err });
+      this.unwritten = items.map((p) => ({ seq: p.seq, bytes: p.bytes }));
+      try {
+        fs.ftruncateSync(this.fd, at);
+      } catch {
+        // best effort: a torn last line still loads
+      }
     }
     // A running job may still have a write or fsync in the thread pool; closing now could aim it at a reused fd.
     if (this.running) this.closeDeferred = true;
     else this.releaseFd();
     for (const p of items) if (error) p.reject(error); else p.resolve();
     if (error) throw error;
+  }
+
+  /** At close: whatever is still buffered never reached the file; keep it for the fallback and say so. */
+  private keepUnwritten(): Error | undefined {
+    if (!this.buffered.length) return undefined;
+    const items = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    this.unwritten = items.map((p) => ({ seq: p.seq, bytes: p.bytes }));
+    const error = new Error(`journal ${this.path}: ${items.length} event${items.length === 1 ? '' : 's'} from seq ${items[0].seq} on could not be written (${message(this.failure?.cause ?? this.failure)})`, { cause: this.failure });
+    for (const p of items) p.reject(error);
+    return error;
+  }
+
+  private stopRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private releaseFd(): void {
@@ -147,17 +191,22 @@ export class FileSink {
       await io.writeAll(this.fd, data, at);
       if (items.some((p) => p.durable)) await io.datasync(this.fd);
       for (const p of items) p.resolve();
+      if (this.failure) {
+        this.failure = undefined;
+        this.onStatus(undefined);
+      }
     } catch (err) {
       if (this.closeDeferred) return; // closeSync already wrote and synced this batch itself
-      // Later lines chain from the lost ones, so nothing more can be appended: fail everything waiting too.
-      const failure = (this.failure ??= new Error(
-        `journal ${this.path}: write failed (${message(err)}); events from seq ${items[0].seq} on are not recorded. Free disk space, then resume the session`,
-        { cause: err },
-      ));
-      const all = [...items, ...this.buffered];
-      this.buffered = [];
-      this.bufferedBytes = 0;
-      for (const p of all) p.reject(failure);
+      // Nothing is lost: the batch goes back in front of what came since, to be written again at the same offset.
+      this.buffered = [...items, ...this.buffered];
+      this.bufferedBytes = this.buffered.reduce((n, p) => n + p.bytes.length, 0);
+      this.end = at;
+      this.failure = new Error(`journal ${this.path}: write failed (${message(err)}); events from seq ${items[0].seq} on are held in memory and retried`, { cause: err });
+      this.onStatus(this.failure);
+      if (!this.closed) this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        void this.kick();
+      }, RETRY_MS).unref();
     } finally {
       this.inFlight = undefined;
     }

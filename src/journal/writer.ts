@@ -46,6 +46,21 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     return this.last.seq;
   }
 
+  /** Set while writes fail: events are held in memory and retried until the disk takes them again. */
+  get failure(): Error | undefined {
+    return this.sink.failure;
+  }
+
+  /** Sets who hears each failed write (its error) and the first success after them (undefined). */
+  watchStatus(fn: (failure: Error | undefined) => void): void {
+    this.sink.onStatus = fn;
+  }
+
+  /** After close: the lines (with their seq and hash) that never reached the file, to keep elsewhere. */
+  unwritten(): Buffer {
+    return Buffer.concat(this.sink.unwritten.map((u) => u.bytes));
+  }
+
   /** Hash of the last appended event (the genesis hash before any). */
   get lastHash(): string {
     return this.last.hash;
@@ -107,11 +122,10 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
 
   /**
    * Appends an event. Decisions (see `isDecision`) resolve once written and fdatasynced, after every earlier
-   * line; other events resolve once their batch is written. A failed write rejects, naming the journal, so
-   * fire-and-forget callers still need a `.catch`.
+   * line; other events resolve once their batch is written. While writes fail the promise waits (the line is
+   * retried); it rejects when the journal closes without having written it, so fire-and-forget callers need a `.catch`.
    */
   append(event: E): Promise<Appended> {
-    if (this.sink.failure) return Promise.reject(this.sink.failure);
     if (this.sink.closed) return Promise.reject(new Error(`journal ${this.path} is closed; cannot append ${event?.type} event`));
     let line: { text: string; hash: string };
     try {

@@ -15,11 +15,11 @@ export function execDriverExecutors(runbook: Runbook, opts: Omit<ExecOptions, 'c
     async remote(req) {
       const d = await get(req.ctx);
       const { on: _on, ...run } = req.run;
-      return summarize(await d.runRemote({ step: req.step, hosts: req.hosts, signal: req.signal, ...run, ...(req.level ? { level: req.level } : {}) }));
+      return summarize(await d.runRemote({ step: req.step, hosts: req.hosts, signal: req.signal, ...run, ...(req.level ? { level: req.level } : {}), ...(req.id ? { id: req.id } : {}) }));
     },
     async local(req) {
       const d = await get(req.ctx);
-      const r = await d.runLocal({ step: req.step, signal: req.signal, ...req.local, ...(req.level ? { level: req.level } : {}) });
+      const r = await d.runLocal({ step: req.step, signal: req.signal, ...req.local, ...(req.level ? { level: req.level } : {}), ...(req.id ? { id: req.id } : {}) });
       return summarize({ ok: r.status === 'ok', results: [r], tripped: false, cancelled: req.signal.aborted });
     },
     connections: () => driver?.connections ?? 0,

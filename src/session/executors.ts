@@ -19,6 +19,8 @@ export interface ExecRequest {
   ctx: DriverContext;
   step: string;
   level?: string;
+  /** Prefix of the command ids, `STEP#SEQ`: stamped from the journal's sequence, so ids stay unique across resumes. */
+  id?: string;
   signal: AbortSignal;
 }
 

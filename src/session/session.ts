@@ -1,17 +1,23 @@
 /**
- * A live session: turns the operator's intents (tick, run, skip, decide a gate, roll back, note)
- * and the drivers' output into events. Panes never call this directly; the console's bindings do.
+ * A live session: turns the operator's intents into events. Every intent is checked by core's
+ * `refusal` first (the same rules the panes show); the step runner, the rollback runner and the
+ * countdown do the work. Panes never call this directly; the console's bindings do.
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent, Outcome } from '../core/events.js';
 import type { SessionState } from '../core/state.js';
-import { stepBlocker } from '../core/select-checklist.js';
+import { refusal, type Intent, type LiveFacts, type Refusal } from '../core/refusal.js';
+import { selectOutcome } from '../core/select-outcome.js';
 import type { DriverContext } from '../drivers/context.js';
 import type { JournalWriter } from '../journal/writer.js';
-import { stepKind, type Runbook, type Step } from '../runbook/schema.js';
-import type { Executors, ExecOutcome } from './executors.js';
-import { expectNow, httpProbe, type ProbeResult } from './probes.js';
+import type { Runbook, Step } from '../runbook/schema.js';
+import type { Executors } from './executors.js';
 import { EventStore } from './store.js';
+import { StepRunner } from './step-runner.js';
+import { RollbackRunner } from './rollback-runner.js';
+import { Countdown, realSchedule, type Schedule } from './countdown.js';
+
+export type { Refusal } from '../core/refusal.js';
 
 /** Something that runs beside the session and emits events (the Prometheus poller, triggers). */
 export interface Driver {
@@ -29,34 +35,43 @@ export interface SessionOptions {
   executors: Executors;
   /** Starts the drivers that feed the session (given the context to emit through). */
   drivers?: (ctx: DriverContext) => Driver[];
+  /** The session's clock (epoch ms); with `schedule`, tests move time by hand. */
   clock?: () => number;
+  /** The session's timer (the auto-rollback countdown); default setTimeout. */
+  schedule?: Schedule;
   env?: NodeJS.ProcessEnv;
   publishMs?: number;
-  onJournalError?: (e: Error) => void;
+  /** Hears each failed journal write (its error) and the first success after them (undefined). */
+  onJournalStatus?: (failure: Error | undefined) => void;
+  /** How long ending waits for cancelled commands to report their exit before recording "outcome unknown" (default 5 s). */
+  endGraceMs?: number;
   /** Events already in the journal (resume): folded first, then a session/resumed event. */
   resumeFrom?: readonly SessionEvent[];
 }
-
-/** The result of an intent: undefined when accepted, else why not (shown to the operator). */
-export type Refusal = string | undefined;
 
 export class Session {
   readonly store: EventStore;
   readonly ctx: DriverContext;
   readonly operator: string;
-  private readonly running = new Map<string, AbortController>();
-  private rollbackAbort: AbortController | undefined;
-  private rollbackDone: Promise<void> | undefined;
-  private countdown: NodeJS.Timeout | undefined;
+  private readonly steps: StepRunner;
+  private readonly rollbacks: RollbackRunner;
+  private readonly countdown: Countdown;
   private drivers: Driver[] = [];
-  private ended = false;
+  private ending: Promise<void> | undefined;
   private readonly clock: () => number;
 
   constructor(private readonly opts: SessionOptions) {
     this.clock = opts.clock ?? Date.now;
     this.operator = opts.operator;
-    this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalError);
+    this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus);
+    opts.journal?.watchStatus((f) => this.store.journalStatus(f));
     this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock };
+    const x = { runbook: opts.runbook, executors: opts.executors, ctx: this.ctx, env: opts.env ?? process.env, operator: opts.operator, state: () => this.state };
+    const emit = (e: SessionEvent) => this.emit(e);
+    const seq = () => this.store.nextSeq();
+    this.steps = new StepRunner(x, emit, seq);
+    this.rollbacks = new RollbackRunner(x, emit, seq);
+    this.countdown = new Countdown(this.clock, opts.schedule ?? realSchedule);
   }
 
   /** Starts the session: the first event, then the drivers. */
@@ -91,10 +106,20 @@ export class Session {
 
   /** True while a step or a rollback is running (quitting then asks first). */
   busy(): boolean {
-    return this.running.size > 0 || this.rollbackAbort !== undefined;
+    return this.steps.size > 0 || this.rollbacks.active;
   }
 
-  /** Emits an event through the store (journal, then state); reacts to auto-rollback recommendations. */
+  /** What the journaled state cannot know: is the journal writing, what is launching, is a rollback running. */
+  facts(): LiveFacts {
+    return { ...(this.store.notRecording !== undefined ? { notRecording: this.store.notRecording } : {}), launching: this.steps.launching(), rollbackActive: this.rollbacks.active };
+  }
+
+  /** Why `intent` would be refused now (core's rules), or undefined. */
+  refusal(intent: Intent): Refusal {
+    return refusal(this.state, intent, this.clock(), this.facts());
+  }
+
+  /** Emits an event through the store (journal, then state); arms an auto-rollback countdown when one is recommended. */
   emit(e: SessionEvent): Promise<void> {
     const done = this.store.emit(e);
     if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined) done.then(() => this.armCountdown(e.level, e.countdownUntil!), () => {});
@@ -103,247 +128,133 @@ export class Session {
 
   /** Enter on a step: ticks a manual step, runs any other kind. */
   act(stepId: string): Refusal {
-    const step = this.findStep(stepId);
-    if (!step) return `no step '${stepId}'`;
-    const blocked = this.blocker(stepId);
-    if (blocked) return blocked;
-    const st = this.state.steps[stepId]?.status;
-    if (st === 'passed') return 'already passed';
-    if (st === 'failed') return 'failed: press r to retry or s to skip';
-    this.launch(step);
-    return undefined;
+    return this.launch({ kind: 'run', step: stepId });
   }
 
   /** Retries a failed step. */
   retry(stepId: string): Refusal {
-    const step = this.findStep(stepId);
-    if (!step) return `no step '${stepId}'`;
-    if (this.state.steps[stepId]?.status !== 'failed') return 'only a failed step can be retried';
-    const blocked = this.blocker(stepId);
-    if (blocked) return blocked;
-    this.launch(step);
-    return undefined;
+    return this.launch({ kind: 'retry', step: stepId });
   }
 
   /** Skips a step with the operator's reason (a decision: journaled before it shows). */
   skip(stepId: string, reason: string): Refusal {
-    if (!this.findStep(stepId)) return `no step '${stepId}'`;
-    if (!reason.trim()) return 'a skip needs a reason';
-    const st = this.state.steps[stepId]?.status;
-    if (st === 'running') return 'running: wait for it, or let it fail';
-    if (st === 'passed' || st === 'skipped') return `already ${st}`;
-    const blocked = this.blocker(stepId);
-    if (blocked) return blocked;
-    void this.emit({ type: 'step/skipped', t: this.clock(), step: stepId, reason: reason.trim(), operator: this.operator }).catch(() => {});
-    return undefined;
+    return this.decide({ kind: 'skip', step: stepId, reason }, { type: 'step/skipped', t: this.clock(), step: stepId, reason: reason.trim(), operator: this.operator });
   }
 
   /** Decides a phase's gate. No-go needs a reason. */
   decideGate(phaseId: string, decision: 'go' | 'no-go', reason: string): Refusal {
-    const phase = this.state.session?.runbook.phases.find((p) => p.id === phaseId);
-    if (!phase?.gate) return `phase '${phaseId}' has no gate`;
-    if (decision === 'no-go' && !reason.trim()) return 'a no-go needs a reason';
-    if (this.state.gates[phaseId]?.decision === 'go') return 'this gate already said go';
-    const open = phase.steps.filter((s) => !['passed', 'skipped'].includes(this.state.steps[s.id]?.status ?? 'pending'));
-    if (open.length) return `finish the phase first: ${open.map((s) => s.id).join(', ')} not done`;
-    const e: SessionEvent = { type: 'gate/decided', t: this.clock(), phase: phaseId, decision, operator: this.operator, ...(reason.trim() ? { reason: reason.trim() } : {}) };
-    void this.emit(e).catch(() => {});
-    return undefined;
+    const why = reason.trim();
+    return this.decide({ kind: 'gate', phase: phaseId, decision, reason }, { type: 'gate/decided', t: this.clock(), phase: phaseId, decision, operator: this.operator, ...(why ? { reason: why } : {}) });
   }
 
   /** Adds an operator's note to the timeline. */
   note(text: string): Refusal {
-    if (!text.trim()) return 'empty note';
-    void this.emit({ type: 'note/added', t: this.clock(), operator: this.operator, text: text.trim() }).catch(() => {});
-    return undefined;
+    return this.decide({ kind: 'note', text }, { type: 'note/added', t: this.clock(), operator: this.operator, text: text.trim() });
   }
 
   /** Confirms and runs a rollback level (the second deliberate keystroke, or an auto trigger's countdown). */
   confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
-    const level = this.state.session?.runbook.rollback?.levels.find((l) => l.id === levelId);
-    if (!level) return `no rollback level '${levelId}'`;
-    if (this.rollbackAbort) return 'a rollback is already running';
-    this.clearCountdown();
-    const abort = new AbortController();
-    this.rollbackAbort = abort;
-    const started = this.clock();
-    this.rollbackDone = (async () => {
-      try {
-        await this.emit({ type: 'rollback/confirmed', t: started, level: levelId, operator: by, ...(auto ? { auto: true } : {}) });
-        // The deploy must not race its own rollback: steps still running are cancelled (they fail as such).
-        for (const c of this.running.values()) c.abort();
-        let ok = true;
-        for (const step of level.steps) {
-          if (abort.signal.aborted) break;
-          await this.emit({ type: 'rollback/step', t: this.clock(), level: levelId, step: step.id, status: 'started' });
-          const r = await this.execute(step, abort.signal, levelId);
-          const status = r.ok ? 'passed' : 'failed';
-          await this.emit({ type: 'rollback/step', t: this.clock(), level: levelId, step: step.id, status, ...(r.ok ? {} : { error: r.error }) });
-          if (!r.ok) {
-            ok = false;
-            break;
-          }
-        }
-        await this.emit({ type: 'rollback/finished', t: this.clock(), level: levelId, ok: ok && !abort.signal.aborted, ms: this.clock() - started });
-      } catch {
-        /* the journal failed: the store reported it; nothing more can be recorded */
-      } finally {
-        this.rollbackAbort = undefined;
-      }
-    })();
+    const refused = this.refusal({ kind: 'rollback', level: levelId });
+    if (refused) return refused;
+    const level = this.state.session!.runbook.rollback!.levels.find((l) => l.id === levelId)!;
+    this.countdown.clear();
+    this.rollbacks.start(level, by, auto, () => this.steps.cancelAll());
     return undefined;
   }
 
   /** Aborts the running rollback: commands are cancelled, no further step starts. */
   abortRollback(reason = ''): Refusal {
-    const run = this.state.rollback.run;
-    if (!this.rollbackAbort || !run) return 'no rollback is running';
-    void this.emit({ type: 'rollback/aborted', t: this.clock(), level: run.level, operator: this.operator, ...(reason ? { reason } : {}) }).catch(() => {});
-    this.rollbackAbort.abort();
+    const refused = this.refusal({ kind: 'abort-rollback' });
+    if (refused) return refused;
+    const level = this.state.rollback.run?.level ?? '';
+    void this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, ...(reason ? { reason } : {}) }).catch(() => {});
+    this.rollbacks.cancel();
     return undefined;
   }
 
   /** Cancels an auto-rollback countdown, or dismisses the current recommendation. */
   dismissRecommendation(): Refusal {
-    const rec = this.state.rollback.recommended;
-    if (!rec) return 'nothing is recommended';
-    this.clearCountdown();
-    void this.emit({ type: 'rollback/dismissed', t: this.clock(), level: rec.level, operator: this.operator }).catch(() => {});
+    const refused = this.refusal({ kind: 'dismiss' });
+    if (refused) return refused;
+    this.countdown.clear();
+    void this.emit({ type: 'rollback/dismissed', t: this.clock(), level: this.state.rollback.recommended!.level, operator: this.operator }).catch(() => {});
     return undefined;
   }
 
   /** Waits for the running rollback (tests, and quitting after an abort). */
   async rollbackSettled(): Promise<void> {
-    await this.rollbackDone;
+    await this.rollbacks.settled();
   }
 
-  /** Ends the session: cancels what runs, stops the drivers, records the outcome, closes the journal. */
-  async end(outcome: Outcome, reason?: string): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
-    this.clearCountdown();
-    for (const c of this.running.values()) c.abort();
-    this.rollbackAbort?.abort();
+  /**
+   * Ends the session: a running rollback is aborted and running steps cancelled, and their commands'
+   * exits (or "outcome unknown") are recorded before `session/ended`, which is always the last event.
+   * `outcome` defaults to the selector's verdict once everything has settled.
+   */
+  end(outcome?: Outcome, reason?: string): Promise<void> {
+    this.ending ??= this.finish(outcome, reason);
+    return this.ending;
+  }
+
+  /** The outcome a session ending now would have. */
+  outcome(): Outcome {
+    return selectOutcome(this.state);
+  }
+
+  private async finish(outcome: Outcome | undefined, reason: string | undefined): Promise<void> {
+    this.countdown.clear();
+    if (this.rollbacks.active) {
+      const level = this.state.rollback.run?.level;
+      if (level) await this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, reason: `the session ended${reason ? `: ${reason}` : ''}` }).catch(() => {});
+      this.rollbacks.cancel();
+    }
+    const cancelled = Promise.all([this.steps.cancelAll(), this.rollbacks.settled()]);
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
-    await this.rollbackDone?.catch(() => {});
-    await this.emit({ type: 'session/ended', t: this.clock(), outcome, ...(reason ? { reason } : {}) }).catch(() => {});
-    await this.store.settled().catch(() => {});
+    await settleWithin(cancelled, this.opts.endGraceMs ?? 5000);
+    await this.store.settled();
+    for (const c of Object.values(this.state.commands))
+      if (c.endedAt === undefined)
+        await this.emit({ type: 'command/exited', t: this.clock(), cmd: c.id, host: c.host, code: null, error: `outcome unknown: the session ended before ${c.host} reported an exit; the command may still be running there`, ms: this.clock() - c.startedAt }).catch(() => {});
+    const final = outcome ?? this.outcome();
+    await this.emit({ type: 'session/ended', t: this.clock(), outcome: final, ...(reason ? { reason } : {}) }).catch(() => {});
+    await this.store.settled();
     await this.opts.executors.close().catch(() => {});
     await this.opts.journal?.close().catch(() => {});
     this.store.publishNow();
   }
 
-  /** The outcome a session ending now would have. */
-  outcome(): Outcome {
-    const s = this.state;
-    if (s.rollback.run) return 'rolled-back';
-    const phases = s.session?.runbook.phases ?? [];
-    const allDone = phases.every((p) => p.steps.every((st) => ['passed', 'skipped'].includes(s.steps[st.id]?.status ?? '')) && (!p.gate || s.gates[p.id]?.decision === 'go'));
-    if (allDone) return 'completed';
-    if (Object.values(s.gates).some((g) => g.decision === 'no-go') || Object.values(s.steps).some((st) => st.status === 'failed')) return 'failed';
-    return 'quit';
-  }
-
-  private blocker(stepId: string): Refusal {
-    if (this.running.has(stepId)) return 'already running';
-    return stepBlocker(this.state, stepId);
-  }
-
-  private findStep(id: string): Step | undefined {
-    for (const p of this.state.session?.runbook.phases ?? []) for (const s of p.steps) if (s.id === id) return s;
+  /** A step intent: refused, or launched. */
+  private launch(intent: Extract<Intent, { kind: 'run' | 'retry' }>): Refusal {
+    const refused = this.refusal(intent);
+    if (refused) return refused;
+    const found = this.findStep(intent.step)!;
+    this.steps.launch(found.step, found.phase);
     return undefined;
   }
 
-  private phaseOf(id: string): string {
-    return this.state.session?.runbook.phases.find((p) => p.steps.some((s) => s.id === id))?.id ?? '';
+  /** A decision intent: refused, or journaled (and shown once it is on disk). */
+  private decide(intent: Intent, e: SessionEvent): Refusal {
+    const refused = this.refusal(intent);
+    if (refused) return refused;
+    void this.emit(e).catch(() => {});
+    return undefined;
   }
 
-  private launch(step: Step): void {
-    const abort = new AbortController();
-    this.running.set(step.id, abort);
-    void (async () => {
-      try {
-        const manual = stepKind(step) === 'manual';
-        await this.emit({ type: 'step/started', t: this.clock(), phase: this.phaseOf(step.id), step: step.id, ...(manual ? { operator: this.operator } : {}) });
-        const r = await this.execute(step, abort.signal);
-        if (r.ok) await this.emit({ type: 'step/passed', t: this.clock(), step: step.id, ...(r.detail ? { detail: r.detail } : {}) });
-        else await this.emit({ type: 'step/failed', t: this.clock(), step: step.id, error: r.error });
-      } catch {
-        /* journal failure: reported by the store */
-      } finally {
-        this.running.delete(step.id);
-      }
-    })();
-  }
-
-  /** Runs one step's action; never throws. */
-  private async execute(step: Step, signal: AbortSignal, level?: string): Promise<ProbeResult> {
-    const rb = this.opts.runbook;
-    const env = this.opts.env ?? process.env;
-    const base = { ctx: this.ctx, step: step.id, signal, ...(level ? { level } : {}) };
-    try {
-      switch (stepKind(step)) {
-        case 'manual':
-          return { ok: true, detail: `ticked by ${this.operator}` };
-        case 'wait':
-          return await waitFor(step.wait!, signal);
-        case 'http':
-          return await httpProbe(step.http!, env, signal, this.clock);
-        case 'expect':
-          return await this.expect(step, signal);
-        case 'run': {
-          const hosts = rb.hosts?.[step.run!.on] ?? [];
-          return fromExec(await this.opts.executors.remote({ ...base, group: step.run!.on, hosts, run: step.run!, runbook: rb }));
-        }
-        case 'local':
-          return fromExec(await this.opts.executors.local({ ...base, local: step.local!, runbook: rb }));
-      }
-    } catch (e) {
-      return { ok: false, error: (e as Error).message.split('\n')[0] };
-    }
-  }
-
-  private async expect(step: Step, signal: AbortSignal): Promise<ProbeResult> {
-    const deadline = this.clock() + (step.expect!.within ?? 0);
-    for (;;) {
-      const r = expectNow(step.expect!, this.state, this.clock());
-      if (r.ok || this.clock() >= deadline || signal.aborted) return r;
-      const w = await waitFor(Math.min(1000, deadline - this.clock()), signal);
-      if (!w.ok) return r;
-    }
+  private findStep(id: string): { step: Step; phase: string } | undefined {
+    for (const p of this.state.session?.runbook.phases ?? []) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
+    return undefined;
   }
 
   private armCountdown(level: string, until: number): void {
-    this.clearCountdown();
-    this.countdown = setTimeout(() => {
-      this.countdown = undefined;
+    this.countdown.arm(until, () => {
       const rec = this.state.rollback.recommended;
-      if (rec?.level === level && rec.countdownUntil === until && !this.rollbackAbort && !this.ended)
-        this.confirmRollback(level, true, `auto (${rec.trigger ?? 'trigger'})`);
-    }, Math.max(0, until - this.clock()));
-  }
-
-  private clearCountdown(): void {
-    clearTimeout(this.countdown);
-    this.countdown = undefined;
+      if (rec?.level === level && rec.countdownUntil === until && !this.ending) this.confirmRollback(level, true, `auto (${rec.trigger ?? 'trigger'})`);
+    });
   }
 }
 
-function fromExec(r: ExecOutcome): ProbeResult {
-  return r.ok ? { ok: true, detail: r.summary } : { ok: false, error: r.summary };
-}
-
-function waitFor(ms: number, signal: AbortSignal): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve({ ok: false, error: 'cancelled' });
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve({ ok: true, detail: 'waited' });
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve({ ok: false, error: 'cancelled' });
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits for `p`, at most `ms`. */
+function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => {}, () => {}), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,11 @@
  * order, then folded into state in that same order. A decision waits for its fsync before it is
  * folded, and everything after it waits too, so the state never runs ahead of the journal and a
  * replay of the journal gives the same states in the same order.
+ *
+ * While the journal cannot write, nothing waits for it: events are folded at once and held by the
+ * journal for retry (and a fallback file), `notRecording` says why, and the session refuses forward
+ * actions while a way back (rollback, abort, quit) still runs. `session/ended` is the last event:
+ * anything emitted after it is dropped.
  */
 import { assertPlainJson, DEV } from '../core/plain.js';
 import { reduce } from '../core/reduce.js';
@@ -22,14 +27,33 @@ export class EventStore {
   private chain: Promise<void> = Promise.resolve();
   private publishTimer: NodeJS.Timeout | undefined;
   private lastPublish = 0;
-  /** The first journal failure; the console shows it, and decisions refuse to proceed after it. */
-  journalError: Error | undefined;
+  /** Why the journal cannot write now (shown as NOT RECORDING), or undefined while it records. */
+  notRecording: string | undefined;
+  /** Events emitted so far, those loaded on resume included: the journal's seq of the last one. */
+  private emitted = 0;
+  private ended = false;
+  private readonly failing = new Set<() => void>();
 
   constructor(
     private readonly journal: JournalWriter<SessionEvent> | undefined,
     private readonly publishMs = 50,
-    private readonly onJournalError: (e: Error) => void = () => {},
+    private readonly onJournalStatus: (failure: Error | undefined) => void = () => {},
   ) {}
+
+  /** The sequence number the next emitted event gets in the journal. */
+  nextSeq(): number {
+    return (this.journal?.lastSeq ?? this.emitted) + 1;
+  }
+
+  /** The journal's writer calls this on each change between writing and failing. */
+  journalStatus(failure: Error | undefined): void {
+    const reason = failure ? reasonOf(failure) : undefined;
+    if (reason === this.notRecording) return;
+    this.notRecording = reason;
+    if (failure) for (const wake of this.failing) wake();
+    this.onJournalStatus(failure);
+    this.publishNow();
+  }
 
   /** The current state. */
   getState(): SessionState {
@@ -52,28 +76,35 @@ export class EventStore {
    * has it on disk. Rejects (and folds nothing more) when the journal cannot record a decision.
    */
   emit(e: SessionEvent): Promise<void> {
+    if (this.ended) return Promise.reject(new Error(`the session has ended; ${e.type} not recorded`));
+    if (e.type === 'session/ended') this.ended = true;
     // The one development check that events are plain JSON: every event passes here before the journal.
     if (DEV) assertPlainJson(e);
     const appended = this.journal?.append(e);
-    // The journal's own list: the store waits exactly for the appends the journal fsyncs.
-    const decision = isDecision(e.type);
-    if (appended && !decision) appended.catch((err: Error) => this.fail(err));
+    this.emitted++;
+    // A line the journal never writes is kept by it for the fallback file; the failure shows as NOT RECORDING.
+    appended?.catch(() => {});
+    const decision = appended && isDecision(e.type);
     this.chain = this.chain.then(async () => {
-      if (appended && decision) {
-        try {
-          await appended;
-        } catch (err) {
-          this.fail(err as Error);
-          throw err;
-        }
-      }
+      if (decision) await this.durableOrFailing(appended);
       this.state = reduce(this.state, e);
       this.log.push(e);
       this.schedulePublish();
     });
-    const done = this.chain;
-    this.chain = this.chain.catch(() => {});
-    return done;
+    return this.chain;
+  }
+
+  /** Waits for a decision's fsync, unless the journal is failing: then the decision holds in memory and goes on. */
+  private durableOrFailing(appended: Promise<unknown>): Promise<void> {
+    if (this.notRecording !== undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.failing.delete(wake);
+        resolve();
+      };
+      this.failing.add(wake);
+      appended.then(wake, wake);
+    });
   }
 
   /** Resolves when every event emitted so far is folded. */
@@ -87,6 +118,7 @@ export class EventStore {
       this.state = reduce(this.state, e);
       this.log.push(e);
     }
+    this.emitted += events.length;
     this.publishNow();
   }
 
@@ -104,9 +136,11 @@ export class EventStore {
     this.publishTimer = setTimeout(() => this.publishNow(), wait);
   }
 
-  private fail(err: Error): void {
-    if (this.journalError) return;
-    this.journalError = err;
-    this.onJournalError(err);
-  }
+}
+
+/** The reason shown in the status bar: the system's words and the error code ("no space left on device (ENOSPC)"). */
+function reasonOf(failure: Error): string {
+  const cause = (failure.cause ?? failure) as NodeJS.ErrnoException;
+  const text = cause.message.replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '');
+  return cause.code ? `${text} (${cause.code})` : text;
 }

@@ -10,7 +10,8 @@ import { LinesView } from './components/LinesView.js';
 import { PaneFrame } from './components/PaneFrame.js';
 import { Overlay } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
-import { dialogKey, dialogView } from './dialogs.js';
+import { dialogView } from './dialogs.js';
+import { closesOnOtherKeys, dialogBindings, dialogHint, typeInto, DIALOG_SAMPLES, type DialogContext } from './dialog-keys.js';
 import { selectRollback } from '../core/select-rollback.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
@@ -84,14 +85,27 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     b.handler(k);
   });
 
+  /** The dialog's binding table, bound to the latest session state. */
+  const dialogCtx = (st = state): DialogContext => ({
+    state: st,
+    now: model.now(),
+    ...(model.session ? { facts: model.session.facts() } : {}),
+    set: (dialog) => dispatch({ type: 'dialog', dialog }),
+    submit: (d) => submitDialog(d),
+  });
+
   function onDialogKey(d: Dialog, k: string, raw: string): void {
-    const eff = dialogKey(d, k, raw);
-    if (eff.kind === 'close') return dispatch({ type: 'dialog' });
-    if (eff.kind === 'update') return dispatch({ type: 'dialog', dialog: eff.dialog });
-    if (eff.kind !== 'submit') return;
+    const b = match(available(dialogBindings(d, dialogCtx(model.getState())), model.readOnly), k);
+    if (b?.disabledReason) return dispatch({ type: 'flash', text: b.disabledReason });
+    if (b) return b.handler(k);
+    const typed = typeInto(d, k, raw);
+    if (typed) return dispatch({ type: 'dialog', dialog: typed });
+    if (closesOnOtherKeys(d)) dispatch({ type: 'dialog' });
+  }
+
+  function submitDialog(dd: Dialog): void {
     dispatch({ type: 'dialog' });
     const s = model.session;
-    const dd = eff.dialog;
     const flash = (text: string | undefined) => dispatch({ type: 'flash', text });
     if (dd.kind === 'filter') return dispatch({ type: 'filter', filter: dd.input.trim() });
     if (dd.kind === 'quit') return model.onQuit();
@@ -105,12 +119,12 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   const rows = groupRows(cells);
   const overlay = ui.help
-    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }], model.readOnly, Math.min(100, term.columns - 6)), hint: '', danger: false }
-    : ui.dialog ? dialogView(ui.dialog, state) : undefined;
+    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }, ...dialogSections(dialogCtx())], model.readOnly, Math.min(100, term.columns - 6)), hint: '', danger: false }
+    : ui.dialog ? dialogView(ui.dialog, state, dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly))) : undefined;
 
   return (
     <Box flexDirection="column" width={term.columns} height={term.rows - 1}>
-      <LinesView lines={[statusLine({ state, now, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
+      <LinesView lines={[statusLine({ state, now, notRecording: model.session?.store.notRecording, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
       {extra ? <LinesView lines={[extra]} /> : null}
       {rows.map((row, i) => (
         <Box key={i} flexDirection="row" height={row[0].height}>
@@ -154,6 +168,11 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
 }
 
 const noVersion = () => 0;
+
+/** The `?` overlay's dialog sections: every dialog's keys, without the reasons that depend on one open dialog. */
+function dialogSections(c: DialogContext): { title: string; bindings: Binding[] }[] {
+  return DIALOG_SAMPLES.map((s) => ({ title: s.title, bindings: dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b) }));
+}
 
 function firstPane(layout?: string): PaneKind {
   return layout === 'wall' ? 'health' : 'checklist';

@@ -1,6 +1,7 @@
 /** What a pane's component and bindings get: the model, the state, the UI state, its size. */
 import type { Dispatch } from 'react';
 import type { SessionState } from '../core/state.js';
+import { refusal, type Intent, type Refusal } from '../core/refusal.js';
 import type { ConsoleModel } from './model.js';
 import type { UiAction, UiState } from './use-console-ui.js';
 
@@ -19,4 +20,9 @@ export interface PaneContext {
 /** Shows why an intent was refused, or nothing when it was accepted. */
 export function report(ctx: PaneContext, refusal: string | undefined): void {
   ctx.dispatch({ type: 'flash', text: refusal });
+}
+
+/** Why the session would refuse `intent` now: core's rules, with the live session's facts; a binding's disabled reason. */
+export function refused(ctx: PaneContext, intent: Intent): Refusal {
+  return refusal(ctx.state, intent, ctx.now, ctx.model.session?.facts());
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reduceAll, selectChecklist, selectHealth, selectRollback, selectStatus, selectFiringTriggers, timelineLine, stepBlocker, type SessionEvent } from '../../src/core/index.js';
+import { reduceAll, selectChecklist, selectHealth, selectRollback, selectStatus, selectFiringTriggers, timelineLine, refusal, type SessionEvent } from '../../src/core/index.js';
 import { T0, at, runbook, started } from './fixtures.js';
 
 const fold = (...events: SessionEvent[]) => reduceAll([started(), ...events]);
@@ -85,12 +85,12 @@ describe('selectChecklist', () => {
     ]);
     let s = fold(...done);
     expect(selectChecklist(s, T0 + 60_000)[0].status).toBe('gate');
-    expect(stepBlocker(s, 'shift')).toMatch(/locked until "GATE 1/);
+    expect(refusal(s, { kind: 'run', step: 'shift' }, s.t)).toMatch(/locked until "GATE 1/);
     s = reduceAll([at(40, { type: 'gate/decided', phase: 'pre', decision: 'go', operator: 'alice' }) as SessionEvent], s);
     const rows = selectChecklist(s, T0 + 60_000);
     expect(rows.map((r) => r.status)).toEqual(['done', 'pending']);
     expect(rows[0].actualMs).toBe(40_000);
-    expect(stepBlocker(s, 'shift')).toBeUndefined();
+    expect(refusal(s, { kind: 'run', step: 'shift' }, s.t)).toBeUndefined();
   });
 
   it('a phase running past its planned time is late', () => {

@@ -148,22 +148,53 @@ describe('JournalWriter', () => {
     expect(verifyChain(p).ok).toBe(true);
   });
 
-  it('reports a write error (ENOSPC) to every waiting append, naming the journal, and refuses more', async () => {
+  it('holds events while writes fail (ENOSPC), reports it, and writes them all once the disk takes them again', async () => {
     const p = join(tempDir(), 'j.jsonl');
     const w = await JournalWriter.create(p);
+    const status: (string | undefined)[] = [];
+    w.watchStatus((f) => status.push(f?.message));
     await w.append(decision(1));
+    let full = true;
+    const write = fs.write;
     vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+      if (!full) return (write as (...a: unknown[]) => void)(...args);
       const cb = args.at(-1) as (err: Error) => void;
       setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
     }) as typeof fs.write);
-    const results = await Promise.allSettled([w.append(chatty(2)), w.append(chatty(3)), w.append(decision(4))]);
-    for (const r of results) {
-      expect(r.status).toBe('rejected');
-      expect((r as PromiseRejectedResult).reason.message).toMatch(new RegExp(`journal ${p}: write failed \\(ENOSPC.*seq 2 on are not recorded`));
-    }
-    await expect(w.append(chatty(5))).rejects.toThrow(/ENOSPC/);
-    await expect(w.flush()).rejects.toThrow(/ENOSPC/);
-    await expect(w.close()).rejects.toThrow(/ENOSPC/);
+    const pending = [w.append(chatty(2)), w.append(chatty(3)), w.append(decision(4))];
+    await expect.poll(() => w.failure?.message).toMatch(new RegExp(`journal ${p}: write failed \\(ENOSPC.*seq 2 on are held in memory`));
+    expect(status[0]).toMatch(/ENOSPC/);
+    expect(readJournal(p).entries.map((e) => e.seq)).toEqual([1]);
+    full = false;
+    await Promise.all(pending);
+    expect(w.failure).toBeUndefined();
+    expect(status.at(-1)).toBeUndefined();
+    await w.append(chatty(5));
+    await w.close();
+    expect(readJournal(p).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(verifyChain(p).ok).toBe(true);
+  });
+
+  it('on close, keeps the events the disk never took (for a fallback file) and leaves no torn line', async () => {
+    const p = join(tempDir(), 'j.jsonl');
+    const w = await JournalWriter.create(p);
+    await w.append(decision(1));
+    vi.spyOn(fs, 'write').mockImplementation(((fd: number, buf: Buffer, off: number, _len: number, pos: number, cb: (e: Error | null, n?: number) => void) => {
+      // A short write, then the disk is full: half a line reaches the file.
+      if (off === 0) return fs.writeSync(fd, buf, 0, 10, pos), setImmediate(() => cb(null, 10));
+      setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+    }) as unknown as typeof fs.write);
+    const pending = [w.append(chatty(2)), w.append(decision(3))].map((x) => x.catch((e: Error) => e.message));
+    await expect.poll(() => w.failure?.message).toMatch(/ENOSPC/);
+    await expect(w.close()).rejects.toThrow(/2 events from seq 2 on could not be written/);
+    for (const m of await Promise.all(pending)) expect(m).toMatch(/could not be written/);
+    vi.restoreAllMocks();
+    const lost = w.unwritten().toString('utf8').trim().split('\n');
+    expect(lost.map((l) => JSON.parse(l).seq)).toEqual([2, 3]);
+    // Appending the kept lines completes the journal: one chain, nothing torn.
+    writeFileSync(p, readFileSync(p, 'utf8') + w.unwritten().toString('utf8'));
+    expect(readJournal(p).entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(verifyChain(p)).toEqual({ ok: true, lines: 3, torn: false });
   });
 
   it('round-trips arbitrary JSON payloads and keeps a valid chain (property)', async () => {

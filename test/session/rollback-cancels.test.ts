@@ -21,6 +21,8 @@ describe('rollback while a step runs', () => {
     };
     const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1 });
     await session.start();
+    expect(session.act('backup')).toBeUndefined();
+    await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
     expect(session.act('green-health')).toBeUndefined();
     await expect.poll(() => session.state.steps['green-health']?.status).toBe('running');
     expect(session.confirmRollback('traffic')).toBeUndefined();
@@ -31,6 +33,8 @@ describe('rollback while a step runs', () => {
     expect(calls).toEqual(['deploy: curl -fsS localhost:3000/api/health', 'traffic: lbctl weight blue 0']);
     const types = session.store.events().map((e: SessionEvent) => e.type);
     expect(types.indexOf('rollback/confirmed')).toBeLessThan(types.lastIndexOf('step/failed'));
+    // No race: the cancelled deploy step has settled before the first rollback step starts.
+    expect(types.lastIndexOf('step/failed')).toBeLessThan(types.indexOf('rollback/step'));
     await session.end('rolled-back');
   });
 });

@@ -43,7 +43,7 @@ export function hybridExecutors(rb: Runbook, script: HostScript, clock?: ManualC
       let ok = 0;
       const hang: Promise<never>[] = [];
       for (const h of req.hosts) {
-        const cmd = `${req.step}#${attempt}@${h.host}`;
+        const cmd = `${req.id ?? `${req.step}#${attempt}`}@${h.host}`;
         calls.push(`${h.host}: ${req.run.command}`);
         const emit = (e: Omit<SessionEvent, 't'>) => req.ctx.emit({ ...e, t: req.ctx.now() } as SessionEvent);
         emit({ type: 'command/started', cmd, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);

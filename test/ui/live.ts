@@ -16,7 +16,7 @@ export function instantExecutors(code: (host: string) => number = () => 0): Exec
     async remote(req) {
       let ok = true;
       for (const h of req.hosts) {
-        const cmd = `${req.step}#${++n}`;
+        const cmd = `${req.id ?? `${req.step}#${++n}`}@${h.host}`;
         calls.push(`${h.host}: ${req.run.command}`);
         req.ctx.emit({ type: 'command/started', t: req.ctx.now(), cmd, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);
         req.ctx.emit({ type: 'command/output', t: req.ctx.now(), cmd, host: h.host, stream: 'stdout', text: `done on ${h.host}\n` });

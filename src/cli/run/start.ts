@@ -23,7 +23,8 @@ export interface StartOptions {
   executors?: Executors;
   /** Sparkline width hint for the poller. */
   sparkWidth?: number;
-  onJournalError?: (e: Error) => void;
+  /** Hears each failed journal write and the first success after them. */
+  onJournalStatus?: (failure: Error | undefined) => void;
 }
 
 /** The operator's name: --operator, else $USER, else the OS account. */
@@ -32,7 +33,7 @@ export function operatorName(flag: string | undefined, env: NodeJS.ProcessEnv): 
 }
 
 /** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
-export async function startSession(o: StartOptions): Promise<{ session: Session; journalPath: string }> {
+export async function startSession(o: StartOptions): Promise<{ session: Session; journalPath: string; journal: JournalWriter<SessionEvent> }> {
   let journal: JournalWriter<SessionEvent>;
   let journalPath: string;
   if (o.resume) {
@@ -53,11 +54,11 @@ export async function startSession(o: StartOptions): Promise<{ session: Session;
     executors: o.executors ?? execDriverExecutors(o.runbook, { env: o.env }),
     drivers: (ctx) => startDrivers(o.runbook, ctx, o.env, o.sparkWidth),
     env: o.env,
-    ...(o.onJournalError ? { onJournalError: o.onJournalError } : {}),
+    ...(o.onJournalStatus ? { onJournalStatus: o.onJournalStatus } : {}),
     ...(o.resume ? { resumeFrom: o.resume.events } : {}),
   });
   await session.start();
-  return { session, journalPath };
+  return { session, journalPath, journal };
 }
 
 /** Reads a journal to resume: its events and its runbook. Throws a one-line error when it cannot. */
@@ -66,6 +67,9 @@ export function readForResume(path: string): { events: SessionEvent[]; runbook: 
   if (r.problems.length) throw new Error(`${path}:${r.problems[0].line}: ${r.problems[0].message}; the journal is damaged (cutover verify ${path} tells more)`);
   const first = r.entries[0]?.event;
   if (!first || first.type !== 'session/started') throw new Error(`${path}: not a cutover journal (the first line is not session/started)`);
+  const last = r.entries.at(-1)!.event;
+  if (last.type === 'session/ended')
+    throw new Error(`${path}: this session already ended (${last.outcome}, ${new Date(last.t).toISOString()}); an ended session is not resumed: start a new one with cutover run -f ${first.runbookPath}`);
   return { events: r.entries.map((x) => x.event), runbook: first.runbook, runbookPath: first.runbookPath, runbookSha256: first.runbookSha256 };
 }
 

@@ -19,18 +19,18 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
   markAltScreen(process.stdout);
   return new Promise<number>((resolve) => {
     let finishing = false;
-    const finish = (outcome: Parameters<Session['end']>[0], reason?: string) => {
+    const finish = (outcome?: Parameters<Session['end']>[0], reason?: string) => {
       if (finishing) return;
       finishing = true;
       void session.end(outcome, reason).finally(() => {
         app.unmount();
         screen.restore();
-        resolve(exitCodeOf(outcome));
+        resolve(exitCodeOf(session.state.session?.outcome ?? outcome ?? 'quit'));
       });
     };
     const screen = enterAltScreen(
       process.stdout,
-      (sig) => finish(session.busy() ? 'aborted' : session.outcome(), `${sig} received`),
+      (sig) => finish(session.busy() ? 'aborted' : undefined, `${sig} received`),
       (err) => {
         process.stderr.write(`cutover: internal error: ${(err as Error)?.message ?? err}\n`);
         finish('aborted', `internal error: ${(err as Error)?.message ?? err}`);
@@ -39,7 +39,7 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
     const model = sessionModel(session, {
       ...(o.journalPath ? { journalPath: o.journalPath } : {}),
       ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
-      onQuit: () => finish(session.outcome()),
+      onQuit: () => finish(),
     });
     const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), {
       incrementalRendering: true,

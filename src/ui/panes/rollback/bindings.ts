@@ -1,7 +1,7 @@
 /** The rollback pane's keys: select a level, open its confirmation (R), abort (x), cancel a countdown (c). */
 import { selectRollback } from '../../../core/select-rollback.js';
 import type { Binding } from '../../keys/bindings.js';
-import { report, type PaneContext } from '../../pane-context.js';
+import { refused, report, type PaneContext } from '../../pane-context.js';
 
 export function rollbackBindings(ctx: PaneContext): Binding[] {
   const view = selectRollback(ctx.state, ctx.now);
@@ -17,21 +17,21 @@ export function rollbackBindings(ctx: PaneContext): Binding[] {
       keys: ['R'],
       description: 'roll back…',
       dangerous: true,
-      disabledReason: !level ? 'no rollback levels' : running ? 'a rollback is running' : undefined,
+      disabledReason: !level ? 'no rollback levels' : refused(ctx, { kind: 'rollback', level: level.id }),
       handler: () => level && ctx.dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: level.id } }),
     },
     {
       keys: ['x'],
       description: 'abort rollback…',
       dangerous: true,
-      disabledReason: running ? undefined : 'no rollback is running',
+      disabledReason: refused(ctx, { kind: 'abort-rollback' }),
       handler: () => view.run && ctx.dispatch({ type: 'dialog', dialog: { kind: 'abort', level: view.run.level } }),
     },
     {
       keys: ['c'],
       description: view.recommended?.countdownUntil !== undefined ? 'cancel auto rollback' : 'dismiss',
       acts: true,
-      disabledReason: view.recommended && ctx.state.rollback.recommended ? undefined : 'nothing is recommended',
+      disabledReason: refused(ctx, { kind: 'dismiss' }),
       handler: () => session && report(ctx, session.dismissRecommendation()),
     },
   ];

@@ -1,6 +1,6 @@
 /** The timeline pane's keys: scroll, follow, filter, note. */
 import type { Binding } from '../../keys/bindings.js';
-import type { PaneContext } from '../../pane-context.js';
+import { refused, type PaneContext } from '../../pane-context.js';
 
 export function timelineBindings(ctx: PaneContext): Binding[] {
   const max = ctx.model.events().length;
@@ -13,6 +13,6 @@ export function timelineBindings(ctx: PaneContext): Binding[] {
     { keys: ['pagedown'], description: 'page down', handler: scroll(-page), helpOnly: true },
     { keys: ['f', 'end'], description: ctx.ui.offset === 0 ? 'following' : 'follow', handler: () => ctx.dispatch({ type: 'follow' }) },
     { keys: ['/'], description: ctx.ui.filter ? `filter: ${ctx.ui.filter}` : 'filter', handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'filter', input: ctx.ui.filter } }) },
-    { keys: ['n'], description: 'note', acts: true, handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'note', input: '' } }) },
+    { keys: ['n'], description: 'note', acts: true, disabledReason: refused(ctx, { kind: 'note' }), handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'note', input: '' } }) },
   ];
 }

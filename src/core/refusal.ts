@@ -1,0 +1,111 @@
+/**
+ * The rules for what an operator may do, written once. The session asks before it acts; every
+ * binding and dialog asks for its disabled reason. Pure: state, intent, time and the live facts
+ * the state cannot know (is the journal writing, what is being launched) in; a reason or nothing out.
+ */
+import type { SessionState } from './state.js';
+import { selectChecklist, type PhaseRow } from './select-checklist.js';
+
+/** What the operator (or an unattended run) asks the session to do. */
+export type Intent =
+  /** Enter on a step: tick a manual one, run any other kind. */
+  | { kind: 'run'; step: string }
+  | { kind: 'retry'; step: string }
+  /** `reason` undefined: asking whether the skip dialog may open (no reason typed yet). */
+  | { kind: 'skip'; step: string; reason?: string }
+  /** `decision` undefined: asking whether the gate dialog may open. */
+  | { kind: 'gate'; phase: string; decision?: 'go' | 'no-go'; reason?: string }
+  | { kind: 'note'; text?: string }
+  | { kind: 'rollback'; level: string }
+  | { kind: 'abort-rollback' }
+  | { kind: 'dismiss' }
+  | { kind: 'quit' };
+
+/** What the session knows that the journaled state does not. */
+export interface LiveFacts {
+  /** Set while the journal cannot write: why (ENOSPC, EIO...). */
+  notRecording?: string;
+  /** Steps launched whose `step/started` is not folded yet. */
+  launching?: ReadonlySet<string>;
+  /** A rollback was confirmed and its runner has not settled yet. */
+  rollbackActive?: boolean;
+}
+
+/** Why an intent is refused now (one line, shown to the operator), or undefined when it may go ahead. */
+export type Refusal = string | undefined;
+
+/** Whether `intent` may go ahead in `state` at `now`; the one place where these rules and their wording live. */
+export function refusal(state: SessionState, intent: Intent, now: number, live: LiveFacts = {}): Refusal {
+  const s = state.session;
+  if (!s) return 'the session has not started';
+  if (intent.kind === 'quit') return undefined;
+  if (s.endedAt !== undefined) return 'the session has ended';
+  const phases = selectChecklist(state, now);
+  switch (intent.kind) {
+    case 'run':
+    case 'retry':
+    case 'skip':
+      return stepRefusal(state, phases, intent, live);
+    case 'gate':
+      return gateRefusal(state, phases, intent, live);
+    case 'note':
+      return intent.text !== undefined && !intent.text.trim() ? 'an empty note says nothing: type the note' : undefined;
+    case 'rollback':
+      if (!s.runbook.rollback?.levels.some((l) => l.id === intent.level)) return `no rollback level '${intent.level}'`;
+      return rollbackRunning(state, live) ? 'a rollback is already running: wait for it, or abort it (x)' : undefined;
+    case 'abort-rollback':
+      return rollbackRunning(state, live) ? undefined : 'no rollback is running';
+    case 'dismiss':
+      return state.rollback.recommended ? undefined : 'nothing is recommended';
+  }
+}
+
+/** The refusal every forward action (run, tick, go, skip) gets first: no record, or a rollback in progress. */
+function forward(state: SessionState, live: LiveFacts): Refusal {
+  if (live.notRecording !== undefined) return `NOT RECORDING (${live.notRecording}): the deploy cannot go forward unrecorded; roll back, abort and quit still work`;
+  if (rollbackRunning(state, live)) return 'a rollback is running: the deploy waits until it ends';
+  return undefined;
+}
+
+function rollbackRunning(state: SessionState, live: LiveFacts): boolean {
+  const run = state.rollback.run;
+  return Boolean(live.rollbackActive) || (run !== undefined && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined);
+}
+
+function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<Intent, { step: string }>, live: LiveFacts): Refusal {
+  const phase = phases.find((p) => p.steps.some((x) => x.id === intent.step));
+  if (!phase) return `no step '${intent.step}' in this runbook`;
+  const index = phase.steps.findIndex((x) => x.id === intent.step);
+  const step = phase.steps[index];
+  const status = live.launching?.has(step.id) ? 'running' : step.status;
+  const f = forward(state, live);
+  if (f) return f;
+  if (phase.status === 'locked') return `locked until "${phase.lockedBy}" says go`;
+  if (status === 'running') return intent.kind === 'skip' ? 'running: wait for it, or let it fail' : 'already running';
+  if (status === 'passed' || status === 'skipped') return `already ${status}`;
+  if (intent.kind === 'retry' && status !== 'failed') return 'only a failed step can be retried';
+  if (intent.kind === 'run' && status === 'failed') return 'failed: r retries it, s skips it';
+  if (intent.kind === 'skip') return intent.reason !== undefined && !intent.reason.trim() ? 'a skip needs a reason: type why' : undefined;
+  const spec = state.session!.runbook.phases.find((p) => p.id === phase.id)!.steps[index] as { parallel?: boolean };
+  if (!spec.parallel) {
+    const before = phase.steps.slice(0, index).find((x) => x.status !== 'passed' && x.status !== 'skipped');
+    if (before) return `waits for "${before.title}" (${before.id}) to pass or be skipped first`;
+  }
+  return undefined;
+}
+
+function gateRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<Intent, { kind: 'gate' }>, live: LiveFacts): Refusal {
+  const phase = phases.find((p) => p.id === intent.phase);
+  if (!phase?.gate) return `phase '${intent.phase}' has no gate`;
+  // A no-go stops the deploy: it is never refused for want of a record or during a rollback.
+  if (intent.decision !== 'no-go') {
+    const f = forward(state, live);
+    if (f) return f;
+  }
+  if (phase.status === 'locked') return `locked until "${phase.lockedBy}" says go`;
+  if (state.gates[phase.id]?.decision === 'go') return 'this gate already said go';
+  const open = phase.steps.filter((x) => x.status !== 'passed' && x.status !== 'skipped');
+  if (open.length) return `finish the phase first: ${open.map((x) => x.id).join(', ')} not done`;
+  if (intent.decision === 'no-go' && intent.reason !== undefined && !intent.reason.trim()) return 'a no-go needs a reason: type why';
+  return undefined;
+}
