@@ -1,9 +1,13 @@
-/** `cutover sessions`: the recorded journals, newest first, each read at its two ends only. */
+/** `cutover sessions`: the recorded journals, newest first, each read at its two ends (and from its last rollback on, when that decides). */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sessionsDir } from '../journal/paths.js';
 import { readEdges } from '../replay/edges.js';
+import { readRollbackTail } from '../replay/rollback-tail.js';
+import { reduceAll } from '../core/reduce.js';
+import { formatEndedAs, selectEndedAs } from '../core/select-outcome.js';
+import type { SessionEvent } from '../core/events.js';
 import { formatDuration } from '../runbook/duration.js';
 import { sanitizeLine } from '../core/controls.js';
 import { UsageError, type Io } from './usage.js';
@@ -57,9 +61,25 @@ export function describe(path: string): SessionRow {
     operator: first.operator,
     start: first.t,
     durationMs: Math.max(0, last.t - first.t),
-    outcome: last.type === 'session/ended' ? last.outcome : 'unfinished',
+    outcome: outcomeOf(path, first, last),
     path,
   };
+}
+
+/**
+ * The outcome as the report shows it too (`selectEndedAs`). A journaled outcome stands, except
+ * `rolled-back` from versions that wrote it for any rollback, and a session that never ended: for
+ * those the latest rollback decides, read from the end of the file.
+ */
+function outcomeOf(path: string, first: SessionEvent, last: SessionEvent): string {
+  if (last.type === 'session/ended' && last.outcome !== 'rolled-back') return last.outcome;
+  let tail: SessionEvent[];
+  try {
+    tail = readRollbackTail(path);
+  } catch {
+    tail = [];
+  }
+  return formatEndedAs(selectEndedAs(reduceAll([first, ...(tail.length ? tail : last === first ? [] : [last])])));
 }
 
 /** The rows as aligned columns: runbook, operator, start, duration, outcome, path. */

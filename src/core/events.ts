@@ -16,8 +16,21 @@ export interface Series {
 /** Why a metric could not be read. */
 export type MetricErrorKind = 'refused' | 'dns' | 'timeout' | 'http' | 'bad-response' | 'query' | 'network' | 'config';
 
-/** How a session ended. */
-export type Outcome = 'completed' | 'rolled-back' | 'failed' | 'aborted' | 'stopped-at-gate' | 'quit';
+/**
+ * How a session ended. When a rollback was confirmed, its latest run decides: `rolled-back` (it
+ * finished ok; journals from before the other three values existed wrote it for any rollback),
+ * `rollback-failed`, `rollback-aborted` (by the operator), `rollback-interrupted` (cut short by a
+ * restart or by the session ending while it ran). Otherwise: `completed` (every phase done, every
+ * gate go), `failed` (a no-go or a failed step), `aborted` (a signal ended it while a step ran),
+ * `stopped-at-gate` (an unattended run reached a manual step or a gate), `quit`.
+ */
+export type Outcome = 'completed' | 'failed' | 'aborted' | 'stopped-at-gate' | 'quit' | RollbackOutcome;
+
+/** How a session that rolled back ended: its latest rollback run's result. */
+export type RollbackOutcome = 'rolled-back' | 'rollback-failed' | 'rollback-aborted' | 'rollback-interrupted';
+
+/** Every outcome, for validation of untrusted journals and for tests. */
+export const OUTCOMES: readonly Outcome[] = ['completed', 'failed', 'aborted', 'stopped-at-gate', 'quit', 'rolled-back', 'rollback-failed', 'rollback-aborted', 'rollback-interrupted'];
 
 /** An alert as Alertmanager reports it, reduced to what the console shows. */
 export interface Alert {

@@ -11,3 +11,4 @@ export { selectRollback, type RollbackView, type LevelRow, type HostProgress } f
 export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, type TriggerRow } from './select-triggers.js';
 export { timelineLine, type TimelineLine, type LineKind } from './select-timeline.js';
 export { selectStatus, type StatusView } from './select-status.js';
+export { selectOutcome, selectEndedAs, formatEndedAs, rollbackOutcome, type Ending, type EndedAs } from './select-outcome.js';

@@ -1,6 +1,7 @@
 /** The status bar: runbook, T+elapsed, Prometheus state, SSH connections, outcome. */
 import { formatElapsed } from '../runbook/duration.js';
 import type { SessionState } from './state.js';
+import { selectEndedAs } from './select-outcome.js';
 
 export interface StatusView {
   runbook: string;
@@ -8,6 +9,7 @@ export interface StatusView {
   elapsed: string;
   prometheus: 'ok' | 'degraded' | 'down' | 'none' | 'waiting';
   running: number;
+  /** How the session ended, as the report and `cutover sessions` say it (`selectEndedAs`). */
   ended?: string;
 }
 
@@ -25,6 +27,6 @@ export function selectStatus(state: SessionState, now: number): StatusView {
     elapsed: s ? formatElapsed((s.endedAt ?? now) - s.startedAt) : formatElapsed(0),
     prometheus,
     running,
-    ...(s?.outcome ? { ended: s.outcome } : {}),
+    ...(s?.outcome ? { ended: selectEndedAs(state).outcome ?? s.outcome } : {}),
   };
 }

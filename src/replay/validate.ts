@@ -3,7 +3,7 @@
  * and the selectors rely on, or it is reported (with its line) and skipped. Nothing is rewritten:
  * an event that passes is folded exactly as it was journaled, so replay stays exact.
  */
-import type { SessionEvent } from '../core/events.js';
+import { OUTCOMES, type SessionEvent } from '../core/events.js';
 import { arr, bool, either, int, key, num, nullable, obj, oneOf, opt, pair, record, str, time, type Check } from './checks.js';
 import { JournaledRunbook } from './runbook-shape.js';
 
@@ -23,7 +23,7 @@ const runbook: Check = (v) => {
 const SHAPES: Record<string, Record<string, Check>> = {
   'session/started': { sessionId: str, runbook, runbookPath: str, runbookSha256: str, operator: str, mode: oneOf('live', 'demo'), version: str },
   'session/resumed': { operator: str, afterSeq: num },
-  'session/ended': { outcome: oneOf('completed', 'rolled-back', 'failed', 'aborted', 'stopped-at-gate', 'quit'), reason: opt(str) },
+  'session/ended': { outcome: oneOf(...OUTCOMES), reason: opt(str) },
   'metric/sampled': { panel: key, at: time, series, baseline: opt(series), warnings: opt(arr(str)) },
   'metric/failed': { panel: key, kind: errorKind, message: str, role: opt(oneOf('canary', 'baseline')) },
   'metric/range': { panel: key, from: time, step: num, points: arr(pair(time, sample)) },

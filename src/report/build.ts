@@ -1,6 +1,7 @@
 /** Turns what a pass over the journal collected into the report's sections. Pure. */
 import { formatThreshold, formatValue } from '../core/format.js';
 import { selectChecklist } from '../core/select-checklist.js';
+import { selectEndedAs } from '../core/select-outcome.js';
 import type { RollbackRun, SessionState } from '../core/state.js';
 import { formatElapsed } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -15,6 +16,7 @@ export function buildReport(journal: string, c: Collected): Report {
   const start = s.session?.startedAt ?? 0;
   const at = (t: number): Moment => ({ t, at: new Date(t).toISOString().replace('.000Z', 'Z'), elapsed: formatElapsed(t - start) });
   const end = s.session?.endedAt ?? c.lastT;
+  const endedAs = selectEndedAs(s);
   return {
     journal,
     summary: {
@@ -26,7 +28,8 @@ export function buildReport(journal: string, c: Collected): Report {
       start: at(start),
       ...(s.session?.endedAt !== undefined ? { end: at(s.session.endedAt) } : {}),
       durationMs: end - start,
-      outcome: s.session?.outcome ?? 'unfinished',
+      outcome: endedAs.outcome ?? 'unfinished',
+      ...(endedAs.recorded ? { recordedOutcome: endedAs.recorded } : {}),
       ...(s.session?.endReason ? { endReason: clean(s.session.endReason) } : {}),
       resumed: c.resumes.map((r) => ({ ...at(r.t), operator: clean(r.operator) })),
       events: c.events,
@@ -54,7 +57,7 @@ export function buildReport(journal: string, c: Collected): Report {
       ...(g.reason ? { reason: clean(g.reason) } : {}),
     })),
     triggers: c.firings.map((f) => trigger(f, rb, at)),
-    rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) => rollback(r, s, at)),
+    rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) => rollback(r, s, at, r === s.rollback.run && endedAs.ended && endedAs.outcome === 'rollback-interrupted')),
     notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
     decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
   };
@@ -76,9 +79,14 @@ function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (
   };
 }
 
-function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment): RollbackReport {
+/**
+ * One rollback run. `cutShort`: the session's outcome says the latest run was interrupted; when no
+ * restart did it, the session ended while it ran (and the ending's cancel journaled it as failed).
+ */
+function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment, cutShort: boolean): RollbackReport {
   const level = s.session?.runbook.rollback?.levels.find((l) => l.id === r.level);
-  const status: RollbackReport['status'] = r.aborted ? 'aborted' : r.finishedAt !== undefined ? (r.ok ? 'ok' : 'failed') : r.interrupted !== undefined ? 'interrupted' : 'unfinished';
+  const byEnd = cutShort && !r.aborted && !r.ok && r.interrupted === undefined;
+  const status: RollbackReport['status'] = r.aborted ? 'aborted' : byEnd ? 'interrupted' : r.finishedAt !== undefined ? (r.ok ? 'ok' : 'failed') : r.interrupted !== undefined ? 'interrupted' : 'unfinished';
   const stop = r.finishedAt ?? r.aborted?.t ?? r.interrupted;
   const hosts: HostResult[] = [];
   for (const [step, st] of Object.entries(r.steps))
@@ -95,6 +103,7 @@ function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment): R
     operator: clean(r.operator),
     auto: r.auto,
     status,
+    ...(status === 'interrupted' ? { interruptedBy: byEnd ? 'end' as const : 'restart' as const } : {}),
     ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
     ...(r.ms !== undefined ? { actualMs: r.ms } : stop !== undefined ? { actualMs: stop - r.confirmedAt } : {}),
     ...(r.aborted ? { aborted: { operator: clean(r.aborted.operator), elapsed: at(r.aborted.t).elapsed, ...(r.aborted.reason ? { reason: clean(r.aborted.reason) } : {}) } } : {}),

@@ -13,7 +13,7 @@ export function renderMarkdown(r: Report): string {
     ['Started', when(s.start)],
     ['Ended', s.end ? `${when(s.end)} (${s.end.elapsed})` : 'never: the journal stops without an end (crash, or still running)'],
     ['Duration', formatDuration(s.durationMs)],
-    ['Outcome', `**${s.outcome}**${s.endReason ? ` (${s.endReason})` : ''}`],
+    ['Outcome', `**${s.outcome}**${s.recordedOutcome ? ` (recorded as ${s.recordedOutcome})` : ''}${!s.end && s.outcome !== 'unfinished' ? ' (unfinished)' : ''}${s.endReason ? ` (${s.endReason})` : ''}`],
     ...(s.resumed.length ? [['Resumed', s.resumed.map((m) => `${when(m)} (${m.elapsed}) by ${m.operator}`).join(', ')]] : []),
     ['Journal', `${r.journal}: ${s.events} events${s.skippedLines ? `, ${s.skippedLines} malformed lines skipped` : ''}`],
   ]));
@@ -47,9 +47,10 @@ export function renderMarkdown(r: Report): string {
 function rollback(rb: RollbackReport): string[] {
   const out = [`### ${inline(rb.title)} (${inline(rb.level)})`, ''];
   out.push(`- Confirmed by ${inline(rb.operator)}${rb.auto ? ' (automatic, after the countdown)' : ''} at ${rb.elapsed} (${when(rb)})`);
-  out.push(`- Result: **${rb.status}**; expected ${dur(rb.expectedMs)}, actual ${dur(rb.actualMs)}${rb.status === 'interrupted' ? ' (until the restart)' : ''}${rb.expectedMs !== undefined && rb.actualMs !== undefined && rb.actualMs > rb.expectedMs ? ' (over)' : ''}`);
+  out.push(`- Result: **${rb.status}**; expected ${dur(rb.expectedMs)}, actual ${dur(rb.actualMs)}${rb.status === 'interrupted' ? (rb.interruptedBy === 'end' ? ' (until the session ended)' : ' (until the restart)') : ''}${rb.expectedMs !== undefined && rb.actualMs !== undefined && rb.actualMs > rb.expectedMs ? ' (over)' : ''}`);
   if (rb.aborted) out.push(`- Aborted by ${inline(rb.aborted.operator)} at ${rb.aborted.elapsed}${rb.aborted.reason ? `: ${inline(rb.aborted.reason)}` : ''}`);
-  if (rb.status === 'interrupted') out.push('- The console restarted during this rollback: the outcome of the commands in flight is unknown.');
+  if (rb.interruptedBy === 'restart') out.push('- The console restarted during this rollback: the outcome of the commands in flight is unknown.');
+  if (rb.interruptedBy === 'end') out.push('- The session ended while this rollback ran: its commands were cancelled; check the hosts.');
   for (const st of rb.steps) out.push(`- Step ${inline(st.title)}: ${st.status}${st.error ? `: ${inline(st.error)}` : ''}`);
   out.push('');
   if (rb.hosts.length) out.push(...table(['Host', 'Step', 'Result', 'Exit', 'Time', 'Error'], rb.hosts.map((h) => [h.host, h.step, h.result, h.code === undefined ? '' : String(h.code ?? '-'), dur(h.ms), h.error ?? ''])));

@@ -26,8 +26,14 @@ export interface ReportSummary {
   start: Moment;
   end?: Moment;
   durationMs: number;
-  /** The journaled outcome, or `unfinished` when the session never ended (crash, or still running). */
+  /**
+   * How the session ended (`selectEndedAs`): the journaled outcome, or the latest rollback's when
+   * the journal's `rolled-back` is stale; for a session that never ended (no `end`: a crash, or
+   * still running), its latest rollback's outcome, else `unfinished`.
+   */
   outcome: string;
+  /** The journaled outcome, when it is stale and differs from `outcome`. */
+  recordedOutcome?: string;
   endReason?: string;
   /** Each `run --resume` after a crash: when, and who resumed. */
   resumed: (Moment & { operator: string })[];
@@ -89,6 +95,8 @@ export interface RollbackReport extends Moment {
   operator: string;
   auto: boolean;
   status: 'ok' | 'failed' | 'aborted' | 'interrupted' | 'unfinished';
+  /** What cut an interrupted run short: a restart (`run --resume`), or the session ending while it ran. */
+  interruptedBy?: 'restart' | 'end';
   expectedMs?: number;
   actualMs?: number;
   aborted?: { operator: string; reason?: string; elapsed: string };

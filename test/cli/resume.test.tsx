@@ -123,7 +123,7 @@ describe('cutover run --resume after SIGKILL in the middle of a rollback', () =>
     const cmd = Object.values(s.commands)[0];
     expect(cmd).toMatchObject({ host: 'local', code: null, error: 'outcome unknown (console restarted)' });
     expect(s.rollback.run).toMatchObject({ level: 'undo', interrupted: expect.any(Number) });
-    expect(s.session).toMatchObject({ outcome: 'rolled-back' });
+    expect(s.session).toMatchObject({ outcome: 'rollback-interrupted' });
 
     // What the console shows for it (the replay folds the same events with the same reducer).
     const player = await openReplay(journal, { paused: true });

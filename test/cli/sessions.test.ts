@@ -1,5 +1,6 @@
 // `cutover sessions`: every journal of the sessions directory, newest first, with runbook,
-// operator, start, duration, outcome and path, each read at its two ends only.
+// operator, start, duration, outcome and path, each read at its two ends (and, when a rollback
+// decides the outcome, from its last rollback on).
 import fs, { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { encodeLine } from '../../src/journal/index.js';
 import { captureIo } from '../support/io.js';
+import { abortedRecordedAsRolledBack, crashedMidRollback } from '../support/rollback-journals.js';
 
 const home = mkdtempSync(join(tmpdir(), 'cutover-sessions-'));
 const dir = join(home, 'cutover', 'sessions');
@@ -89,6 +91,39 @@ describe('cutover sessions', () => {
     expect(by('fifo.jsonl')[4]).toBe('unreadable (not a regular file)');
     expect(by('dir.jsonl')[4]).toBe('unreadable (not a regular file)');
     expect(by('dangling.jsonl')[4]).toBe('unreadable (ENOENT)');
+  });
+
+  it('a rollback decides the outcome, as in the report: a stale rolled-back, a crash mid-rollback', async () => {
+    const rb = join(home, 'rollbacks');
+    mkdirSync(rb);
+    copyFileSync('fixtures/sessions/checkout-rolled-back.jsonl', join(rb, 'ok.jsonl'));
+    // Written by a version that recorded `rolled-back` for any rollback, this one aborted.
+    writeFileSync(join(rb, 'aborted.jsonl'), abortedRecordedAsRolledBack());
+    writeFileSync(join(rb, 'crashed.jsonl'), crashedMidRollback() + '{"seq":70,"type":"comm');
+    const io = captureIo();
+    expect(await runCli(['sessions', '--dir', rb], io)).toBe(0);
+    const rows = io.stdout().trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
+    const by = (name: string) => rows.find((r) => r.at(-1)!.endsWith(name))![4];
+    expect(by('ok.jsonl')).toBe('rolled-back');
+    expect(by('aborted.jsonl')).toBe('rollback-aborted (recorded as rolled-back)');
+    expect(by('crashed.jsonl')).toBe('rollback-interrupted (unfinished)');
+  });
+
+  it('finds a rollback from the end of a big journal without reading all of it', async () => {
+    const big = join(home, 'big-rollback');
+    mkdirSync(big);
+    writeFileSync(join(big, 'crashed.jsonl'), crashedMidRollback(60_000));
+    expect(fs.statSync(join(big, 'crashed.jsonl')).size).toBeGreaterThan(5_000_000);
+    const spy = vi.spyOn(fs, 'readSync');
+    try {
+      const io = captureIo();
+      expect(await runCli(['sessions', '--dir', big], io)).toBe(0);
+      expect(io.stdout()).toMatch(/rollback-interrupted \(unfinished\)/);
+      const asked = spy.mock.calls.reduce((n, c) => n + Number(c[3] ?? (c[1] as Buffer).length), 0);
+      expect(asked).toBeLessThan(1_000_000);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('says so when there is no journal yet, exit 0', async () => {

@@ -4,6 +4,8 @@
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
 import { timelineLine } from '../../core/select-timeline.js';
+import type { Outcome } from '../../core/events.js';
+import { selectOutcome } from '../../core/select-outcome.js';
 import type { SessionState } from '../../core/state.js';
 import { stepKind } from '../../runbook/schema.js';
 import type { Session } from '../../session/session.js';
@@ -38,7 +40,7 @@ export function printTimeline(session: Session, out: (s: string) => void): () =>
 
 /** Runs the runbook unattended; resolves with the exit code once the session has ended. */
 export async function runHeadless(session: Session, o: HeadlessOptions): Promise<number> {
-  const stop = (outcome: 'completed' | 'failed' | 'stopped-at-gate' | 'rolled-back', code: number, why?: string) =>
+  const stop = (outcome: Outcome, code: number, why?: string) =>
     session.end(outcome, why).then(() => {
       if (why) o.out(`cutover: ${why}\n`);
       return code;
@@ -73,11 +75,12 @@ function rollingBack(s: SessionState): boolean {
   return s.rollback.run !== undefined;
 }
 
-async function afterRollback(session: Session, stop: (o: 'rolled-back', c: number, why?: string) => Promise<number>): Promise<number> {
+async function afterRollback(session: Session, stop: (o: Outcome, c: number, why?: string) => Promise<number>): Promise<number> {
   await session.rollbackSettled();
   const run = session.state.rollback.run;
   const how = run?.interrupted !== undefined && run.finishedAt === undefined ? 'interrupted by a restart, outcome unknown (run it again from a terminal if needed)' : run?.ok ? 'finished' : 'did not finish';
-  return stop('rolled-back', EXIT.failed, `rolled back (${run?.level}): ${how}`);
+  // The run decides: finished ok, failed, aborted, or interrupted by a restart (never continued unattended).
+  return stop(selectOutcome(session.state), EXIT.failed, `rolled back (${run?.level}): ${how}`);
 }
 
 /** Resolves when the predicate holds on the session's state (checked on every publish). */
