@@ -82,7 +82,7 @@ export async function runConsole(source: Parameters<typeof startSession>[0], io:
   } else {
     io.out(`journal: ${journalPath}\n`);
     const stop = printTimeline(session, io.out);
-    const onSignal = (sig: NodeJS.Signals) => void session.end(session.busy() ? 'aborted' : undefined, `${sig} received`);
+    const onSignal = (sig: NodeJS.Signals) => void session.end(undefined, `${sig} received`, { signal: true });
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
     try {
       code = await runHeadless(session, { yes: o.yes, out: io.out });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionEvent, Outcome } from '../core/events.js';
 import type { SessionState } from '../core/state.js';
 import { refusal, type Intent, type LiveFacts, type Refusal } from '../core/refusal.js';
-import { selectOutcome } from '../core/select-outcome.js';
+import { selectOutcome, type Ending } from '../core/select-outcome.js';
 import type { DriverContext } from '../drivers/context.js';
 import type { JournalWriter } from '../journal/writer.js';
 import type { Runbook, Step } from '../runbook/schema.js';
@@ -191,8 +191,8 @@ export class Session {
    * exits (or "outcome unknown") are recorded before `session/ended`, which is always the last event.
    * `outcome` defaults to the selector's verdict once everything has settled.
    */
-  end(outcome?: Outcome, reason?: string): Promise<void> {
-    this.ending ??= this.finish(outcome, reason);
+  end(outcome?: Outcome, reason?: string, ending: Ending = {}): Promise<void> {
+    this.ending ??= this.finish(outcome, reason, ending);
     return this.ending;
   }
 
@@ -201,7 +201,9 @@ export class Session {
     return selectOutcome(this.state);
   }
 
-  private async finish(outcome: Outcome | undefined, reason: string | undefined): Promise<void> {
+  private async finish(outcome: Outcome | undefined, reason: string | undefined, ending: Ending): Promise<void> {
+    // Decided before the cancellations below: a signal while a step runs is `aborted`, not the `failed` its cancel would make it.
+    const early = outcome ?? (ending.signal && this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, ending) : undefined);
     this.countdown.clear();
     if (this.rollbacks.active) {
       const level = this.state.rollback.run?.level;
@@ -212,10 +214,13 @@ export class Session {
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
     await settleWithin(cancelled, this.opts.endGraceMs ?? 5000);
     await this.store.settled();
+    // Whatever did not report within the grace period: its outcome is unknown, and the record says so.
     for (const c of Object.values(this.state.commands))
       if (c.endedAt === undefined)
         await this.emit({ type: 'command/exited', t: this.clock(), cmd: c.id, host: c.host, code: null, error: `outcome unknown: the session ended before ${c.host} reported an exit; the command may still be running there`, ms: this.clock() - c.startedAt }).catch(() => {});
-    const final = outcome ?? this.outcome();
+    for (const [step, st] of Object.entries(this.state.steps))
+      if (st.status === 'running') await this.emit({ type: 'step/failed', t: this.clock(), step, error: 'outcome unknown: the session ended while it ran' }).catch(() => {});
+    const final = early ?? selectOutcome(this.state, ending);
     await this.emit({ type: 'session/ended', t: this.clock(), outcome: final, ...(reason ? { reason } : {}) }).catch(() => {});
     await this.store.settled();
     await this.opts.executors.close().catch(() => {});

@@ -141,6 +141,6 @@ export class EventStore {
 /** The reason shown in the status bar: the system's words and the error code ("no space left on device (ENOSPC)"). */
 function reasonOf(failure: Error): string {
   const cause = (failure.cause ?? failure) as NodeJS.ErrnoException;
-  const text = cause.message.replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '');
+  const text = cause.message.replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
   return cause.code ? `${text} (${cause.code})` : text;
 }

@@ -19,21 +19,21 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
   markAltScreen(process.stdout);
   return new Promise<number>((resolve) => {
     let finishing = false;
-    const finish = (outcome?: Parameters<Session['end']>[0], reason?: string) => {
+    const finish = (reason?: string, signal = false) => {
       if (finishing) return;
       finishing = true;
-      void session.end(outcome, reason).finally(() => {
+      void session.end(undefined, reason, { signal }).finally(() => {
         app.unmount();
         screen.restore();
-        resolve(exitCodeOf(session.state.session?.outcome ?? outcome ?? 'quit'));
+        resolve(exitCodeOf(session.state.session?.outcome ?? 'quit'));
       });
     };
     const screen = enterAltScreen(
       process.stdout,
-      (sig) => finish(session.busy() ? 'aborted' : undefined, `${sig} received`),
+      (sig) => finish(`${sig} received`, true),
       (err) => {
         process.stderr.write(`cutover: internal error: ${(err as Error)?.message ?? err}\n`);
-        finish('aborted', `internal error: ${(err as Error)?.message ?? err}`);
+        finish(`internal error: ${(err as Error)?.message ?? err}`, true);
       },
     );
     const model = sessionModel(session, {
