@@ -95,6 +95,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   });
 
   function onDialogKey(d: Dialog, k: string, raw: string): void {
+    if (uiRef.current.flash) dispatch({ type: 'flash' });
     const b = match(available(dialogBindings(d, dialogCtx(model.getState())), model.readOnly), k);
     if (b?.disabledReason) return dispatch({ type: 'flash', text: b.disabledReason });
     if (b) return b.handler(k);

@@ -94,9 +94,13 @@ describe('rollback', () => {
     expect(frame()).toMatch(/ssh blue \(2 hosts; batch 1, maxFail 0\): deployctl activate v2.0.5/);
     expect(frame()).toMatch(/on app-b1.internal, app-b2.internal/);
     expect(frame()).toMatch(/local: kubectl rollout undo deploy\/checkout/);
+    // Lowercase y is refused with a reason, and the dialog stays open; Enter does nothing either.
     r.press('y');
+    await expect.poll(frame).toMatch(/a rollback needs capital Y/);
     r.press(KEY.enter);
-    expect(session.state.rollback.run).toBeUndefined();
+    await expect.poll(frame).not.toMatch(/a rollback needs capital Y/);
+    expect(frame()).toMatch(/ROLL BACK: Level 2: code rollback/);
+    expect(session.store.events().some((e) => e.type === 'rollback/confirmed')).toBe(false);
     expect(exec.calls).toEqual([]);
     r.press('Y');
     await expect.poll(frame).toMatch(/OK code by alice/);
@@ -127,6 +131,28 @@ describe('keys and help', () => {
     expect(frame()).toMatch(/R\s+roll back… {2}\(asks to confirm\)/);
     r.press('x');
     await expect.poll(frame).not.toMatch(/Keys \(any key closes\)/);
+  });
+
+  it('Ctrl-C asks like q', async () => {
+    const { model, quits } = await liveModel();
+    r = renderSized(<App model={model} color={false} />);
+    await expect.poll(frame).toMatch(/Database backup/);
+    r.press('\x03');
+    await expect.poll(frame).toMatch(/Quit\?/);
+    expect(quits()).toBe(0);
+    r.press(KEY.esc);
+    await expect.poll(frame).not.toMatch(/Quit\?/);
+    expect(quits()).toBe(0);
+  });
+
+  it('the ? overlay lists the dialogs\' keys from their tables', async () => {
+    const { model } = await liveModel();
+    r = renderSized(<App model={model} color={false} />, 160, 90);
+    r.press('?');
+    await expect.poll(frame).toMatch(/Rollback confirmation/);
+    expect(frame()).toMatch(/Y\s+roll back now \(capital Y\)/);
+    expect(frame()).toMatch(/Gate dialog/);
+    expect(frame()).toMatch(/n\s+NO-GO \(reason required\)/);
   });
 
   it('q asks first; while something runs it warns', async () => {
