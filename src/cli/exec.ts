@@ -41,7 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError('--concurrency takes a whole number of hosts, 1 or more');
 
-  const loaded = loadRunbookFile(values.file);
+  const loaded = loadRunbookFile(values.file, io.env);
   const rb = loaded.runbook;
   if (!rb) {
     for (const p of loaded.problems) io.err(`${formatProblem(p)}\n`);

@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** Runs the command with parsed options; `signal` ends a watch. Never throws for bad input. */
 export async function runHealth(o: HealthOptions, io: Io, signal?: AbortSignal): Promise<number> {
-  const loaded = loadRunbookFile(o.file);
+  const loaded = loadRunbookFile(o.file, io.env);
   const rb = loaded.runbook;
   if (!rb) {
     for (const p of loaded.problems) io.err(`${formatProblem(p)}\n`);

@@ -10,7 +10,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (files.length === 0) throw new UsageError('name at least one runbook file');
   let bad = 0;
   for (const file of files) {
-    const r = loadRunbookFile(file);
+    const r = loadRunbookFile(file, io.env);
     for (const p of r.problems) io.out(`${formatProblem(p)}\n`);
     if (r.problems.length) bad++;
     else if (files.length > 1) io.out(`${file}: ok\n`);

@@ -63,7 +63,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const runbookPath = o.runbookPath ?? DEFAULT_RUNBOOK;
   if (!o.runbookPath && !existsSync(DEFAULT_RUNBOOK))
     throw new Error(`the default demo runbook (fixtures/runbooks/blue-green-gates.yaml) ships with cutover's source and is not at ${DEFAULT_RUNBOOK}; run from a checkout of the repository, or pass --runbook FILE`);
-  const loaded = loadRunbookFile(runbookPath);
+  // The demo replaces prometheus, alertmanager, ssh paths and hosts, so their ${VAR} need not be set.
+  const loaded = loadRunbookFile(runbookPath, null);
   if (!loaded.runbook) throw new DemoRunbookError(loaded.problems);
   const plan = planFleet(loaded.runbook);
   const root = mkdtempSync(join(tmpdir(), 'cutover-demo-'));

@@ -15,7 +15,7 @@ const FIELDS: Record<string, readonly string[]> = {
   panel: ['id', 'title', 'query', 'compare', 'unit', 'warn', 'crit', 'interval', 'range'],
   compare: ['canary', 'baseline'],
   phase: ['id', 'title', 'planned', 'steps', 'gate'],
-  step: ['id', 'title', 'manual', 'run', 'local', 'expect', 'http', 'wait'],
+  step: ['id', 'title', 'manual', 'run', 'local', 'expect', 'http', 'wait', 'parallel'],
   run: ['on', 'command', 'batch', 'maxFail', 'timeout'],
   local: ['command', 'shell', 'timeout', 'cwd', 'env'],
   expect: ['panel', 'check', 'within'],
@@ -108,11 +108,11 @@ function custom(m: string): string | undefined {
 }
 
 function expectedText(t: string): string {
-  return t === 'object' ? ' (a mapping)' : t === 'array' ? ' (a list)' : ` (${article(t)})`;
+  return t === 'object' || t === 'record' ? ' (a mapping)' : t === 'array' ? ' (a list)' : ` (${article(t)})`;
 }
 
 function article(t: string): string {
-  if (t === 'object') return 'a mapping';
+  if (t === 'object' || t === 'record') return 'a mapping';
   if (t === 'array') return 'a list';
   if (t === 'int') return 'a whole number';
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;

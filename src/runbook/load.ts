@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { RunbookSchema, type Runbook } from './schema.js';
 import { issuesToProblems } from './issues.js';
-import { checkRunbook } from './refs.js';
+import { checkRunbook, type Finding } from './refs.js';
+import { checkEnv } from './env-fields.js';
 import { valueOffsetToSource } from './promql.js';
 import { sortProblems, type Problem } from './problem.js';
 import { YamlSource } from './yaml-source.js';
@@ -22,8 +23,12 @@ export interface Loaded {
   sha256?: string;
 }
 
-/** Reads and validates one runbook file. Never throws for anything in the file. */
-export function loadRunbookFile(file: string): Loaded {
+/**
+ * Reads and validates one runbook file. Never throws for anything in the file. `env` is where
+ * `${VAR}` will come from (each one used must be set there); null skips that check, for callers
+ * that replace those fields (the demo).
+ */
+export function loadRunbookFile(file: string, env: NodeJS.ProcessEnv | null = process.env): Loaded {
   let bytes: Buffer;
   try {
     const st = statSync(file);
@@ -39,11 +44,11 @@ export function loadRunbookFile(file: string): Loaded {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const text = decode(bytes);
   if (text === undefined) return { file, sha256, problems: [{ file, line: 1, col: 1, message: 'binary file, not a YAML runbook' }] };
-  return { ...loadRunbookText(file, text), sha256 };
+  return { ...loadRunbookText(file, text, env), sha256 };
 }
 
-/** Validates runbook text (the file name is used only in problems). */
-export function loadRunbookText(file: string, text: string): Loaded {
+/** Validates runbook text (the file name is used only in problems), every problem in one run. */
+export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessEnv | null = process.env): Loaded {
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text))
     return { file, text, problems: [{ file, line: 1, col: 1, message: 'empty file; a runbook needs at least name and phases' }] };
   const src = new YamlSource(file, text);
@@ -58,22 +63,33 @@ export function loadRunbookText(file: string, text: string): Loaded {
       return { file, text, problems: [{ ...src.at(src.firstAliasOffset()), message: 'YAML aliases expand too much (an alias bomb?); cutover refuses more than 100 alias expansions' }] };
     return { file, text, problems: [{ file, line: 1, col: 1, message: `cannot read YAML: ${(e as Error).message.split('\n')[0]}` }] };
   }
+  // Schema, references and ${VAR} all look at the same data, so one run reports all three.
   const parsed = RunbookSchema.safeParse(data);
-  if (!parsed.success) return { file, text, problems: sortProblems(issuesToProblems(src, parsed.error.issues, data)) };
-  const problems = checkRunbook(parsed.data).map((f): Problem => {
-    const s = f.offset !== undefined ? src.scalarAt(f.path) : undefined;
-    if (s && typeof s.value === 'string') {
-      const off = valueOffsetToSource(text, s.range[0], s.range[1], s.value, f.offset!);
-      return { ...src.at(off), message: f.message };
-    }
-    return { ...src.locate(f.path), file, message: f.message };
+  const findings = [...checkRunbook(data, env), ...checkEnv(data, env)].map((f) => locate(src, f));
+  const problems = distinct([...(parsed.success ? [] : issuesToProblems(src, parsed.error.issues, data)), ...findings]);
+  if (problems.length || !parsed.success) return { file, text, problems: sortProblems(problems) };
+  return { file, text, runbook: parsed.data, problems: [] };
+}
+
+/** Places a finding: on the exact character when it points inside a string, else on its node. */
+function locate(src: YamlSource, f: Finding): Problem {
+  const s = f.offset !== undefined ? src.scalarAt(f.path) : undefined;
+  if (s && typeof s.value === 'string') return { ...src.at(valueOffsetToSource(src.text, s.range[0], s.range[1], s.value, f.offset!)), message: f.message };
+  return { ...src.locate(f.path), file: src.file, message: f.message };
+}
+
+/** The same message at the same place once (a schema issue and a check may meet). */
+function distinct(ps: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
   });
-  return problems.length ? { file, text, problems: sortProblems(problems) } : { file, text, runbook: parsed.data, problems: [] };
 }
 
 /** Loads a runbook or throws a RunbookError holding every problem. */
-export function loadRunbook(file: string): Runbook & {} {
-  const r = loadRunbookFile(file);
+export function loadRunbook(file: string, env: NodeJS.ProcessEnv | null = process.env): Runbook & {} {
+  const r = loadRunbookFile(file, env);
   if (!r.runbook) throw new RunbookError(r.problems);
   return r.runbook;
 }

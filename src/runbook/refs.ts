@@ -1,9 +1,16 @@
-/** Checks that need the whole runbook: unique ids, references, PromQL, regexes, URLs. */
+/**
+ * Checks that need the whole runbook: unique ids, references, PromQL, regexes, URLs. They read
+ * the raw YAML data, not the schema's output, so they also run on the parts of a runbook that
+ * parsed when other parts did not: `validate` reports every problem of a file in one run. Where
+ * a value has the wrong type the schema says so, and these checks leave it alone.
+ */
+import { parseCheck, parseCondition, type Check } from './check.js';
+import { parseDuration } from './duration.js';
+import { expandForCheck } from './env-fields.js';
 import { closest } from './problem.js';
 import { checkPromql } from './promql.js';
-import type { Check } from './check.js';
+import { normalizeHost } from './host.js';
 import type { Path } from './yaml-source.js';
-import type { Runbook } from './schema.js';
 
 /** A problem at a path of the data; `offset` is a position inside that scalar's value. */
 export interface Finding {
@@ -12,117 +19,135 @@ export interface Finding {
   offset?: number;
 }
 
-/** Every cross-reference and content check of a schema-valid runbook. */
-export function checkRunbook(rb: Runbook): Finding[] {
-  const out: Finding[] = [];
-  const groups = Object.keys(rb.hosts ?? {});
-  const panels = new Map((rb.health ?? []).map((p) => [p.id, p]));
-  const levels = (rb.rollback?.levels ?? []).map((l) => l.id);
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+/** The items of a list, or none when it is not one (the schema reports that). */
+const items = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-  const seen = new Map<string, Map<string, Path>>();
-  const unique = (kind: string, id: string, path: Path) => {
-    const ids = seen.get(kind) ?? seen.set(kind, new Map()).get(kind)!;
-    if (ids.has(id)) out.push({ path: [...path, 'id'], message: `duplicate ${kind} id '${id}'; ids must be unique` });
-    else ids.set(id, path);
+/** Every cross-reference and content check of the raw runbook data; `env` checks URLs after `${VAR}` (null: skip those). */
+export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = process.env): Finding[] {
+  if (!isObj(data)) return [];
+  const rb = data;
+  const out: Finding[] = [];
+  const hosts = isObj(rb.hosts) ? rb.hosts : {};
+  const rollback = isObj(rb.rollback) ? rb.rollback : {};
+  const panels = new Map<string, Obj>();
+  for (const p of items(rb.health)) if (isObj(p) && isStr(p.id) && !panels.has(p.id)) panels.set(p.id, p);
+  const levels = items(rollback.levels).flatMap((l) => (isObj(l) && isStr(l.id) ? [l.id] : []));
+
+  const seen = new Map<string, Set<string>>();
+  const unique = (kind: string, item: Obj, at: Path, message = `duplicate ${kind} id '${item.id}'; ids must be unique`) => {
+    if (!isStr(item.id)) return;
+    const ids = seen.get(kind) ?? seen.set(kind, new Set()).get(kind)!;
+    if (ids.has(item.id)) out.push({ path: [...at, 'id'], message });
+    else ids.add(item.id);
   };
-  const ref = (kind: string, name: string, known: string[], path: Path, offset?: number) => {
+  const ref = (kind: string, name: string, known: string[], path: Path) => {
     if (known.includes(name)) return true;
     const guess = closest(name, known);
     const list = known.length ? `known: ${known.join(', ')}` : `the runbook defines none`;
-    out.push({ path, offset, message: `unknown ${kind} '${name}'${guess ? `; did you mean '${guess}'?` : ` (${list})`}` });
+    out.push({ path, message: `unknown ${kind} '${name}'${guess ? `; did you mean '${guess}'?` : ` (${list})`}` });
     return false;
   };
   const ratioOk = (check: Check | undefined, panelId: string, path: Path) => {
     const panel = panels.get(panelId);
-    if (check?.ratio && panel && !panel.compare)
+    if (check?.ratio && panel && panel.compare === undefined)
       out.push({ path, message: `'ratio' needs a compare panel, and '${panelId}' has a plain query` });
   };
+  const url = (u: unknown, path: Path) => {
+    if (isStr(u)) checkUrl(u, env, path, out);
+  };
 
-  for (const [name, list] of Object.entries(rb.hosts ?? {})) {
+  for (const [name, list] of Object.entries(hosts)) {
     if (!/^[A-Za-z_][\w-]*$/.test(name)) out.push({ path: ['hosts', name], message: `host group name '${name}' must be an id (letters, digits, _ and -)` });
-    if (list.length === 0) out.push({ path: ['hosts', name], message: `host group '${name}' is empty; list at least one host` });
-    list.forEach((h, i) => {
-      if (h.port !== undefined && (h.port < 1 || h.port > 65535))
-        out.push({ path: ['hosts', name, i], message: `port ${h.port} is out of range (1-65535)` });
+    if (Array.isArray(list) && list.length === 0) out.push({ path: ['hosts', name], message: `host group '${name}' is empty; list at least one host` });
+    items(list).forEach((h, i) => {
+      const port = isStr(h) ? normalizeHost(h).port : undefined;
+      if (port !== undefined && (port < 1 || port > 65535)) out.push({ path: ['hosts', name, i], message: `port ${port} is out of range (1-65535)` });
     });
   }
 
-  if ((rb.health?.length ?? 0) > 0 && !rb.prometheus)
+  if (items(rb.health).length > 0 && rb.prometheus === undefined)
     out.push({ path: ['health'], message: 'health panels need a prometheus section with its url' });
-  if (rb.prometheus) url(rb.prometheus.url, ['prometheus', 'url'], out);
-  if (rb.alertmanager) url(rb.alertmanager.url, ['alertmanager', 'url'], out);
+  if (isObj(rb.prometheus)) url(rb.prometheus.url, ['prometheus', 'url']);
+  if (isObj(rb.alertmanager)) url(rb.alertmanager.url, ['alertmanager', 'url']);
+  const defaultInterval = isObj(rb.prometheus) && isStr(rb.prometheus.interval) ? parseDuration(rb.prometheus.interval) : 5000;
 
-  (rb.health ?? []).forEach((p, i) => {
+  items(rb.health).forEach((p, i) => {
+    if (!isObj(p)) return;
     const at: Path = ['health', i];
-    unique('panel', p.id, at);
-    const queries: [string, Path][] = p.query !== undefined
+    unique('panel', p, at);
+    const compare = isObj(p.compare) ? p.compare : undefined;
+    const queries: [unknown, Path][] = p.query !== undefined
       ? [[p.query, [...at, 'query']]]
-      : p.compare ? [[p.compare.canary, [...at, 'compare', 'canary']], [p.compare.baseline, [...at, 'compare', 'baseline']]] : [];
+      : compare ? [[compare.canary, [...at, 'compare', 'canary']], [compare.baseline, [...at, 'compare', 'baseline']]] : [];
     for (const [q, path] of queries) {
-      const err = checkPromql(q);
+      const err = isStr(q) ? checkPromql(q) : undefined;
       if (err) out.push({ path, offset: err.offset, message: err.message });
     }
-    if (!p.compare) for (const k of ['warn', 'crit'] as const) ratioOk(p[k], p.id, [...at, k]);
+    if (!compare) for (const k of ['warn', 'crit'] as const) if (isStr(p[k]) && isStr(p.id)) ratioOk(parseCheck(p[k]), p.id, [...at, k]);
+    const range = isStr(p.range) ? parseDuration(p.range) : undefined;
+    const interval = isStr(p.interval) ? parseDuration(p.interval) : p.interval === undefined ? defaultInterval : undefined;
+    if (range !== undefined && interval !== undefined && range < interval)
+      out.push({ path: [...at, 'range'], message: `range ${p.range} is shorter than the panel's poll interval; make it at least the interval` });
   });
 
-  const stepIds = new Map<string, Path>();
-  const steps = (list: Runbook['phases'][number]['steps'], at: Path) =>
-    list.forEach((s, j) => {
+  const steps = (list: unknown, at: Path) =>
+    items(list).forEach((s, j) => {
+      if (!isObj(s)) return;
       const sp: Path = [...at, 'steps', j];
-      if (stepIds.has(s.id)) out.push({ path: [...sp, 'id'], message: `duplicate step id '${s.id}'; ids must be unique across phases and rollback levels` });
-      else stepIds.set(s.id, sp);
-      if (s.run) ref('host group', s.run.on, groups, [...sp, 'run', 'on']);
-      if (s.expect && ref('panel', s.expect.panel, [...panels.keys()], [...sp, 'expect', 'panel']))
-        ratioOk(s.expect.check, s.expect.panel, [...sp, 'expect', 'check']);
-      if (s.http) url(s.http.url, [...sp, 'http', 'url'], out);
-      if (s.local && typeof s.local.command === 'string' && !s.local.shell)
+      unique('step', s, sp, `duplicate step id '${s.id}'; ids must be unique across phases and rollback levels`);
+      if (isObj(s.run) && isStr(s.run.on)) ref('host group', s.run.on, Object.keys(hosts), [...sp, 'run', 'on']);
+      const exp = isObj(s.expect) ? s.expect : undefined;
+      if (exp && isStr(exp.panel) && ref('panel', exp.panel, [...panels.keys()], [...sp, 'expect', 'panel']) && isStr(exp.check))
+        ratioOk(parseCheck(exp.check), exp.panel, [...sp, 'expect', 'check']);
+      if (isObj(s.http)) url(s.http.url, [...sp, 'http', 'url']);
+      if (isObj(s.local) && isStr(s.local.command) && (s.local.shell === undefined || s.local.shell === false))
         out.push({ path: [...sp, 'local', 'command'], message: 'a string command runs through a shell; add shell: true, or write it as an argv list' });
     });
 
-  rb.phases.forEach((ph, i) => {
-    unique('phase', ph.id, ['phases', i]);
+  items(rb.phases).forEach((ph, i) => {
+    if (!isObj(ph)) return;
+    unique('phase', ph, ['phases', i]);
     steps(ph.steps, ['phases', i]);
   });
-  (rb.rollback?.levels ?? []).forEach((l, i) => {
-    unique('rollback level', l.id, ['rollback', 'levels', i]);
+  items(rollback.levels).forEach((l, i) => {
+    if (!isObj(l)) return;
+    unique('rollback level', l, ['rollback', 'levels', i]);
     steps(l.steps, ['rollback', 'levels', i]);
   });
-  (rb.rollback?.triggers ?? []).forEach((t, i) => {
+  items(rollback.triggers).forEach((t, i) => {
+    if (!isObj(t)) return;
     const at: Path = ['rollback', 'triggers', i];
-    unique('trigger', t.id, at);
-    if (ref('panel', t.when.panel, [...panels.keys()], [...at, 'when'])) ratioOk(t.when.check, t.when.panel, [...at, 'when']);
-    ref('rollback level', t.recommend, levels, [...at, 'recommend']);
-    if (t.countdown !== undefined && !t.auto)
+    unique('trigger', t, at);
+    const when = isStr(t.when) ? parseCondition(t.when) : undefined;
+    if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when'])) ratioOk(when.check, when.panel, [...at, 'when']);
+    if (isStr(t.recommend)) ref('rollback level', t.recommend, levels, [...at, 'recommend']);
+    if (t.countdown !== undefined && (t.auto === undefined || t.auto === false))
       out.push({ path: [...at, 'countdown'], message: 'countdown only applies with auto: true' });
   });
 
-  (rb.redact ?? []).forEach((r, i) => {
+  items(rb.redact).forEach((r, i) => {
+    if (!isStr(r)) return;
     try {
       new RegExp(r);
     } catch (e) {
       out.push({ path: ['redact', i], message: `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}` });
     }
   });
-
-  envRefs(rb, [], out);
   return out;
 }
 
-function url(u: string, path: Path, out: Finding[]): void {
+/** An http(s) URL, checked as it will be used: after `${VAR}` (unset variables are reported by checkEnv). */
+function checkUrl(written: string, env: NodeJS.ProcessEnv | null, path: Path, out: Finding[]): void {
+  const u = path.includes('steps') ? written : expandForCheck(written, env);
+  if (u === undefined || (path.includes('steps') && u.includes('${'))) return;
   let ok = false;
   try {
-    ok = /^https?:$/.test(new URL(u.replace(/\$\{[A-Za-z_]\w*\}/g, 'x')).protocol);
+    ok = /^https?:$/.test(new URL(u).protocol);
   } catch {
     ok = false;
   }
-  if (!ok) out.push({ path, message: `'${u}' is not an http(s) URL` });
-}
-
-/** Finds malformed `${VAR}` references anywhere in the runbook's strings. */
-function envRefs(v: unknown, path: PropertyKey[], out: Finding[]): void {
-  if (typeof v === 'string') {
-    const i = v.search(/\$\{(?![A-Za-z_]\w*\})/);
-    if (i >= 0) out.push({ path, offset: i, message: 'malformed ${VAR}: write ${NAME} with letters, digits and _' });
-  } else if (Array.isArray(v)) v.forEach((x, i) => envRefs(x, [...path, i], out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) envRefs(x, [...path, k], out);
+  if (!ok) out.push({ path, message: `'${written}' is not an http(s) URL${u === written ? '' : ' once its ${VAR} are expanded'}` });
 }

@@ -44,7 +44,8 @@ describe('cutover (in-process)', () => {
   });
 
   it('validate: exit 0 for valid files, 1 and FILE:LINE:COL lines otherwise', async () => {
-    const ok = captureIo();
+    // The two reference runbooks use ${TENANT} and ${PROM_TOKEN}: validate checks they are set.
+    const ok = captureIo({ TENANT: 'team-a', PROM_TOKEN: 'token' });
     expect(await runCli(['validate', 'fixtures/runbooks/blue-green.yaml', 'fixtures/runbooks/canary.yaml'], ok)).toBe(0);
     const bad = captureIo();
     expect(await runCli(['validate', 'fixtures/runbooks/small.yaml', 'fixtures/runbooks/broken/unknown-level.yaml', 'missing.yaml'], bad)).toBe(1);

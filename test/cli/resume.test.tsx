@@ -59,7 +59,7 @@ function runbook(): string {
   const file = join(dir, 'rb.yaml');
   const port = (prom.address() as AddressInfo).port;
   writeFileSync(file, `name: resume under fire
-prometheus: { url: "http://127.0.0.1:${port}", interval: 200ms, timeout: 1s }
+prometheus: { url: "http://127.0.0.1:${port}", interval: 1s, timeout: 1s }
 health:
   - { id: errors, title: Error ratio, query: errors_ratio, unit: ratio, crit: "> 0.1" }
 phases:
@@ -75,7 +75,7 @@ rollback:
       steps:
         - { id: revert, title: Revert (slow), local: { command: [sh, -c, "echo ran >> ${marker}; echo $$ > ${pidFile}; echo reverting; exec sleep 30"] } }
   triggers:
-    - { id: errors-high, when: "errors > 0.1", severity: critical, recommend: undo, auto: true, countdown: 1s }
+    - { id: errors-high, when: "errors > 0.1", severity: critical, recommend: undo, auto: true, countdown: 5s }
 `);
   return file;
 }

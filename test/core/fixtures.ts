@@ -5,9 +5,12 @@ import type { SessionEvent, SessionStarted } from '../../src/core/index.js';
 
 export const T0 = Date.UTC(2026, 10, 21, 22, 0, 0);
 
+/** What the fixture runbooks read with `${VAR}` (blue-green's tenant, canary's token): validation checks they are set. */
+const FIXTURE_ENV = { TENANT: 'team-a', PROM_TOKEN: 'token' };
+
 /** A fixture runbook by name (fixtures/runbooks/NAME.yaml). */
 export function runbook(name = 'blue-green'): Runbook {
-  const r = loadRunbookFile(`fixtures/runbooks/${name}.yaml`);
+  const r = loadRunbookFile(`fixtures/runbooks/${name}.yaml`, FIXTURE_ENV);
   if (!r.runbook) throw new Error(r.problems.map((p) => p.message).join('\n'));
   return r.runbook;
 }

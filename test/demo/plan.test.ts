@@ -12,8 +12,9 @@ import { scaleQuery } from '../../src/demo/timescale.js';
 import { checkPromql, loadRunbookFile, type Runbook } from '../../src/runbook/index.js';
 
 const FIXTURES = 'fixtures/runbooks';
+/** Loads a fixture as the demo does: its ${VAR} (in sections the demo replaces) need not be set. */
 const load = (f: string): Runbook => {
-  const r = loadRunbookFile(join(FIXTURES, f));
+  const r = loadRunbookFile(join(FIXTURES, f), null);
   expect(r.problems).toEqual([]);
   return r.runbook!;
 };

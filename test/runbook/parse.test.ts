@@ -79,11 +79,31 @@ describe('hosts', () => {
 describe('parsed runbook', () => {
   it('is plain JSON with durations in ms and checks parsed', async () => {
     const { loadRunbookFile } = await import('../../src/runbook/index.js');
-    const rb = loadRunbookFile('fixtures/runbooks/blue-green.yaml').runbook!;
+    const rb = loadRunbookFile('fixtures/runbooks/blue-green.yaml', { TENANT: 'team-a' }).runbook!;
     expect(JSON.parse(JSON.stringify(rb))).toEqual(rb);
     expect(rb.prometheus?.interval).toBe(5000);
     expect(rb.rollback?.triggers?.[1]).toMatchObject({ when: { panel: 'p95_canary', check: { ratio: true, op: '>', value: 2 } }, countdown: 20_000, auto: true });
     expect(rb.phases[0].steps[1].run).toMatchObject({ on: 'green', timeout: 10_000 });
     expect(rb.prometheus?.headers).toEqual({ 'X-Scope-OrgID': '${TENANT}' });
+  });
+});
+
+describe('parallel steps', () => {
+  const steps = (extra: string) => `name: t\nphases:\n  - id: p\n    title: P\n    steps:\n      - { id: a, title: A, manual: true }\n      - { id: b, title: B, manual: true${extra} }\n`;
+  it('parallel: true is kept on the step; without it the field is absent', () => {
+    const r = loadRunbookText('f.yaml', steps(', parallel: true'), {});
+    expect(r.problems).toEqual([]);
+    expect(r.runbook!.phases[0].steps.map((s) => s.parallel)).toEqual([undefined, true]);
+  });
+  it('parallel must be a boolean', () => {
+    expect(loadRunbookText('f.yaml', steps(', parallel: "yes"'), {}).problems.map((p) => `${p.line}:${p.col}: ${p.message}`)).toEqual([
+      '7:52: parallel must be a boolean, not the string "yes"',
+    ]);
+  });
+  it('`cutover schema` describes it', async () => {
+    const { runbookJsonSchema } = await import('../../src/cli/schema.js');
+    const path = ['properties', 'phases', 'items', 'properties', 'steps', 'items', 'properties', 'parallel'];
+    const parallel = path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], runbookJsonSchema());
+    expect(parallel).toEqual({ type: 'boolean', description: expect.stringMatching(/^May start before the earlier steps of its phase have passed or been skipped/) });
   });
 });

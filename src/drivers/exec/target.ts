@@ -7,6 +7,7 @@
  * jump host's own ProxyJump applies and chains recurse.
  */
 import type { HostSpec, Runbook } from '../../runbook/schema.js';
+import { expandHostSpec, expandSsh } from '../../runbook/env.js';
 import type { HostKeyPolicy } from './host-keys.js';
 import type { HostConfig, SshConfigSet } from './ssh-config.js';
 import { knownHostsName } from './known-hosts.js';
@@ -59,9 +60,11 @@ const MAX_JUMPS = 8;
 /** Thrown when a host cannot be resolved (a ProxyJump loop, ...); the message names the host. */
 export class TargetError extends Error {}
 
-/** Resolves a runbook host entry into a Target. */
-export function resolveTarget(spec: HostSpec, ssh: SshSettings, ctx: ResolveContext): Target {
-  const label = spec.port !== undefined ? `${spec.host}:${spec.port}` : spec.host;
+/** Resolves a runbook host entry into a Target; `${VAR}` in its fields comes from ctx.env (MissingEnvError when unset). */
+export function resolveTarget(written: HostSpec, writtenSsh: SshSettings, ctx: ResolveContext): Target {
+  const label = written.port !== undefined ? `${written.host}:${written.port}` : written.host;
+  const spec = expandHostSpec(written, ctx.env, label);
+  const ssh = expandSsh(writtenSsh, ctx.env);
   const user = spec.user ?? ssh.user;
   const cfg = ctx.config.lookup(spec.host, user);
   const identity = [spec.identityFile, ssh.identityFile].filter((x): x is string => !!x);

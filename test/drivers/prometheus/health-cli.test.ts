@@ -22,7 +22,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     prom = await startPrometheus({ bin: bin!, targets: [app.target] });
     await prom.waitForSeries('rate(http_requests_total[5s])');
     file = writeRunbook({
-      prometheus: { url: prom.url, interval: '300ms' },
+      prometheus: { url: prom.url, interval: '1s' },
       health: [
         { id: 'err', title: 'Error rate', query: ERR, unit: 'ratio', warn: '> 0.1', crit: '> 0.3' },
         { id: 'rps', title: 'Requests', query: 'sum by (track) (rate(http_requests_total[5s]))', unit: 'rps', crit: '< 1' },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { SessionEvent } from '../../../src/core/events.js';
-import { loadRunbookText, type Runbook } from '../../../src/runbook/index.js';
+import { loadRunbookText, parseDuration, type Runbook } from '../../../src/runbook/index.js';
 
 /** The runbook's sections that matter here; name and phases are filled in. */
 export type RunbookSpec = Record<string, unknown> & { prometheus: Record<string, unknown> };
@@ -14,10 +14,25 @@ export function runbookText(spec: RunbookSpec): string {
   return stringify({ name: 'prometheus test', ...spec, phases: [{ id: 'p', title: 'P', steps: [{ id: 's', title: 'S', manual: true }] }] });
 }
 
-/** Loads `spec` through the real loader; throws with the problems when it does not load. */
+/**
+ * Loads `spec` through the real loader; throws with the problems when it does not load. `${VAR}`
+ * is not checked against this process's environment: the tests give the client its own. Poll
+ * intervals under the 1s a runbook may ask for (the poller's mechanics at test speed) are
+ * loaded as 1s, then set to the test's value.
+ */
 export function makeRunbook(spec: RunbookSpec): Runbook {
-  const r = loadRunbookText('test.yaml', runbookText(spec));
+  const fast: ((rb: Runbook) => void)[] = [];
+  const interval = <T extends Record<string, unknown>>(o: T, set: (rb: Runbook, ms: number) => void): T => {
+    const ms = typeof o.interval === 'string' ? parseDuration(o.interval) : undefined;
+    if (ms === undefined || ms >= 1000) return o;
+    fast.push((rb) => set(rb, ms));
+    return { ...o, interval: '1s' };
+  };
+  const health = Array.isArray(spec.health) ? { health: spec.health.map((p: Record<string, unknown>, i) => interval(p, (rb, ms) => (rb.health![i].interval = ms))) } : {};
+  const written = { ...spec, prometheus: interval(spec.prometheus, (rb, ms) => (rb.prometheus!.interval = ms)), ...health };
+  const r = loadRunbookText('test.yaml', runbookText(written), null);
   if (!r.runbook) throw new Error(`test runbook does not load:\n${r.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('\n')}`);
+  for (const set of fast) set(r.runbook);
   return r.runbook;
 }
 

@@ -159,7 +159,7 @@ describe('HTTP transport faults (a misbehaving server)', () => {
 
   it('`cutover health --watch` ends on SIGINT, stops its pollers and lets go of the signal', async () => {
     await fresh({ status: 200, contentType: 'application/json', body: vector('1') });
-    const file = writeRunbook({ prometheus: { url: proxy.url, interval: '100ms' }, health: [{ id: 'a', title: 'A', query: 'up', crit: '> 5' }] });
+    const file = writeRunbook({ prometheus: { url: proxy.url, interval: '1s' }, health: [{ id: 'a', title: 'A', query: 'up', crit: '> 5' }] });
     const before = process.listenerCount('SIGINT');
     const io = captureIo();
     const done = main(['-f', file, '--watch'], io);
