@@ -81,7 +81,7 @@ export async function operate(d: Driven, until: string): Promise<void> {
     if (phase.gate) {
       await expect.poll(d.frame).toMatch(new RegExp(`▸ ◆ ${esc(phase.gate.title.slice(0, 40))}`));
       d.r.press(KEY.enter);
-      await expect.poll(d.frame).toMatch(/g go · n no-go/);
+      await expect.poll(d.frame).toMatch(/g GO · n NO-GO/);
       d.r.press('g');
       await expect.poll(d.frame).toMatch(/Reason \(optional\)/);
       d.r.press(KEY.enter);

@@ -81,7 +81,7 @@ rollback:
     t('send-keys', '-t', session, 'Down');
     await expect.poll(screen).toMatch(/▸ ◆ Carry on\?/);
     t('send-keys', '-t', session, 'Enter');
-    await expect.poll(screen).toMatch(/g go · n no-go/);
+    await expect.poll(screen).toMatch(/g GO · n NO-GO/);
     t('send-keys', '-t', session, 'g');
     await expect.poll(screen).toMatch(/Reason \(optional\)/);
     t('send-keys', '-t', session, '-l', 'all good');
