@@ -40,7 +40,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     source = { runbook: r.runbook, runbookPath: r.runbookPath, runbookSha256: r.runbookSha256, operator, mode: 'live', env: io.env, resume: { path: values.resume, events: r.events } };
   } else {
-    const loaded = loadRunbookFile(values.file!);
+    const loaded = loadRunbookFile(values.file!, io.env);
     if (!loaded.runbook) {
       for (const p of loaded.problems) io.err(`${formatProblem(p)}\n`);
       return EX_DATAERR;

@@ -1,7 +1,7 @@
 /**
  * Which runbook fields take `${VAR}`, and the validate-time check that each variable they use is
  * set. The values are never copied into the runbook: the drivers expand them when they use the
- * field (Prometheus and Alertmanager requests, SSH targets, http step headers). Commands are not
+ * field (Prometheus and Alertmanager requests, SSH targets, http steps, local steps' cwd and env). Commands are not
  * in the list: `${VAR}` in a command belongs to the shell that runs it.
  */
 import { ENV_REF, MissingEnvError } from './env.js';
@@ -18,14 +18,14 @@ export const ENV_FIELDS: readonly string[] = [
   ...['user', 'identityFile', 'knownHosts', 'jump'].map((f) => `ssh.${f}`),
   'hosts.*.*',
   ...['host', 'user', 'identityFile', 'jump'].map((f) => `hosts.*.*.${f}`),
-  ...STEP_LISTS.map((s) => `${s}.http.headers.*`),
+  ...STEP_LISTS.flatMap((s) => [`${s}.http.url`, `${s}.http.headers.*`, `${s}.local.cwd`, `${s}.local.env.*`]),
 ];
 
 /**
  * Fields where a `${VAR}` would look expanded but is not (their drivers pass them on as written):
  * an error at validate time rather than a literal `${PORT}` at run time.
  */
-const NOT_EXPANDED: readonly string[] = STEP_LISTS.flatMap((s) => [`${s}.http.url`, `${s}.local.cwd`, `${s}.local.env.*`]);
+const NOT_EXPANDED: readonly string[] = [];
 
 const ENV_FIELDS_SEGS = ENV_FIELDS.map((p) => p.split('.'));
 const NOT_EXPANDED_SEGS = NOT_EXPANDED.map((p) => p.split('.'));

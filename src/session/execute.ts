@@ -4,6 +4,7 @@ import type { SessionState } from '../core/state.js';
 import { stepKind, type Runbook, type Step } from '../runbook/schema.js';
 import type { Executors, ExecOutcome } from './executors.js';
 import { expectNow, httpProbe, type ProbeResult } from './probes.js';
+import { expandEnv } from '../runbook/env.js';
 
 /** What running a step needs from the session. */
 export interface ExecuteContext {
@@ -33,7 +34,7 @@ export async function executeStep(x: ExecuteContext, step: Step, signal: AbortSi
         return fromExec(await x.executors.remote({ ...base, group: step.run!.on, hosts, run: step.run!, runbook: x.runbook }));
       }
       case 'local':
-        return fromExec(await x.executors.local({ ...base, local: step.local!, runbook: x.runbook }));
+        return fromExec(await x.executors.local({ ...base, local: expandLocal(step.local!, x.env), runbook: x.runbook }));
     }
   } catch (e) {
     return { ok: false, error: (e as Error).message.split('\n')[0] };
@@ -48,6 +49,12 @@ async function expect(x: ExecuteContext, step: Step, signal: AbortSignal): Promi
     const w = await waitFor(Math.min(1000, deadline - x.ctx.now()), signal);
     if (!w.ok) return r;
   }
+}
+
+/** A local step's cwd and env values with their `${VAR}` from the environment (commands are the shell's, never expanded). */
+function expandLocal(local: NonNullable<Step['local']>, env: NodeJS.ProcessEnv): NonNullable<Step['local']> {
+  const vars = local.env ? Object.fromEntries(Object.entries(local.env).map(([k, v]) => [k, expandEnv(v, env, `local.env.${k}`)])) : undefined;
+  return { ...local, ...(local.cwd !== undefined ? { cwd: expandEnv(local.cwd, env, 'local.cwd') } : {}), ...(vars ? { env: vars } : {}) };
 }
 
 function fromExec(r: ExecOutcome): ProbeResult {

@@ -17,7 +17,8 @@ export async function httpProbe(http: NonNullable<Step['http']>, env: NodeJS.Pro
   try {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(http.headers ?? {})) headers[k] = expandEnv(v, env, `http header ${k}`);
-    const res = await fetch(http.url, { headers, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
+    const url = expandEnv(http.url, env, 'http.url');
+    const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
     await res.body?.cancel().catch(() => {});
     const ms = now() - started;
     return res.status === want ? { ok: true, detail: `HTTP ${res.status} in ${ms}ms` } : { ok: false, error: `${http.url} answered HTTP ${res.status}, expected ${want}` };
