@@ -1,8 +1,9 @@
 // `cutover run` without a terminal: plain timeline lines, exit 3 at a gate without --yes.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
 import { runCli } from '../../src/cli/main.js';
 import { readJournal, verifyChain } from '../../src/journal/index.js';
 import { captureIo } from '../support/io.js';
@@ -73,5 +74,43 @@ describe('cutover run (not a TTY)', () => {
     const io2 = captureIo(env());
     expect(await runCli(['run', '-f', rb('layout-check'), '--layout', layout], io2)).toBe(65);
     expect(io2.stderr()).toMatch(new RegExp(`^${layout}:3:24: pane must be one of health, checklist, timeline, rollback, not the string "helth"\\n$`));
+  });
+
+  it('--resume of a session that already ended is refused in one line, and the journal is left as it was', async () => {
+    const io = captureIo(env());
+    expect(await runCli(['run', '-f', rb('ended-once'), '--yes'], io)).toBe(0);
+    const sessions = join(dir, 'state', 'cutover', 'sessions');
+    const file = join(sessions, readdirSync(sessions).find((f) => f.includes('ended-once'))!);
+    const before = readFileSync(file, 'utf8');
+    const again = captureIo(env());
+    expect(await runCli(['run', '--resume', file], again)).toBe(1);
+    expect(again.stderr()).toMatch(new RegExp(`^cutover run: ${file}: this session already ended \\(completed, \\S+\\); an ended session is not resumed: start a new one with cutover run -f \\S+ended-once.yaml\\n$`));
+    expect(again.stdout()).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('when the journal cannot write: NOT RECORDING on stderr, the next step refused, the rest in a fallback file, exit 74', async () => {
+    const write = fs.write;
+    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+      if (String(args[1]).includes('"session/started"')) return (write as (...a: unknown[]) => void)(...args);
+      const cb = args.at(-1) as (err: Error) => void;
+      setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+    }) as typeof fs.write);
+    const io = captureIo({ ...env(), TMPDIR: dir });
+    try {
+      expect(await runCli(['run', '-f', rb('disk-full'), '--yes'], io)).toBe(74);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(io.stderr()).toMatch(/^cutover: NOT RECORDING: journal \S+disk-full\.jsonl: write failed \(ENOSPC/m);
+    expect(io.stdout()).toMatch(/cannot run step 'maybe': NOT RECORDING \(no space left on device \(ENOSPC\)\)/);
+    const fallback = /they are in (\S+) \(0600\)/.exec(io.stderr())![1];
+    expect(fallback.startsWith(dir)).toBe(true);
+    const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq: number });
+    expect(kept[0].seq).toBe(2);
+    expect(kept.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'failed' });
+    const sessions = join(dir, 'state', 'cutover', 'sessions');
+    const file = join(sessions, readdirSync(sessions).find((f) => f.includes('disk-full'))!);
+    expect(readJournal(file).entries.map((e) => e.event.type)).toEqual(['session/started']);
   });
 });
