@@ -49,7 +49,8 @@ export function keyName(input: string, key: InkKey): string {
   if (key.pageDown) return 'pagedown';
   if (key.home) return 'home';
   if (key.end) return 'end';
-  if (key.return) return 'enter';
+  // A line feed is Enter too: typed before the terminal is in raw mode, Enter arrives as \n (ICRNL).
+  if (key.return || input === '\n' || input === '\r') return 'enter';
   if (key.escape) return 'esc';
   if (key.tab) return key.shift ? 'shift-tab' : 'tab';
   if (key.backspace || key.delete) return 'backspace';
