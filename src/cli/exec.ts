@@ -3,7 +3,8 @@
  * executor the console uses (ssh_config, known_hosts, batch, maxFail, sanitized and redacted
  * output). Each output line is prefixed with its host; a summary line per host and the totals
  * follow. Exit 0 when every host exited 0, 1 otherwise, 64 for usage mistakes and runbooks that
- * do not load. The first Ctrl-C cancels (TERM to running commands, no new host starts).
+ * do not load, 74 when the journal is incomplete or cannot be created (then nothing runs). The
+ * first Ctrl-C cancels (TERM to running commands, no new host starts). Journaled like a session.
  */
 import { parseArgs } from 'node:util';
 import { loadRunbookFile } from '../runbook/load.js';
@@ -13,6 +14,9 @@ import { parseAmount, type Amount } from '../runbook/amount.js';
 import type { SessionEvent } from '../core/events.js';
 import { EX_USAGE, UsageError, type Io } from './usage.js';
 import { ExecDriver, formatMs, label, type FanoutResult } from '../drivers/exec/index.js';
+import { openExecRecord, type ExecRecord } from './exec-record.js';
+import { EX_INCOMPLETE } from './run/record.js';
+import { operatorName } from './run/start.js';
 
 /** The command's entry point (see commands.ts). */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -25,6 +29,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       batch: { type: 'string', short: 'b' },
       'max-fail': { type: 'string' },
       concurrency: { type: 'string', short: 'c' },
+      operator: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -55,15 +60,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const width = Math.max(...hosts.map((h) => label(h).length));
+  let record: ExecRecord;
+  try {
+    record = await openExecRecord({ runbook: rb, runbookPath: values.file, runbookSha256: loaded.sha256 ?? '', group, hosts: hosts.length, operator: operatorName(values.operator, io.env), io });
+  } catch (e) {
+    io.err(`cutover exec: ${(e as Error).message.split('\n')[0]}\n`);
+    return EX_INCOMPLETE;
+  }
   const driver = new ExecDriver({
-    ctx: { emit: (e) => print(e, io, width), now: Date.now },
+    ctx: record.ctx((e) => print(e, io, width)),
     runbook: rb,
     env: io.env,
     onNotice: (m) => io.err(`cutover exec: ${m}\n`),
   });
   const ac = new AbortController();
   const onInt = () => {
-    if (ac.signal.aborted) process.exit(130);
+    if (ac.signal.aborted) {
+      record.abandon();
+      process.exit(130);
+    }
     io.err('cutover exec: cancelling (TERM to running commands); Ctrl-C again to quit at once\n');
     ac.abort();
   };
@@ -87,7 +102,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     await driver.closeAll();
   }
   io.out(summary(result, width, Date.now() - t0));
-  return result.ok ? 0 : 1;
+  const cancelled = ac.signal.aborted;
+  const incomplete = await record.end(result.ok ? 'completed' : cancelled ? 'aborted' : 'failed', cancelled ? 'SIGINT received' : undefined);
+  io.err(`cutover exec: journal ${record.path}\n`);
+  return incomplete ?? (result.ok ? 0 : 1);
 }
 
 function amount(flag: string, v: string | undefined): Amount | undefined {

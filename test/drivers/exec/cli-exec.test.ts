@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readJournal, verifyChain } from '../../../src/journal/index.js';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main.js';
 import { captureIo } from '../../support/io.js';
@@ -103,5 +105,53 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     expect((await exec('web', '--', 'true')).err).toContain('name the runbook with -f RUNBOOK');
     expect((await exec('-f', rb, 'web', '--batch', 'lots', '--', 'true')).err).toContain("--batch 'lots' is not a number of hosts or a percentage");
     expect((await exec('-f', rb, 'web', '--timeout', '5', '--', 'true')).code).toBe(64);
+  });
+
+  it('journals the run like a session: start, a note naming the group, every command, and the ending last', async () => {
+    const state = join(h.home, 'exec-state');
+    const io = captureIo({ HOME: h.home, XDG_STATE_HOME: state, USER: 'dora' });
+    expect(await runCli(['exec', '-f', rb, 'web', '--', 'echo', 'audited'], io)).toBe(0);
+    const path = /cutover exec: journal (\S+)\n/.exec(io.stderr())![1];
+    expect(path.startsWith(join(state, 'cutover', 'sessions'))).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const events = readJournal(path).entries.map((e) => e.event as { type: string; text?: string; operator?: string; outcome?: string });
+    expect(events[0]).toMatchObject({ type: 'session/started', operator: 'dora' });
+    expect(events[1]).toMatchObject({ type: 'note/added', text: 'cutover exec on web (2 hosts)' });
+    expect(events.filter((e) => e.type === 'command/exited')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'completed' });
+    expect(verifyChain(path).ok).toBe(true);
+  });
+
+  it('runs nothing when its journal cannot be created: one line, exit 74', async () => {
+    const notADir = join(h.home, 'a-file');
+    writeFileSync(notADir, 'x');
+    const marker = join(h.home, 'must-not-exist');
+    const io = captureIo({ HOME: h.home, XDG_STATE_HOME: notADir });
+    expect(await runCli(['exec', '-f', rb, 'lone', '--', 'touch', marker], io)).toBe(74);
+    expect(io.stderr()).toMatch(/^cutover exec: cannot create a journal in \S+: .*; nothing was run\n$/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a journal that fails mid-run: NOT RECORDING on stderr, the command finishes, the rest in a fallback file, exit 74', async () => {
+    const write = fs.write;
+    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+      if (/"(session\/started|note\/added)"/.test(String(args[1]))) return (write as (...a: unknown[]) => void)(...args);
+      const cb = args.at(-1) as (err: Error) => void;
+      setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })));
+    }) as typeof fs.write);
+    const tmp = join(h.home, 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const io = captureIo({ HOME: h.home, XDG_STATE_HOME: join(h.home, 'eio-state'), TMPDIR: tmp });
+    try {
+      expect(await runCli(['exec', '-f', rb, 'web', '--', 'echo', 'still runs'], io)).toBe(74);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(io.stdout()).toMatch(/2 hosts: 2 ok/);
+    expect(io.stderr()).toMatch(/^cutover exec: NOT RECORDING: journal \S+: write failed \(EIO/m);
+    const fallback = /they are in (\S+) \(0600\)/.exec(io.stderr())![1];
+    const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(kept.filter((e) => e.type === 'command/exited')).toHaveLength(2);
+    expect(kept.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'completed' });
   });
 });
