@@ -86,7 +86,7 @@ function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<In
   if (intent.kind === 'retry' && status !== 'failed') return 'only a failed step can be retried';
   if (intent.kind === 'run' && status === 'failed') return 'failed: r retries it, s skips it';
   if (intent.kind === 'skip') return intent.reason !== undefined && !intent.reason.trim() ? 'a skip needs a reason: type why' : undefined;
-  const spec = state.session!.runbook.phases.find((p) => p.id === phase.id)!.steps[index] as { parallel?: boolean };
+  const spec = state.session!.runbook.phases.find((p) => p.id === phase.id)!.steps[index];
   if (!spec.parallel) {
     const before = phase.steps.slice(0, index).find((x) => x.status !== 'passed' && x.status !== 'skipped');
     if (before) return `waits for "${before.title}" (${before.id}) to pass or be skipped first`;

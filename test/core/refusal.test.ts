@@ -6,7 +6,7 @@ import { at, runbook, started, T0 } from './fixtures.js';
 const rb = runbook();
 const parallelRb = (() => {
   const r = structuredClone(rb);
-  (r.phases[0].steps[2] as { parallel?: boolean }).parallel = true;
+  r.phases[0].steps[2].parallel = true;
   return r;
 })();
 
