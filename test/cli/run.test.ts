@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import fs from 'node:fs';
 import { runCli } from '../../src/cli/main.js';
 import { readJournal, verifyChain } from '../../src/journal/index.js';
 import { captureIo } from '../support/io.js';
+import { failWrites } from '../support/disk-full.js';
 
 let dir: string;
 const rb = (name: string, failing = false) => {
@@ -90,12 +90,7 @@ describe('cutover run (not a TTY)', () => {
   });
 
   it('when the journal cannot write: NOT RECORDING on stderr, the next step refused, the rest in a fallback file, exit 74', async () => {
-    const write = fs.write;
-    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
-      if (String(args[1]).includes('"session/started"')) return (write as (...a: unknown[]) => void)(...args);
-      const cb = args.at(-1) as (err: Error) => void;
-      setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
-    }) as typeof fs.write);
+    failWrites((bytes) => !bytes.includes('"session/started"'));
     const io = captureIo({ ...env(), TMPDIR: dir });
     try {
       expect(await runCli(['run', '-f', rb('disk-full'), '--yes'], io)).toBe(74);

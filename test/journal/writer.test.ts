@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { JournalWriter, readJournal, verifyChain, type JournalEvent } from '../../src/journal/index.js';
 import { linesOf, sampleEvents, tempDir, until } from './helpers.js';
+import { failWrites } from '../support/disk-full.js';
 
 const LINE_RE = /^\{"seq":(\d+),.*,"hash":"[0-9a-f]{32}"\}$/s;
 const chatty = (i: number): JournalEvent => ({ type: 'metric/sample', t: 1000 + i, i, value: i * 1.5 });
@@ -155,12 +156,7 @@ describe('JournalWriter', () => {
     w.watchStatus((f) => status.push(f?.message));
     await w.append(decision(1));
     let full = true;
-    const write = fs.write;
-    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
-      if (!full) return (write as (...a: unknown[]) => void)(...args);
-      const cb = args.at(-1) as (err: Error) => void;
-      setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
-    }) as typeof fs.write);
+    failWrites(() => full);
     const pending = [w.append(chatty(2)), w.append(chatty(3)), w.append(decision(4))];
     await expect.poll(() => w.failure?.message).toMatch(new RegExp(`journal ${p}: write failed \\(ENOSPC.*seq 2 on are held in memory`));
     expect(status[0]).toMatch(/ENOSPC/);

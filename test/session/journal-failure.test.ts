@@ -1,7 +1,8 @@
 // A journal that cannot write is loud, refuses forward actions, never blocks a way back, and loses nothing:
 // given a live session whose journal's writes fail (ENOSPC), when the operator acts, then...
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import fs, { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { failWrites } from '../support/disk-full.js';
 import { join } from 'node:path';
 import type { SessionEvent } from '../../src/core/index.js';
 import { JournalWriter, readJournal, verifyChain } from '../../src/journal/index.js';
@@ -12,16 +13,6 @@ import { instantExecutors } from '../ui/live.js';
 import { tempDir } from '../journal/helpers.js';
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Makes every write to the filesystem fail with ENOSPC while `full()` is true. */
-function diskFull(full: () => boolean) {
-  const write = fs.write;
-  vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
-    if (!full()) return (write as (...a: unknown[]) => void)(...args);
-    const cb = args.at(-1) as (err: Error) => void;
-    setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
-  }) as typeof fs.write);
-}
 
 async function live(dir: string) {
   const path = join(dir, 'j.jsonl');
@@ -38,7 +29,7 @@ describe('a journal that cannot write', () => {
     const dir = tempDir();
     const { session, journal, exec, path, statuses } = await live(dir);
     let full = true;
-    diskFull(() => full);
+    failWrites(() => full);
     expect(session.note('the disk is about to fill')).toBeUndefined();
     await expect.poll(() => session.store.notRecording).toBe('no space left on device (ENOSPC)');
     expect(statuses[0]).toMatch(/ENOSPC/);
@@ -74,7 +65,7 @@ describe('a journal that cannot write', () => {
   it('records again once the disk takes writes: the mark clears and forward actions are allowed', async () => {
     const { session, path, statuses } = await live(tempDir());
     let full = true;
-    diskFull(() => full);
+    failWrites(() => full);
     session.note('x');
     await expect.poll(() => session.store.notRecording).toBeDefined();
     expect(session.act('backup')).toMatch(/^NOT RECORDING/);
@@ -98,7 +89,7 @@ describe('a journal that cannot write', () => {
     await session.start();
     expect(session.confirmRollback('traffic')).toBeUndefined();
     await expect.poll(() => session.state.rollback.run?.steps['shift-back']?.status).toBe('started');
-    diskFull(() => true);
+    failWrites(() => true);
     expect(session.abortRollback('disk full, stopping')).toBeUndefined();
     await session.rollbackSettled();
     expect(session.state.rollback.run?.aborted).toMatchObject({ operator: 'alice', reason: 'disk full, stopping' });

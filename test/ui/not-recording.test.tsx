@@ -1,7 +1,6 @@
 // Given a live console whose journal's disk is full, when the operator acts, then the status bar says
 // NOT RECORDING in red, forward keys are refused with that reason, and a rollback still runs.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import fs from 'node:fs';
 import { join } from 'node:path';
 import { App } from '../../src/ui/App.js';
 import type { SessionEvent } from '../../src/core/index.js';
@@ -13,6 +12,7 @@ import { KEY, renderSized, type Rendered } from '../support/ink.js';
 import { runbook } from '../core/fixtures.js';
 import { tempDir } from '../journal/helpers.js';
 import { instantExecutors } from './live.js';
+import { failWrites } from '../support/disk-full.js';
 
 let r: Rendered | undefined;
 afterEach(() => {
@@ -28,12 +28,7 @@ describe('NOT RECORDING', () => {
     const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 5 });
     await session.start();
     let full = true;
-    const write = fs.write;
-    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
-      if (!full) return (write as (...a: unknown[]) => void)(...args);
-      const cb = args.at(-1) as (err: Error) => void;
-      setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
-    }) as typeof fs.write);
+    failWrites(() => full);
     r = renderSized(<App model={sessionModel(session, { onQuit: () => {} })} color={true} />);
     await expect.poll(frame).toMatch(/● REC/);
     session.note('filling up');

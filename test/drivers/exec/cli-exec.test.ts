@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import fs from 'node:fs';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readJournal, verifyChain } from '../../../src/journal/index.js';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { captureIo } from '../../support/io.js';
 import { needBinary } from '../../support/binaries.js';
 import { startSshd, type Sshd } from '../../support/sshd.js';
 import { testHome } from './helpers.js';
+import { failWrites } from '../../support/disk-full.js';
 
 const sshdBin = needBinary('sshd', 'openssh-server');
 
@@ -133,12 +133,7 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
   });
 
   it('a journal that fails mid-run: NOT RECORDING on stderr, the command finishes, the rest in a fallback file, exit 74', async () => {
-    const write = fs.write;
-    vi.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
-      if (/"(session\/started|note\/added)"/.test(String(args[1]))) return (write as (...a: unknown[]) => void)(...args);
-      const cb = args.at(-1) as (err: Error) => void;
-      setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })));
-    }) as typeof fs.write);
+    failWrites((bytes) => !/"(session\/started|note\/added)"/.test(bytes), 'EIO');
     const tmp = join(h.home, 'tmp');
     mkdirSync(tmp, { recursive: true });
     const io = captureIo({ HOME: h.home, XDG_STATE_HOME: join(h.home, 'eio-state'), TMPDIR: tmp });
