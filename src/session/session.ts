@@ -43,8 +43,11 @@ export interface SessionOptions {
   publishMs?: number;
   /** Hears each failed journal write (its error) and the first success after them (undefined). */
   onJournalStatus?: (failure: Error | undefined) => void;
-  /** How long ending waits for cancelled commands to report their exit before recording "outcome unknown" (default 5 s). */
-  endGraceMs?: number;
+  /**
+   * How long cancelled steps get to settle (default 5 s): ending then records "outcome unknown" for
+   * what has not reported, and a confirmed rollback starts anyway (the real executors settle within their kill grace).
+   */
+  cancelGraceMs?: number;
   /** Events already in the journal (resume): folded first, then a session/resumed event. */
   resumeFrom?: readonly SessionEvent[];
 }
@@ -158,7 +161,8 @@ export class Session {
     if (refused) return refused;
     const level = this.state.session!.runbook.rollback!.levels.find((l) => l.id === levelId)!;
     this.countdown.clear();
-    this.rollbacks.start(level, by, auto, () => this.steps.cancelAll());
+    // Bounded: an executor that never settles must not hold the way back.
+    this.rollbacks.start(level, by, auto, () => settleWithin(this.steps.cancelAll(), this.opts.cancelGraceMs ?? 5000));
     return undefined;
   }
 
@@ -212,7 +216,7 @@ export class Session {
     }
     const cancelled = Promise.all([this.steps.cancelAll(), this.rollbacks.settled()]);
     await Promise.allSettled(this.drivers.map((d) => d.stop()));
-    await settleWithin(cancelled, this.opts.endGraceMs ?? 5000);
+    await settleWithin(cancelled, this.opts.cancelGraceMs ?? 5000);
     await this.store.settled();
     // Whatever did not report within the grace period: its outcome is unknown, and the record says so.
     for (const c of Object.values(this.state.commands))

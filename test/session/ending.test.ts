@@ -33,10 +33,10 @@ function stubbornExecutors(answers: (host: string) => boolean): Executors & { la
   };
 }
 
-async function journaled(exec: Executors, o: { endGraceMs?: number; resumeFrom?: SessionEvent[]; path?: string } = {}) {
+async function journaled(exec: Executors, o: { cancelGraceMs?: number; resumeFrom?: SessionEvent[]; path?: string } = {}) {
   const path = o.path ?? join(tempDir(), 'j.jsonl');
   const journal = o.resumeFrom ? await JournalWriter.openForAppend<SessionEvent>(path) : await JournalWriter.create<SessionEvent>(path);
-  const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 1, ...(o.endGraceMs ? { endGraceMs: o.endGraceMs } : {}), ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}) });
+  const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 1, ...(o.cancelGraceMs ? { cancelGraceMs: o.cancelGraceMs } : {}), ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}) });
   await session.start();
   return { session, path, journal };
 }
@@ -46,7 +46,7 @@ const types = (path: string) => readJournal(path).entries.map((e) => e.event);
 describe('ending a session', () => {
   it('cancels running commands and records their exits, or "outcome unknown", before session/ended, which is last', async () => {
     const exec = stubbornExecutors((h) => h === 'app-g1.internal');
-    const { session, path } = await journaled(exec, { endGraceMs: 300 });
+    const { session, path } = await journaled(exec, { cancelGraceMs: 300 });
     session.act('backup');
     await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
     expect(session.act('green-health')).toBeUndefined();

@@ -37,4 +37,26 @@ describe('rollback while a step runs', () => {
     expect(types.lastIndexOf('step/failed')).toBeLessThan(types.indexOf('rollback/step'));
     await session.end('rolled-back');
   });
+
+  it('a deploy step that never settles cannot hold the rollback: it starts after the grace period', async () => {
+    const calls: string[] = [];
+    const exec: Executors = {
+      // The deploy command ignores its cancel; the rollback's answers at once.
+      remote: (req) => new Promise((resolve) => (calls.push(req.level ?? 'deploy'), req.level ? resolve({ ok: true, summary: 'ok' }) : undefined)),
+      local: async () => ({ ok: true, summary: 'exit 0' }),
+      connections: () => 0,
+      close: async () => {},
+    };
+    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1, cancelGraceMs: 200 });
+    await session.start();
+    session.act('backup');
+    await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
+    session.act('green-health');
+    await expect.poll(() => session.state.steps['green-health']?.status).toBe('running');
+    expect(session.confirmRollback('traffic')).toBeUndefined();
+    await session.rollbackSettled();
+    expect(session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
+    expect(calls).toEqual(['deploy', 'traffic']);
+    await session.end();
+  });
 });
