@@ -13,6 +13,7 @@ import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogView } from './dialogs.js';
 import { closesOnOtherKeys, dialogBindings, dialogHint, typeInto, DIALOG_SAMPLES, type DialogContext } from './dialog-keys.js';
 import { selectRollback } from '../core/select-rollback.js';
+import { refusal } from '../core/refusal.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
 export interface AppProps {
@@ -162,7 +163,7 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
     ...extra,
     // From any pane, R opens the recommended level's confirmation (the rollback pane's own R opens the selected one):
     // rolling back is two deliberate keys, R then Y, wherever the operator is looking.
-    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, helpOnly: true, handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
+    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, helpOnly: true, disabledReason: refusal(st, { kind: 'rollback', level: rec }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
     { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
   ];

@@ -24,6 +24,18 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/run step: locked until "GATE 1: go \/ no-go" says go/);
   });
 
+  it('a step waits for its predecessor: Enter on it says which, and nothing runs', async () => {
+    const { model, exec } = await liveModel();
+    r = renderSized(<App model={model} color={false} />);
+    await expect.poll(frame).toMatch(/▸ ○ Database backup/);
+    r.press(KEY.down);
+    await expect.poll(frame).toMatch(/▸ ○ Green answers health/);
+    expect(frame()).toMatch(/enter run step/);
+    r.press(KEY.enter);
+    await expect.poll(frame).toMatch(/run step: waits for "Database backup verified" \(backup\) to pass or be skipped first/);
+    expect(exec.calls).toEqual([]);
+  });
+
   it('s asks for a reason, then the step shows as skipped with it', async () => {
     const { model, session } = await liveModel();
     r = renderSized(<App model={model} color={false} />);
