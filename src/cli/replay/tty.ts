@@ -33,7 +33,7 @@ export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<vo
       stopTimer();
       player.index.cancel();
       app.unmount();
-      screen.restore();
+      screen.dispose();
       void indexing.finally(resolve);
     };
     const screen = enterAltScreen(process.stdout, () => finish(), (err) => {

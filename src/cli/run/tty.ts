@@ -23,8 +23,12 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
       if (finishing) return;
       finishing = true;
       void session.end(undefined, reason, { signal }).finally(() => {
-        app.unmount();
-        screen.restore();
+        try {
+          app.unmount();
+        } catch {
+          /* a dead terminal: the ending is recorded, the screen is gone anyway */
+        }
+        screen.dispose();
         resolve(exitCodeOf(session.state.session?.outcome ?? 'quit'));
       });
     };
@@ -32,7 +36,11 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
       process.stdout,
       (sig) => finish(`${sig} received`, true),
       (err) => {
-        process.stderr.write(`cutover: internal error: ${(err as Error)?.message ?? err}\n`);
+        try {
+          process.stderr.write(`cutover: internal error: ${(err as Error)?.message ?? err}\n`);
+        } catch {
+          /* stderr may be the dead terminal too */
+        }
         finish(`internal error: ${(err as Error)?.message ?? err}`, true);
       },
     );
