@@ -29,6 +29,8 @@ export interface LiveFacts {
   launching?: ReadonlySet<string>;
   /** A rollback was confirmed and its runner has not settled yet. */
   rollbackActive?: boolean;
+  /** The session is ending (quit or a signal): running commands are being cancelled and recorded. */
+  ending?: boolean;
 }
 
 /** Why an intent is refused now (one line, shown to the operator), or undefined when it may go ahead. */
@@ -40,6 +42,7 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
   if (!s) return 'the session has not started';
   if (intent.kind === 'quit') return undefined;
   if (s.endedAt !== undefined) return 'the session has ended';
+  if (live.ending) return 'the session is ending: running commands are being cancelled and recorded';
   const phases = selectChecklist(state, now);
   switch (intent.kind) {
     case 'run':
@@ -88,7 +91,8 @@ function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<In
   if (intent.kind === 'skip') return intent.reason !== undefined && !intent.reason.trim() ? 'a skip needs a reason: type why' : undefined;
   const spec = state.session!.runbook.phases.find((p) => p.id === phase.id)!.steps[index];
   if (!spec.parallel) {
-    const before = phase.steps.slice(0, index).find((x) => x.status !== 'passed' && x.status !== 'skipped');
+    // Phases run in order too: every step before this one, in its phase and in the phases above, is done first.
+    const before = [...phases.slice(0, phases.indexOf(phase)).flatMap((p) => p.steps), ...phase.steps.slice(0, index)].find((x) => x.status !== 'passed' && x.status !== 'skipped');
     if (before) return `waits for "${before.title}" (${before.id}) to pass or be skipped first`;
   }
   return undefined;
@@ -97,8 +101,8 @@ function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<In
 function gateRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<Intent, { kind: 'gate' }>, live: LiveFacts): Refusal {
   const phase = phases.find((p) => p.id === intent.phase);
   if (!phase?.gate) return `phase '${intent.phase}' has no gate`;
-  // A no-go stops the deploy: it is never refused for want of a record or during a rollback.
-  if (intent.decision !== 'no-go') {
+  // A no-go stops the deploy: it is never refused for want of a record or during a rollback, so the dialog opens too.
+  if (intent.decision === 'go') {
     const f = forward(state, live);
     if (f) return f;
   }

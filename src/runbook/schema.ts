@@ -116,7 +116,7 @@ const Step = z
     parallel: z
       .boolean()
       .optional()
-      .describe('May start before the earlier steps of its phase have passed or been skipped (by default a step waits for every earlier step of its phase)'),
+      .describe('May start before the steps above it have passed or been skipped (by default a step waits for every earlier step of its phase and of the phases before it)'),
   })
   .superRefine((s, ctx) => {
     const kinds = STEP_KINDS.filter((k) => s[k] !== undefined);

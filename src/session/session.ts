@@ -114,7 +114,7 @@ export class Session {
 
   /** What the journaled state cannot know: is the journal writing, what is launching, is a rollback running. */
   facts(): LiveFacts {
-    return { ...(this.store.notRecording !== undefined ? { notRecording: this.store.notRecording } : {}), launching: this.steps.launching(), rollbackActive: this.rollbacks.active };
+    return { ...(this.store.notRecording !== undefined ? { notRecording: this.store.notRecording } : {}), launching: this.steps.launching(), rollbackActive: this.rollbacks.active, ...(this.ending ? { ending: true } : {}) };
   }
 
   /** Why `intent` would be refused now (core's rules), or undefined. */
@@ -206,6 +206,8 @@ export class Session {
   }
 
   private async finish(outcome: Outcome | undefined, reason: string | undefined, ending: Ending): Promise<void> {
+    // From here every intent is refused (facts().ending), and the status bar says so.
+    queueMicrotask(() => this.store.publishNow());
     // Decided before the cancellations below: a signal while a step runs is `aborted`, not the `failed` its cancel would make it.
     const early = outcome ?? (ending.signal && this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, ending) : undefined);
     this.countdown.clear();

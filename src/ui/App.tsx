@@ -126,7 +126,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   return (
     <Box flexDirection="column" width={term.columns} height={term.rows - 1}>
-      <LinesView lines={[statusLine({ state, now, notRecording: model.session?.store.notRecording, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
+      <LinesView lines={[statusLine({ state, now, notRecording: model.session?.store.notRecording, ending: model.session?.facts().ending, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
       {extra ? <LinesView lines={[extra]} /> : null}
       {rows.map((row, i) => (
         <Box key={i} flexDirection="row" height={row[0].height}>

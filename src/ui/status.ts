@@ -16,6 +16,8 @@ export interface StatusInput {
   color: boolean;
   /** Why the journal cannot write now: the recording mark becomes a red NOT RECORDING with this reason. */
   notRecording?: string;
+  /** The session is ending: cancelling what runs and recording how it ended. */
+  ending?: boolean;
 }
 
 /** The one-line status bar: runbook, T+elapsed, Prometheus, SSH, journal, recording mark. */
@@ -24,7 +26,7 @@ export function statusLine(inp: StatusInput): Line {
   const st = selectStatus(inp.state, inp.now);
   const prom = st.prometheus === 'none' ? 'no prometheus' : `${inp.metricsSource ?? 'prometheus'} ${st.prometheus}`;
   const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
-  const mark = inp.readOnly ? '▶ REPLAY' : inp.notRecording !== undefined ? `NOT RECORDING: ${inp.notRecording}` : st.ended ? `■ ${st.ended}` : '● REC';
+  const mark = inp.readOnly ? '▶ REPLAY' : inp.notRecording !== undefined ? `NOT RECORDING: ${inp.notRecording}` : st.ended ? `■ ${st.ended}` : inp.ending ? '■ ENDING: cancelling, recording…' : '● REC';
   return fit([
     { text: ` ${mark} `, bold: true, inverse: true, color: c(inp.readOnly ? 'blue' : 'red') },
     { text: ` ${st.runbook} `, bold: true },

@@ -10,6 +10,12 @@ const parallelRb = (() => {
   return r;
 })();
 
+const noGateRb = (() => {
+  const r = structuredClone(rb);
+  delete r.phases[0].gate;
+  return r;
+})();
+
 type E = Omit<SessionEvent, 't'>;
 const ev = (...es: [number, E][]) => es.map(([s, e]) => at(s, e) as SessionEvent);
 const passed = (step: string, s = 1): [number, E][] => [[s, { type: 'step/started', phase: 'pre', step }], [s + 1, { type: 'step/passed', step }]];
@@ -28,6 +34,8 @@ interface Row {
   intent: Intent;
   live?: LiveFacts;
   parallel?: boolean;
+  /** The runbook without its gate: two phases one after the other. */
+  noGate?: boolean;
   /** undefined: allowed; else the refusal must match. */
   refused?: RegExp;
 }
@@ -53,6 +61,11 @@ const rows: Row[] = [
   { name: 'run: while the journal cannot write', events: [], intent: { kind: 'run', step: 'backup' }, live: failing, refused: NOT_REC },
   { name: 'run: while a rollback runs', events: [confirmed], intent: { kind: 'run', step: 'backup' }, refused: /^a rollback is running: the deploy waits until it ends$/ },
   { name: 'run: after the rollback finished', events: [confirmed, finished], intent: { kind: 'run', step: 'backup' } },
+  { name: 'run: while the session is ending', events: [], intent: { kind: 'run', step: 'backup' }, live: { ending: true }, refused: /^the session is ending: running commands are being cancelled and recorded$/ },
+  { name: 'rollback: while the session is ending', events: [], intent: { kind: 'rollback', level: 'traffic' }, live: { ending: true }, refused: /^the session is ending/ },
+  { name: 'quit: while the session is ending', events: [], intent: { kind: 'quit' }, live: { ending: true } },
+  { name: 'run: a later phase waits for the steps of an earlier one (no gate between)', events: passed('backup'), intent: { kind: 'run', step: 'shift' }, noGate: true, refused: /^waits for "Green answers health" \(green-health\)/ },
+  { name: 'run: a later phase after every earlier step is done (no gate between)', events: allPre, intent: { kind: 'run', step: 'shift' }, noGate: true },
   { name: 'run: after the session ended', events: [ended], intent: { kind: 'run', step: 'backup' }, refused: /^the session has ended$/ },
   // retry
   { name: 'retry: a failed step', events: [[1, { type: 'step/started', phase: 'pre', step: 'backup' }], [2, { type: 'step/failed', step: 'backup', error: 'x' }]], intent: { kind: 'retry', step: 'backup' } },
@@ -75,6 +88,9 @@ const rows: Row[] = [
   { name: 'gate: go twice', events: [...allPre, go], intent: { kind: 'gate', phase: 'pre', decision: 'go', reason: '' }, refused: /^this gate already said go$/ },
   { name: 'gate: go while the journal cannot write', events: allPre, intent: { kind: 'gate', phase: 'pre', decision: 'go', reason: '' }, live: failing, refused: NOT_REC },
   { name: 'gate: no-go while the journal cannot write (stopping is never refused)', events: allPre, intent: { kind: 'gate', phase: 'pre', decision: 'no-go', reason: 'disk full' }, live: failing },
+  { name: 'gate: opening while the journal cannot write (a NO-GO stays possible)', events: allPre, intent: { kind: 'gate', phase: 'pre' }, live: failing },
+  { name: 'gate: opening while a rollback runs (a NO-GO stays possible)', events: [...allPre, confirmed], intent: { kind: 'gate', phase: 'pre' } },
+  { name: 'gate: go while a rollback runs', events: [...allPre, confirmed], intent: { kind: 'gate', phase: 'pre', decision: 'go', reason: '' }, refused: /^a rollback is running/ },
   { name: 'gate: a phase without a gate', events: [], intent: { kind: 'gate', phase: 'cutover-50' }, refused: /^phase 'cutover-50' has no gate$/ },
   // note
   { name: 'note: opening the dialog', events: [], intent: { kind: 'note' } },
@@ -101,7 +117,7 @@ const rows: Row[] = [
 
 describe('refusal(state, intent, now, live)', () => {
   it.each(rows)('$name', (row) => {
-    const state = reduceAll([started(row.parallel ? parallelRb : rb), ...ev(...row.events)]);
+    const state = reduceAll([started(row.parallel ? parallelRb : row.noGate ? noGateRb : rb), ...ev(...row.events)]);
     const got = refusal(state, row.intent, T0 + 60_000, row.live ?? {});
     if (row.refused) expect(got).toMatch(row.refused);
     else expect(got).toBeUndefined();
