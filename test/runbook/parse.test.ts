@@ -104,6 +104,6 @@ describe('parallel steps', () => {
     const { runbookJsonSchema } = await import('../../src/cli/schema.js');
     const path = ['properties', 'phases', 'items', 'properties', 'steps', 'items', 'properties', 'parallel'];
     const parallel = path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], runbookJsonSchema());
-    expect(parallel).toEqual({ type: 'boolean', description: expect.stringMatching(/^May start before the earlier steps of its phase have passed or been skipped/) });
+    expect(parallel).toEqual({ type: 'boolean', description: expect.stringMatching(/^May start before the steps above it have passed or been skipped/) });
   });
 });
