@@ -1,7 +1,7 @@
 /** The console: status bar, the layout's panes, footer; dialogs and help over them. One key handler. */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
-import { available, keyName, match, type Binding } from './keys/bindings.js';
+import { available, keyName, match, splitKeys, type Binding, type InkKey } from './keys/bindings.js';
 import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
 import type { ConsoleModel } from './model.js';
 import type { PaneContext } from './pane-context.js';
@@ -11,7 +11,7 @@ import { PaneFrame } from './components/PaneFrame.js';
 import { Overlay } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogView } from './dialogs.js';
-import { closesOnOtherKeys, dialogBindings, dialogHint, typeInto, DIALOG_SAMPLES, type DialogContext } from './dialog-keys.js';
+import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typeInto, type DialogContext } from './dialog-keys.js';
 import { selectRollback } from '../core/select-rollback.js';
 import { refusal } from '../core/refusal.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
@@ -71,7 +71,12 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch, paneNow);
 
+  // Keys that arrive in one read (a paste, a held Backspace, typing over a slow link) are handled one by one.
   useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
+
+  function onKey(input: string, key: InkKey): void {
     const k = keyName(input, key);
     const u = uiRef.current;
     if (u.help) return dispatch({ type: 'help', open: false });
@@ -84,7 +89,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     if (!b) return;
     if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
     b.handler(k);
-  });
+  }
 
   /** The dialog's binding table, bound to the latest session state. */
   const dialogCtx = (st = state): DialogContext => ({
@@ -121,7 +126,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   const rows = groupRows(cells);
   const overlay = ui.help
-    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }, ...dialogSections(dialogCtx())], model.readOnly, Math.min(100, term.columns - 6)), hint: '', danger: false }
+    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }], model.readOnly, Math.min(100, term.columns - 6), dialogHelp(dialogCtx(), model.readOnly)), hint: '', danger: false }
     : ui.dialog ? dialogView(ui.dialog, state, dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly))) : undefined;
 
   return (
@@ -170,11 +175,6 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
 }
 
 const noVersion = () => 0;
-
-/** The `?` overlay's dialog sections: every dialog's keys, without the reasons that depend on one open dialog. */
-function dialogSections(c: DialogContext): { title: string; bindings: Binding[] }[] {
-  return DIALOG_SAMPLES.map((s) => ({ title: s.title, bindings: dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b) }));
-}
 
 function firstPane(layout?: string): PaneKind {
   return layout === 'wall' ? 'health' : 'checklist';

@@ -26,7 +26,7 @@ const MAX_INPUT = 300;
 /** The keys of a dialog, in the order the hint shows them. */
 export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
   const why = (intent: Intent) => refusal(c.state, intent, c.now, c.facts);
-  const close: Binding = { keys: ['esc'], description: 'cancel', handler: () => c.set(undefined) };
+  const close: Binding = { keys: ['esc', 'ctrl-c'], description: 'cancel', handler: () => c.set(undefined) };
   const submit = (description: string, disabledReason?: string, o: Partial<Binding> = {}): Binding => ({ keys: ['enter'], description, handler: () => c.submit(d), ...(disabledReason ? { disabledReason } : {}), ...o });
   switch (d.kind) {
     case 'skip':
@@ -47,17 +47,19 @@ export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
       return [
         { keys: ['Y'], description: 'roll back now (capital Y)', dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'rollback', level: d.level })) },
         { keys: ['y'], description: 'nothing: a rollback needs capital Y', helpOnly: true, handler: () => {}, disabledReason: 'a rollback needs capital Y (shift-y); esc cancels' },
-        { keys: ['esc', 'n', 'q'], description: 'cancel', handler: () => c.set(undefined) },
+        { keys: ['esc', 'n', 'q', 'ctrl-c'], description: 'cancel', handler: () => c.set(undefined) },
       ];
     case 'abort':
       return [
         { keys: ['y'], description: 'abort the rollback', dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'abort-rollback' })) },
-        { keys: ['esc', 'n'], description: 'keep it running (any other key too)', handler: () => c.set(undefined) },
+        { keys: ['Y'], description: 'abort (as y)', helpOnly: true, dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'abort-rollback' })) },
+        { keys: ['esc', 'n', 'ctrl-c'], description: 'keep it running (any other key too)', handler: () => c.set(undefined) },
       ];
     case 'quit':
       return [
         { keys: d.busy ? ['q'] : ['q', 'y'], description: d.busy ? 'quit anyway (cancels what runs)' : 'quit', handler: () => c.submit(d) },
-        { keys: ['esc', 'n'], description: 'stay (any other key too)', handler: () => c.set(undefined) },
+        ...(d.busy ? [{ keys: ['y'], description: 'nothing: q quits anyway', helpOnly: true, handler: () => {}, disabledReason: 'something runs: q quits anyway (cancels it and records how it ended); esc stays' }] : []),
+        { keys: ['esc', 'n', 'ctrl-c'], description: 'stay (any other key too)', handler: () => c.set(undefined) },
       ];
   }
 }
@@ -85,17 +87,24 @@ export function closesOnOtherKeys(d: Dialog): boolean {
 
 /** The hint line at the bottom of a dialog, from its table. */
 export function dialogHint(bindings: Binding[]): string {
-  return bindings.filter((b) => !b.helpOnly).map((b) => `${b.keys.map(keyLabel).join('/')} ${b.description}`).join(' · ');
+  return bindings.filter((b) => !b.helpOnly).map((b) => `${b.keys.filter((k) => k !== 'ctrl-c').map(keyLabel).join('/')} ${b.description}`).join(' · ');
 }
 
-/** One example of each dialog, for the `?` overlay's sections. */
-export const DIALOG_SAMPLES: { title: string; dialog: Dialog }[] = [
-  { title: 'Gate dialog', dialog: { kind: 'gate', phase: '', title: '', input: '' } },
-  { title: 'Gate dialog, after g or n', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'no-go' } },
-  { title: 'Rollback confirmation', dialog: { kind: 'rollback', level: '' } },
-  { title: 'Abort confirmation', dialog: { kind: 'abort', level: '' } },
-  { title: 'Skip, note and filter dialogs', dialog: { kind: 'skip', step: '', title: '', input: '' } },
+/** One example of each dialog, for the `?` overlay: one line each. */
+const DIALOG_SAMPLES: { title: string; dialog: Dialog }[] = [
+  { title: 'gate', dialog: { kind: 'gate', phase: '', title: '', input: '' } },
+  { title: 'gate, after g or n', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'no-go' } },
+  { title: 'roll back', dialog: { kind: 'rollback', level: '' } },
+  { title: 'abort', dialog: { kind: 'abort', level: '' } },
+  { title: 'skip, note', dialog: { kind: 'skip', step: '', title: '', input: '' } },
+  { title: 'quit (busy)', dialog: { kind: 'quit', busy: true } },
 ];
+
+/** The `?` overlay's dialog lines: each dialog's keys from its table, without reasons that depend on one open dialog. */
+export function dialogHelp(c: DialogContext, readOnly: boolean): { title: string; hint: string }[] {
+  if (readOnly) return [];
+  return DIALOG_SAMPLES.map((s) => ({ title: s.title, hint: dialogHint(dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b)) }));
+}
 
 function reason(r: string | undefined): Pick<Binding, 'disabledReason'> {
   return r ? { disabledReason: r } : {};

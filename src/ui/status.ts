@@ -51,7 +51,7 @@ export function footerLine(pane: Binding[], global: Binding[], readOnly: boolean
 }
 
 /** The `?` overlay: every binding of every pane and the global ones, with why disabled ones are. */
-export function helpLines(sections: { title: string; bindings: Binding[] }[], readOnly: boolean, width: number): Line[] {
+export function helpLines(sections: { title: string; bindings: Binding[] }[], readOnly: boolean, width: number, dialogs: { title: string; hint: string }[] = []): Line[] {
   const out: Line[] = [];
   for (const s of sections) {
     const bs = available(s.bindings, readOnly);
@@ -65,5 +65,8 @@ export function helpLines(sections: { title: string; bindings: Binding[] }[], re
         { text: b.disabledReason ? `  (now: ${b.disabledReason})` : '', dim: true },
       ], width));
   }
+  // Dialogs, one line each (their own hint line says the same when one is open).
+  if (dialogs.length) out.push([{ text: 'In dialogs', bold: true }]);
+  for (const d of dialogs) out.push(fit([{ text: `  ${d.title.padEnd(19)}`, bold: true }, { text: d.hint }], width));
   return out;
 }

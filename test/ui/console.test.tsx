@@ -49,6 +49,21 @@ describe('checklist', () => {
     expect(session.state.steps.backup).toMatchObject({ status: 'skipped', reason: 'done by DBA', operator: 'alice' });
   });
 
+  it('keys that arrive in one read each count: a pasted reason with its Enter, two Backspaces', async () => {
+    const { model, session } = await liveModel();
+    r = renderSized(<App model={model} color={false} />);
+    await expect.poll(frame).toMatch(/Database backup/);
+    r.press('s');
+    await expect.poll(frame).toMatch(/Skip "Database backup verified"/);
+    r.press('done by DBAxx');
+    await expect.poll(frame).toMatch(/> done by DBAxx/);
+    r.press('\x7f\x7f');
+    await expect.poll(frame).toMatch(/> done by DBA█/);
+    r.press(' already\r');
+    await expect.poll(frame).toMatch(/⤼ Database backup verified.*skipped: done by DBA already/);
+    expect(session.state.steps.backup).toMatchObject({ status: 'skipped', reason: 'done by DBA already' });
+  });
+
   it('a run step runs on its hosts; a failure can be retried with r', async () => {
     let fail = true;
     const exec = instantExecutors((h) => (fail && h === 'app-g2.internal' ? 7 : 0));
@@ -161,10 +176,10 @@ describe('keys and help', () => {
     const { model } = await liveModel();
     r = renderSized(<App model={model} color={false} />, 160, 90);
     r.press('?');
-    await expect.poll(frame).toMatch(/Rollback confirmation/);
-    expect(frame()).toMatch(/Y\s+roll back now \(capital Y\)/);
-    expect(frame()).toMatch(/Gate dialog/);
-    expect(frame()).toMatch(/n\s+NO-GO \(reason required\)/);
+    await expect.poll(frame).toMatch(/In dialogs/);
+    expect(frame()).toMatch(/roll back\s+Y roll back now \(capital Y\) · esc\/n\/q cancel/);
+    expect(frame()).toMatch(/gate\s+g GO · n NO-GO \(reason required\) · esc cancel/);
+    expect(frame()).toMatch(/quit \(busy\)\s+q quit anyway/);
   });
 
   it('q asks first; while something runs it warns', async () => {

@@ -1,6 +1,6 @@
 // keyName: Ink's (input, key) as one name; the bindings tables match on these names.
 import { describe, expect, it } from 'vitest';
-import { keyName } from '../../src/ui/keys/bindings.js';
+import { keyName, splitKeys } from '../../src/ui/keys/bindings.js';
 
 describe('keyName', () => {
   it.each([
@@ -15,5 +15,23 @@ describe('keyName', () => {
     ['Escape', '', { escape: true }, 'esc'],
   ])('%s', (_n, input, key, name) => {
     expect(keyName(input, key)).toBe(name);
+  });
+});
+
+describe('splitKeys', () => {
+  const names = (input: string, key = {}) => splitKeys(input, key).map(([i, k]) => keyName(i, k));
+  it('a typed reason and Enter in one read are each key', () => {
+    expect(names('db lag\r')).toEqual(['d', 'b', ' ', 'l', 'a', 'g', 'enter']);
+  });
+  it('two Backspaces in one read are two', () => {
+    expect(names('\x7f\x7f')).toEqual(['backspace', 'backspace']);
+  });
+  it('a single key, an escape sequence or a modified key stay one', () => {
+    expect(names('Y', { shift: true })).toEqual(['Y']);
+    expect(splitKeys('\x1b[A', { upArrow: true })).toHaveLength(1);
+    expect(names('c', { ctrl: true })).toEqual(['ctrl-c']);
+  });
+  it('other control characters are dropped, never typed', () => {
+    expect(names('a\x07b')).toEqual(['a', 'b']);
   });
 });

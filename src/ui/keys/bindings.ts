@@ -58,6 +58,23 @@ export function keyName(input: string, key: InkKey): string {
   return input;
 }
 
+/**
+ * One read of the terminal as the keys it holds: several printable characters, Enters and
+ * Backspaces arrive together in a paste, a held key or over a slow link, and each counts.
+ * Escape sequences and modified keys are one key, as Ink parsed them.
+ */
+export function splitKeys(input: string, key: InkKey): [string, InkKey][] {
+  if (input.length <= 1 || input.startsWith('\x1b') || key.ctrl || key.meta) return [[input, key]];
+  const out: [string, InkKey][] = [];
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n') out.push(['', { return: true }]);
+    else if (ch === '\x7f' || ch === '\b') out.push(['', { backspace: true }]);
+    else if (ch === '\t') out.push(['', { tab: true }]);
+    else if (ch >= ' ') out.push([ch, {}]);
+  }
+  return out;
+}
+
 /** Bindings that exist in this mode: read-only mode strips every dangerous or acting one, in this one place. */
 export function available(bindings: Binding[], readOnly: boolean): Binding[] {
   return readOnly ? bindings.filter((b) => !b.dangerous && !b.acts) : bindings;
