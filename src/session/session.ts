@@ -208,8 +208,8 @@ export class Session {
   private async finish(outcome: Outcome | undefined, reason: string | undefined, ending: Ending): Promise<void> {
     // From here every intent is refused (facts().ending), and the status bar says so.
     queueMicrotask(() => this.store.publishNow());
-    // Decided before the cancellations below: a signal while a step runs is `aborted`, not the `failed` its cancel would make it.
-    const early = outcome ?? (ending.signal && this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, ending) : undefined);
+    // Decided before the cancellations below: ending (quit or a signal) while a step runs is `aborted`, not the `failed` its cancel would make it.
+    const early = outcome ?? (this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, { ...ending, signal: true }) : undefined);
     this.countdown.clear();
     if (this.rollbacks.active) {
       const level = this.state.rollback.run?.level;

@@ -76,6 +76,20 @@ describe('ending a session', () => {
     expect(events.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'rollback-aborted' });
   });
 
+  it('quitting while a step runs ends as aborted, as a signal does (not failed by its own cancel)', async () => {
+    const exec = stubbornExecutors(() => true);
+    const { session, path } = await journaled(exec);
+    session.act('backup');
+    await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
+    session.act('green-health');
+    await expect.poll(() => session.state.steps['green-health']?.status).toBe('running');
+    expect(session.refusal({ kind: 'run', step: 'err-low' })).toMatch(/^waits for/);
+    const ended = session.end();
+    expect(session.refusal({ kind: 'note', text: 'late' })).toMatch(/^the session is ending/);
+    await ended;
+    expect(types(path).at(-1)).toMatchObject({ type: 'session/ended', outcome: 'aborted' });
+  });
+
   it('drops whatever is emitted after session/ended', async () => {
     const { session, path } = await journaled(instantExecutors());
     await session.end();
