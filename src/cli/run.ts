@@ -6,7 +6,7 @@ import { LayoutError, loadLayout } from '../ui/layout/layout.js';
 import { colorEnabled } from '../ui/theme.js';
 import { operatorName, readForResume, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
-import { recordVerdict } from './run/record.js';
+import { EX_INCOMPLETE, recordVerdict } from './run/record.js';
 import { UsageError, type Io } from './usage.js';
 
 /** A runbook or layout that does not load (sysexits EX_DATAERR). */
@@ -71,8 +71,9 @@ export async function runConsole(source: Parameters<typeof startSession>[0], io:
   try {
     started = await startSession({ ...source, ...(onJournalStatus ? { onJournalStatus } : {}) });
   } catch (e) {
-    io.err(`cutover run: ${(e as Error).message.split('\n')[0]}\n`);
-    return 1;
+    // No journal, no session: nothing ran. A new journal that cannot be created is a record failure (74).
+    io.err(`cutover run: ${(e as Error).message.split('\n')[0]}; nothing was run\n`);
+    return source.resume ? 1 : EX_INCOMPLETE;
   }
   const { session, journalPath, journal } = started;
   let code: number;

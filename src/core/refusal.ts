@@ -65,7 +65,8 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
 
 /** The refusal every forward action (run, tick, go, skip) gets first: no record, or a rollback in progress. */
 function forward(state: SessionState, live: LiveFacts): Refusal {
-  if (live.notRecording !== undefined) return `NOT RECORDING (${live.notRecording}): the deploy cannot go forward unrecorded; roll back, abort and quit still work`;
+  // Short enough for an 80-column footer: the status bar shows the whole reason.
+  if (live.notRecording !== undefined) return `NOT RECORDING (${/\(([A-Z0-9]+)\)$/.exec(live.notRecording)?.[1] ?? live.notRecording}): only roll back, abort, no-go and quit work`;
   if (rollbackRunning(state, live)) return 'a rollback is running: the deploy waits until it ends';
   return undefined;
 }

@@ -127,7 +127,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   const rows = groupRows(cells);
   const overlay = ui.help
     ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }], model.readOnly, Math.min(100, term.columns - 6), dialogHelp(dialogCtx(), model.readOnly)), hint: '', danger: false }
-    : ui.dialog ? dialogView(ui.dialog, state, dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly))) : undefined;
+    : ui.dialog ? dialogView(ui.dialog, state, dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly)), model.session?.store.notRecording) : undefined;
 
   return (
     <Box flexDirection="column" width={term.columns} height={term.rows - 1}>

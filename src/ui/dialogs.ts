@@ -3,6 +3,7 @@ import type { SessionState } from '../core/state.js';
 import { formatDuration } from '../runbook/duration.js';
 import { stepKind } from '../runbook/schema.js';
 import { line, type Line } from './rows.js';
+import { displayCommand } from '../core/command-text.js';
 import type { Dialog } from './use-console-ui.js';
 
 /** What a dialog looks like. */
@@ -15,7 +16,8 @@ export interface DialogView {
 }
 
 /** The view of a dialog. */
-export function dialogView(d: Dialog, state: SessionState, hint: string): DialogView {
+export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string): DialogView {
+  const unrecorded = notRecording !== undefined ? [line(`NOT RECORDING (${notRecording}): what the journal could not take goes to a fallback file, whose path is printed.`, { bold: true })] : [];
   switch (d.kind) {
     case 'skip':
       return { title: `Skip "${d.title}"`, lines: [line('Why? (journaled with your name)'), input(d.input)], hint, danger: false };
@@ -37,8 +39,8 @@ export function dialogView(d: Dialog, state: SessionState, hint: string): Dialog
       return { title: `Abort rollback ${d.level}?`, lines: [line('Running commands are cancelled (TERM, then the channel is closed).'), line('Steps not started yet will not run.')], hint, danger: true };
     case 'quit':
       return d.busy
-        ? { title: 'Quit while something runs?', lines: [line('Steps or a rollback are still running; quitting cancels them (TERM),'), line('records how each command ended, then ends the session.')], hint, danger: true }
-        : { title: 'Quit?', lines: [line('The journal is closed and its path printed.')], hint, danger: false };
+        ? { title: 'Quit while something runs?', lines: [line('Steps or a rollback are still running; quitting cancels them (TERM),'), line('records how each command ended, then ends the session.'), ...unrecorded], hint, danger: true }
+        : { title: 'Quit?', lines: [line('The journal is closed and its path printed.'), ...unrecorded], hint, danger: false };
   }
 }
 
@@ -65,7 +67,7 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
       out.push(line(`   ssh ${s.run!.on} (${hosts.length} host${hosts.length === 1 ? '' : 's'}${opts ? `; ${opts}` : ''}): ${s.run!.command}`));
       out.push(line(`   on ${hosts.join(', ')}`, { dim: true }));
     } else if (kind === 'local') {
-      const cmd = Array.isArray(s.local!.command) ? s.local!.command.join(' ') : s.local!.command;
+      const cmd = displayCommand(s.local!.command);
       out.push(line(`   local${s.local!.shell ? ' (shell)' : ''}: ${cmd}`));
     } else if (kind === 'http') out.push(line(`   GET ${s.http!.url}`));
     else if (kind === 'wait') out.push(line(`   wait ${formatDuration(s.wait!)}`));

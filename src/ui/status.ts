@@ -28,7 +28,8 @@ export function statusLine(inp: StatusInput): Line {
   const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
   const mark = inp.readOnly ? '▶ REPLAY' : inp.notRecording !== undefined ? `NOT RECORDING: ${inp.notRecording}` : st.ended ? `■ ${st.ended}` : inp.ending ? '■ ENDING: cancelling, recording…' : '● REC';
   return fit([
-    { text: ` ${mark} `, bold: true, inverse: true, color: c(inp.readOnly ? 'blue' : 'red') },
+    // Only the alarms are inverse (NOT RECORDING, ENDING): recording as usual is a plain red dot.
+    { text: ` ${mark} `, bold: true, inverse: mark !== '● REC', color: c(inp.readOnly ? 'blue' : 'red') },
     { text: ` ${st.runbook} `, bold: true },
     { text: ` ${st.elapsed} `, color: c('cyan') },
     { text: ` ${prom} `, color: c(promColor) },

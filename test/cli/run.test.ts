@@ -98,7 +98,7 @@ describe('cutover run (not a TTY)', () => {
       vi.restoreAllMocks();
     }
     expect(io.stderr()).toMatch(/^cutover: NOT RECORDING: journal \S+disk-full\.jsonl: write failed \(ENOSPC/m);
-    expect(io.stdout()).toMatch(/cannot run step 'maybe': NOT RECORDING \(no space left on device \(ENOSPC\)\)/);
+    expect(io.stdout()).toMatch(/cannot run step 'maybe': NOT RECORDING \(ENOSPC\)/);
     const fallback = /they are in (\S+) \(0600\)/.exec(io.stderr())![1];
     expect(fallback.startsWith(dir)).toBe(true);
     const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq: number });
@@ -107,5 +107,14 @@ describe('cutover run (not a TTY)', () => {
     const sessions = join(dir, 'state', 'cutover', 'sessions');
     const file = join(sessions, readdirSync(sessions).find((f) => f.includes('disk-full'))!);
     expect(readJournal(file).entries.map((e) => e.event.type)).toEqual(['session/started']);
+  });
+
+  it('a journal that cannot be created: one line, nothing run, exit 74', async () => {
+    const notADir = join(dir, 'state-is-a-file');
+    writeFileSync(notADir, 'x');
+    const io = captureIo({ ...env(), XDG_STATE_HOME: notADir });
+    expect(await runCli(['run', '-f', rb('no-journal'), '--yes'], io)).toBe(74);
+    expect(io.stderr()).toMatch(/^cutover run: cannot create the sessions directory \S+ \((ENOTDIR|EEXIST|ENOENT)\): make it writable, or set XDG_STATE_HOME to a directory that is; nothing was run\n$/);
+    expect(io.stdout()).toBe('');
   });
 });

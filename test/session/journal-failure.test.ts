@@ -35,7 +35,7 @@ describe('a journal that cannot write', () => {
     expect(statuses[0]).toMatch(/ENOSPC/);
 
     // Forward: refused, with the reason, and nothing runs.
-    expect(session.act('backup')).toMatch(/^NOT RECORDING \(no space left on device \(ENOSPC\)\)/);
+    expect(session.act('backup')).toMatch(/^NOT RECORDING \(ENOSPC\): only roll back/);
     expect(session.decideGate('pre', 'go', '')).toMatch(/^NOT RECORDING/);
     expect(session.skip('backup', 'x')).toMatch(/^NOT RECORDING/);
     // A way back: runs, and its events are folded although not one reaches the disk.

@@ -37,7 +37,7 @@ describe('NOT RECORDING', () => {
     const mark = statusLine({ state: session.state, now: session.now(), connections: 0, readOnly: false, width: 160, color: true, notRecording: session.store.notRecording })[0];
     expect(mark).toMatchObject({ text: ' NOT RECORDING: no space left on device (ENOSPC) ', color: 'red', inverse: true, bold: true });
     r.press(KEY.enter);
-    await expect.poll(frame).toMatch(/tick: NOT RECORDING \(no space left on device \(ENOSPC\)\)/);
+    await expect.poll(frame).toMatch(/tick: NOT RECORDING \(ENOSPC\): only roll back, abort, no-go and quit work/);
     expect(session.state.steps.backup).toBeUndefined();
     r.press('4');
     await expect.poll(frame).toMatch(/4 Rollback/);
@@ -49,6 +49,8 @@ describe('NOT RECORDING', () => {
     full = false;
     await expect.poll(frame, { timeout: 5000 }).toMatch(/● REC/);
     expect(frame()).not.toMatch(/NOT RECORDING/);
+    // Recording as usual is not an alarm: no inverse block.
+    expect(statusLine({ state: session.state, now: session.now(), connections: 0, readOnly: false, width: 160, color: true })[0]).toMatchObject({ text: ' ● REC ', inverse: false });
     await session.end();
   });
 });

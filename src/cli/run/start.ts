@@ -40,7 +40,10 @@ export async function startSession(o: StartOptions): Promise<{ session: Session;
     journalPath = o.resume.path;
     journal = await JournalWriter.openForAppend<SessionEvent>(journalPath);
   } else {
-    journalPath = await newJournalPath(sessionsDir(o.env), o.runbook.name);
+    const dir = sessionsDir(o.env);
+    journalPath = await newJournalPath(dir, o.runbook.name).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot create the sessions directory ${dir} (${e.code ?? e.message}): make it writable, or set XDG_STATE_HOME to a directory that is`);
+    });
     journal = await JournalWriter.create<SessionEvent>(journalPath);
   }
   const session = new Session({

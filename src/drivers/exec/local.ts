@@ -23,11 +23,7 @@ export interface LocalCommand {
   killGrace?: number;
 }
 
-/** The command as the operator reads it in events: argv shell-quoted, a shell string as written. */
-export function displayCommand(command: string | string[]): string {
-  if (typeof command === 'string') return command;
-  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
+export { displayCommand } from '../../core/command-text.js';
 
 /** Runs a local command; never throws. */
 export async function runLocal(lc: LocalCommand): Promise<Outcome> {
