@@ -93,6 +93,7 @@ function messageOf(issue: Issue, value: unknown): string {
     case 'too_big':
       return `${field} must be at most ${issue.maximum}`;
     case 'invalid_value':
+      if (value === undefined) return `missing field '${field}': one of ${issue.values.map((v) => String(v)).join(', ')}`;
       return `${field} must be one of ${issue.values.map((v) => String(v)).join(', ')}, not ${describe(value)}`;
     case 'invalid_union':
     case 'invalid_format':

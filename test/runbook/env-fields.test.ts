@@ -120,6 +120,14 @@ describe('${VAR} where cutover does not expand it', () => {
     expect(JSON.stringify(r.runbook!.phases[0].steps[0])).toContain('${CUTOVER_NOPE');
   });
 
+  it("an http step's url is checked as it will be used, after its ${VAR} are expanded", () => {
+    const text = runbook({ step: '{ id: s, title: S, http: { url: "${CUTOVER_T_LB}/healthz" } }' });
+    expect(loadRunbookText('rb.yaml', text, { CUTOVER_T_LB: 'ftp://lb1' }).problems.map(formatProblem)).toEqual([
+      `rb.yaml:${at(text, '"${CUTOVER_T_LB}')}: '\${CUTOVER_T_LB}/healthz' is not an http(s) URL once its \${VAR} are expanded`,
+    ]);
+    expect(loadRunbookText('rb.yaml', text, { CUTOVER_T_LB: 'http://lb1' }).problems).toEqual([]);
+  });
+
   it('titles and other text keep ${VAR} as written, with no problem', () => {
     expect(loadRunbookText('rb.yaml', runbook({ step: '{ id: s, title: "Tell ${CUTOVER_NOPE}", manual: true }' }), {}).problems).toEqual([]);
   });

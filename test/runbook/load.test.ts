@@ -62,6 +62,17 @@ describe('every problem in one run', () => {
     ]);
   });
 
+  it('a missing choice field names itself and its choices, not "undefined"', () => {
+    expect(lines([
+      'name: t',
+      'phases: [{ id: p, title: P, steps: [{ id: s, title: S, manual: true }] }]',
+      'rollback:',
+      '  levels: [{ id: undo, title: Undo, steps: [{ id: u, title: U, manual: true }] }]',
+      '  triggers: [{ id: t, when: "p > 1", recommend: undo }]',
+      '',
+    ].join('\n'))[0]).toBe("rb.yaml:5:14: missing field 'severity': one of critical, major, minor, warning");
+  });
+
   it('a file whose structure is wrong everywhere still gets its reference problems, and never throws', () => {
     const text = ['name: t', 'hosts: [web1]', 'phases:', '  - id: p', '    steps:', '      - { id: s, title: S, run: { on: web, command: x } }', '      - 42', ''].join('\n');
     expect(lines(text)).toEqual([
