@@ -91,7 +91,8 @@ export type TriggerResolved = Ev<'trigger/resolved', TriggerPayload>;
 export type RollbackRecommended = Ev<'rollback/recommended', { level: string; trigger?: string; reason: string; countdownUntil?: number }>;
 export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean }>;
 export type RollbackStep = Ev<'rollback/step', { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }>;
-export type RollbackFinished = Ev<'rollback/finished', { level: string; ok: boolean; ms: number }>;
+/** `aborted` when the run stopped because it was aborted (then `ok` is false): the timeline says ABORTED, not FAILED. */
+export type RollbackFinished = Ev<'rollback/finished', { level: string; ok: boolean; ms: number; aborted?: boolean }>;
 export type RollbackAborted = Ev<'rollback/aborted', { level: string; operator: string; reason?: string }>;
 /** The operator dismissed a recommendation or cancelled an auto-rollback countdown. */
 export type RollbackDismissed = Ev<'rollback/dismissed', { level: string; operator: string }>;

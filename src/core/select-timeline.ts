@@ -45,7 +45,7 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'rollback/recommended': return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
     case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
     case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
-    case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : 'FAILED'} in ${formatDuration(e.ms)}`];
+    case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : e.aborted ? 'ABORTED, stopped' : 'FAILED'} in ${formatDuration(e.ms)}`];
     case 'rollback/aborted': return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
     case 'rollback/dismissed': return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
     case 'note/added': return ['note', `note (${e.operator}): ${e.text}`];

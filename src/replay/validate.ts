@@ -43,7 +43,7 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'rollback/recommended': { level: str, trigger: opt(str), reason: str, countdownUntil: opt(time) },
   'rollback/confirmed': { level: str, operator: str, auto: opt(bool) },
   'rollback/step': { level: str, step: key, status: oneOf('started', 'passed', 'failed', 'skipped'), error: opt(str) },
-  'rollback/finished': { level: str, ok: bool, ms: num },
+  'rollback/finished': { level: str, ok: bool, ms: num, aborted: opt(bool) },
   'rollback/aborted': { level: str, operator: str, reason: opt(str) },
   'rollback/dismissed': { level: str, operator: str },
   'note/added': { operator: str, text: str },

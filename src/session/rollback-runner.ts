@@ -43,7 +43,7 @@ export class RollbackRunner {
             break;
           }
         }
-        await this.emit({ type: 'rollback/finished', t: this.x.ctx.now(), level: level.id, ok: ok && !abort.signal.aborted, ms: this.x.ctx.now() - started });
+        await this.emit({ type: 'rollback/finished', t: this.x.ctx.now(), level: level.id, ok: ok && !abort.signal.aborted, ms: this.x.ctx.now() - started, ...(abort.signal.aborted ? { aborted: true } : {}) });
       } catch {
         /* the session has ended: nothing more is recorded */
       } finally {

@@ -137,6 +137,12 @@ describe('timeline and status', () => {
     expect(timelineLine(out, T0).text).toBe('h1 ! a (+2 lines)');
   });
 
+  it('a rollback that stopped because it was aborted reads ABORTED, not FAILED', () => {
+    const line = (extra: object) => timelineLine(at(9, { type: 'rollback/finished', level: 'traffic', ok: false, ms: 2000, ...extra }) as SessionEvent, T0).text;
+    expect(line({ aborted: true })).toBe('rollback traffic ABORTED, stopped in 2s');
+    expect(line({})).toBe('rollback traffic FAILED in 2s');
+  });
+
   it('the status bar knows the runbook, elapsed time and Prometheus state', () => {
     const s = fold(at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'x' }) as SessionEvent, sample(1, 'p95_canary', [{ value: 1 }], [{ value: 1 }]));
     expect(selectStatus(s, T0 + 65_000)).toMatchObject({ runbook: runbook().name, elapsed: 'T+01:05', prometheus: 'degraded', operator: 'alice' });
