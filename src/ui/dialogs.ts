@@ -17,7 +17,7 @@ export interface DialogView {
 
 /** The view of a dialog. */
 export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string): DialogView {
-  const unrecorded = notRecording !== undefined ? [line(`NOT RECORDING (${notRecording}): what the journal could not take goes to a fallback file, whose path is printed.`, { bold: true })] : [];
+  const unrecorded = notRecording !== undefined ? [line('NOT RECORDING: what the journal could not take goes to', { bold: true }), line('a fallback file; its path is printed on exit.', { bold: true })] : [];
   switch (d.kind) {
     case 'skip':
       return { title: `Skip "${d.title}"`, lines: [line('Why? (journaled with your name)'), input(d.input)], hint, danger: false };
