@@ -124,6 +124,9 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     const when = isStr(t.when) ? parseCondition(t.when) : undefined;
     if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when'])) ratioOk(when.check, when.panel, [...at, 'when']);
     if (isStr(t.recommend)) ref('rollback level', t.recommend, levels, [...at, 'recommend']);
+    // A trigger without recommend only informs; an automatic one must say what it runs.
+    if (t.auto === true && t.recommend === undefined)
+      out.push({ path: [...at, 'auto'], message: `auto: true needs recommend: the level to run${levels.length ? ` (one of ${levels.join(', ')})` : ''}; without recommend the trigger only informs` });
     if (t.countdown !== undefined && (t.auto === undefined || t.auto === false))
       out.push({ path: [...at, 'countdown'], message: 'countdown only applies with auto: true' });
   });

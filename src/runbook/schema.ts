@@ -161,8 +161,11 @@ const Trigger = z.strictObject({
     .transform((s) => parseCondition(s) as Condition),
   for: duration('for').optional().describe('How long the condition must hold (default: fires at once)'),
   severity: z.enum(['critical', 'major', 'minor', 'warning']),
-  recommend: z.string().describe('Rollback level id'),
-  auto: z.boolean().optional().describe('Start the rollback after the countdown unless cancelled'),
+  recommend: z
+    .string()
+    .optional()
+    .describe('Rollback level id; without it the trigger only informs (monitor, fix forward): it fires and shows, and recommends nothing'),
+  auto: z.boolean().optional().describe('Start the recommended rollback after the countdown unless cancelled (needs recommend)'),
   countdown: duration('countdown', { at: '5s', noun: 'countdown', why: 'time to read it and cancel the rollback' }).optional(),
   onNoData: z.enum(['ignore', 'fire']).optional().describe('ignore (default): no data never fires'),
 });
