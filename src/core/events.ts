@@ -87,9 +87,14 @@ type TriggerPayload = { trigger: string; value: SampleValue | null; check: strin
 export type TriggerPending = Ev<'trigger/pending', TriggerPayload>;
 export type TriggerFiring = Ev<'trigger/firing', TriggerPayload>;
 export type TriggerResolved = Ev<'trigger/resolved', TriggerPayload>;
+/** A rollback ended: the trigger starts over, and only samples taken after `after` count (its `for` again included). */
+export type TriggerRearmed = Ev<'trigger/rearmed', { trigger: string; level: string; after: number }>;
 
 export type RollbackRecommended = Ev<'rollback/recommended', { level: string; trigger?: string; reason: string; countdownUntil?: number }>;
-export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean }>;
+/** `graceMs`: how long the rollback waits for the deploy commands it cancels before its first step. */
+export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean; graceMs?: number }>;
+/** The wait for the cancelled deploy ended: `running` lists the deploy commands still running then (the rollback starts anyway). */
+export type RollbackWaited = Ev<'rollback/waited', { level: string; ms: number; running: { cmd: string; host: string }[] }>;
 export type RollbackStep = Ev<'rollback/step', { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }>;
 /** `aborted` when the run stopped because it was aborted (then `ok` is false): the timeline says ABORTED, not FAILED. */
 export type RollbackFinished = Ev<'rollback/finished', { level: string; ok: boolean; ms: number; aborted?: boolean }>;
@@ -106,8 +111,8 @@ export type SessionEvent =
   | StepStarted | StepPassed | StepFailed | StepSkipped
   | CommandStarted | CommandOutput | CommandExited
   | GateDecided
-  | TriggerPending | TriggerFiring | TriggerResolved
-  | RollbackRecommended | RollbackConfirmed | RollbackStep | RollbackFinished | RollbackAborted | RollbackDismissed
+  | TriggerPending | TriggerFiring | TriggerResolved | TriggerRearmed
+  | RollbackRecommended | RollbackConfirmed | RollbackWaited | RollbackStep | RollbackFinished | RollbackAborted | RollbackDismissed
   | NoteAdded;
 
 /** The `type` strings of all events. */
@@ -123,8 +128,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'step/started', 'step/passed', 'step/failed', 'step/skipped',
   'command/started', 'command/output', 'command/exited',
   'gate/decided',
-  'trigger/pending', 'trigger/firing', 'trigger/resolved',
-  'rollback/recommended', 'rollback/confirmed', 'rollback/step', 'rollback/finished', 'rollback/aborted', 'rollback/dismissed',
+  'trigger/pending', 'trigger/firing', 'trigger/resolved', 'trigger/rearmed',
+  'rollback/recommended', 'rollback/confirmed', 'rollback/waited', 'rollback/step', 'rollback/finished', 'rollback/aborted', 'rollback/dismissed',
   'note/added',
 ];
 

@@ -83,13 +83,14 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const firedAt = e.type === 'trigger/firing' ? e.t : e.type === 'trigger/resolved' ? undefined : prev?.firedAt;
       const ts = { state, value: e.value, check: e.check, t: e.t, ...(state !== 'inactive' ? { since: e.since } : {}), ...(firedAt !== undefined ? { firedAt } : {}) } as const;
       const next = { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
-      // The condition stopped holding: an auto-rollback countdown it started is off (the advice stays, to read).
-      const rec = s.rollback.recommended;
-      if (e.type === 'trigger/resolved' && rec?.trigger === e.trigger && rec.countdownUntil !== undefined) {
-        const { countdownUntil: _off, ...kept } = rec;
-        return { ...next, rollback: { ...s.rollback, recommended: kept } };
-      }
-      return next;
+      // The condition stopped holding: its recommendation (and any auto countdown) ends with it.
+      return e.type === 'trigger/resolved' && s.rollback.recommended?.trigger === e.trigger ? { ...next, rollback: withoutRecommendation(s.rollback) } : next;
+    }
+    case 'trigger/rearmed': {
+      const prev = s.triggers[e.trigger];
+      if (!prev) return s;
+      const { since: _s, firedAt: _f, ...rest } = prev;
+      return { ...s, triggers: { ...s.triggers, [e.trigger]: { ...rest, state: 'inactive', t: e.t } } };
     }
 
     case 'rollback/recommended':
@@ -100,7 +101,7 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const level = s.session?.runbook.rollback?.levels.find((l) => l.id === e.level);
       const steps: RollbackRun['steps'] = {};
       for (const st of level?.steps ?? []) steps[st.id] = { status: 'pending', cmds: [] };
-      const run: RollbackRun = { level: e.level, operator: e.operator, auto: e.auto ?? false, confirmedAt: e.t, steps };
+      const run: RollbackRun = { level: e.level, operator: e.operator, auto: e.auto ?? false, confirmedAt: e.t, steps, ...(e.graceMs !== undefined ? { graceMs: e.graceMs } : {}) };
       const history = s.rollback.run ? [...s.rollback.history, s.rollback.run] : s.rollback.history;
       const keep = s.rollback.recommended && s.rollback.recommended.level !== e.level;
       return { ...s, rollback: { history, run, ...(keep ? { recommended: s.rollback.recommended } : {}) } };
@@ -111,8 +112,13 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
         const cmds = e.status === 'started' ? [] : prev.cmds;
         return { ...run, steps: { ...run.steps, [e.step]: { status: e.status, t: e.t, cmds, ...(e.error ? { error: e.error } : {}) } } };
       });
-    case 'rollback/finished':
-      return withRun(s, e.level, (run) => ({ ...run, finishedAt: e.t, ok: e.ok, ms: e.ms }));
+    case 'rollback/waited':
+      return withRun(s, e.level, (run) => ({ ...run, waited: { ms: e.ms, running: e.running } }));
+    case 'rollback/finished': {
+      // The level ran: a recommendation of it is answered (a trigger that still fires re-arms and must hold again).
+      const done = withRun(s, e.level, (run) => ({ ...run, finishedAt: e.t, ok: e.ok, ms: e.ms }));
+      return done.rollback.recommended?.level === e.level ? { ...done, rollback: withoutRecommendation(done.rollback) } : done;
+    }
     case 'rollback/aborted':
       return withRun(s, e.level, (run) => ({ ...run, aborted: { operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } }));
 
@@ -128,6 +134,11 @@ export function reduceAll(events: Iterable<SessionEvent>, from: SessionState = i
   let s = from;
   for (const e of events) s = reduce(s, e);
   return s;
+}
+
+function withoutRecommendation(r: SessionState['rollback']): SessionState['rollback'] {
+  const { recommended: _r, ...rest } = r;
+  return rest;
 }
 
 function patchStep(s: SessionState, id: string, patch: Partial<StepState>): SessionState {

@@ -3,7 +3,8 @@
  * binding and dialog asks for its disabled reason. Pure: state, intent, time and the live facts
  * the state cannot know (is the journal writing, what is being launched) in; a reason or nothing out.
  */
-import type { SessionState } from './state.js';
+import type { RollbackRun, SessionState } from './state.js';
+import { formatElapsed } from '../runbook/duration.js';
 import { selectChecklist, type PhaseRow } from './select-checklist.js';
 
 /** What the operator (or an unattended run) asks the session to do. */
@@ -16,7 +17,8 @@ export type Intent =
   /** `decision` undefined: asking whether the gate dialog may open. */
   | { kind: 'gate'; phase: string; decision?: 'go' | 'no-go'; reason?: string }
   | { kind: 'note'; text?: string }
-  | { kind: 'rollback'; level: string }
+  /** `auto`: started by an auto trigger's countdown, not by a person. */
+  | { kind: 'rollback'; level: string; auto?: boolean }
   | { kind: 'abort-rollback' }
   | { kind: 'dismiss' }
   | { kind: 'quit' };
@@ -55,7 +57,13 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
       return intent.text !== undefined && !intent.text.trim() ? 'an empty note says nothing: type the note' : undefined;
     case 'rollback':
       if (!s.runbook.rollback?.levels.some((l) => l.id === intent.level)) return `no rollback level '${intent.level}'`;
-      return rollbackRunning(state, live) ? 'a rollback is already running: wait for it, or abort it (x)' : undefined;
+      if (rollbackRunning(state, live)) return 'a rollback is already running: wait for it, or abort it (x)';
+      // One decision, one rollback: a trigger never starts a level that already ran; only a person can, knowingly.
+      if (intent.auto) {
+        const ran = levelRuns(state, intent.level).at(-1);
+        if (ran) return `level ${intent.level} already ran (${runResult(ran)}, ${formatElapsed(ran.confirmedAt - s.startedAt)}): a trigger never starts a level twice; the operator decides`;
+      }
+      return undefined;
     case 'abort-rollback':
       return rollbackRunning(state, live) ? undefined : 'no rollback is running';
     case 'dismiss':
@@ -69,6 +77,19 @@ function forward(state: SessionState, live: LiveFacts): Refusal {
   if (live.notRecording !== undefined) return `NOT RECORDING (${/\(([A-Z0-9]+)\)$/.exec(live.notRecording)?.[1] ?? live.notRecording}): only roll back, abort, no-go and quit work`;
   if (rollbackRunning(state, live)) return 'a rollback is running: the deploy waits until it ends';
   return undefined;
+}
+
+/** Every run of a level this session, oldest first. */
+export function levelRuns(state: SessionState, level: string): RollbackRun[] {
+  const r = state.rollback;
+  return [...r.history, ...(r.run ? [r.run] : [])].filter((x) => x.level === level);
+}
+
+/** A run's result in a word or two. */
+export function runResult(run: RollbackRun): string {
+  if (run.aborted) return 'aborted';
+  if (run.finishedAt !== undefined) return run.ok ? 'OK' : 'failed';
+  return run.interrupted !== undefined ? 'interrupted' : 'running';
 }
 
 function rollbackRunning(state: SessionState, live: LiveFacts): boolean {

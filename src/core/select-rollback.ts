@@ -90,8 +90,8 @@ function computeRollback(state: SessionState, now: number): RollbackView {
 
 /** The level the firing triggers recommend when no explicit recommendation event exists. */
 function recommendation(state: SessionState): RollbackView['recommended'] {
-  const top = selectFiringTriggers(state)[0];
-  if (!top) return undefined;
+  const top = selectFiringTriggers(state).find((t) => t.recommend);
+  if (!top?.recommend) return undefined;
   // Already acted on: a rollback of that level was confirmed after the trigger fired.
   const run = state.rollback.run;
   if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;

@@ -42,8 +42,13 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'trigger/pending': return ['trigger', `trigger ${e.trigger} pending: ${num(e.value)} ${e.check}`];
     case 'trigger/firing': return ['trigger', `trigger ${e.trigger} FIRING: ${num(e.value)} ${e.check}`];
     case 'trigger/resolved': return ['trigger', `trigger ${e.trigger} resolved: ${num(e.value)}`];
+    case 'trigger/rearmed': return ['trigger', `trigger ${e.trigger} re-armed after rollback ${e.level}: only samples from now on count`];
     case 'rollback/recommended': return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
     case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
+    case 'rollback/waited':
+      return [e.running.length ? 'error' : 'rollback', e.running.length
+        ? `rollback ${e.level}: deploy still running after ${formatDuration(e.ms)} on ${e.running.map((r) => r.host).join(', ')}; rolling back anyway`
+        : `rollback ${e.level}: the deploy stopped in ${formatDuration(e.ms)}`];
     case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
     case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : e.aborted ? 'ABORTED, stopped' : 'FAILED'} in ${formatDuration(e.ms)}`];
     case 'rollback/aborted': return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];

@@ -10,7 +10,8 @@ export interface TriggerRow {
   panel: string;
   check: string;
   severity: Severity;
-  recommend: string;
+  /** The level it recommends; absent for a trigger that only informs. */
+  recommend?: string;
   state: 'inactive' | 'pending' | 'firing';
   since?: number;
   firedAt?: number;
@@ -27,7 +28,7 @@ export function selectTriggers(state: SessionState): TriggerRow[] {
       panel: t.when.panel,
       check: t.when.check.text,
       severity: t.severity,
-      recommend: t.recommend,
+      ...(t.recommend ? { recommend: t.recommend } : {}),
       state: ts?.state ?? 'inactive',
       value: ts?.value ?? null,
       auto: t.auto ?? false,

@@ -75,6 +75,9 @@ export interface RollbackRun {
   aborted?: { operator: string; reason?: string; t: number };
   /** When a restart (`run --resume`) cut the run short: its outcome is unknown and it never continues by itself. */
   interrupted?: number;
+  /** How long it waits for the deploy commands it cancelled, and how that wait ended (still running ones by host). */
+  graceMs?: number;
+  waited?: { ms: number; running: { cmd: string; host: string }[] };
 }
 
 export interface RollbackState {

@@ -1,5 +1,6 @@
 /** What every driver gets: a way to emit events and a clock. Drivers' only output is events. */
 import type { SessionEvent } from '../core/events.js';
+import type { SessionState } from '../core/state.js';
 
 /** The sink and the clock a driver runs against (live: the session; tests: a recorder). */
 export interface DriverContext {
@@ -7,6 +8,8 @@ export interface DriverContext {
   emit(e: SessionEvent): void;
   /** Wall-clock ms; injected so tests and the demo can control time. */
   now(): number;
+  /** The session's state, for drivers that must know what was decided (triggers re-arm after a rollback). */
+  state?(): SessionState;
 }
 
 /** A context that records events in an array, for tests and one-shot commands. */

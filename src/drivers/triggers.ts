@@ -19,11 +19,16 @@
  * `since` in the events is when the condition started holding for the episode (Prometheus's
  * activeAt), on pending, firing and resolved alike.
  *
- * The recommended level is the one of the most severe firing trigger (ties: the one that fired
- * first, then runbook order). `rollback/recommended` is emitted when that trigger changes, or
- * when it fires anew; auto triggers carry `countdownUntil` (default countdown 30 s). When no
- * trigger fires any more, nothing is emitted: the recommendation stands until an operator
- * dismisses it.
+ * The recommended level is the one of the most severe firing trigger that recommends one (ties:
+ * the one that fired first, then runbook order); a trigger without `recommend` only informs.
+ * `rollback/recommended` is emitted when that trigger changes, or when it fires anew; auto triggers
+ * carry `countdownUntil` (default countdown 30 s). The recommendation ends when its trigger
+ * resolves, its level finishes, or an operator dismisses it (the reducer does that).
+ *
+ * One decision, one rollback: when a rollback ends (finished, failed or aborted), every trigger
+ * that was pending or firing re-arms (`trigger/rearmed`) and only samples taken after that end
+ * count, its `for` again included. A level that already ran is recommended again only as
+ * information: without a countdown, saying that it ran; running it again is a person's decision.
  *
  * Pure and deterministic: time is the `t` of the event being evaluated; output events carry it.
  */
@@ -32,7 +37,9 @@ import { formatValue } from '../core/format.js';
 import { ratioOf, sortSeries } from '../core/select-health.js';
 import { SEVERITY_RANK } from '../core/select-triggers.js';
 import { holds } from '../runbook/check.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { levelRuns, runResult } from '../core/refusal.js';
+import type { SessionState } from '../core/state.js';
 import type { Panel, Runbook, Trigger } from '../runbook/schema.js';
 import type { DriverContext } from './context.js';
 
@@ -88,8 +95,10 @@ export class TriggerEvaluator {
   private readonly panels: Map<string, Panel>;
   private readonly mem = new Map<string, TriggerMemory>();
   private last: string | undefined;
+  /** The end of the latest rollback: samples taken up to it no longer count. */
+  private rearmedAfter = -Infinity;
 
-  constructor(runbook: Runbook) {
+  constructor(runbook: Runbook, private readonly state?: () => SessionState) {
     this.triggers = runbook.rollback?.triggers ?? [];
     this.panels = new Map((runbook.health ?? []).map((p) => [p.id, p]));
     for (const t of this.triggers) this.mem.set(t.id, { state: 'inactive', value: null, blind: false });
@@ -103,7 +112,9 @@ export class TriggerEvaluator {
   /** Feeds one event; returns the events it causes (none for events that are not samples or failures). */
   observe(e: SessionEvent): SessionEvent[] {
     if (e.type !== 'metric/sampled' && e.type !== 'metric/failed') return [];
-    const out: SessionEvent[] = [];
+    const out: SessionEvent[] = this.rearm();
+    // A sample of a window that began before the rollback ended says nothing about after it.
+    if ((e.type === 'metric/sampled' ? e.at : e.t) <= this.rearmedAfter) return out;
     const fired = new Set<string>();
     for (const tr of this.triggers) {
       if (tr.when.panel !== e.panel) continue;
@@ -117,6 +128,23 @@ export class TriggerEvaluator {
       if (ev?.type === 'trigger/firing') fired.add(tr.id);
     }
     return out.length ? [...out, ...this.recommend(e.t, fired)] : out;
+  }
+
+  /** After a rollback ends: every pending or firing trigger starts over (see the header). */
+  private rearm(): SessionEvent[] {
+    const run = this.state?.().rollback.run;
+    const end = run ? (run.finishedAt ?? run.aborted?.t) : undefined;
+    if (!run || end === undefined || end <= this.rearmedAfter) return [];
+    this.rearmedAfter = end;
+    this.last = undefined;
+    const out: SessionEvent[] = [];
+    for (const tr of this.triggers) {
+      const m = this.mem.get(tr.id)!;
+      if (m.state === 'inactive') continue;
+      this.mem.set(tr.id, { state: 'inactive', value: m.value, blind: false });
+      out.push({ type: 'trigger/rearmed', t: end, trigger: tr.id, level: run.level, after: end });
+    }
+    return out;
   }
 
   /** One evaluation of one trigger; returns its transition, if any. */
@@ -160,18 +188,26 @@ export class TriggerEvaluator {
   private recommend(t: number, fired: Set<string>): SessionEvent[] {
     const firing = this.triggers
       .map((tr, i) => ({ tr, i, m: this.mem.get(tr.id)! }))
-      .filter((x) => x.m.state === 'firing')
+      .filter((x) => x.m.state === 'firing' && x.tr.recommend)
       .sort((a, b) => SEVERITY_RANK[a.tr.severity] - SEVERITY_RANK[b.tr.severity] || (a.m.firedAt ?? 0) - (b.m.firedAt ?? 0) || a.i - b.i);
     const top = firing[0];
     if (!top) {
       this.last = undefined;
       return [];
     }
-    const key = `${top.tr.recommend}\u0000${top.tr.id}`;
+    const level = top.tr.recommend!;
+    const key = `${level}\u0000${top.tr.id}`;
     if (key === this.last && !fired.has(top.tr.id)) return [];
     this.last = key;
-    const countdown = top.tr.auto ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
-    return [{ type: 'rollback/recommended', t, level: top.tr.recommend, trigger: top.tr.id, reason: this.reason(top.tr, top.m), ...countdown }];
+    const state = this.state?.();
+    const runs = state ? levelRuns(state, level) : [];
+    // The level is running: that is the answer to this trigger; nothing to recommend.
+    if (runs.at(-1) && runResult(runs.at(-1)!) === 'running') return [];
+    const ran = runs.at(-1);
+    const started = state?.session?.startedAt ?? 0;
+    const again = ran ? ` (level ${level} already ran: ${runResult(ran)} at ${formatElapsed(ran.confirmedAt - started)}; running it again is your decision)` : '';
+    const countdown = top.tr.auto && !ran ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
+    return [{ type: 'rollback/recommended', t, level, trigger: top.tr.id, reason: this.reason(top.tr, top.m) + again, ...countdown }];
   }
 
   private reason(tr: Trigger, m: TriggerMemory): string {
@@ -184,10 +220,11 @@ export class TriggerEvaluator {
 
 /** Wraps a context so that every event emitted through it is also evaluated; transitions follow it. */
 export function withTriggers(ctx: DriverContext, runbook: Runbook): DriverContext & { evaluator: TriggerEvaluator } {
-  const evaluator = new TriggerEvaluator(runbook);
+  const evaluator = new TriggerEvaluator(runbook, ctx.state ? () => ctx.state!() : undefined);
   return {
     evaluator,
     now: () => ctx.now(),
+    ...(ctx.state ? { state: () => ctx.state!() } : {}),
     emit(e) {
       ctx.emit(e);
       for (const o of evaluator.observe(e)) ctx.emit(o);

@@ -20,17 +20,21 @@ export class RollbackRunner {
   }
 
   /**
-   * Runs `level` (the caller has asked `refusal`). `cancelDeploy` cancels the running deploy steps and
-   * resolves once they have settled: no rollback command starts while a deploy command still runs.
+   * Runs `level` (the caller has asked `refusal`). `stopDeploy`, when deploy steps run, cancels them and
+   * resolves once they have settled or `graceMs` has passed, with the deploy commands still running then:
+   * no rollback command starts before that, and what still runs is journaled by host.
    */
-  start(level: RollbackLevel, by: string, auto: boolean, cancelDeploy: () => Promise<void>): void {
+  start(level: RollbackLevel, by: string, auto: boolean, stopDeploy?: { graceMs: number; run: () => Promise<{ cmd: string; host: string }[]> }): void {
     const abort = new AbortController();
     this.abort = abort;
     const started = this.x.ctx.now();
     this.done = (async () => {
       try {
-        await this.emit({ type: 'rollback/confirmed', t: started, level: level.id, operator: by, ...(auto ? { auto: true } : {}) });
-        await cancelDeploy();
+        await this.emit({ type: 'rollback/confirmed', t: started, level: level.id, operator: by, ...(auto ? { auto: true } : {}), ...(stopDeploy ? { graceMs: stopDeploy.graceMs } : {}) });
+        if (stopDeploy) {
+          const running = await stopDeploy.run();
+          await this.emit({ type: 'rollback/waited', t: this.x.ctx.now(), level: level.id, ms: this.x.ctx.now() - started, running });
+        }
         let ok = true;
         for (const step of level.steps) {
           if (abort.signal.aborted) break;

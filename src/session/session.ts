@@ -68,7 +68,7 @@ export class Session {
     this.operator = opts.operator;
     this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
-    this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock };
+    this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock, state: () => this.state };
     const x = { runbook: opts.runbook, executors: opts.executors, ctx: this.ctx, env: opts.env ?? process.env, operator: opts.operator, state: () => this.state };
     const emit = (e: SessionEvent) => this.emit(e);
     const seq = () => this.store.nextSeq();
@@ -126,6 +126,9 @@ export class Session {
   emit(e: SessionEvent): Promise<void> {
     const done = this.store.emit(e);
     if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined) done.then(() => this.armCountdown(e.level, e.countdownUntil!), () => {});
+    // A recommendation that ended (its trigger resolved, its level ran, a newer one without a countdown) takes its countdown with it.
+    else if (e.type.startsWith('trigger/') || e.type.startsWith('rollback/'))
+      done.then(() => this.state.rollback.recommended?.countdownUntil === undefined && this.countdown.clear(), () => {});
     return done;
   }
 
@@ -157,12 +160,14 @@ export class Session {
 
   /** Confirms and runs a rollback level (the second deliberate keystroke, or an auto trigger's countdown). */
   confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
-    const refused = this.refusal({ kind: 'rollback', level: levelId });
+    const refused = this.refusal({ kind: 'rollback', level: levelId, ...(auto ? { auto } : {}) });
     if (refused) return refused;
     const level = this.state.session!.runbook.rollback!.levels.find((l) => l.id === levelId)!;
     this.countdown.clear();
-    // Bounded: an executor that never settles must not hold the way back.
-    this.rollbacks.start(level, by, auto, () => settleWithin(this.steps.cancelAll(), this.opts.cancelGraceMs ?? 5000));
+    // The deploy stops first, within a bounded grace: an executor that never settles must not hold the way back.
+    const graceMs = this.opts.cancelGraceMs ?? 5000;
+    const stopDeploy = this.steps.size > 0 ? { graceMs, run: () => this.stopDeploy(graceMs) } : undefined;
+    this.rollbacks.start(level, by, auto, stopDeploy);
     return undefined;
   }
 
@@ -232,6 +237,13 @@ export class Session {
     await this.opts.executors.close().catch(() => {});
     await this.opts.journal?.close().catch(() => {});
     this.store.publishNow();
+  }
+
+  /** Cancels the deploy steps and waits for them at most `graceMs`; returns the deploy commands still running then. */
+  private async stopDeploy(graceMs: number): Promise<{ cmd: string; host: string }[]> {
+    await settleWithin(this.steps.cancelAll(), graceMs);
+    await this.store.settled();
+    return Object.values(this.state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => ({ cmd: c.id, host: c.host }));
   }
 
   /** A step intent: refused, or launched. */

@@ -1,6 +1,7 @@
 /** What each dialog shows; its keys are a binding table in dialog-keys.ts, and its hint line comes from that table. */
 import type { SessionState } from '../core/state.js';
-import { formatDuration } from '../runbook/duration.js';
+import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { levelRuns, runResult } from '../core/refusal.js';
 import { stepKind } from '../runbook/schema.js';
 import { line, type Line } from './rows.js';
 import { displayCommand } from '../core/command-text.js';
@@ -57,7 +58,9 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
   const rb = state.session?.runbook;
   const level = rb?.rollback?.levels.find((l) => l.id === levelId);
   if (!rb || !level) return [line(`no level '${levelId}'`)];
-  const out: Line[] = [line(`${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`)];
+  const ran = levelRuns(state, levelId).at(-1);
+  const out: Line[] = ran && state.session ? [line(`This level already ran: ${runResult(ran)} at ${formatElapsed(ran.confirmedAt - state.session.startedAt)}. Running it again is a new decision.`, { bold: true })] : [];
+  out.push(line(`${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`));
   level.steps.forEach((s, i) => {
     const kind = stepKind(s);
     out.push(line(`${i + 1}. ${s.title}`, { bold: true }));

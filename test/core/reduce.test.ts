@@ -125,12 +125,41 @@ describe('assertPlainJson', () => {
 });
 
 describe('auto-rollback countdown', () => {
-  it('stops when the trigger that started it resolves; the advice stays', () => {
+  it('ends, with its recommendation, when the trigger that started it resolves', () => {
     const s = fold(
       at(1, { type: 'trigger/firing', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 }) as SessionEvent,
       at(1, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'slow', countdownUntil: T0 + 21_000 }) as SessionEvent,
       at(5, { type: 'trigger/resolved', trigger: 'p95-slow', value: 1.1, check: 'ratio > 2', since: T0 }) as SessionEvent,
     );
-    expect(s.rollback.recommended).toEqual({ level: 'traffic', trigger: 'p95-slow', reason: 'slow', t: T0 + 1000 });
+    expect(s.rollback.recommended).toBeUndefined();
+  });
+
+  it('a recommendation ends when its level finishes; another trigger resolving leaves it alone', () => {
+    const rec = at(1, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'errors' }) as SessionEvent;
+    const other = at(2, { type: 'trigger/resolved', trigger: 'p95-slow', value: 1, check: 'ratio > 2', since: T0 }) as SessionEvent;
+    expect(fold(rec, other).rollback.recommended).toMatchObject({ level: 'traffic' });
+    const s = fold(
+      rec,
+      at(3, { type: 'rollback/confirmed', level: 'code', operator: 'a' }) as SessionEvent,
+      at(9, { type: 'rollback/finished', level: 'code', ok: true, ms: 6000 }) as SessionEvent,
+    );
+    expect(s.rollback.recommended).toMatchObject({ level: 'traffic' });
+    const t = fold(
+      at(1, { type: 'rollback/recommended', level: 'code', trigger: 'errors-high', reason: 'errors' }) as SessionEvent,
+      at(3, { type: 'rollback/confirmed', level: 'traffic', operator: 'a' }) as SessionEvent,
+      at(9, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 6000 }) as SessionEvent,
+      at(10, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'again' }) as SessionEvent,
+      at(11, { type: 'rollback/confirmed', level: 'traffic', operator: 'a' }) as SessionEvent,
+      at(19, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 8000 }) as SessionEvent,
+    );
+    expect(t.rollback.recommended).toBeUndefined();
+  });
+
+  it('a re-armed trigger is inactive again, its value kept', () => {
+    const s = fold(
+      at(1, { type: 'trigger/firing', trigger: 'errors-high', value: 0.2, check: '> 0.05', since: T0 }) as SessionEvent,
+      at(9, { type: 'trigger/rearmed', trigger: 'errors-high', level: 'traffic', after: T0 + 9000 }) as SessionEvent,
+    );
+    expect(s.triggers['errors-high']).toEqual({ state: 'inactive', value: 0.2, check: '> 0.05', t: T0 + 9000 });
   });
 });

@@ -103,6 +103,11 @@ const rows: Row[] = [
   { name: 'rollback: while one runs', events: [confirmed], intent: { kind: 'rollback', level: 'code' }, refused: /^a rollback is already running/ },
   { name: 'rollback: while one starts (not folded yet)', events: [], intent: { kind: 'rollback', level: 'code' }, live: { rollbackActive: true }, refused: /^a rollback is already running/ },
   { name: 'rollback: after one finished', events: [confirmed, finished], intent: { kind: 'rollback', level: 'code' } },
+  { name: 'rollback: an auto trigger, level never run', events: [], intent: { kind: 'rollback', level: 'traffic', auto: true } },
+  { name: 'rollback: an auto trigger, level already ran OK', events: [confirmed, finished], intent: { kind: 'rollback', level: 'traffic', auto: true }, refused: /^level traffic already ran \(OK, T\+00:20\): a trigger never starts a level twice; the operator decides$/ },
+  { name: 'rollback: an auto trigger, level ran and was aborted', events: [confirmed, [25, { type: 'rollback/aborted', level: 'traffic', operator: 'a' }]], intent: { kind: 'rollback', level: 'traffic', auto: true }, refused: /^level traffic already ran \(aborted/ },
+  { name: 'rollback: a person, level already ran (the dialog says so)', events: [confirmed, finished], intent: { kind: 'rollback', level: 'traffic' } },
+  { name: 'rollback: an auto trigger, another level ran', events: [confirmed, finished], intent: { kind: 'rollback', level: 'code', auto: true } },
   { name: 'rollback: after the session ended', events: [ended], intent: { kind: 'rollback', level: 'traffic' }, refused: /^the session has ended$/ },
   // abort, dismiss, quit
   { name: 'abort: nothing runs', events: [], intent: { kind: 'abort-rollback' }, refused: /^no rollback is running$/ },
