@@ -33,6 +33,10 @@ export interface RollbackView {
     expectedMs?: number;
     steps: { id: string; title: string; status: string; error?: string }[];
     hosts: HostProgress[];
+    /** While the rollback waits for the deploy it cancelled: until when at most, and the deploy commands still running. */
+    stopping?: { until: number; running: { cmd: string; host: string }[] };
+    /** Deploy commands that were still running when the wait ended (the rollback went on anyway). */
+    leftRunning?: { host: string }[];
   };
 }
 
@@ -83,6 +87,10 @@ function computeRollback(state: SessionState, now: number): RollbackView {
       steps: (level?.steps ?? []).map((s) => ({ id: s.id, title: s.title, status: run.steps[s.id]?.status ?? 'pending', ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}) })),
       hosts,
       ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
+      ...(run.graceMs !== undefined && run.waited === undefined && status === 'running'
+        ? { stopping: { until: run.confirmedAt + run.graceMs, running: Object.values(state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => ({ cmd: c.id, host: c.host })) } }
+        : {}),
+      ...(run.waited?.running.length ? { leftRunning: run.waited.running.map((r) => ({ host: r.host })) } : {}),
     };
   }
   return view;
