@@ -96,13 +96,13 @@ export class SimApp {
     for (; this.debt >= 1; this.debt--) this.latency.observe(latencyOf(b, this.served++));
   }
 
-  /** Serves /metrics and /healthz on 127.0.0.1; resolves with the port. */
+  /** Serves /metrics, and /healthz (also / as the front page) on 127.0.0.1; resolves with the port. */
   async listen(health: () => { ok: boolean; text: string }): Promise<number> {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/metrics') {
         this.registry.metrics().then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body), () => res.writeHead(500).end());
-      } else if (path === '/healthz' || path === '/health' || path === '/api/health') {
+      } else if (path === '/' || path === '/healthz' || path === '/health' || path === '/api/health') {
         const h = health();
         res.writeHead(h.ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${h.text}\n`);
       } else {

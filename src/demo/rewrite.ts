@@ -1,8 +1,10 @@
 /**
  * The runbook the demo runs: the user's, pointed at the fleet. Host groups name the demo hosts
  * (reached through the temporary ~/.ssh/config), ssh uses the run's key and known_hosts with
- * verification on and no jump host, prometheus is the demo's, alertmanager is dropped, `http`
- * steps aimed at a runbook host go to that host's app, and durations are time-scaled. The
+ * verification on and no jump host, prometheus is the demo's, alertmanager is dropped, every
+ * `http` step goes to the fleet (aimed at a runbook host: that host's app; anywhere else, the
+ * real internet or a `${VAR}`: the front host's app, the load balancer's when there is one), and
+ * durations are time-scaled. The
  * user's file is never written; what changed is listed for the operator.
  */
 import type { Panel, Runbook, Step } from '../runbook/schema.js';
@@ -45,13 +47,20 @@ export function rewriteRunbook(rb: Runbook, plan: FleetPlan, at: FleetEndpoints,
   out.health = rb.health?.map((p) => scalePanel(p, scale));
   if (!out.health) delete out.health;
   let probes = 0;
+  const elsewhere: string[] = [];
+  const front = frontHost(plan);
+  const frontAddress = front ? at.appAddress(front.original) : undefined;
   const step = (st: Step): Step => {
     const r: Step = { ...st };
     if (r.wait !== undefined) r.wait = s(r.wait, FLOOR.wait);
     if (r.expect?.within !== undefined) r.expect = { ...r.expect, within: s(r.expect.within, FLOOR.within) };
     if (r.http) {
-      const url = retarget(r.http.url, at.appAddress);
+      let url = retarget(r.http.url, at.appAddress);
       if (url !== r.http.url) probes++;
+      else if (frontAddress) {
+        url = retarget(r.http.url, at.appAddress, frontAddress);
+        if (url !== r.http.url) elsewhere.push(r.http.url);
+      }
       r.http = { ...r.http, url };
     }
     return r;
@@ -68,6 +77,7 @@ export function rewriteRunbook(rb: Runbook, plan: FleetPlan, at: FleetEndpoints,
   const locals = [...rb.phases.flatMap((p) => p.steps), ...(rb.rollback?.levels.flatMap((l) => l.steps) ?? [])].filter((st) => st.local).map((st) => st.id);
   if (locals.length) changes.push(`local steps (${locals.join(', ')}): not rewritten; they run on this machine as written, outside the demo's sandboxes`);
   if (probes) changes.push(`http steps: ${probes} aimed at runbook hosts now probe those hosts' simulated apps`);
+  if (elsewhere.length) changes.push(`http steps: ${elsewhere.join(', ')} (not a runbook host) now probe${elsewhere.length === 1 ? 's' : ''} ${front!.original}'s simulated app`);
   if (scale > 1) changes.push(`time: x${scale}: waits, for:, countdowns, plans and query windows divided by ${scale} (a 5m soak takes ${formatDuration(scaleMs(300_000, scale, FLOOR.wait))}); command timeouts unchanged`);
   return { runbook: out, changes };
 }
@@ -81,15 +91,25 @@ function scalePanel(p: Panel, scale: number): Panel {
   return q;
 }
 
-/** `http://HOST[:port]/path` to the host's app when HOST is a runbook host; other URLs as they are. */
-export function retarget(url: string, appAddress: (original: string) => string | undefined): string {
+/**
+ * `http://HOST[:port]/path` to the host's app when HOST is a runbook host; any other URL to
+ * `fallback` (an app's `127.0.0.1:PORT`) when given, else as it is. A URL with `${VAR}` in it is
+ * read with the variables as placeholders (the demo never probes what it cannot resolve).
+ */
+export function retarget(url: string, appAddress: (original: string) => string | undefined, fallback?: string): string {
   let u: URL;
   try {
-    u = new URL(url);
+    u = new URL(url.replace(/\$\{[^}]*\}/g, 'var'));
   } catch {
-    return url;
+    return fallback ? `http://${fallback}/` : url;
   }
-  const addr = appAddress(u.port ? `${u.hostname}:${u.port}` : u.hostname) ?? appAddress(u.hostname);
-  if (!addr) return url;
-  return `http://${addr}${u.pathname}${u.search}`;
+  const addr = /\$\{/.test(url) ? undefined : (appAddress(u.port ? `${u.hostname}:${u.port}` : u.hostname) ?? appAddress(u.hostname));
+  const to = addr ?? fallback;
+  if (!to) return url;
+  return `http://${to}${u.pathname}${u.search}`;
+}
+
+/** The host an outside URL stands for: the load balancer, else the first app host, else the first host. */
+export function frontHost(plan: FleetPlan): FleetPlan['hosts'][number] | undefined {
+  return plan.hosts.find((h) => h.role === 'lb') ?? plan.hosts.find((h) => h.role === 'app') ?? plan.hosts[0];
 }

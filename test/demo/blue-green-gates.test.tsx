@@ -1,17 +1,21 @@
 // Reference procedure (e), the demo's default, driven by keys: three gates said go, blue takes
-// 50% of the traffic, the new release breaks, errors-high fires, and 4 R Y puts it all on green.
+// 50% of the traffic, the new release breaks, errors-high fires (above 10% for 30 s), and, as the
+// document says, the rollback is automatic: after its countdown it puts all traffic on green.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, rollBack, startDriven } from './drive.js';
+import { assertRolledBack, journal, operate, quit, startDriven } from './drive.js';
 
 describe('demo: blue-green with three gates (procedure e)', () => {
-  it('degrade: at 50% the error rate passes 10%, the operator rolls all traffic back to green', async () => {
+  it('degrade: at 50% the error rate passes 10%, and after the countdown the rollback puts all traffic back on green by itself', async () => {
     const d = await startDriven('blue-green-gates.yaml', { timeScale: 60 });
     let closed;
     try {
       await expect.poll(d.frame, { timeout: 10_000 }).toMatch(/simulated ok/);
       await operate(d, 'soak-50');
-      await rollBack(d, 'errors-high', 'traffic-back');
+      await expect.poll(() => d.session.state.triggers['errors-high']?.state, { timeout: 30_000 }).toBe('firing');
+      await expect.poll(() => d.session.state.rollback.recommended?.level, { timeout: 30_000 }).toBe('traffic-back');
+      // Nobody presses R: the countdown runs out and the rollback starts and finishes on its own.
+      await expect.poll(() => d.session.state.rollback.run?.ok, { timeout: 30_000 }).toBe(true);
       // The fleet itself recovers: no traffic on the new release, nothing broken.
       await expect.poll(() => d.demo.fleet.simulation.status().broken).toBe(false);
       expect(d.demo.fleet.simulation.status().newShare).toBe(0);
@@ -20,6 +24,12 @@ describe('demo: blue-green with three gates (procedure e)', () => {
       closed = await d.close();
     }
     expect(existsSync(d.demo.root)).toBe(false);
-    assertRolledBack(journal(closed), { trigger: 'errors-high', beyond: (v) => v > 0.1, level: 'traffic-back', operator: 'alice' });
+    const events = journal(closed);
+    assertRolledBack(events, { trigger: 'errors-high', beyond: (v) => v > 0.1, level: 'traffic-back', operator: 'alice', auto: true });
+    const rec = events.find((e) => e.type === 'rollback/recommended' && e.level === 'traffic-back') as Extract<(typeof events)[number], { type: 'rollback/recommended' }>;
+    expect(rec.countdownUntil).toBeDefined();
+    expect(events.find((e) => e.type === 'rollback/confirmed')!.t).toBeGreaterThanOrEqual(rec.countdownUntil!);
+    // One decision, one rollback.
+    expect(events.filter((e) => e.type === 'rollback/confirmed')).toHaveLength(1);
   }, 90_000);
 });

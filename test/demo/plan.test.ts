@@ -88,6 +88,25 @@ describe('runbook rewrite', () => {
     expect(scaleQuery('rate(x[2s])', 60)).toBe('rate(x[2s])');
     expect(retarget('http://api-1.internal:8080/healthz?x=1', at.appAddress)).toBe('http://127.0.0.1:4242/healthz?x=1');
     expect(retarget('https://www.example.com/', at.appAddress)).toBe('https://www.example.com/');
+    // With a fallback (the front host's app), nothing goes outside the fleet, not even a ${VAR} URL.
+    expect(retarget('https://www.example.com/x?y=1', at.appAddress, '127.0.0.1:5151')).toBe('http://127.0.0.1:5151/x?y=1');
+    expect(retarget('http://${LB_HOST}:8080/healthz', at.appAddress, '127.0.0.1:5151')).toBe('http://127.0.0.1:5151/healthz');
+    expect(retarget('http://api-1.internal/healthz', at.appAddress, '127.0.0.1:5151')).toBe('http://127.0.0.1:4242/healthz');
+  });
+
+  it('every http step of every reference runbook probes a simulated app on 127.0.0.1', () => {
+    for (const f of readdirSync(FIXTURES).filter((x) => x.endsWith('.yaml'))) {
+      const rb = load(f);
+      const plan = planFleet(rb);
+      const ports = new Map(plan.hosts.map((h, i) => [h.original, `127.0.0.1:${4000 + i}`]));
+      const { runbook } = rewriteRunbook(rb, plan, { ...at, appAddress: (h) => ports.get(h) }, 60);
+      const steps = [...runbook.phases.flatMap((p) => p.steps), ...(runbook.rollback?.levels.flatMap((l) => l.steps) ?? [])];
+      for (const st of steps.filter((x) => x.http)) expect(st.http!.url, `${f} ${st.id}`).toMatch(/^http:\/\/127\.0\.0\.1:40\d\d\//);
+    }
+    const small = load('small.yaml');
+    const plan = planFleet(small);
+    const { changes } = rewriteRunbook({ ...small, phases: [{ id: 'p', title: 'P', steps: [{ id: 'out', title: 'Out', http: { url: 'https://www.example.com/' } }] }] }, plan, { ...at, appAddress: (h) => (h === 'web1.internal' ? '127.0.0.1:4000' : undefined) }, 1);
+    expect(changes).toContain("http steps: https://www.example.com/ (not a runbook host) now probes web1.internal's simulated app");
   });
 
   it.each(readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')))('%s rewrites onto the fleet with valid queries the simulated endpoint answers', (f) => {
@@ -118,14 +137,34 @@ describe('runbook rewrite', () => {
     const a = load('three-level-rollback.yaml');
     expect(a.phases).toHaveLength(8);
     expect(a.rollback!.levels.map((l) => l.expected)).toEqual([2 * 60_000, 15 * 60_000, 45 * 60_000]);
-    expect(a.rollback!.triggers!.map((t) => [t.id, t.for, t.severity])).toEqual([['speedup-low', 5 * 60_000, 'critical'], ['duration-high', 10 * 60_000, 'warning']]);
+    // Procedure 000: > 5% critical at once; 1-5% (and 50% slower) major after 30 minutes; 25-50%
+    // slower minor, monitored; its two alert rules (the p95 one only informs).
+    expect(a.rollback!.triggers!.map((t) => [t.id, t.when.check.text, t.for, t.severity, t.recommend, t.auto])).toEqual([
+      ['errors-critical', '> 0.05', undefined, 'critical', 'feature-toggle', undefined],
+      ['speedup-low', '< 8', 5 * 60_000, 'critical', 'feature-toggle', undefined],
+      ['errors-major', '> 0.01', 30 * 60_000, 'major', 'feature-toggle', undefined],
+      ['slower-major', 'ratio > 1.5', 30 * 60_000, 'major', 'feature-toggle', undefined],
+      ['slower-minor', 'ratio > 1.25', undefined, 'minor', undefined, undefined],
+      ['duration-high', '> 0.35', 10 * 60_000, 'warning', undefined, undefined],
+    ]);
     const b = load('checklist-four-procedures.yaml');
     expect(b.phases).toHaveLength(8);
-    expect(b.rollback!.triggers!.map((t) => [t.when.check.text, t.severity])).toEqual([['> 0.1', 'critical'], ['> 0.05', 'major'], ['> 0.02', 'minor'], ['> 0.005', 'warning']]);
+    // Procedure 001: > 10% now; 5-10% within 15 minutes; 2-5% investigate 30 minutes, then roll
+    // back; 0.5-2% fix forward (informs). No fake levels for investigating or fixing forward.
+    expect(b.rollback!.triggers!.map((t) => [t.when.check.text, t.for, t.severity, t.recommend])).toEqual([
+      ['> 0.1', undefined, 'critical', 'code-and-db'],
+      ['> 0.05', 15 * 60_000, 'major', 'code-and-db'],
+      ['> 0.02', 30 * 60_000, 'minor', 'code-and-db'],
+      ['> 0.005', undefined, 'warning', undefined],
+    ]);
+    expect(b.rollback!.levels.map((l) => l.id)).toEqual(['code-only', 'code-and-db', 'one-service', 'emergency']);
     expect(load('blue-green-canary.yaml').rollback!.triggers!.every((t) => t.auto)).toBe(true);
     expect(load('progressive-canary.yaml').phases.map((p) => p.id)).toEqual(['prepare', 'shadow', 'step-1', 'step-5', 'step-10', 'step-25', 'step-50', 'step-100']);
     const e = load('blue-green-gates.yaml');
     expect(e.phases.filter((p) => p.gate)).toHaveLength(3);
-    expect(e.rollback!.triggers!.map((t) => [t.id, t.for])).toEqual([['errors-high', 30_000], ['p95-slow', 30_000], ['db-unreachable', 10_000]]);
+    // Procedure 004: its rollback triggers are automatic.
+    expect(e.rollback!.triggers!.map((t) => [t.id, t.when.check.text, t.for, t.auto])).toEqual([['errors-high', '> 0.1', 30_000, true], ['p95-slow', '> 2', 30_000, true], ['db-unreachable', '< 1', 10_000, true]]);
+    // Procedure 003: beside the ratio to the baseline, a floor on the canary's own error rate.
+    expect(load('progressive-canary.yaml').rollback!.triggers!.find((t) => t.id === 'canary-errors')).toMatchObject({ when: { panel: 'canary_error_rate', check: { op: '>', value: 0.001 } }, severity: 'critical', recommend: 'canary-off' });
   });
 });
