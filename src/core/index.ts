@@ -10,6 +10,6 @@ export { selectChecklist, type PhaseRow, type StepRow, type PhaseStatus } from '
 export { selectRollback, type RollbackView, type LevelRow, type HostProgress } from './select-rollback.js';
 export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, type TriggerRow } from './select-triggers.js';
 export { timelineLine, type TimelineLine, type LineKind } from './select-timeline.js';
-export { selectStatus, type StatusView } from './select-status.js';
+export { selectStatus, selectAlert, type StatusView, type AlertView } from './select-status.js';
 export { refusal, type Intent, type LiveFacts, type Refusal } from './refusal.js';
 export { selectOutcome, selectEndedAs, formatEndedAs, rollbackOutcome, type Ending, type EndedAs } from './select-outcome.js';

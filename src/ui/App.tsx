@@ -145,7 +145,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
           })}
         </Box>
       ))}
-      <LinesView lines={[footerLine(paneBindings, global, model.readOnly, term.columns, color, ui.flash)]} />
+      <LinesView lines={[footerLine(paneBindings, global.filter((g) => !paneBindings.some((b) => b.keys.some((k) => g.keys.includes(k)))), model.readOnly, term.columns, color, ui.flash)]} />
       {overlay ? <Overlay view={overlay} columns={term.columns} rows={term.rows - 1} color={color} /> : null}
       {state.session === undefined ? <Text>waiting for the session to start…</Text> : null}
     </Box>
@@ -168,7 +168,10 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
     ...extra,
     // From any pane, R opens the recommended level's confirmation (the rollback pane's own R opens the selected one):
     // rolling back is two deliberate keys, R then Y, wherever the operator is looking.
-    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, helpOnly: true, disabledReason: refusal(st, { kind: 'rollback', level: rec }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
+    // When it matters the footer offers it, whichever pane has focus: R for a recommendation, c for a countdown, x for a running rollback.
+    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, urgent: true, disabledReason: refusal(st, { kind: 'rollback', level: rec }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
+    ...(st.rollback.recommended?.countdownUntil !== undefined ? [{ keys: ['c'], description: 'cancel auto rollback', acts: true, urgent: true, disabledReason: refusal(st, { kind: 'dismiss' }, now, model.session?.facts()), handler: () => dispatch({ type: 'flash', text: model.session?.dismissRecommendation() }) }] : []),
+    ...(running ? [{ keys: ['x'], description: 'abort rollback…', dangerous: true, urgent: true, disabledReason: refusal(st, { kind: 'abort-rollback' }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'abort', level: st.rollback.run!.level } }) }] : []),
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
     { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
   ];

@@ -1,5 +1,5 @@
 /** The status bar and footer as lines (pure), so the non-TTY mode and tests share them. */
-import { selectStatus } from '../core/select-status.js';
+import { selectAlert, selectStatus } from '../core/select-status.js';
 import type { SessionState } from '../core/state.js';
 import { available, keyLabel, type Binding } from './keys/bindings.js';
 import { fit, type Line } from './rows.js';
@@ -26,10 +26,13 @@ export function statusLine(inp: StatusInput): Line {
   const st = selectStatus(inp.state, inp.now);
   const prom = st.prometheus === 'none' ? 'no prometheus' : `${inp.metricsSource ?? 'prometheus'} ${st.prometheus}`;
   const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
+  const alert = selectAlert(inp.state, inp.now);
+  const loud = alert && ['rolling-back', 'countdown', 'recommended', 'rollback-failed'].includes(alert.kind);
   const mark = inp.readOnly ? '▶ REPLAY' : inp.notRecording !== undefined ? `NOT RECORDING: ${inp.notRecording}` : st.ended ? `■ ${st.ended}` : inp.ending ? '■ ENDING: cancelling, recording…' : '● REC';
   return fit([
     // Only the alarms are inverse (NOT RECORDING, ENDING): recording as usual is a plain red dot.
     { text: ` ${mark} `, bold: true, inverse: mark !== '● REC', color: c(inp.readOnly ? 'blue' : 'red') },
+    ...(alert ? [{ text: ` ${alert.text}${alert.key && !inp.readOnly ? `  [${alert.key}]` : ''} `, bold: true, inverse: Boolean(loud), color: c(alert.kind === 'rolled-back' ? 'green' : alert.kind === 'pending' || alert.kind === 'firing' ? 'yellow' : 'red') }] : []),
     { text: ` ${st.runbook} `, bold: true },
     { text: ` ${st.elapsed} `, color: c('cyan') },
     { text: ` ${prom} `, color: c(promColor) },
@@ -42,7 +45,8 @@ export function statusLine(inp: StatusInput): Line {
 /** The footer: the focused pane's bindings and the global ones, generated from the tables. */
 export function footerLine(pane: Binding[], global: Binding[], readOnly: boolean, width: number, color: boolean, flash?: string): Line {
   if (flash) return fit([{ text: ` ${flash} `, inverse: true, color: color ? 'yellow' : undefined }], width);
-  const shown = [...available(pane, readOnly), ...available(global, readOnly)].filter((b) => !b.helpOnly);
+  const all = [...available(pane, readOnly), ...available(global, readOnly)].filter((b) => !b.helpOnly);
+  const shown = [...all.filter((b) => b.urgent), ...all.filter((b) => !b.urgent)];
   const out: Line = [];
   for (const b of shown) {
     out.push({ text: keyLabel(b.keys[0]), bold: !b.disabledReason, color: color && !b.disabledReason ? (b.dangerous ? 'red' : 'cyan') : undefined, dim: Boolean(b.disabledReason) });

@@ -148,6 +148,36 @@ describe('rollback', () => {
   });
 });
 
+describe('what matters, where the eyes are', () => {
+  it('a recommendation and its countdown are in the status bar with the key that acts, and the footer offers it from any pane', async () => {
+    const { model, session } = await liveModel();
+    r = renderSized(<App model={model} color={false} />, 100, 30);
+    await expect.poll(frame).toMatch(/● REC/);
+    await session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: session.now() - 60_000 });
+    await session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95', countdownUntil: session.now() + 20_000 });
+    await expect.poll(frame).toMatch(/^ ● REC {2}AUTO ROLLBACK traffic in (20|19)s {2}\[c cancel\]/);
+    // Focus is on the checklist: the footer still leads with what to press.
+    expect(frame()).toMatch(/╔═ 2 Checklist/);
+    expect(frame().split('\n').at(-1)).toMatch(/^R roll back traffic… {2}c cancel auto rollback {2}enter tick/);
+    r.press('c');
+    await expect.poll(frame).toMatch(/^ ● REC {2}FIRING p95-slow/);
+    expect(session.state.rollback.recommended).toBeUndefined();
+    expect(session.store.events().at(-1)).toMatchObject({ type: 'rollback/dismissed', level: 'traffic', operator: 'alice' });
+  });
+
+  it('a running rollback says so with x to abort; its outcome stays once it finished', async () => {
+    let release: () => void = () => {};
+    const exec = { ...instantExecutors(), remote: () => new Promise<{ ok: boolean; summary: string }>((res) => (release = () => res({ ok: true, summary: '1/1 hosts ok' }))) };
+    const { model, session } = await liveModel(undefined, exec);
+    r = renderSized(<App model={model} color={false} />, 100, 30);
+    session.confirmRollback('traffic');
+    await expect.poll(frame).toMatch(/^ ● REC {2}ROLLING BACK traffic {2}\[x abort\]/);
+    expect(frame().split('\n').at(-1)).toMatch(/^x abort rollback…/);
+    release();
+    await expect.poll(frame).toMatch(/^ ● REC {2}ROLLED BACK traffic in \d+ms/);
+  });
+});
+
 describe('keys and help', () => {
   it('the footer and ? overlay come from the same tables; Tab moves focus', async () => {
     const { model } = await liveModel();

@@ -16,6 +16,8 @@ export interface Binding {
   acts?: boolean;
   /** Shown in the `?` overlay only, not the footer (navigation keys). */
   helpOnly?: boolean;
+  /** Shown first in the footer: what to press while a trigger fires or a rollback runs. */
+  urgent?: boolean;
 }
 
 /** The subset of Ink's key flags that `keyName` reads. */
