@@ -4,6 +4,7 @@
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
 import { timelineLine } from '../../core/select-timeline.js';
+import { selectFiringTriggers, type TriggerRow } from '../../core/select-triggers.js';
 import type { Outcome } from '../../core/events.js';
 import { selectOutcome } from '../../core/select-outcome.js';
 import type { SessionState } from '../../core/state.js';
@@ -12,7 +13,7 @@ import type { Session } from '../../session/session.js';
 import { sanitizeLine } from '../../core/controls.js';
 
 /** Exit codes of `cutover run` (DESIGN.md's table). */
-export const EXIT = { done: 0, failed: 1, gate: 3 } as const;
+export const EXIT = { done: 0, failed: 1, gate: 3, trigger: 5 } as const;
 
 export interface HeadlessOptions {
   yes: boolean;
@@ -47,20 +48,41 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
     });
   // A resumed session that was rolling back never goes on with the deploy unattended.
   if (rollingBack(session.state)) return afterRollback(session, stop);
+  // A critical trigger stops the deploy: an auto one's rollback runs as in the console; otherwise the run ends here.
+  const critical = async (): Promise<number | undefined> => {
+    const t = criticalFiring(session.state);
+    if (!t) return undefined;
+    const rec = session.state.rollback.recommended;
+    if (rec?.countdownUntil !== undefined) {
+      o.out(`cutover: critical trigger '${t.id}' is firing: auto rollback ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - session.now()) / 1000))}s\n`);
+      await until(session, (s) => rollingBack(s) || s.rollback.recommended?.countdownUntil === undefined);
+      if (rollingBack(session.state)) return afterRollback(session, stop);
+      if (!criticalFiring(session.state)) return undefined;
+    }
+    const value = t.value === null ? 'no data' : String(t.value);
+    return stop('failed', EXIT.trigger, `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${t.check}); an unattended run does not go on: a person decides, from a terminal`);
+  };
   for (const phase of session.state.session?.runbook.phases ?? []) {
     for (const step of phase.steps) {
       const st = () => session.state.steps[step.id]?.status;
       if (st() === 'passed' || st() === 'skipped') continue;
+      const stopped = await critical();
+      if (stopped !== undefined) return stopped;
       // Failed before a restart (or its outcome is unknown): retrying is a person's call.
       if (st() === 'failed') return stop('failed', EXIT.failed, `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}; retry or skip it from a terminal`);
       if (stepKind(step) === 'manual' && !o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at manual step '${step.id}' (${step.title}): it needs a person; run in a terminal, or pass --yes`);
       const refused = session.act(step.id);
       if (refused) return stop('failed', EXIT.failed, `cannot run step '${step.id}': ${refused}`);
-      await until(session, (s) => ['passed', 'failed', 'skipped'].includes(s.steps[step.id]?.status ?? '') || rollingBack(s));
+      await until(session, (s) => ['passed', 'failed', 'skipped'].includes(s.steps[step.id]?.status ?? '') || rollingBack(s) || criticalFiring(s) !== undefined);
       if (rollingBack(session.state)) return afterRollback(session, stop);
+      const halted = await critical();
+      if (halted !== undefined) return halted;
       if (st() === 'failed') return stop('failed', EXIT.failed, `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}`);
     }
     if (phase.gate && session.state.gates[phase.id]?.decision !== 'go') {
+      // --yes never says go while a critical trigger fires.
+      const held = await critical();
+      if (held !== undefined) return held;
       if (!o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at gate "${phase.gate.title}": a person decides go / no-go; run in a terminal, or pass --yes`);
       const refused = session.decideGate(phase.id, 'go', 'unattended run (--yes)');
       if (refused) return stop('failed', EXIT.failed, `gate "${phase.gate.title}": ${refused}`);
@@ -69,6 +91,12 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
   }
   if (rollingBack(session.state)) return afterRollback(session, stop);
   return stop('completed', EXIT.done);
+}
+
+/** The most severe firing trigger when it is critical. */
+function criticalFiring(s: SessionState): TriggerRow | undefined {
+  const top = selectFiringTriggers(s)[0];
+  return top?.severity === 'critical' ? top : undefined;
 }
 
 function rollingBack(s: SessionState): boolean {
