@@ -4,7 +4,7 @@
  * what its app then reports (errors, latency, throughput, memory, speedup).
  *
  * The scenario: under `degrade`, the new release breaks once it serves half of the production
- * traffic or more (errors near 30%, p95 around 3 s, memory leaking towards 97%, throughput
+ * traffic or more (without a load balancer: once it serves any) (errors near 30%, p95 around 3 s, memory leaking towards 97%, throughput
  * halved); under `healthy` it is a little better than the stable one everywhere.
  */
 import type { Role } from './plan.js';
@@ -89,9 +89,14 @@ export function newCodeShare(hosts: HostView[], shares: Map<string, number>, sta
   return s;
 }
 
-/** True when the scenario breaks the new code now. */
-export function degraded(scenario: Scenario, share: number): boolean {
-  return scenario === 'degrade' && share >= DEGRADE_SHARE - 1e-9;
+/**
+ * True when the scenario breaks the new code now: once it serves DEGRADE_SHARE of production
+ * traffic, or, where no load balancer ramps traffic by weight (`weighted` false: every running
+ * app host serves an equal share), once it serves any, since its first host is the canary.
+ */
+export function degraded(scenario: Scenario, share: number, weighted = true): boolean {
+  if (scenario !== 'degrade') return false;
+  return weighted ? share >= DEGRADE_SHARE - 1e-9 : share > 1e-9;
 }
 
 /**

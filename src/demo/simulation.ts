@@ -73,7 +73,7 @@ export class Simulation {
     const weights = lb?.weights();
     const shares = trafficShares(views, weights);
     const newShare = newCodeShare(views, shares, this.plan.stable);
-    const broken = degraded(this.scenario, newShare);
+    const broken = degraded(this.scenario, newShare, weights !== undefined);
     this.current = { shares, newShare, broken };
     const mirrors = lb?.mirrored() ?? [];
     const secs = (t - this.started) / 1000;

@@ -66,6 +66,8 @@ describe('behaviour', () => {
 
   it('degrades the new code from 50% of the traffic under degrade only; healthy stays under every threshold', () => {
     expect([degraded('degrade', 0.25), degraded('degrade', 0.5), degraded('healthy', 1)]).toEqual([false, true, false]);
+    // Without a load balancer nothing ramps by weight: the first host on the new release breaks it.
+    expect([degraded('degrade', 0.2, false), degraded('degrade', 0, false), degraded('healthy', 0.2, false)]).toEqual([true, false, false]);
     for (let t = 0; t < 60; t += 7) {
       const ok = behaviour(true, false, t, 1);
       const old = behaviour(false, false, t, 2);
