@@ -11,6 +11,7 @@ import type { Scenario } from './behaviour.js';
 import type { Cleanup } from './cleanup.js';
 import { runningCommands, signalGroup } from './exec.js';
 import { newKeyPair, writeSshHome, type DemoSsh } from './keys.js';
+import { demoMark } from './leftovers.js';
 import type { FleetPlan } from './plan.js';
 import { findPrometheus, startPrometheus } from './prometheus.js';
 import { startQueryServer } from './query-server.js';
@@ -84,7 +85,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const settled = await Promise.allSettled(
     plan.hosts.map(async (h, i) => {
       const key = newKeyPair(`cutover-demo-host-${h.name}`);
-      const env = { PATH: `${tools}:${basePath}`, HOME: sandboxes.get(h.name)!, SHELL: '/bin/bash', LANG: o.env.LANG ?? 'C.UTF-8', TERM: 'dumb', DEMO_HOST: h.name, DEMO_APP_PORT: String(appPorts[i]) };
+      const env = { PATH: `${tools}:${basePath}`, HOME: sandboxes.get(h.name)!, SHELL: '/bin/bash', LANG: o.env.LANG ?? 'C.UTF-8', TERM: 'dumb', DEMO_HOST: h.name, DEMO_APP_PORT: String(appPorts[i]), ...demoMark(root) };
       const host = await startSshHost({ name: h.name, hostKey: key.private, userKey: userKey.parsed, shell: { dir: sandboxes.get(h.name)!, env } });
       // sync too: a host that comes up after the cleanup already ran (another host failed) is stopped at once.
       cleanup.add({ what: `stop ${h.name}`, async: () => host.stop(), sync: () => void host.stop() });

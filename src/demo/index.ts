@@ -3,8 +3,8 @@
  * runbook onto it, and hands back what a session needs (runbook, environment, metrics source)
  * with a summary of what it did. The public surface of src/demo is chosen here.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunbookFile } from '../runbook/load.js';
@@ -12,6 +12,7 @@ import type { Problem } from '../runbook/problem.js';
 import type { Runbook } from '../runbook/schema.js';
 import { DEGRADE_SHARE, type Scenario } from './behaviour.js';
 import { Cleanup } from './cleanup.js';
+import { createDemoRoot } from './demo-root.js';
 import { startFleet, type Fleet, type MetricsChoice } from './fleet.js';
 import { planFleet } from './plan.js';
 import { rewriteRunbook } from './rewrite.js';
@@ -67,7 +68,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const loaded = loadRunbookFile(runbookPath, null);
   if (!loaded.runbook) throw new DemoRunbookError(loaded.problems);
   const plan = planFleet(loaded.runbook);
-  const root = mkdtempSync(join(tmpdir(), 'cutover-demo-'));
+  // Watched over: even a SIGKILL of the demo leaves nothing behind (demo-root.ts).
+  const root = createDemoRoot(o.cleanup, o.progress);
   const fleet = await startFleet({ plan, scenario: o.scenario, root, metrics: o.metrics, env: o.env, cleanup: o.cleanup, ...(o.progress ? { progress: o.progress } : {}) });
   const { runbook, changes } = rewriteRunbook(loaded.runbook, plan, { promUrl: fleet.metrics.url, identityFile: fleet.ssh.identityFile, knownHosts: fleet.ssh.knownHosts, appAddress: fleet.appAddress }, o.timeScale);
   const env: NodeJS.ProcessEnv = { ...o.env, HOME: fleet.ssh.home, XDG_STATE_HOME: stateHome(o.env) };

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { demoMark } from './leftovers.js';
 import { freePort } from './ports.js';
 
 /** A scrape target: an app's /metrics and the labels Prometheus attaches. */
@@ -53,7 +54,8 @@ export async function startPrometheus(bin: string, dir: string, targets: ScrapeT
   const url = `http://127.0.0.1:${port}`;
   const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', '--storage.tsdb.retention.time=2h'];
   // Its own process group: a Ctrl-C in the terminal reaches cutover, which stops it in order.
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Marked as the demo's, so that a SIGKILL of the demo does not leave it running (demo-root.ts).
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...demoMark(dir) } });
   let log = '';
   const keep = (d: Buffer) => void (log = (log + d.toString()).slice(-4000));
   child.stdout!.on('data', keep);
