@@ -3,7 +3,7 @@
 // (one event), then at every decision point the replayed frame equals the frame the live console
 // showed after the same events. Allowed differences, by design: the ● REC / ▶ REPLAY mark, the
 // progress line (the replay renders one row taller to make room for it), the footer's keys, and
-// hints naming keys that do not exist in replay.
+// hints naming keys that do not exist in replay (in the panes and in the status bar's alert).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,9 @@ const HINTS = ['; R opens the selected level', ': press c to cancel'];
 
 function normalize(frame: string, replay: boolean): string[] {
   const lines = frame.split('\n');
-  const status = lines[0].replace(MARK, ' MARK ');
+  // The status bar's alert names its key live ("[R roll back traffic]"), which replay does not have; the
+  // journal path at the end is then cut at a different column.
+  const status = lines[0].replace(MARK, ' MARK ').replace(/ {2}\[[^\]]*\]/, '').replace(/ {2}\/\S*$/, '');
   const panes = lines.slice(replay ? 2 : 1, -1).map((l) => HINTS.reduce((s, h) => s.replace(h, ' '.repeat(h.length)), l));
   return [status, ...panes];
 }
