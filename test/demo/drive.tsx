@@ -98,6 +98,8 @@ export async function rollBack(d: Driven, trigger: string, level: string, timeou
   await expect.poll(() => d.session.state.rollback.recommended?.level, { timeout }).toBe(level);
   const title = d.session.state.session!.runbook.rollback!.levels.find((l) => l.id === level)!.title;
   await expect.poll(d.frame).toMatch(/◀ RECOMMENDED/);
+  // The status bar says what to press, whichever pane has focus.
+  await expect.poll(() => d.frame().split('\n')[0]).toMatch(new RegExp(`(ROLL BACK\\? ${esc(level)} \\(${esc(trigger)}\\) {2}\\[R roll back ${esc(level)}\\]|AUTO ROLLBACK ${esc(level)} in \\d+s {2}\\[c cancel\\])`));
   d.r.press('4');
   await expect.poll(d.frame).toMatch(/R roll back…/);
   d.r.press('R');
@@ -145,4 +147,22 @@ export function assertRolledBack(events: SessionEvent[], o: { trigger: string; b
   }
   expect(events.find((e) => e.type === 'rollback/finished')).toMatchObject({ level: o.level, ok: true });
   expect(events.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'rolled-back' });
+  assertOneRollback(events);
+}
+
+/**
+ * One decision, one rollback: a single rollback ran; no rollback command started while a deploy
+ * command still ran; after it finished, nothing offered to run a level again on a countdown.
+ */
+export function assertOneRollback(events: SessionEvent[]): void {
+  expect(events.filter((e) => e.type === 'rollback/confirmed'), 'rollbacks confirmed').toHaveLength(1);
+  const running = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'command/started' && !e.level) running.add(e.cmd);
+    if (e.type === 'command/exited') running.delete(e.cmd);
+    if (e.type === 'command/started' && e.level) expect([...running], `deploy commands still running when ${e.cmd} started`).toEqual([]);
+  }
+  const finished = events.findIndex((e) => e.type === 'rollback/finished');
+  const after = events.slice(finished).filter((e) => e.type === 'rollback/recommended');
+  for (const e of after) expect(e, 'a recommendation after the rollback').not.toHaveProperty('countdownUntil');
 }
