@@ -4,7 +4,7 @@
  * trigger recommends a rollback, and `q` to leave. The journal is asserted afterwards.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { expect } from 'vitest';
 import { startSession } from '../../src/cli/run/start.js';
 import type { SessionEvent } from '../../src/core/index.js';
@@ -28,13 +28,13 @@ export interface Driven {
   close(): Promise<{ events: SessionEvent[]; chain: ReturnType<typeof verifyChain> }>;
 }
 
-/** Starts the fleet for a fixture runbook and shows its console at 160x48. */
+/** Starts the fleet for a fixture runbook (a name in fixtures/runbooks, or an absolute path) and shows its console at 160x48. */
 export async function startDriven(runbook: string, o: { timeScale: number; metrics?: MetricsChoice; scenario?: 'degrade' | 'healthy' }): Promise<Driven> {
   const dir = tempDir('cutover-demo-test-');
   mkdirSync(join(dir, 'state'));
   const cleanup = new Cleanup({ hook: false });
   const env = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), USER: 'alice' };
-  const demo = await startDemo({ runbookPath: join('fixtures/runbooks', runbook), scenario: o.scenario ?? 'degrade', timeScale: o.timeScale, metrics: o.metrics ?? 'simulated', env, cleanup }).catch(async (e) => {
+  const demo = await startDemo({ runbookPath: isAbsolute(runbook) ? runbook : join('fixtures/runbooks', runbook), scenario: o.scenario ?? 'degrade', timeScale: o.timeScale, metrics: o.metrics ?? 'simulated', env, cleanup }).catch(async (e) => {
     await cleanup.run();
     throw e;
   });
