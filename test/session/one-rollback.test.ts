@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/core/index.js';
 import { withTriggers } from '../../src/drivers/triggers.js';
+import { parseCondition } from '../../src/runbook/check.js';
 import { Session } from '../../src/session/session.js';
 import type { Schedule } from '../../src/session/countdown.js';
 import { runbook, T0 } from '../core/fixtures.js';
 import { instantExecutors } from '../ui/live.js';
 
-async function setup() {
+async function setup(rb = runbook()) {
   let now = T0;
   const timers: { at: number; fn: () => void }[] = [];
   const schedule: Schedule = (ms, fn) => {
@@ -18,9 +19,9 @@ async function setup() {
     return () => void timers.splice(timers.indexOf(timer), 1);
   };
   const exec = instantExecutors();
-  const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1, clock: () => now, schedule });
+  const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1, clock: () => now, schedule });
   await session.start();
-  const ctx = withTriggers(session.ctx, runbook());
+  const ctx = withTriggers(session.ctx, rb);
   /** A p95 sample of canary vs baseline, taken at `at` (default now). */
   const p95 = async (ratio: number, at = now) => {
     ctx.emit({ type: 'metric/sampled', t: now, panel: 'p95_canary', at, series: [{ labels: {}, value: 0.1 * ratio }], baseline: [{ labels: {}, value: 0.1 }] });
@@ -39,9 +40,14 @@ async function setup() {
       await session.store.settled();
     }
   };
+  /** An error-rate sample, now. */
+  const errors = async (v: number) => {
+    ctx.emit({ type: 'metric/sampled', t: now, panel: 'error_rate', at: now, series: [{ labels: {}, value: v }] });
+    await session.store.settled();
+  };
   const events = () => session.store.events();
   const of = (type: SessionEvent['type']) => events().filter((e) => e.type === type);
-  return { session, exec, timers, p95, run, events, of, now: () => now };
+  return { session, exec, timers, p95, errors, run, events, of, now: () => now };
 }
 
 describe('one decision, one rollback', () => {
@@ -90,6 +96,22 @@ describe('one decision, one rollback', () => {
     expect(s.timers).toHaveLength(0);
     await s.run(60, 1);
     expect(s.of('rollback/confirmed')).toHaveLength(0);
+    await s.session.end();
+  });
+
+  it('a more severe level after a lesser one finished is a new decision: recommended, and run by its own auto trigger', async () => {
+    const rb = runbook();
+    rb.rollback!.triggers!.push({ id: 'errors-severe', when: parseCondition('error_rate > 0.2')!, severity: 'critical', recommend: 'code', auto: true, countdown: 20_000 });
+    const s = await setup(rb);
+    await s.run(100, 3);
+    expect(s.session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
+    await s.errors(0.3);
+    const rec = s.of('rollback/recommended').at(-1)!;
+    expect(rec).toMatchObject({ level: 'code', trigger: 'errors-severe', countdownUntil: expect.any(Number) });
+    expect(s.timers).toHaveLength(1);
+    await s.run(20, 1);
+    expect(s.of('rollback/confirmed').map((e) => (e as { level: string }).level)).toEqual(['traffic', 'code']);
+    expect(s.session.state.rollback.run).toMatchObject({ level: 'code', auto: true, ok: true });
     await s.session.end();
   });
 });
