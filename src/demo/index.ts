@@ -79,9 +79,13 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const p = plan.hosts.find((x) => x.name === h.name)!;
     return `${h.name} 127.0.0.1:${h.port} (${p.role}${p.pool ? ` ${p.pool}` : ''})`;
   });
+  // Without a load balancer nothing ramps by weight: the first host on the new release is the canary (behaviour.ts).
+  const weighted = plan.hosts.some((h) => h.role === 'lb');
+  const breaks = weighted ? `once it takes ${DEGRADE_SHARE * 100}% of the traffic` : 'as soon as it serves any traffic (no load balancer: its first host is the canary)';
   const story = o.scenario === 'degrade'
-    ? `degrade: the new release breaks once it takes ${DEGRADE_SHARE * 100}% of the traffic (errors, latency, memory); watch a trigger fire and recommend a rollback`
+    ? `degrade: the new release breaks ${breaks} (errors, latency, memory); watch a trigger fire and recommend a rollback`
     : 'healthy: the new release behaves; the deploy goes through to the end';
+  const preloaded = plan.next ? plan.hosts.filter((h) => h.release === plan.next).map((h) => h.name) : [];
   const summary = [
     `cutover demo: ${runbookPath} on a simulated fleet (the file itself is not changed)`,
     `  scenario ${story}`,
@@ -90,8 +94,10 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     '  the runbook, rewritten in memory:',
     ...changes.map((c) => `    ${c}`),
     `  stable release ${plan.stable}; files under ${root} (removed on exit)`,
+    ...(preloaded.length ? [`  ${preloaded.join(', ')} already run${preloaded.length === 1 ? 's' : ''} ${plan.next} with no traffic: no step of the runbook deploys it there`] : []),
     '  keys: Enter runs the selected step (Down for the next), Enter then g then Enter says go at a gate;',
-    '        once a rollback is recommended: 4, R, then capital Y; q quits; ? lists every key',
+    '        once a rollback is recommended: 4, R, then capital Y; an automatic one starts by itself',
+    '        when its countdown ends unless you press c; q quits; ? lists every key',
   ];
   return { runbook, runbookPath, runbookSha256: loaded.sha256 ?? '', env, metricsSource: fleet.metrics.kind, fleet, root, summary };
 }

@@ -1,7 +1,9 @@
 /**
  * What fleet a runbook needs: one simulated host per distinct host of its groups, each with a
  * role guessed from its group names (lb, db, staging, tool, app), the app pool it belongs to,
- * the load balancer's starting weights, and the stable release every app host starts on.
+ * the load balancer's starting weights, and the release each app host starts on: the stable
+ * one, except in an idle pool that no forward step deploys, which starts on the new release
+ * (a blue-green runbook that only shifts traffic to blue assumes blue already runs it).
  * Pure: the same runbook always gives the same plan.
  */
 import type { HostSpec, Runbook } from '../runbook/schema.js';
@@ -20,6 +22,8 @@ export interface PlannedHost {
   pool?: string;
   /** Every group that names it. */
   groups: string[];
+  /** The release it starts on when that is not the stable one (the new release, already on an idle pool). */
+  release?: string;
 }
 
 /** The fleet for one runbook. */
@@ -31,6 +35,8 @@ export interface FleetPlan {
   weights: Record<string, number>;
   /** The release app hosts run at start: the one the rollback goes back to. */
   stable: string;
+  /** The new release (from the runbook's name or description), when it names one other than `stable`. */
+  next?: string;
 }
 
 const ROLE_PATTERNS: [Role, RegExp][] = [
@@ -73,7 +79,14 @@ export function planFleet(runbook: Runbook): FleetPlan {
   }
   for (const h of byName.values()) if (h.role === 'app' || h.role === 'staging') h.pool = h.groups.find((g) => roleOfGroup(g) === h.role) ?? h.groups[0];
   const hosts = [...byName.values()];
-  return { hosts, groups, weights: startingWeights(hosts), stable: stableVersion(runbook) };
+  const weights = startingWeights(hosts);
+  const stable = stableVersion(runbook);
+  const next = newVersion(runbook, stable);
+  if (next) {
+    const deployed = forwardDeployed(runbook, groups);
+    for (const h of hosts) if (h.role === 'app' && h.pool && weights[h.pool] === 0 && !deployed.has(h.name)) h.release = next;
+  }
+  return { hosts, groups, weights, stable, ...(next ? { next } : {}) };
 }
 
 /** Idle pools start at 0%; the others share 100% equally (all of them, if every pool is idle). */
@@ -106,4 +119,17 @@ export function stableVersion(runbook: Runbook): string {
     if (m) return m[0];
   }
   return 'v1.0.0';
+}
+
+/** The release the deploy brings: the first version the runbook's name names, else its description's; none when that is `stable`. */
+export function newVersion(runbook: Runbook, stable: string): string | undefined {
+  const v = VERSION.exec(runbook.name)?.[0] ?? VERSION.exec(runbook.description ?? '')?.[0];
+  return v && v !== stable ? v : undefined;
+}
+
+/** Hosts that a forward step deploys a release on: a `run` step on one of their groups whose command names a version. */
+function forwardDeployed(runbook: Runbook, groups: Record<string, string[]>): Set<string> {
+  const out = new Set<string>();
+  for (const st of runbook.phases.flatMap((p) => p.steps)) if (st.run && VERSION.test(st.run.command)) for (const h of groups[st.run.on] ?? []) out.add(h);
+  return out;
 }

@@ -4,7 +4,8 @@
  *
  *   .demo                 host, role, pool, stable release, service name (read by the tools)
  *   .env                  feature flags and settings, read by the app when it (re)starts
- *   releases/VERSION/     installed releases; `current` links to the running one
+ *   releases/VERSION/     installed releases; `current` links to the running one (the stable
+ *                         release, or the new one on an idle pool that no step deploys)
  *   src/HEAD, src/tags/   the checked-out version, the `stable` tag
  *   data/, backups/       the app's state and its backup archives
  *   run/state             running | stopped; run/generation counts (re)starts; run/health
@@ -57,9 +58,16 @@ export function createSandbox(dir: string, host: PlannedHost, plan: FleetPlan): 
   mkdirSync(join(dir, 'backups'), { recursive: true });
   w('data/README', `State of ${host.name}; backups archive this directory.`);
   if (host.role === 'app' || host.role === 'staging' || host.role === 'tool') {
+    // An idle pool that no step deploys already runs the new release; the stable one stays
+    // installed beside it (and is `previous`), so a rollback can activate it.
+    const release = host.release ?? plan.stable;
     w(`releases/${plan.stable}/VERSION`, plan.stable);
-    symlinkSync(`releases/${plan.stable}`, join(dir, 'current'));
-    w('src/HEAD', plan.stable);
+    if (release !== plan.stable) {
+      w(`releases/${release}/VERSION`, release);
+      w('previous', plan.stable);
+    }
+    symlinkSync(`releases/${release}`, join(dir, 'current'));
+    w('src/HEAD', release);
     w('src/tags/stable', plan.stable);
     w('.env', [`APP_ENV=${host.role === 'staging' ? 'staging' : 'production'}`, 'LOG_LEVEL=info'].join('\n'));
     w('data/orders.db', 'orders 120412\ncustomers 48211');

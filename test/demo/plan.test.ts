@@ -40,6 +40,17 @@ describe('fleet plan', () => {
     expect(planFleet(load('small.yaml')).hosts.map((h) => h.name)).toEqual(['web1.internal', 'web2.internal-2222']);
   });
 
+  it('starts an idle pool that no forward step deploys on the new release, with the stable one installed beside it', () => {
+    const bg = planFleet(load('blue-green.yaml'));
+    expect(bg.next).toBe('v2.1.0');
+    expect(bg.hosts.map((h) => [h.name, h.release])).toEqual([
+      ['app-b1.internal', 'v2.1.0'], ['app-b2.internal', 'v2.1.0'], ['app-g1.internal', undefined], ['app-g2.internal', undefined], ['lb1.internal', undefined],
+    ]);
+    // Where a forward step installs the new release on the idle pool, it starts on the stable one.
+    for (const f of ['blue-green-gates.yaml', 'blue-green-canary.yaml', 'progressive-canary.yaml', 'canary.yaml', 'small.yaml'])
+      expect(planFleet(load(f)).hosts.filter((h) => h.release).map((h) => h.name), f).toEqual([]);
+  });
+
   it.each([
     ['three-level-rollback.yaml', 'v3.1.4'], ['checklist-four-procedures.yaml', 'v2025.10.3'], ['blue-green-canary.yaml', 'v3.9.2'],
     ['progressive-canary.yaml', 'v5.2.4'], ['blue-green-gates.yaml', 'v2.0.5'], ['small.yaml', 'v1.0.0'],
