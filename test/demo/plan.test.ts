@@ -178,6 +178,12 @@ describe('runbook rewrite', () => {
     // Procedure 004: its rollback triggers are automatic.
     expect(e.rollback!.triggers!.map((t) => [t.id, t.when.check.text, t.for, t.auto])).toEqual([['errors-high', '> 0.1', 30_000, true], ['p95-slow', '> 2', 30_000, true], ['db-unreachable', '< 1', 10_000, true]]);
     // Procedure 003: beside the ratio to the baseline, a floor on the canary's own error rate.
-    expect(load('progressive-canary.yaml').rollback!.triggers!.find((t) => t.id === 'canary-errors')).toMatchObject({ when: { panel: 'canary_error_rate', check: { op: '>', value: 0.001 } }, severity: 'critical', recommend: 'canary-off' });
+    const d = load('progressive-canary.yaml');
+    expect(d.rollback!.triggers!.find((t) => t.id === 'canary-errors')).toMatchObject({ when: { panel: 'canary_error_rate', check: { op: '>', value: 0.001 } }, severity: 'critical', recommend: 'canary-rollback' });
+    // Its rollback is automated: Detection -> Analysis (30s, the countdown) -> Traffic Drain (30s)
+    // -> Deployment Rollback (60s) -> Verification (30s), under 2 minutes once it starts.
+    expect(d.rollback!.triggers!.map((t) => [t.recommend, t.auto, t.countdown])).toEqual(d.rollback!.triggers!.map(() => ['canary-rollback', true, 30_000]));
+    expect(d.rollback!.levels.map((l) => [l.id, l.expected])).toEqual([['canary-rollback', 2 * 60_000]]);
+    expect(d.rollback!.levels[0].steps.map((st) => [st.id, st.run?.on, st.run?.timeout])).toEqual([['drain', 'lb', 30_000], ['revert', 'canary', 60_000], ['verify', 'stable', 30_000]]);
   });
 });
