@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { expect } from 'vitest';
 import { startSession } from '../../src/cli/run/start.js';
-import type { SessionEvent } from '../../src/core/index.js';
+import { reduceAll, type SessionEvent } from '../../src/core/index.js';
 import { Cleanup, startDemo, type Demo } from '../../src/demo/index.js';
 import type { MetricsChoice } from '../../src/demo/fleet.js';
 import { readJournal, verifyChain } from '../../src/journal/index.js';
@@ -152,7 +152,8 @@ export function assertRolledBack(events: SessionEvent[], o: { trigger: string; b
 
 /**
  * One decision, one rollback: a single rollback ran; no rollback command started while a deploy
- * command still ran; after it finished, nothing offered to run a level again on a countdown.
+ * command still ran; its recommendation was cleared when it finished, and nothing offered to run a
+ * level again on a countdown afterwards.
  */
 export function assertOneRollback(events: SessionEvent[]): void {
   expect(events.filter((e) => e.type === 'rollback/confirmed'), 'rollbacks confirmed').toHaveLength(1);
@@ -163,6 +164,8 @@ export function assertOneRollback(events: SessionEvent[]): void {
     if (e.type === 'command/started' && e.level) expect([...running], `deploy commands still running when ${e.cmd} started`).toEqual([]);
   }
   const finished = events.findIndex((e) => e.type === 'rollback/finished');
+  // The recommendation it answered is cleared once the level finished.
+  expect(reduceAll(events.slice(0, finished + 1)).rollback.recommended, 'recommendation after the rollback finished').toBeUndefined();
   const after = events.slice(finished).filter((e) => e.type === 'rollback/recommended');
   for (const e of after) expect(e, 'a recommendation after the rollback').not.toHaveProperty('countdownUntil');
 }
