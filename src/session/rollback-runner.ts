@@ -19,6 +19,9 @@ export class RollbackRunner {
     return this.abort !== undefined;
   }
 
+  /** The level of the run in progress (known before its confirmation is folded into state). */
+  level: string | undefined;
+
   /**
    * Runs `level` (the caller has asked `refusal`). `stopDeploy`, when deploy steps run, cancels them and
    * resolves once they have settled or `graceMs` has passed, with the deploy commands still running then:
@@ -27,6 +30,7 @@ export class RollbackRunner {
   start(level: RollbackLevel, by: string, auto: boolean, stopDeploy?: { graceMs: number; run: () => Promise<{ cmd: string; host: string }[]> }): void {
     const abort = new AbortController();
     this.abort = abort;
+    this.level = level.id;
     const started = this.x.ctx.now();
     this.done = (async () => {
       try {

@@ -175,7 +175,7 @@ export class Session {
   abortRollback(reason = ''): Refusal {
     const refused = this.refusal({ kind: 'abort-rollback' });
     if (refused) return refused;
-    const level = this.state.rollback.run?.level ?? '';
+    const level = this.rollbacks.level ?? this.state.rollback.run?.level ?? '';
     void this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, ...(reason ? { reason } : {}) }).catch(() => {});
     this.rollbacks.cancel();
     return undefined;
@@ -217,7 +217,7 @@ export class Session {
     const early = outcome ?? (this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, { ...ending, signal: true }) : undefined);
     this.countdown.clear();
     if (this.rollbacks.active) {
-      const level = this.state.rollback.run?.level;
+      const level = this.rollbacks.level;
       if (level) await this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, reason: `the session ended${reason ? `: ${reason}` : ''}` }).catch(() => {});
       this.rollbacks.cancel();
     }
