@@ -84,19 +84,24 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const ts = { state, value: e.value, check: e.check, t: e.t, ...(state !== 'inactive' ? { since: e.since } : {}), ...(firedAt !== undefined ? { firedAt } : {}) } as const;
       const next = { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
       // The condition stopped holding: its recommendation (and any auto countdown) ends with it.
-      return e.type === 'trigger/resolved' && s.rollback.recommended?.trigger === e.trigger ? { ...next, rollback: withoutRecommendation(s.rollback) } : next;
+      const quiet = e.type === 'trigger/resolved' ? clearDismissals(next) : next;
+      return e.type === 'trigger/resolved' && s.rollback.recommended?.trigger === e.trigger ? { ...quiet, rollback: withoutRecommendation(quiet.rollback) } : quiet;
     }
     case 'trigger/rearmed': {
       const prev = s.triggers[e.trigger];
       if (!prev) return s;
       const { since: _s, firedAt: _f, ...rest } = prev;
-      return { ...s, triggers: { ...s.triggers, [e.trigger]: { ...rest, state: 'inactive', t: e.t } } };
+      return clearDismissals({ ...s, triggers: { ...s.triggers, [e.trigger]: { ...rest, state: 'inactive', t: e.t } } });
     }
 
     case 'rollback/recommended':
       return { ...s, rollback: { ...s.rollback, recommended: { level: e.level, reason: e.reason, t: e.t, ...(e.trigger ? { trigger: e.trigger } : {}), ...(e.countdownUntil !== undefined ? { countdownUntil: e.countdownUntil } : {}) } } };
-    case 'rollback/dismissed':
-      return s.rollback.recommended?.level === e.level ? { ...s, rollback: { history: s.rollback.history, ...(s.rollback.run ? { run: s.rollback.run } : {}) } } : s;
+    case 'rollback/dismissed': {
+      // The operator's no covers the level, whichever trigger recommends it next, until they are all quiet.
+      const dismissed = { ...s.rollback.dismissed, [e.level]: { t: e.t, operator: e.operator } };
+      const rollback = s.rollback.recommended?.level === e.level ? withoutRecommendation(s.rollback) : s.rollback;
+      return { ...s, rollback: { ...rollback, dismissed } };
+    }
     case 'rollback/confirmed': {
       const level = s.session?.runbook.rollback?.levels.find((l) => l.id === e.level);
       const steps: RollbackRun['steps'] = {};
@@ -104,7 +109,8 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const run: RollbackRun = { level: e.level, operator: e.operator, auto: e.auto ?? false, confirmedAt: e.t, steps, ...(e.graceMs !== undefined ? { graceMs: e.graceMs } : {}) };
       const history = s.rollback.run ? [...s.rollback.history, s.rollback.run] : s.rollback.history;
       const keep = s.rollback.recommended && s.rollback.recommended.level !== e.level;
-      return { ...s, rollback: { history, run, ...(keep ? { recommended: s.rollback.recommended } : {}) } };
+      const { [e.level]: _answered, ...dismissed } = s.rollback.dismissed ?? {};
+      return { ...s, rollback: { history, run, ...(keep ? { recommended: s.rollback.recommended } : {}), ...(Object.keys(dismissed).length ? { dismissed } : {}) } };
     }
     case 'rollback/step':
       return withRun(s, e.level, (run) => {
@@ -134,6 +140,17 @@ export function reduceAll(events: Iterable<SessionEvent>, from: SessionState = i
   let s = from;
   for (const e of events) s = reduce(s, e);
   return s;
+}
+
+/** Dismissals of levels that no pending or firing trigger recommends any more: the next episode is a new decision. */
+function clearDismissals(s: SessionState): SessionState {
+  const d = s.rollback.dismissed;
+  if (!d) return s;
+  const busy = new Set((s.session?.runbook.rollback?.triggers ?? []).filter((t) => t.recommend && s.triggers[t.id] && s.triggers[t.id].state !== 'inactive').map((t) => t.recommend!));
+  const kept = Object.fromEntries(Object.entries(d).filter(([level]) => busy.has(level)));
+  if (Object.keys(kept).length === Object.keys(d).length) return s;
+  const { dismissed: _d, ...rest } = s.rollback;
+  return { ...s, rollback: Object.keys(kept).length ? { ...rest, dismissed: kept } : rest };
 }
 
 function withoutRecommendation(r: SessionState['rollback']): SessionState['rollback'] {

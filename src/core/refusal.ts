@@ -60,6 +60,8 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
       if (rollbackRunning(state, live)) return 'a rollback is already running: wait for it, or abort it (x)';
       // One decision, one rollback: a trigger never starts a level that already ran; only a person can, knowingly.
       if (intent.auto) {
+        const no = state.rollback.dismissed?.[intent.level];
+        if (no) return `${no.operator} dismissed ${intent.level} at ${formatElapsed(no.t - s.startedAt)}: no trigger starts it until its triggers are quiet again`;
         const ran = levelRuns(state, intent.level).at(-1);
         if (ran) return `level ${intent.level} already ran (${runResult(ran)}, ${formatElapsed(ran.confirmedAt - s.startedAt)}): a trigger never starts a level twice; the operator decides`;
       }

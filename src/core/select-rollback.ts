@@ -103,6 +103,8 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
   // Already acted on: a rollback of that level was confirmed after the trigger fired.
   const run = state.rollback.run;
   if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;
+  // Dismissed by the operator: the status bar says FIRING, and so does the pane (no stale RECOMMENDED).
+  if (state.rollback.dismissed?.[top.recommend]) return undefined;
   return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
 }
 

@@ -82,6 +82,8 @@ export interface RollbackRun {
 
 export interface RollbackState {
   recommended?: { level: string; trigger?: string; reason: string; t: number; countdownUntil?: number };
+  /** Levels whose recommendation the operator dismissed: no trigger starts them until every trigger recommending them is quiet again. */
+  dismissed?: Record<string, { t: number; operator: string }>;
   /** The latest rollback run (older runs in `history`). */
   run?: RollbackRun;
   history: RollbackRun[];

@@ -205,8 +205,10 @@ export class TriggerEvaluator {
     if (runs.at(-1) && runResult(runs.at(-1)!) === 'running') return [];
     const ran = runs.at(-1);
     const started = state?.session?.startedAt ?? 0;
-    const again = ran ? ` (level ${level} already ran: ${runResult(ran)} at ${formatElapsed(ran.confirmedAt - started)}; running it again is your decision)` : '';
-    const countdown = top.tr.auto && !ran ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
+    const no = state?.rollback.dismissed?.[level];
+    const again = ran ? ` (level ${level} already ran: started ${formatElapsed(ran.confirmedAt - started)}, ${runResult(ran)}; running it again is your decision)`
+      : no ? ` (${no.operator} dismissed ${level} at ${formatElapsed(no.t - started)}: no countdown until its triggers are quiet)` : '';
+    const countdown = top.tr.auto && !ran && !no ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
     return [{ type: 'rollback/recommended', t, level, trigger: top.tr.id, reason: this.reason(top.tr, top.m) + again, ...countdown }];
   }
 

@@ -59,7 +59,7 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
   const level = rb?.rollback?.levels.find((l) => l.id === levelId);
   if (!rb || !level) return [line(`no level '${levelId}'`)];
   const ran = levelRuns(state, levelId).at(-1);
-  const out: Line[] = ran && state.session ? [line(`This level already ran: ${runResult(ran)} at ${formatElapsed(ran.confirmedAt - state.session.startedAt)}. Running it again is a new decision.`, { bold: true })] : [];
+  const out: Line[] = ran && state.session ? [line(`Already ran (started ${formatElapsed(ran.confirmedAt - state.session.startedAt)}, ${runResult(ran)}): this is a new decision.`, { bold: true })] : [];
   out.push(line(`${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`));
   level.steps.forEach((s, i) => {
     const kind = stepKind(s);

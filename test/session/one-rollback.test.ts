@@ -74,7 +74,7 @@ describe('one decision, one rollback', () => {
     await s.run(30, 3);
     expect(s.of('trigger/firing')).toHaveLength(2);
     const again = s.of('rollback/recommended').at(-1)!;
-    expect(again).toMatchObject({ level: 'traffic', reason: expect.stringMatching(/level traffic already ran: OK at T\+01:\d\d; running it again is your decision/) });
+    expect(again).toMatchObject({ level: 'traffic', reason: expect.stringMatching(/level traffic already ran: started T\+01:\d\d, OK; running it again is your decision/) });
     expect(again).not.toHaveProperty('countdownUntil');
     expect(s.timers).toHaveLength(0);
     await s.run(120, 3);
@@ -112,6 +112,29 @@ describe('one decision, one rollback', () => {
     await s.run(20, 1);
     expect(s.of('rollback/confirmed').map((e) => (e as { level: string }).level)).toEqual(['traffic', 'code']);
     expect(s.session.state.rollback.run).toMatchObject({ level: 'code', auto: true, ok: true });
+    await s.session.end();
+  });
+
+  it('c covers the level: a second auto trigger for it starts no new countdown until the triggers are quiet', async () => {
+    const rb = runbook();
+    rb.rollback!.triggers!.push({ id: 'errors-auto', when: parseCondition('error_rate > 0.05')!, severity: 'critical', recommend: 'traffic', auto: true, countdown: 20_000 });
+    const s = await setup(rb);
+    await s.run(70, 3);
+    expect(s.session.state.rollback.recommended).toMatchObject({ level: 'traffic', trigger: 'p95-slow', countdownUntil: expect.any(Number) });
+    expect(s.session.dismissRecommendation()).toBeUndefined();
+    await s.session.store.settled();
+    await s.errors(0.3);
+    const rec = s.of('rollback/recommended').at(-1)!;
+    expect(rec).toMatchObject({ level: 'traffic', trigger: 'errors-auto', reason: expect.stringMatching(/alice dismissed traffic at T\+01:\d\d: no countdown until its triggers are quiet/) });
+    expect(rec).not.toHaveProperty('countdownUntil');
+    expect(s.timers).toHaveLength(0);
+    expect(s.session.confirmRollback('traffic', true, 'auto (errors-auto)')).toMatch(/^alice dismissed traffic at T\+01:\d\d: no trigger starts it until its triggers are quiet again$/);
+    await s.run(60, 3);
+    expect(s.of('rollback/confirmed')).toHaveLength(0);
+    // Once every trigger for the level is quiet, the next episode is a new decision again.
+    await s.run(10, 1);
+    await s.errors(0.01);
+    expect(s.session.state.rollback.dismissed).toBeUndefined();
     await s.session.end();
   });
 });

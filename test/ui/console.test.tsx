@@ -135,7 +135,7 @@ describe('rollback', () => {
     expect(exec.calls).toEqual(['app-b1.internal: deployctl activate v2.0.5', 'app-b2.internal: deployctl activate v2.0.5', 'local: ["kubectl","rollout","undo","deploy/checkout"]']);
     // A second run of the same level is a deliberate act, and the dialog says it already ran.
     r.press('R');
-    await expect.poll(frame).toMatch(/This level already ran: OK at T\+00:\d\d\. Running it again is a new decision\./);
+    await expect.poll(frame).toMatch(/Already ran \(started T\+00:\d\d, OK\): this is a new decision\./);
   });
 
   it('a firing trigger preselects its level and says why', async () => {
