@@ -87,4 +87,23 @@ describe('an unattended run and a critical trigger', () => {
     expect(s.session.state.rollback.run).toMatchObject({ level: 'back', auto: true, ok: true });
     expect(s.session.state.session?.outcome).toBe('rolled-back');
   });
+
+  it("an auto trigger's firing is never judged before its recommendation arrives (no exit 5 in between)", async () => {
+    const s = await setup('{ id: errors-high, when: "errors > 0.05", severity: critical, recommend: back, auto: true, countdown: 10s }');
+    const code = s.headless();
+    let settled = false;
+    void code.then(() => (settled = true));
+    await expect.poll(() => s.session.state.steps.soak?.status).toBe('running');
+    // The firing alone, folded and published, as the console can see it between two batches.
+    await s.session.emit({ type: 'trigger/firing', t: s.session.now(), trigger: 'errors-high', value: 0.2, check: '> 0.05', since: s.session.now() });
+    s.session.store.publishNow();
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    expect(s.session.facts().ending).toBeUndefined();
+    await s.session.emit({ type: 'rollback/recommended', t: s.session.now(), level: 'back', trigger: 'errors-high', reason: 'errors', countdownUntil: s.session.now() + 10_000 });
+    await expect.poll(() => s.timers.length).toBe(1);
+    s.timers.shift()!();
+    expect(await code).toBe(EXIT.failed);
+    expect(s.session.state.rollback.run).toMatchObject({ level: 'back', auto: true, ok: true });
+  });
 });

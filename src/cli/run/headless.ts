@@ -52,6 +52,9 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
   const critical = async (): Promise<number | undefined> => {
     const t = criticalFiring(session.state);
     if (!t) return undefined;
+    // An auto trigger's recommendation follows its firing in the same batch: wait for it before judging.
+    if (t.auto && t.recommend) await until(session, (s) => rollingBack(s) || s.rollback.recommended !== undefined || criticalFiring(s)?.id !== t.id);
+    if (rollingBack(session.state)) return afterRollback(session, stop);
     const rec = session.state.rollback.recommended;
     if (rec?.countdownUntil !== undefined) {
       o.out(`cutover: critical trigger '${t.id}' is firing: auto rollback ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - session.now()) / 1000))}s\n`);
