@@ -1,5 +1,6 @@
 /** The status bar: runbook, T+elapsed, Prometheus state, SSH connections, outcome. */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { levelRuns, runResult } from './refusal.js';
 import type { SessionState } from './state.js';
 import { selectEndedAs } from './select-outcome.js';
 
@@ -40,23 +41,39 @@ export interface AlertView {
   key?: string;
 }
 
-/** The most urgent of: a running rollback, an auto countdown, a recommendation, a firing or pending trigger, the last rollback's outcome. */
+/**
+ * What needs the operator's eyes now, most urgent first: a running rollback (and whether it is still
+ * stopping the deploy), an auto countdown, a recommendation (or a level that fires again after it
+ * ran), then firing and pending triggers and the last rollback's outcome together.
+ */
 export function selectAlert(state: SessionState, now: number): AlertView | undefined {
   const r = state.rollback;
   const run = r.run;
-  if (run && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined) return { kind: 'rolling-back', text: `ROLLING BACK ${run.level}`, key: 'x abort' };
+  const start = state.session?.startedAt ?? 0;
+  if (run && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined)
+    return { kind: 'rolling-back', text: run.graceMs !== undefined && !run.waited ? `STOPPING THE DEPLOY, then ROLLING BACK ${run.level}` : `ROLLING BACK ${run.level}`, key: 'x abort' };
   const rec = r.recommended;
   if (rec?.countdownUntil !== undefined) return { kind: 'countdown', text: `AUTO ROLLBACK ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - now) / 1000))}s`, key: 'c cancel' };
+  const ran = rec ? levelRuns(state, rec.level).at(-1) : undefined;
+  if (rec && ran) return { kind: 'recommended', text: `STILL FIRING ${rec.trigger ?? ''} after rollback ${rec.level} (started ${formatElapsed(ran.confirmedAt - start)}, ${runResult(ran)})`, key: `R run ${rec.level} again` };
   if (rec) return { kind: 'recommended', text: `ROLL BACK? ${rec.level}${rec.trigger ? ` (${rec.trigger})` : ''}`, key: `R roll back ${rec.level}` };
+  const parts: string[] = [];
+  let kind: AlertView['kind'] | undefined;
+  if (run?.finishedAt !== undefined || run?.aborted) {
+    parts.push(run.ok ? `ROLLED BACK ${run.level} in ${formatDuration(run.ms ?? 0)}` : `ROLLBACK ${run.level} ${run.aborted ? 'ABORTED' : 'FAILED'}`);
+    kind = run.ok ? 'rolled-back' : 'rollback-failed';
+  }
   const triggers = state.session?.runbook.rollback?.triggers ?? [];
   const firing = triggers.filter((t) => state.triggers[t.id]?.state === 'firing');
-  if (firing.length) return { kind: 'firing', text: `FIRING ${firing.map((t) => t.id).join(', ')}` };
+  if (firing.length) {
+    parts.push(`FIRING ${firing.map((t) => t.id).join(', ')}`);
+    kind ??= 'firing';
+  }
   const pending = triggers.map((t) => ({ t, ts: state.triggers[t.id] })).filter((x) => x.ts?.state === 'pending' && x.t.for !== undefined);
   if (pending.length) {
     const soonest = pending.map((x) => ({ id: x.t.id, at: (x.ts!.since ?? now) + x.t.for! })).sort((a, b) => a.at - b.at)[0];
-    return { kind: 'pending', text: `PENDING ${soonest.id}: fires in ${formatElapsed(Math.max(0, soonest.at - now)).replace(/^T\+/, '')}` };
+    parts.push(`PENDING ${soonest.id}: fires in ${formatElapsed(Math.max(0, soonest.at - now)).replace(/^T\+/, '')}`);
+    kind ??= 'pending';
   }
-  if (run && run.finishedAt !== undefined) return run.ok ? { kind: 'rolled-back', text: `ROLLED BACK ${run.level} in ${formatDuration(run.ms ?? 0)}` } : { kind: 'rollback-failed', text: `ROLLBACK ${run.level} ${run.aborted ? 'ABORTED' : 'FAILED'}` };
-  if (run?.aborted) return { kind: 'rollback-failed', text: `ROLLBACK ${run.level} ABORTED` };
-  return undefined;
+  return kind ? { kind, text: parts.join(' · ') } : undefined;
 }

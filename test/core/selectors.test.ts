@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reduceAll, selectChecklist, selectHealth, selectRollback, selectStatus, selectFiringTriggers, timelineLine, refusal, type SessionEvent } from '../../src/core/index.js';
+import { reduceAll, selectAlert, selectChecklist, selectHealth, selectRollback, selectStatus, selectFiringTriggers, timelineLine, refusal, type SessionEvent } from '../../src/core/index.js';
 import { T0, at, runbook, started } from './fixtures.js';
 
 const fold = (...events: SessionEvent[]) => reduceAll([started(), ...events]);
@@ -146,5 +146,25 @@ describe('timeline and status', () => {
   it('the status bar knows the runbook, elapsed time and Prometheus state', () => {
     const s = fold(at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'x' }) as SessionEvent, sample(1, 'p95_canary', [{ value: 1 }], [{ value: 1 }]));
     expect(selectStatus(s, T0 + 65_000)).toMatchObject({ runbook: runbook().name, elapsed: 'T+01:05', prometheus: 'degraded', operator: 'alice' });
+  });
+});
+
+describe('selectAlert: what the status bar says first', () => {
+  const T = (sec: number, e: object) => at(sec, e as never) as SessionEvent;
+  const alert = (...es: SessionEvent[]) => selectAlert(fold(...es), T0 + 100_000);
+  const confirmed = T(10, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice', graceMs: 5000 });
+  it.each([
+    ['nothing', [], undefined],
+    ['stopping the deploy first', [confirmed], { kind: 'rolling-back', text: 'STOPPING THE DEPLOY, then ROLLING BACK traffic', key: 'x abort' }],
+    ['rolling back', [confirmed, T(11, { type: 'rollback/waited', level: 'traffic', ms: 900, running: [] })], { kind: 'rolling-back', text: 'ROLLING BACK traffic', key: 'x abort' }],
+    ['a countdown', [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'r', countdownUntil: T0 + 112_000 })], { kind: 'countdown', text: 'AUTO ROLLBACK traffic in 12s', key: 'c cancel' }],
+    ['a recommendation', [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' })], { kind: 'recommended', text: 'ROLL BACK? traffic (errors-high)', key: 'R roll back traffic' }],
+    ['a level that fires again after it ran', [confirmed, T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }), T(20, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' })],
+      { kind: 'recommended', text: 'STILL FIRING errors-high after rollback traffic (started T+00:10, OK)', key: 'R run traffic again' }],
+    ['the outcome stays beside firing and pending triggers', [confirmed, T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }),
+      T(20, { type: 'trigger/firing', trigger: 'errors-high', value: 0.2, check: '> 0.05', since: T0 }), T(60, { type: 'trigger/pending', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 + 60_000 })],
+      { kind: 'rolled-back', text: 'ROLLED BACK traffic in 2s · FIRING errors-high · PENDING p95-slow: fires in 00:20' }],
+  ] as [string, SessionEvent[], object | undefined][])('%s', (_n, events, want) => {
+    expect(alert(...events)).toEqual(want);
   });
 });
