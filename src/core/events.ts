@@ -93,7 +93,7 @@ export type TriggerRearmed = Ev<'trigger/rearmed', { trigger: string; level: str
 export type RollbackRecommended = Ev<'rollback/recommended', { level: string; trigger?: string; reason: string; countdownUntil?: number }>;
 /** `graceMs`: how long the rollback waits for the deploy commands it cancels before its first step. */
 export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean; graceMs?: number }>;
-/** The wait for the cancelled deploy ended: `running` lists the deploy commands still running then (the rollback starts anyway). */
+/** The wait for the cancelled deploy ended: `running` lists the deploy commands that may still run then (no exit, or an exit saying so); the rollback starts anyway. */
 export type RollbackWaited = Ev<'rollback/waited', { level: string; ms: number; running: { cmd: string; host: string }[] }>;
 export type RollbackStep = Ev<'rollback/step', { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }>;
 /** `aborted` when the run stopped because it was aborted (then `ok` is false): the timeline says ABORTED, not FAILED. */

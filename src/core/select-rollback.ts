@@ -67,7 +67,7 @@ function computeRollback(state: SessionState, now: number): RollbackView {
         if (!c) continue;
         seen.add(c.host);
         const status = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
-        hosts.push({ cmd: id, step: st.id, host: c.host, status, elapsedMs: (c.endedAt ?? now) - c.startedAt, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: c.error } : {}) });
+        hosts.push({ cmd: id, step: st.id, host: c.host, status, elapsedMs: Math.max(0, (c.endedAt ?? now) - c.startedAt), ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: c.error } : {}) });
       }
       // Hosts of a running (or not yet started) step that have no command yet are queued.
       const open = !stepRun || stepRun.status === 'pending' || stepRun.status === 'started';
@@ -83,7 +83,8 @@ function computeRollback(state: SessionState, now: number): RollbackView {
       operator: run.operator,
       confirmedAt: run.confirmedAt,
       status,
-      elapsedMs: (run.finishedAt ?? run.interrupted ?? now) - run.confirmedAt,
+      // The panes' clock is cut to the second: never show a run as having started in the future.
+      elapsedMs: Math.max(0, (run.finishedAt ?? run.interrupted ?? now) - run.confirmedAt),
       steps: (level?.steps ?? []).map((s) => ({ id: s.id, title: s.title, status: run.steps[s.id]?.status ?? 'pending', ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}) })),
       hosts,
       ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),

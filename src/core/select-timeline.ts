@@ -47,7 +47,7 @@ function describe(e: SessionEvent): [LineKind, string] {
     case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
     case 'rollback/waited':
       return [e.running.length ? 'error' : 'rollback', e.running.length
-        ? `rollback ${e.level}: deploy still running after ${formatDuration(e.ms)} on ${e.running.map((r) => r.host).join(', ')}; rolling back anyway`
+        ? `rollback ${e.level}: the deploy may still be running after ${formatDuration(e.ms)} on ${e.running.map((r) => r.host).join(', ')}; rolling back anyway`
         : `rollback ${e.level}: the deploy stopped in ${formatDuration(e.ms)}`];
     case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
     case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : e.aborted ? 'ABORTED, stopped' : 'FAILED'} in ${formatDuration(e.ms)}`];

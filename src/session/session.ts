@@ -239,11 +239,17 @@ export class Session {
     this.store.publishNow();
   }
 
-  /** Cancels the deploy steps and waits for them at most `graceMs`; returns the deploy commands still running then. */
+  /**
+   * Cancels the deploy steps and waits for them at most `graceMs`; returns the deploy commands that may
+   * still run then: those with no exit yet, and those whose exit says the host may still run them.
+   */
   private async stopDeploy(graceMs: number): Promise<{ cmd: string; host: string }[]> {
+    const deploying = new Set(Object.values(this.state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => c.id));
     await settleWithin(this.steps.cancelAll(), graceMs);
     await this.store.settled();
-    return Object.values(this.state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => ({ cmd: c.id, host: c.host }));
+    return Object.values(this.state.commands)
+      .filter((c) => c.level === undefined && (c.endedAt === undefined || (deploying.has(c.id) && /may still be running|outcome unknown/.test(c.error ?? ''))))
+      .map((c) => ({ cmd: c.id, host: c.host }));
   }
 
   /** A step intent: refused, or launched. */

@@ -80,9 +80,10 @@ rollback:
     expect(confirmed).toBeLessThan(exited);
     expect(exited).toBeLessThan(waited);
     expect(waited).toBeLessThan(firstStep);
-    expect(events[waited]).toMatchObject({ running: [] });
-    // As root, sshd does not deliver TERM: the exit says the command may still run there.
+    // As root, sshd does not deliver TERM: the exit says the command may still run there, and the wait's record names the host.
     expect(events[exited]).toMatchObject({ code: null, error: expect.stringMatching(/cancelled|may still be running/) });
+    const mayRun = /may still be running/.test((events[exited] as { error?: string }).error ?? '');
+    expect((events[waited] as { running: unknown[] }).running).toEqual(mayRun ? [{ cmd: deployCmd, host: `127.0.0.2:${sshd.port}` }] : []);
     const lateTicks = events.slice(firstStep).filter((e) => e.type === 'command/output' && e.cmd === deployCmd);
     expect(lateTicks).toEqual([]);
     expect(events.find((e) => e.type === 'rollback/finished')).toMatchObject({ ok: true });

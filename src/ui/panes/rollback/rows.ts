@@ -54,11 +54,11 @@ export function rollbackLines(inp: RollbackInput): Line[] {
     { text: run.status !== 'running' && run.expectedMs !== undefined && run.elapsedMs > run.expectedMs ? '  OVER' : '', color: c('red'), bold: true },
   ]);
   if (run.stopping) {
-    const left = Math.max(0, Math.ceil((run.stopping.until - inp.now) / 1000));
+    const left = Math.max(0, Math.min(Math.ceil((run.stopping.until - run.confirmedAt) / 1000), Math.ceil((run.stopping.until - inp.now) / 1000)));
     const hosts = run.stopping.running.map((r) => r.host);
     out.push(line(`STOPPING THE DEPLOY FIRST: TERM sent; waiting up to ${left}s for ${hosts.length ? hosts.join(', ') : 'the cancelled steps'}`, { bold: true, color: c('yellow') }));
   }
-  if (run.leftRunning) out.push(line(`deploy still running on ${run.leftRunning.map((h) => h.host).join(', ')} when the wait ended: rolled back anyway`, { color: c('red') }));
+  if (run.leftRunning) out.push(line(`the deploy may still be running on ${run.leftRunning.map((h) => h.host).join(', ')}: rolled back anyway`, { color: c('red') }));
   if (run.status === 'interrupted') out.push(line(`the console restarted during it: outcome unknown; check the hosts${inp.readOnly ? '' : ', then R to run it again if needed'}`, { color: c('yellow') }));
   for (const s of run.steps) out.push(line(`  ${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'started' ? '◐' : '○'} ${s.title}${s.error ? `: ${s.error}` : ''}`, { color: c(s.status === 'failed' ? 'red' : s.status === 'passed' ? 'green' : undefined) }));
   const room = Math.max(2, inp.height - out.length - 1);
