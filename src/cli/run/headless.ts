@@ -4,6 +4,7 @@
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
 import { timelineLine } from '../../core/select-timeline.js';
+import { formatValue } from '../../core/format.js';
 import { selectFiringTriggers, type TriggerRow } from '../../core/select-triggers.js';
 import type { Outcome } from '../../core/events.js';
 import { selectOutcome } from '../../core/select-outcome.js';
@@ -62,7 +63,9 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
       if (rollingBack(session.state)) return afterRollback(session, stop);
       if (!criticalFiring(session.state)) return undefined;
     }
-    const value = t.value === null ? 'no data' : String(t.value);
+    const panel = session.state.session?.runbook.health?.find((h) => h.id === t.panel);
+    const def = session.state.session?.runbook.rollback?.triggers?.find((x) => x.id === t.id);
+    const value = t.value === null ? 'no data' : def?.when.check.ratio ? `ratio ${formatValue(t.value)}` : formatValue(t.value, panel?.unit);
     return stop('failed', EXIT.trigger, `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${t.check}); an unattended run does not go on: a person decides, from a terminal`);
   };
   for (const phase of session.state.session?.runbook.phases ?? []) {
