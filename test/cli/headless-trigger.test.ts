@@ -48,7 +48,7 @@ describe('an unattended run and a critical trigger', () => {
     await expect.poll(() => s.session.state.steps.soak?.status).toBe('running');
     s.errors(0.2);
     expect(await code).toBe(EXIT.trigger);
-    expect(s.out()).toMatch(/cutover: stopped: critical trigger 'errors-high' is firing \(errors 20%, > 0\.05\); an unattended run does not go on: a person decides, from a terminal/);
+    expect(s.out()).toMatch(/cutover: stopped: critical trigger 'errors-high' is firing \(errors 20%, > 5%\); an unattended run does not go on: a person decides, from a terminal/);
     expect(s.session.state.steps.soak).toMatchObject({ status: 'failed' });
     expect(s.session.state.steps.more).toBeUndefined();
     expect(s.types()).not.toContain('gate/decided');

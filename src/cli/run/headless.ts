@@ -4,7 +4,7 @@
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
 import { timelineLine } from '../../core/select-timeline.js';
-import { formatValue } from '../../core/format.js';
+import { formatThreshold, formatValue } from '../../core/format.js';
 import { selectFiringTriggers, type TriggerRow } from '../../core/select-triggers.js';
 import type { Outcome } from '../../core/events.js';
 import { selectOutcome } from '../../core/select-outcome.js';
@@ -66,7 +66,8 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
     const panel = session.state.session?.runbook.health?.find((h) => h.id === t.panel);
     const def = session.state.session?.runbook.rollback?.triggers?.find((x) => x.id === t.id);
     const value = t.value === null ? 'no data' : def?.when.check.ratio ? `ratio ${formatValue(t.value)}` : formatValue(t.value, panel?.unit);
-    return stop('failed', EXIT.trigger, `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${t.check}); an unattended run does not go on: a person decides, from a terminal`);
+    const check = def ? formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, def.when.check.ratio) : t.check;
+    return stop('failed', EXIT.trigger, `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${check}); an unattended run does not go on: a person decides, from a terminal`);
   };
   for (const phase of session.state.session?.runbook.phases ?? []) {
     for (const step of phase.steps) {
