@@ -83,7 +83,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const weighted = plan.hosts.some((h) => h.role === 'lb');
   const breaks = weighted ? `once it takes ${DEGRADE_SHARE * 100}% of the traffic` : 'as soon as it serves any traffic (no load balancer: its first host is the canary)';
   const story = o.scenario === 'degrade'
-    ? `degrade: the new release breaks ${breaks} (errors, latency, memory); watch a trigger fire and recommend a rollback`
+    ? `degrade: the new release breaks ${breaks} (errors, latency, memory); ${runbook.rollback?.triggers?.length ? 'watch a trigger fire and recommend a rollback' : 'this runbook has no triggers, so nothing will recommend a rollback: watch the health panels'}`
     : 'healthy: the new release behaves; the deploy goes through to the end';
   const preloaded = plan.next ? plan.hosts.filter((h) => h.release === plan.next).map((h) => h.name) : [];
   const summary = [
