@@ -33,7 +33,7 @@
  * Pure and deterministic: time is the `t` of the event being evaluated; output events carry it.
  */
 import { sampleNumber, toSampleValue, type MetricSampled, type SampleValue, type SessionEvent } from '../core/events.js';
-import { formatValue } from '../core/format.js';
+import { formatThreshold, formatValue } from '../core/format.js';
 import { ratioOf, sortSeries } from '../core/select-health.js';
 import { SEVERITY_RANK } from '../core/select-triggers.js';
 import { holds } from '../runbook/check.js';
@@ -216,7 +216,9 @@ export class TriggerEvaluator {
     const panel = this.panels.get(tr.when.panel);
     const value = m.value === null ? 'no data' : tr.when.check.ratio ? `ratio ${formatValue(m.value)}` : formatValue(m.value, panel?.unit);
     const held = tr.for ? ` for ${formatDuration(tr.for)}` : '';
-    return `${tr.id} (${tr.severity}): ${panel?.title ?? tr.when.panel} is ${value}, ${tr.when.check.text}${held}`;
+    // Value and threshold in the panel's unit, and in the past tense: the reason is written once, when it fires.
+    const check = formatThreshold(tr.when.check.op, tr.when.check.value, panel?.unit, tr.when.check.ratio);
+    return `${tr.id} (${tr.severity}): ${panel?.title ?? tr.when.panel} was ${value} when it fired (${check}${held})`;
   }
 }
 

@@ -59,7 +59,7 @@ describe('trigger evaluation', () => {
     const out = run([sample(1_000, 'err', [v(0.9)])]);
     expect(brief(out)).toEqual(['1000 trigger/pending errors-high', '1000 trigger/firing errors-now', '1000 recommend code (errors-now)']);
     expect(out[2]).toMatchObject({ countdownUntil: 31_000 });
-    expect((out[2] as { reason: string }).reason).toContain('Error rate is 90%, > 0.5');
+    expect((out[2] as { reason: string }).reason).toContain('Error rate was 90% when it fired (> 50%');
   });
 
   it('never fires on no data, unless onNoData: fire', () => {

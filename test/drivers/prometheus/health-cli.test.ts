@@ -121,7 +121,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     ac.abort();
     expect(await done).toBe(2);
     expect(io.stdout()).toMatch(/^triggers:\n {2}FIRING {2}errors-high \(critical\): err > 0\.3 since \d\d:\d\d:\d\d$/m);
-    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate is 50%, > 0.3');
+    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate was 50% when it fired (> 30%');
     const json = captureIo();
     const ac2 = new AbortController();
     const done2 = runHealth({ file, watch: true, json: true }, json, ac2.signal);
