@@ -115,6 +115,9 @@ export type SessionEvent =
   | RollbackRecommended | RollbackConfirmed | RollbackWaited | RollbackStep | RollbackFinished | RollbackAborted | RollbackDismissed
   | NoteAdded;
 
+/** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
+export type Unstamped = SessionEvent extends infer X ? (X extends SessionEvent ? Omit<X, 't'> : never) : never;
+
 /** The `type` strings of all events. */
 export type EventType = SessionEvent['type'];
 

@@ -15,7 +15,7 @@ export function lineHash(prevHash: string, body: string): string {
 }
 
 /** Serializes an event as line `seq` chained from `prevHash`; any `seq` or `hash` the event carries is dropped. */
-export function encodeLine(seq: number, prevHash: string, event: EventBase): { text: string; hash: string } {
+export function encodeLine(seq: number, prevHash: string, event: EventBase & { [field: string]: unknown }): { text: string; hash: string } {
   const { seq: _seq, hash: _hash, ...fields } = event as EventBase & { seq?: unknown; hash?: unknown };
   // U+2028/2029 are legal raw in JSON but count as line breaks in some tools (Python's splitlines, editors).
   const body = JSON.stringify({ seq, ...fields }).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);

@@ -66,7 +66,7 @@ describe('cutover sessions', () => {
     try {
       const io = captureIo({ XDG_STATE_HOME: home });
       expect(await runCli(['sessions', '--dir', dir], io)).toBe(0);
-      const asked = spy.mock.calls.reduce((n, c) => n + Number(c[3] ?? (c[1] as Buffer).length), 0);
+      const asked = spy.mock.calls.reduce((n, c) => n + Number((c as unknown[])[3] ?? (c[1] as Buffer).length), 0);
       const big = fs.statSync(join(dir, 'big.jsonl')).size;
       expect(big).toBeGreaterThan(5_000_000);
       expect(asked).toBeLessThan(1_000_000);
@@ -119,7 +119,7 @@ describe('cutover sessions', () => {
       const io = captureIo();
       expect(await runCli(['sessions', '--dir', big], io)).toBe(0);
       expect(io.stdout()).toMatch(/rollback-interrupted \(unfinished\)/);
-      const asked = spy.mock.calls.reduce((n, c) => n + Number(c[3] ?? (c[1] as Buffer).length), 0);
+      const asked = spy.mock.calls.reduce((n, c) => n + Number((c as unknown[])[3] ?? (c[1] as Buffer).length), 0);
       expect(asked).toBeLessThan(1_000_000);
     } finally {
       spy.mockRestore();

@@ -1,6 +1,6 @@
 // The rules for what an operator may do, table-driven: every intent, allowed and refused, with the reason's wording.
 import { describe, expect, it } from 'vitest';
-import { reduceAll, refusal, type Intent, type LiveFacts, type SessionEvent } from '../../src/core/index.js';
+import { reduceAll, refusal, type Intent, type LiveFacts, type SessionEvent, type Unstamped } from '../../src/core/index.js';
 import { at, runbook, started, T0 } from './fixtures.js';
 
 const rb = runbook();
@@ -16,7 +16,7 @@ const noGateRb = (() => {
   return r;
 })();
 
-type E = Omit<SessionEvent, 't'>;
+type E = Unstamped;
 const ev = (...es: [number, E][]) => es.map(([s, e]) => at(s, e) as SessionEvent);
 const passed = (step: string, s = 1): [number, E][] => [[s, { type: 'step/started', phase: 'pre', step }], [s + 1, { type: 'step/passed', step }]];
 const allPre = [...passed('backup', 1), ...passed('green-health', 3), ...passed('err-low', 5), ...passed('lb-up', 7)];

@@ -1,10 +1,10 @@
 // The outcome of a session from its events: what ending now would record (`selectOutcome`), and
 // how a journal's ending reads afterwards (`selectEndedAs`, `formatEndedAs`).
 import { describe, expect, it } from 'vitest';
-import { formatEndedAs, reduceAll, selectEndedAs, selectOutcome, type Ending, type Outcome, type SessionEvent } from '../../src/core/index.js';
+import { formatEndedAs, reduceAll, selectEndedAs, selectOutcome, type Ending, type Outcome, type SessionEvent, type Unstamped } from '../../src/core/index.js';
 import { at, started } from './fixtures.js';
 
-const ev = (seconds: number, e: Omit<SessionEvent, 't'>) => at(seconds, e) as SessionEvent;
+const ev = (seconds: number, e: Unstamped) => at(seconds, e) as SessionEvent;
 const pass = (s: number, step: string) => [ev(s, { type: 'step/started', phase: 'p', step }), ev(s, { type: 'step/passed', step })];
 const pre = [...['backup', 'green-health', 'err-low', 'lb-up'].flatMap((st) => pass(1, st))];
 const gateGo = ev(2, { type: 'gate/decided', phase: 'pre', decision: 'go', operator: 'alice' });

@@ -5,7 +5,7 @@
  * hosts to run on (test/scenario does that against real sshd).
  */
 import { createHash } from 'node:crypto';
-import type { SessionEvent } from '../../src/core/index.js';
+import type { SessionEvent, Unstamped } from '../../src/core/index.js';
 import type { DriverContext } from '../../src/drivers/context.js';
 import { withTriggers } from '../../src/drivers/triggers.js';
 import { JournalWriter } from '../../src/journal/index.js';
@@ -45,7 +45,7 @@ export function hybridExecutors(rb: Runbook, script: HostScript, clock?: ManualC
       for (const h of req.hosts) {
         const cmd = `${req.id ?? `${req.step}#${attempt}`}@${h.host}`;
         calls.push(`${h.host}: ${req.run.command}`);
-        const emit = (e: Omit<SessionEvent, 't'>) => req.ctx.emit({ ...e, t: req.ctx.now() } as SessionEvent);
+        const emit = (e: Unstamped) => req.ctx.emit({ ...e, t: req.ctx.now() } as SessionEvent);
         emit({ type: 'command/started', cmd, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);
         const r = script(h.host, req.run.command, attempt);
         if (r === 'hang') {
