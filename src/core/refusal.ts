@@ -3,7 +3,8 @@
  * binding and dialog asks for its disabled reason. Pure: state, intent, time and the live facts
  * the state cannot know (is the journal writing, what is being launched) in; a reason or nothing out.
  */
-import type { RollbackRun, SessionState } from './state.js';
+import type { SessionState } from './state.js';
+import { levelRuns, ranText, rollbackInProgress } from './select-rollback.js';
 import { formatElapsed } from '../runbook/duration.js';
 import { selectChecklist, type PhaseRow } from './select-checklist.js';
 
@@ -63,7 +64,7 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
         const no = state.rollback.dismissed?.[intent.level];
         if (no) return `${no.operator} dismissed ${intent.level} at ${formatElapsed(no.t - s.startedAt)}: no trigger starts it until its triggers are quiet again`;
         const ran = levelRuns(state, intent.level).at(-1);
-        if (ran) return `level ${intent.level} already ran (${runResult(ran)}, ${formatElapsed(ran.confirmedAt - s.startedAt)}): a trigger never starts a level twice; the operator decides`;
+        if (ran) return `level ${intent.level} already ran (${ranText(state, ran)}): a trigger never starts a level twice; the operator decides`;
       }
       return undefined;
     case 'abort-rollback':
@@ -81,22 +82,8 @@ function forward(state: SessionState, live: LiveFacts): Refusal {
   return undefined;
 }
 
-/** Every run of a level this session, oldest first. */
-export function levelRuns(state: SessionState, level: string): RollbackRun[] {
-  const r = state.rollback;
-  return [...r.history, ...(r.run ? [r.run] : [])].filter((x) => x.level === level);
-}
-
-/** A run's result in a word or two. */
-export function runResult(run: RollbackRun): string {
-  if (run.aborted) return 'aborted';
-  if (run.finishedAt !== undefined) return run.ok ? 'OK' : 'failed';
-  return run.interrupted !== undefined ? 'interrupted' : 'running';
-}
-
 function rollbackRunning(state: SessionState, live: LiveFacts): boolean {
-  const run = state.rollback.run;
-  return Boolean(live.rollbackActive) || (run !== undefined && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined);
+  return Boolean(live.rollbackActive) || rollbackInProgress(state);
 }
 
 function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<Intent, { step: string }>, live: LiveFacts): Refusal {

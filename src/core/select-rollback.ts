@@ -1,5 +1,6 @@
 /** The rollback pane's view: levels, the recommendation and why, and the live run per host. */
-import type { SessionState } from './state.js';
+import type { RollbackRun, SessionState } from './state.js';
+import { formatElapsed } from '../runbook/duration.js';
 import { selectFiringTriggers } from './select-triggers.js';
 import { lastCall } from './last-call.js';
 
@@ -111,3 +112,27 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
 
 /** Memoized on (state, now): results are read-only. */
 export const selectRollback = lastCall(computeRollback);
+
+/** Every run of a level this session, oldest first. */
+export function levelRuns(state: SessionState, level: string): RollbackRun[] {
+  const r = state.rollback;
+  return [...r.history, ...(r.run ? [r.run] : [])].filter((x) => x.level === level);
+}
+
+/** A run's result in a word or two. */
+export function runResult(run: RollbackRun): string {
+  if (run.aborted) return 'aborted';
+  if (run.finishedAt !== undefined) return run.ok ? 'OK' : 'failed';
+  return run.interrupted !== undefined ? 'interrupted' : 'running';
+}
+
+/** When a run started and how it went, as every "already ran" message says it: "started T+01:30, OK". */
+export function ranText(state: SessionState, run: RollbackRun): string {
+  return `started ${formatElapsed(run.confirmedAt - (state.session?.startedAt ?? 0))}, ${runResult(run)}`;
+}
+
+/** A rollback was confirmed and has not ended (finished, aborted, or cut short by a restart). */
+export function rollbackInProgress(state: SessionState): boolean {
+  const run = state.rollback.run;
+  return run !== undefined && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined;
+}

@@ -1,6 +1,6 @@
 /** The status bar: runbook, T+elapsed, Prometheus state, SSH connections, outcome. */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
-import { levelRuns, runResult } from './refusal.js';
+import { levelRuns, ranText, rollbackInProgress } from './select-rollback.js';
 import type { SessionState } from './state.js';
 import { selectEndedAs } from './select-outcome.js';
 
@@ -50,12 +50,12 @@ export function selectAlert(state: SessionState, now: number): AlertView | undef
   const r = state.rollback;
   const run = r.run;
   const start = state.session?.startedAt ?? 0;
-  if (run && run.finishedAt === undefined && !run.aborted && run.interrupted === undefined)
+  if (run && rollbackInProgress(state))
     return { kind: 'rolling-back', text: run.graceMs !== undefined && !run.waited ? `STOPPING THE DEPLOY, then ROLLING BACK ${run.level}` : `ROLLING BACK ${run.level}`, key: 'x abort' };
   const rec = r.recommended;
   if (rec?.countdownUntil !== undefined) return { kind: 'countdown', text: `AUTO ROLLBACK ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - now) / 1000))}s`, key: 'c cancel' };
   const ran = rec ? levelRuns(state, rec.level).at(-1) : undefined;
-  if (rec && ran) return { kind: 'recommended', text: `STILL FIRING ${rec.trigger ?? ''} after rollback ${rec.level} (started ${formatElapsed(ran.confirmedAt - start)}, ${runResult(ran)})`, key: `R run ${rec.level} again` };
+  if (rec && ran) return { kind: 'recommended', text: `STILL FIRING ${rec.trigger ?? ''} after rollback ${rec.level} (${ranText(state, ran)})`, key: `R run ${rec.level} again` };
   if (rec) return { kind: 'recommended', text: `ROLL BACK? ${rec.level}${rec.trigger ? ` (${rec.trigger})` : ''}`, key: `R roll back ${rec.level}` };
   const parts: string[] = [];
   let kind: AlertView['kind'] | undefined;

@@ -38,7 +38,7 @@ import { ratioOf, sortSeries } from '../core/select-health.js';
 import { SEVERITY_RANK } from '../core/select-triggers.js';
 import { holds } from '../runbook/check.js';
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
-import { levelRuns, runResult } from '../core/refusal.js';
+import { levelRuns, ranText, runResult } from '../core/select-rollback.js';
 import type { SessionState } from '../core/state.js';
 import type { Panel, Runbook, Trigger } from '../runbook/schema.js';
 import type { DriverContext } from './context.js';
@@ -206,7 +206,7 @@ export class TriggerEvaluator {
     const ran = runs.at(-1);
     const started = state?.session?.startedAt ?? 0;
     const no = state?.rollback.dismissed?.[level];
-    const again = ran ? ` (level ${level} already ran: started ${formatElapsed(ran.confirmedAt - started)}, ${runResult(ran)}; running it again is your decision)`
+    const again = ran && state ? ` (level ${level} already ran: ${ranText(state, ran)}; running it again is your decision)`
       : no ? ` (${no.operator} dismissed ${level} at ${formatElapsed(no.t - started)}: no countdown until its triggers are quiet)` : '';
     const countdown = top.tr.auto && !ran && !no ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
     return [{ type: 'rollback/recommended', t, level, trigger: top.tr.id, reason: this.reason(top.tr, top.m) + again, ...countdown }];

@@ -12,7 +12,7 @@ import { Overlay } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogView } from './dialogs.js';
 import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typeInto, type DialogContext } from './dialog-keys.js';
-import { selectRollback } from '../core/select-rollback.js';
+import { rollbackInProgress, selectRollback } from '../core/select-rollback.js';
 import { refusal } from '../core/refusal.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
@@ -156,7 +156,7 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
   const st = model.getState();
-  const running = st.rollback.run !== undefined && st.rollback.run.finishedAt === undefined && !st.rollback.run.aborted;
+  const running = rollbackInProgress(st);
   const rec = running ? undefined : selectRollback(st, now).recommended?.level;
   // The model's own keys win (replay's 0-9 jump); a pane whose digit is taken is still one Tab away.
   const extra = model.extraBindings?.() ?? [];

@@ -1,7 +1,7 @@
 /** What each dialog shows; its keys are a binding table in dialog-keys.ts, and its hint line comes from that table. */
 import type { SessionState } from '../core/state.js';
-import { formatDuration, formatElapsed } from '../runbook/duration.js';
-import { levelRuns, runResult } from '../core/refusal.js';
+import { formatDuration } from '../runbook/duration.js';
+import { levelRuns, ranText } from '../core/select-rollback.js';
 import { stepKind } from '../runbook/schema.js';
 import { line, type Line } from './rows.js';
 import { displayCommand } from '../core/command-text.js';
@@ -59,7 +59,7 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
   const level = rb?.rollback?.levels.find((l) => l.id === levelId);
   if (!rb || !level) return [line(`no level '${levelId}'`)];
   const ran = levelRuns(state, levelId).at(-1);
-  const out: Line[] = ran && state.session ? [line(`Already ran (started ${formatElapsed(ran.confirmedAt - state.session.startedAt)}, ${runResult(ran)}): this is a new decision.`, { bold: true })] : [];
+  const out: Line[] = ran ? [line(`Already ran (${ranText(state, ran)}): this is a new decision.`, { bold: true })] : [];
   out.push(line(`${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`));
   level.steps.forEach((s, i) => {
     const kind = stepKind(s);

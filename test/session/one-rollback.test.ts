@@ -80,7 +80,7 @@ describe('one decision, one rollback', () => {
     await s.run(120, 3);
     expect(s.of('rollback/confirmed')).toHaveLength(1);
     // Only a person runs it again, and the refusal a trigger gets says why.
-    expect(s.session.confirmRollback('traffic', true, 'auto (p95-slow)')).toMatch(/^level traffic already ran \(OK, T\+01:\d\d\): a trigger never starts a level twice; the operator decides$/);
+    expect(s.session.confirmRollback('traffic', true, 'auto (p95-slow)')).toMatch(/^level traffic already ran \(started T\+01:\d\d, OK\): a trigger never starts a level twice; the operator decides$/);
     expect(s.session.confirmRollback('traffic')).toBeUndefined();
     await s.session.rollbackSettled();
     expect(s.of('rollback/confirmed')).toHaveLength(2);
