@@ -66,7 +66,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   const ctxOf = (pane: PaneKind, u: UiState = ui, st = state): PaneContext => {
     const cell = cells.find((c) => c.pane === pane)!;
     // Panes show time to the second: a clock quantized to it lets their memos hold between seconds.
-    return { model, state: st, ui: u, dispatch, now: paneNow, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
+    return { model, state: st, ui: u, dispatch, now: paneNow, exactNow: now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch, paneNow);
@@ -190,7 +190,8 @@ function groupRows<T extends { y: number }>(cells: T[]): T[][] {
 }
 
 function useTerminalSize(fixed?: { columns: number; rows: number }) {
-  const { stdout } = useStdout();
+  // A terminal's stream (Ink types it as any writable stream): columns and rows are absent on a pipe.
+  const stdout = useStdout().stdout as NodeJS.WriteStream;
   const read = () => fixed ?? { columns: stdout.columns || 120, rows: stdout.rows || 40 };
   const [size, setSize] = useState(read);
   useEffect(() => {

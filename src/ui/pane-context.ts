@@ -10,7 +10,10 @@ export interface PaneContext {
   state: SessionState;
   ui: UiState;
   dispatch: Dispatch<UiAction>;
+  /** The clock quantized to the second, so a pane's memo holds between seconds. */
   now: number;
+  /** The clock itself: a countdown must read the same second as the status bar's. */
+  exactNow: number;
   /** Inner size (inside the border). */
   width: number;
   height: number;

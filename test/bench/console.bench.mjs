@@ -13,7 +13,7 @@ import { JournalWriter } from '../../dist/journal/writer.js';
 import { App } from '../../dist/ui/App.js';
 import { sessionModel } from '../../dist/ui/session-model.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
-import { installInkPatches, markAltScreen } from '../../dist/ui/ink-patches.js';
+import { CONSOLE_RENDER } from '../../dist/ui/render-options.js';
 import { In, Out, waitFor } from './term.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -34,18 +34,16 @@ const runbook = RunbookSchema.parse({
 });
 
 
-const cached = process.env.BENCH_NO_INK_PATCHES ? false : (await installInkPatches()).caches;
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-console-'));
 const journal = await JournalWriter.create(join(dir, 'j.jsonl'));
 const executors = { remote: async () => ({ ok: true, summary: '' }), local: async () => ({ ok: true, summary: '' }), connections: () => HOSTS, close: async () => {} };
 const session = new Session({ runbook, runbookPath: 'bench.yaml', runbookSha256: '', operator: 'bench', mode: 'live', version: 'bench', journal, executors });
 await session.start();
 const stdout = new Out(COLS, ROWS);
-if (cached) markAltScreen(stdout);
 const stdin = new In();
 const headless = Boolean(process.env.BENCH_NO_UI);
 const app = headless ? { unmount() {} } : render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), {
-  stdout, stdin, stderr: new Out(COLS, ROWS), incrementalRendering: true, maxFps: 30, patchConsole: false, exitOnCtrlC: false,
+  ...CONSOLE_RENDER, stdout, stdin, stderr: new Out(COLS, ROWS),
 });
 if (headless) console.log('BENCH_NO_UI: the event pipeline alone (journal + reducer), no rendering, no keys');
 
@@ -109,7 +107,6 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
 const cpuPct = ((cpu.user + cpu.system) / 1000 / wall) * 100;
 const events = session.store.events().length;
-console.log(`ink cross-frame caches: ${cached ? 'on' : 'off'}`);
 console.log(`load: ${HOSTS} hosts x ${LINES_PER_SEC} lines/s, ${PANELS} panels/s, ${SECONDS}s; ${events} events folded and journaled`);
 console.log(`keypress to frame  p50 ${pct(0.5).toFixed(1)} ms  p99 ${pct(0.99).toFixed(1)} ms  (n=${latencies.length}, budget p99 < 50 ms) ${pct(0.99) < 50 ? 'OK' : 'OVER'}`);
 console.log(`frame rate         ${(frames / (wall / 1000)).toFixed(1)} fps (cap 30)`);

@@ -51,6 +51,7 @@ for (let i = 0; i < N; i += 16) {
   sshds.push(d);
 }
 await Promise.all(addrs.map((a) => waitForBanner(a, port)));
+console.log(`Node ${process.version}; ssh2's native crypto binding: ${(await sshBinding(addrs[0], port)) ? 'loaded' : 'NOT loaded (ssh2 runs its JavaScript crypto)'}`);
 
 const runbook = join(dir, 'runbook.yaml');
 writeFileSync(runbook, [
@@ -80,6 +81,22 @@ try {
 } finally {
   for (const p of sshds) p.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Whether ssh2 loaded its native crypto binding: it says so (debug) as it opens a connection. */
+async function sshBinding(host, port) {
+  const { default: ssh2 } = await import('ssh2');
+  return new Promise((resolve) => {
+    const c = new ssh2.Client();
+    let said;
+    c.on('error', () => resolve(said === 'Custom crypto binding available'));
+    c.on('close', () => resolve(said === 'Custom crypto binding available'));
+    c.connect({ host, port, username: 'nobody', readyTimeout: 5000, hostVerifier: () => false, debug: (line) => {
+      if (!/crypto binding/.test(line)) return;
+      said = line;
+      setImmediate(() => c.end());
+    } });
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import { RunbookSchema } from '../../dist/runbook/schema.js';
 import { openReplay } from '../../dist/replay/open.js';
 import { capHeapGrowth } from '../../dist/replay/heap.js';
 import { replayModel } from '../../dist/replay/model.js';
-import { installInkPatches, markAltScreen } from '../../dist/ui/ink-patches.js';
+import { CONSOLE_RENDER } from '../../dist/ui/render-options.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 100);
@@ -116,16 +116,14 @@ if (!process.argv[2]) {
   process.exit(r.status ?? 1);
 }
 const path = process.argv[2];
-const cached = (await installInkPatches()).caches;
 const stdout = new Out();
-if (cached) markAltScreen(stdout);
 const stdin = new In();
 // Open to first frame: what `cutover replay` does before the operator sees anything.
 const t0 = performance.now();
 capHeapGrowth(); // as `cutover replay` does
 const player = await openReplay(path, { paused: true });
 const model = replayModel(player, { journalPath: path, color: true, onQuit() {} });
-const app = render(createElement(App, { model, color: true }), { stdout, stdin, stderr: new Out(), incrementalRendering: true, maxFps: 30, patchConsole: false, exitOnCtrlC: false });
+const app = render(createElement(App, { model, color: true }), { ...CONSOLE_RENDER, stdout, stdin, stderr: new Out() });
 await waitFor(() => stdout.writes.find((w) => w.s.includes('REPLAY')), 10_000);
 const firstFrame = stdout.writes.find((w) => w.s.includes('REPLAY')).t - t0;
 const mem = (what) => process.env.BENCH_DEBUG && console.log(`  ${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

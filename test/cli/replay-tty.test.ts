@@ -23,7 +23,7 @@ describe.skipIf(!tmux)('cutover replay on a terminal', () => {
     t('new-session', '-d', '-s', session, '-x', '160', '-y', '45', '-c', process.cwd(), 'bash', '--norc', '--noprofile');
     t('send-keys', '-t', session, "PS1='$ ' && clear && echo BEFORE-REPLAY-$((40+2))", 'Enter');
     await expect.poll(screen, { timeout: 10_000 }).toMatch(/^BEFORE-REPLAY-42$/m);
-    const cmd = `NODE_ENV=production node --import ./test/support/ts-register.mjs test/support/cutover-cli.ts replay ${JOURNAL} --speed 0.25`;
+    const cmd = `node bin/cutover replay ${JOURNAL} --speed 0.25`;
     t('send-keys', '-t', session, cmd, 'Enter');
     await expect.poll(screen, { timeout: 20_000 }).toMatch(/▶ REPLAY {2}checkout-api v2\.1\.0/);
     expect(screen().split('\n')[1]).toMatch(/^ ▶ 0\.25x T\+00:0\d \/ T\+02:30 /);

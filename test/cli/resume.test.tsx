@@ -91,7 +91,7 @@ async function poll<T>(what: string, f: () => T | undefined, ms = 20_000): Promi
 describe('cutover run --resume after SIGKILL in the middle of a rollback', () => {
   it('rebuilds the state, marks the command in flight unknown, never re-runs it; the journal verifies', async () => {
     const env = { ...process.env, XDG_STATE_HOME: state, USER: 'alice', NODE_ENV: 'production' };
-    child = spawn(process.execPath, ['--import', './test/support/ts-register.mjs', 'test/support/cutover-cli.ts', 'run', '-f', runbook(), '--yes'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['bin/cutover', 'run', '-f', runbook(), '--yes'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (b) => (output += b));
     child.stderr!.on('data', (b) => (output += b));

@@ -1,12 +1,13 @@
 /**
- * Kills a real writer process with SIGKILL mid-stream. The child runs the journal compiled by tsc into a
- * temp dir, because Node 20 cannot run TypeScript itself.
+ * Kills a real writer process with SIGKILL mid-stream. The child runs the compiled journal (dist/,
+ * built before the suite by test/global-setup.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { JournalWriter, readJournal, verifyChain } from '../../src/journal/index.js';
 import { tempDir, until } from './helpers.js';
 
@@ -15,7 +16,7 @@ let build: string;
 
 const CHILD = `
 import fs from 'node:fs';
-import { JournalWriter } from './writer.js';
+import { JournalWriter } from '${pathToFileURL(join(root, 'dist/journal/writer.js')).href}';
 const [journal, acks] = process.argv.slice(2);
 const ackFd = fs.openSync(acks, 'a');
 const ack = ({ seq }) => fs.writeSync(ackFd, seq + '\\n');
@@ -33,16 +34,9 @@ for (let i = 0; i < 300000; i++) {
 `;
 
 beforeAll(() => {
-  build = mkdtempSync(join(tmpdir(), 'cutover-journal-build-'));
-  execFileSync(process.execPath, [
-    join(root, 'node_modules/typescript/bin/tsc'),
-    ...['--outDir', build, '--rootDir', join(root, 'src/journal'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext'],
-    ...['--target', 'ES2022', '--skipLibCheck', '--strict', '--types', 'node'],
-    join(root, 'src/journal/index.ts'),
-  ], { cwd: root, stdio: 'pipe' });
-  writeFileSync(join(build, 'package.json'), '{"type":"module"}');
+  build = mkdtempSync(join(tmpdir(), 'cutover-journal-child-'));
   writeFileSync(join(build, 'child.mjs'), CHILD);
-}, 120_000);
+});
 
 afterAll(() => rmSync(build, { recursive: true, force: true }));
 

@@ -1,9 +1,9 @@
-// Module hooks that let a plain `node` child process run cutover's TypeScript sources directly
-// (tests that need a real separate process: SIGKILL, resume), transpiled on load with the
-// project's own TypeScript. `.js` imports resolve to the `.ts`/`.tsx` file beside them.
+// Module hooks that let a plain `node` run cutover's TypeScript sources directly (the fixture
+// recorder, test/report/record-sessions.ts), with Node's own type stripping. `.js` imports resolve
+// to the `.ts` file beside them. Tests that need a separate process run bin/cutover on dist/.
 import { readFile } from 'node:fs/promises';
+import { stripTypeScriptTypes } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
 export async function resolve(specifier, context, next) {
   try {
@@ -25,9 +25,8 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!/\.tsx?$/.test(url)) return next(url, context);
   const file = fileURLToPath(url);
-  const out = ts.transpileModule(await readFile(file, 'utf8'), {
-    fileName: file,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.ReactJSX, sourceMap: false },
-  });
-  return { format: 'module', source: out.outputText, shortCircuit: true };
+  if (file.endsWith('.tsx')) throw new Error(`${file}: Node cannot strip JSX; import the compiled dist/ instead`);
+  // 'transform' also turns parameter properties (`constructor(private readonly x)`) into plain JavaScript.
+  const source = stripTypeScriptTypes(await readFile(file, 'utf8'), { mode: 'transform', sourceUrl: url });
+  return { format: 'module', source, shortCircuit: true };
 }

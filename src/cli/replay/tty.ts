@@ -1,7 +1,8 @@
 /** `cutover replay` on a terminal: the read-only console on the alternate screen, indexing in the background. */
 import { replayModel } from '../../replay/model.js';
 import type { Player } from '../../replay/player.js';
-import { enterAltScreen } from '../run/screen.js';
+import { CONSOLE_RENDER } from '../../ui/render-options.js';
+import { guardTerminal } from '../run/screen.js';
 
 /** The journal's path (shown in the status bar) and whether colour is on. */
 export interface ReplayTtyOptions {
@@ -14,10 +15,7 @@ const PROGRESS_MS = 200;
 
 /** Shows the replay until the operator quits (q) or a signal arrives. */
 export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<void> {
-  const { loadInteractive, installInkPatches, markAltScreen } = await import('../../ui/ink-patches.js');
-  const [{ render }, { createElement }, { App }] = await loadInteractive(() => Promise.all([import('ink'), import('react'), import('../../ui/App.js')]));
-  await installInkPatches();
-  markAltScreen(process.stdout);
+  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
   await new Promise<void>((resolve) => {
     let last = 0;
     let stopped = false;
@@ -33,14 +31,14 @@ export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<vo
       stopTimer();
       player.index.cancel();
       app.unmount();
-      screen.dispose();
+      guard.dispose();
       void indexing.finally(resolve);
     };
-    const screen = enterAltScreen(process.stdout, () => finish(), (err) => {
+    const guard = guardTerminal(process.stdout, () => app.unmount(), () => finish(), (err) => {
       process.stderr.write(`cutover replay: internal error: ${(err as Error)?.message ?? err}\n`);
       finish();
     });
     const model = replayModel(player, { journalPath: o.path, color: o.color, onQuit: finish });
-    const app = render(createElement(App, { model, color: o.color }), { incrementalRendering: true, maxFps: 30, patchConsole: false, exitOnCtrlC: false });
+    const app = render(createElement(App, { model, color: o.color }), CONSOLE_RENDER);
   });
 }

@@ -1,7 +1,8 @@
 /** `cutover run` on a terminal: the Ink console on the alternate screen. Ink and React load only here. */
 import type { Session } from '../../session/session.js';
 import { sessionModel } from '../../ui/session-model.js';
-import { enterAltScreen } from './screen.js';
+import { CONSOLE_RENDER } from '../../ui/render-options.js';
+import { guardTerminal } from './screen.js';
 import { exitCodeOf } from './exit.js';
 
 export interface TtyOptions {
@@ -13,10 +14,7 @@ export interface TtyOptions {
 
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
 export async function runTty(session: Session, o: TtyOptions): Promise<number> {
-  const { loadInteractive, installInkPatches, markAltScreen } = await import('../../ui/ink-patches.js');
-  const [{ render }, { createElement }, { App }] = await loadInteractive(() => Promise.all([import('ink'), import('react'), import('../../ui/App.js')]));
-  await installInkPatches();
-  markAltScreen(process.stdout);
+  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
   return new Promise<number>((resolve) => {
     let finishing = false;
     const finish = (reason?: string, signal = false) => {
@@ -28,12 +26,13 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
         } catch {
           /* a dead terminal: the ending is recorded, the screen is gone anyway */
         }
-        screen.dispose();
+        guard.dispose();
         resolve(exitCodeOf(session.state.session?.outcome ?? 'quit'));
       });
     };
-    const screen = enterAltScreen(
+    const guard = guardTerminal(
       process.stdout,
+      () => app.unmount(),
       (sig) => finish(`${sig} received`, true),
       (err) => {
         try {
@@ -49,11 +48,6 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
       ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
       onQuit: () => finish(),
     });
-    const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), {
-      incrementalRendering: true,
-      maxFps: 30,
-      patchConsole: false,
-      exitOnCtrlC: false,
-    });
+    const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), CONSOLE_RENDER);
   });
 }

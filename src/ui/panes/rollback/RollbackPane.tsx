@@ -6,7 +6,9 @@ import type { PaneContext } from '../../pane-context.js';
 import { rollbackLines } from './rows.js';
 
 export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneContext }) {
-  const { state, now, width, height, color, ui, model } = ctx;
+  const { state, width, height, color, ui, model } = ctx;
+  // While a countdown runs the pane follows the exact clock, so it says the same second as the status bar.
+  const now = state.rollback.recommended?.countdownUntil !== undefined ? ctx.exactNow : ctx.now;
   const lines = useMemo(
     () => (rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, now, width, height, color, readOnly: model.readOnly })).slice(0, height),
     [state, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
