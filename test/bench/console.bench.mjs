@@ -13,8 +13,11 @@ import { JournalWriter } from '../../dist/journal/writer.js';
 import { App } from '../../dist/ui/App.js';
 import { sessionModel } from '../../dist/ui/session-model.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
-import { CONSOLE_RENDER } from '../../dist/ui/render-options.js';
+import { allowStyles, CONSOLE_RENDER } from '../../dist/ui/render-options.js';
 import { In, Out, waitFor } from './term.mjs';
+
+// Styles as on an operator's terminal, even when this benchmark's own output is a pipe.
+allowStyles();
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HOSTS = 200;

@@ -1,7 +1,7 @@
 /** `cutover replay` on a terminal: the read-only console on the alternate screen, indexing in the background. */
 import { replayModel } from '../../replay/model.js';
 import type { Player } from '../../replay/player.js';
-import { CONSOLE_RENDER } from '../../ui/render-options.js';
+import { allowStyles, CONSOLE_RENDER } from '../../ui/render-options.js';
 import { guardTerminal } from '../run/screen.js';
 
 /** The journal's path (shown in the status bar) and whether colour is on. */
@@ -16,6 +16,7 @@ const PROGRESS_MS = 200;
 /** Shows the replay until the operator quits (q) or a signal arrives. */
 export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<void> {
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
+  allowStyles();
   await new Promise<void>((resolve) => {
     let last = 0;
     let stopped = false;

@@ -1,7 +1,7 @@
 /** `cutover run` on a terminal: the Ink console on the alternate screen. Ink and React load only here. */
 import type { Session } from '../../session/session.js';
 import { sessionModel } from '../../ui/session-model.js';
-import { CONSOLE_RENDER } from '../../ui/render-options.js';
+import { allowStyles, CONSOLE_RENDER } from '../../ui/render-options.js';
 import { guardTerminal } from './screen.js';
 import { exitCodeOf } from './exit.js';
 
@@ -15,6 +15,7 @@ export interface TtyOptions {
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
 export async function runTty(session: Session, o: TtyOptions): Promise<number> {
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
+  allowStyles();
   return new Promise<number>((resolve) => {
     let finishing = false;
     const finish = (reason?: string, signal = false) => {
