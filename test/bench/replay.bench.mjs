@@ -15,14 +15,15 @@ import { render } from 'ink';
 import { App } from '../../dist/ui/App.js';
 import { In, Out, waitFor } from './term.mjs';
 
-// Styles as on an operator's terminal, even when this benchmark's own output is a pipe.
-allowStyles();
 import { encodeLine, GENESIS_HASH } from '../../dist/journal/line.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
 import { openReplay } from '../../dist/replay/open.js';
 import { capHeapGrowth } from '../../dist/replay/heap.js';
 import { replayModel } from '../../dist/replay/model.js';
 import { allowStyles, CONSOLE_RENDER } from '../../dist/ui/render-options.js';
+
+// Styles as on an operator's terminal, even when this benchmark's own output is a pipe.
+allowStyles();
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 100);
