@@ -125,6 +125,11 @@ export class JournalIndex {
     this.cancelled = true;
   }
 
+  /** Reads bytes of the journal at `position` (the event reader's access to the file). */
+  readAt(buf: Buffer, position: number): number {
+    return fs.readSync(this.fd, buf, 0, buf.length, position);
+  }
+
   /** Closes the file (the reader shares it). */
   close(): void {
     fs.closeSync(this.fd);
