@@ -2,7 +2,9 @@
  * The session's event pipeline: every event is checked (development mode), journaled in call
  * order, then folded into state in that same order. A decision waits for its fsync before it is
  * folded, and everything after it waits too, so the state never runs ahead of the journal and a
- * replay of the journal gives the same states in the same order.
+ * replay of the journal gives the same states in the same order. Folding an event also feeds the
+ * commands' output tails (OutputTails, kept outside the state so an output event costs the same
+ * at any number of commands).
  *
  * While the journal cannot write, nothing waits for it: events are folded at once and held by the
  * journal for retry (and a fallback file), `notRecording` says why, and the session refuses forward
@@ -13,6 +15,7 @@ import { assertPlainJson, DEV } from '../core/plain.js';
 import { reduce } from '../core/reduce.js';
 import { initialState, type SessionState } from '../core/state.js';
 import type { SessionEvent } from '../core/events.js';
+import { OutputTails } from '../core/output-tails.js';
 import { isDecision } from '../journal/event.js';
 import type { JournalWriter } from '../journal/writer.js';
 
@@ -22,6 +25,7 @@ export type Listener = () => void;
 /** Holds state and the event list, appends to the journal, notifies listeners (throttled). */
 export class EventStore {
   private state: SessionState = initialState();
+  private readonly tails = new OutputTails();
   private readonly log: SessionEvent[] = [];
   private readonly listeners = new Set<Listener>();
   private chain: Promise<void> = Promise.resolve();
@@ -65,6 +69,11 @@ export class EventStore {
     return this.log;
   }
 
+  /** The commands' output tails (read them; only the store feeds them). */
+  outputTails(): OutputTails {
+    return this.tails;
+  }
+
   /** Registers a listener; returns the unsubscribe function. */
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -87,8 +96,7 @@ export class EventStore {
     const decision = appended && isDecision(e.type);
     this.chain = this.chain.then(async () => {
       if (decision) await this.durableOrFailing(appended);
-      this.state = reduce(this.state, e);
-      this.log.push(e);
+      this.fold(e);
       this.schedulePublish();
     });
     return this.chain;
@@ -114,12 +122,16 @@ export class EventStore {
 
   /** Folds events without journaling them (resume and replay: they are already in the journal). */
   load(events: readonly SessionEvent[]): void {
-    for (const e of events) {
-      this.state = reduce(this.state, e);
-      this.log.push(e);
-    }
+    for (const e of events) this.fold(e);
     this.emitted += events.length;
     this.publishNow();
+  }
+
+  /** Folds one event into the state and the tails. */
+  private fold(e: SessionEvent): void {
+    this.state = reduce(this.state, e);
+    this.tails.add(e);
+    this.log.push(e);
   }
 
   /** Notifies listeners at once (used on exit and in tests). */

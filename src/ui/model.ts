@@ -1,5 +1,6 @@
 /** What the console shows and acts on: a live session, or a replay (read-only, no intents). */
 import type { SessionEvent } from '../core/events.js';
+import type { TailsView } from '../core/output-tails.js';
 import type { SessionState } from '../core/state.js';
 import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
@@ -25,6 +26,8 @@ export interface ConsoleModel {
   getState(): SessionState;
   /** The events folded so far (the timeline reads them). */
   events(): EventList;
+  /** The commands' output tails as of the state (they live outside it: see output-tails.ts). */
+  tails(): TailsView;
   /** Notified at most once per frame. */
   subscribe(fn: () => void): () => void;
   /** Now, on the model's clock (virtual in replay). */

@@ -12,11 +12,13 @@ export interface SessionModelOptions {
 export function sessionModel(session: Session, o: SessionModelOptions): ConsoleModel {
   // One list object for the session's life: the timeline memoizes on it.
   const events = arrayEvents(session.store.events());
+  const tails = session.store.outputTails();
   return {
     readOnly: false,
     session,
     getState: () => session.state,
     events: () => events,
+    tails: () => tails,
     subscribe: (fn) => session.store.subscribe(fn),
     now: () => session.now(),
     connections: () => session.connections(),

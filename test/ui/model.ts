@@ -8,12 +8,14 @@ export function staticModel(events: SessionEvent[], now: number, readOnly = true
   const store = new EventStore(undefined, 0);
   store.load(events);
   const list = arrayEvents(store.events());
+  const tails = store.outputTails();
   const m = {
     readOnly,
     store,
     quit: 0,
     getState: () => store.getState(),
     events: () => list,
+    tails: () => tails,
     subscribe: (fn: () => void) => store.subscribe(fn),
     now: () => now,
     connections: () => 0,

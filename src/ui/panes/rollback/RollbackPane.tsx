@@ -7,9 +7,11 @@ import { rollbackLines } from './rows.js';
 
 export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui, model } = ctx;
+  const tails = model.tails();
   const lines = useMemo(
-    () => (rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, now, width, height, color, readOnly: model.readOnly })).slice(0, height),
-    [state, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
+    () => (rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, tails, now, width, height, color, readOnly: model.readOnly })).slice(0, height),
+    // Output moves the tails, not the state's commands: their version says when the shown tail may have changed.
+    [state, tails, tails.version, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
   );
   return <LinesView lines={lines} />;
 });
