@@ -6,17 +6,12 @@ import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
 import type { Line } from './rows.js';
 
-/** A session's events in order, read by index: the live array, or a lazy view of a journal file in replay. */
+/** A session's events in order, read by index: the live session's log (older events read back from its journal), or a lazy view of a journal file in replay. */
 export interface EventList {
   /** How many events there are (in replay: up to the current position). */
   readonly length: number;
   /** Event `i`, 0 <= i < length. */
   get(i: number): SessionEvent;
-}
-
-/** An EventList over an array that may keep growing (the live store's log). */
-export function arrayEvents(events: readonly SessionEvent[]): EventList {
-  return { get length() { return events.length; }, get: (i) => events[i] };
 }
 
 /** Everything the console reads and calls: one interface for live sessions and replays. */
