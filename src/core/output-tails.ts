@@ -88,8 +88,8 @@ export class OutputTails implements TailsView {
         if (!t) return;
         this.totalChars += t.append(e.text);
         this.changed();
-        // Still over with no finished tail left to evict: the tail that grew gives back down to its share.
-        if (this.totalChars > this.limits.totalChars) this.totalChars += t.shrinkTo(this.share());
+        // Still over with no finished tail left to evict: the running tail that grew gives back down to its share.
+        if (this.totalChars > this.limits.totalChars && !t.finished) this.totalChars += t.shrinkTo(this.share());
         return;
       }
       case 'command/exited': {
