@@ -113,6 +113,8 @@ export class EventLog {
   /** Calls `fn` with events [from, to) in order; older ones are read from the journal a block at a time, never all at once. */
   each(from: number, to: number, fn: (e: SessionEvent, i: number) => void): void {
     let i = Math.max(0, from);
+    // The first event is kept: no read for it.
+    if (i === 0 && to > 0 && this.first) fn(this.first, i++);
     while (i < Math.min(to, this.base)) {
       const end = Math.min(to, this.base, i + BLOCK);
       let block: SessionEvent[];
@@ -138,8 +140,9 @@ export class EventLog {
    * under the console): a line that says so, rather than a console that stops drawing.
    */
   private unreadable(i: number, err: unknown): SessionEvent {
-    const why = err instanceof Error ? err.message : String(err);
-    return { type: 'note/added', t: this.first?.t ?? 0, operator: 'cutover', text: `event ${i + 1} cannot be read back from the journal: ${why}` };
+    const why = (err as NodeJS.ErrnoException).code ?? 'its line is not what was written';
+    const text = `event ${i + 1} cannot be read back from ${this.offsets?.path} (${why}): the journal was moved or changed while the session ran`;
+    return { type: 'note/added', t: this.first?.t ?? 0, operator: 'cutover', text };
   }
 
   /** Lets go of events that are on disk and older than the recent window. */

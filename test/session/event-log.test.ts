@@ -2,6 +2,7 @@
 // equal to what was emitted. Events the journal has not written stay in memory, so nothing the
 // session folded is ever missing from its timeline (or from `cutover run`'s printed one).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionEvent } from '../../src/core/index.js';
 import { JournalWriter } from '../../src/journal/index.js';
@@ -55,6 +56,23 @@ describe('the live event log', () => {
     log.each(900, 990, (e) => void seen.push(e));
     expect(seen).toEqual(sent.slice(900, 990));
     await journal.close();
+  });
+
+  it('says so in the timeline when the journal was changed under it, instead of throwing', async () => {
+    const { s, journal, path } = await store(tempDir());
+    const sent = events(300);
+    for (const e of sent) void s.emit(e);
+    await s.settled();
+    await journal.close();
+    await expect.poll(() => s.events().inMemory).toBeLessThanOrEqual(WINDOW);
+    truncateSync(path, 1000);
+    expect(s.events().get(100)).toMatchObject({ type: 'note/added', operator: 'cutover', text: `event 101 cannot be read back from ${path} (its line is not what was written): the journal was moved or changed while the session ran` });
+    rmSync(path);
+    const all = s.events().all();
+    expect(all).toHaveLength(300);
+    expect(all[0]).toEqual(sent[0]);
+    expect(all[200]).toMatchObject({ type: 'note/added', text: expect.stringContaining('(ENOENT)') });
+    expect(all.slice(-WINDOW)).toEqual(sent.slice(-WINDOW));
   });
 
   it('keeps in memory what the journal could not write, and lets go once the disk takes it', async () => {
