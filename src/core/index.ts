@@ -1,7 +1,8 @@
 /** The core's public surface: events, the reducer, selectors. Pure: no I/O, no clock. */
 export * from './events.js';
 export { assertPlainJson, DEV } from './plain.js';
-export { initialState, OUTPUT_TAIL_LINES } from './state.js';
+export { initialState } from './state.js';
+export { OutputTails, OUTPUT_TAIL_LINES, OUTPUT_TAIL_CHARS, FINISHED_TAILS, TOTAL_TAIL_CHARS, type TailLimits, type TailRecord, type TailsRecord, type TailsView } from './output-tails.js';
 export type * from './state.js';
 export { reduce, reduceAll } from './reduce.js';
 export { formatValue, formatThreshold, type Unit } from './format.js';

@@ -1,6 +1,6 @@
 /** The pure fold of events into session state. No I/O, no clock, no randomness. */
 import type { SessionEvent } from './events.js';
-import { OUTPUT_TAIL_LINES, initialState, type CommandState, type RollbackRun, type SessionState, type StepState } from './state.js';
+import { initialState, type CommandState, type RollbackRun, type SessionState, type StepState } from './state.js';
 
 /** Applies one event. Returns a new state; the old one is never mutated. */
 export function reduce(state: SessionState, e: SessionEvent): SessionState {
@@ -55,16 +55,15 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       return patchStep(s, e.step, { status: 'skipped', endedAt: e.t, reason: e.reason, operator: e.operator });
 
     case 'command/started': {
-      const cmd: CommandState = { id: e.cmd, step: e.step, host: e.host, command: e.command, startedAt: e.t, tail: [], partial: false, lines: 0, bytes: 0, ...(e.level ? { level: e.level } : {}) };
+      const cmd: CommandState = { id: e.cmd, step: e.step, host: e.host, command: e.command, startedAt: e.t, ...(e.level ? { level: e.level } : {}) };
       const next = { ...s, commands: { ...s.commands, [e.cmd]: cmd } };
       if (e.level) return withRun(next, e.level, (run) => addRunCmd(run, e.step, e.cmd));
       const st = s.steps[e.step];
       return st ? { ...next, steps: { ...s.steps, [e.step]: { ...st, cmds: [...st.cmds, e.cmd] } } } : next;
     }
-    case 'command/output': {
-      const c = s.commands[e.cmd];
-      return c ? { ...s, commands: { ...s.commands, [e.cmd]: appendOutput(c, e.text) } } : s;
-    }
+    case 'command/output':
+      // Only t and count move: the tail is OutputTails' (output-tails.ts), so this costs the same at any number of commands.
+      return s;
     case 'command/exited': {
       const c = s.commands[e.cmd];
       if (!c) return s;
@@ -173,19 +172,6 @@ function addRunCmd(run: RollbackRun, step: string, cmd: string): RollbackRun {
   return { ...run, steps: { ...run.steps, [step]: { ...st, cmds: [...st.cmds, cmd] } } };
 }
 
-function appendOutput(c: CommandState, text: string): CommandState {
-  const parts = text.split('\n');
-  const endsWithNewline = parts[parts.length - 1] === '';
-  if (endsWithNewline) parts.pop();
-  let tail = c.tail;
-  let lines = c.lines;
-  if (parts.length > 0) {
-    tail = c.partial && tail.length > 0 ? [...tail.slice(0, -1), tail[tail.length - 1] + parts[0], ...parts.slice(1)] : [...tail, ...parts];
-    lines += c.partial ? parts.length - 1 : parts.length;
-    if (tail.length > OUTPUT_TAIL_LINES) tail = tail.slice(tail.length - OUTPUT_TAIL_LINES);
-  }
-  return { ...c, tail, lines, partial: parts.length > 0 ? !endsWithNewline : c.partial, bytes: c.bytes + text.length };
-}
 
 /** Commands still running when the console restarted: their outcome is unknown, and they are never re-run. */
 function markUnknown(cmds: SessionState['commands'], t: number): SessionState['commands'] {

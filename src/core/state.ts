@@ -27,7 +27,10 @@ export interface StepState {
   cmds: string[];
 }
 
-/** One command on one host. */
+/**
+ * One command on one host: what ran, and how it ended. Its output is not here: the tails live in
+ * OutputTails (output-tails.ts), so an output event does not copy this record.
+ */
 export interface CommandState {
   id: string;
   step: string;
@@ -39,11 +42,6 @@ export interface CommandState {
   code?: number | null;
   signal?: string;
   error?: string;
-  /** The last lines of output (at most OUTPUT_TAIL_LINES); `partial` when the last has no newline yet. */
-  tail: string[];
-  partial: boolean;
-  lines: number;
-  bytes: number;
 }
 
 export interface GateState {
@@ -122,9 +120,6 @@ export interface SessionState {
   rollback: RollbackState;
   notes: Note[];
 }
-
-/** Lines of output kept per command in state (the journal keeps all of it). */
-export const OUTPUT_TAIL_LINES = 200;
 
 /** The state before any event. */
 export function initialState(): SessionState {

@@ -21,7 +21,8 @@ interface Pending {
   bytes: Buffer;
   durable: boolean;
   seq: number;
-  resolve: () => void;
+  /** Settled with the byte offset the line was written at. */
+  resolve: (at: number) => void;
   reject: (e: Error) => void;
 }
 
@@ -57,8 +58,11 @@ export class FileSink {
     public onStatus: (failure: Error | undefined) => void = () => {},
   ) {}
 
-  /** Queues a line (seq is for messages); durable lines are fdatasynced, with everything before them, at once. */
-  add(bytes: Buffer, durable: boolean, seq: number): Promise<void> {
+  /**
+   * Queues a line (seq is for messages); durable lines are fdatasynced, with everything before them, at once.
+   * Resolves, once the line is written, with its byte offset in the file (the live timeline reads it back from there).
+   */
+  add(bytes: Buffer, durable: boolean, seq: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.buffered.push({ bytes, durable, seq, resolve, reject });
       this.bufferedBytes += bytes.length;
@@ -123,7 +127,8 @@ export class FileSink {
     // A running job may still have a write or fsync in the thread pool; closing now could aim it at a reused fd.
     if (this.running) this.closeDeferred = true;
     else this.releaseFd();
-    for (const p of items) if (error) p.reject(error); else p.resolve();
+    if (error) for (const p of items) p.reject(error);
+    else settle(items, at);
     if (error) throw error;
   }
 
@@ -190,7 +195,7 @@ export class FileSink {
     try {
       await io.writeAll(this.fd, data, at);
       if (items.some((p) => p.durable)) await io.datasync(this.fd);
-      for (const p of items) p.resolve();
+      settle(items, at);
       if (this.failure) {
         this.failure = undefined;
         this.onStatus(undefined);
@@ -210,5 +215,13 @@ export class FileSink {
     } finally {
       this.inFlight = undefined;
     }
+  }
+}
+
+/** Resolves each line of a batch written at `at` with its own offset. */
+function settle(items: Pending[], at: number): void {
+  for (const p of items) {
+    p.resolve(at);
+    at += p.bytes.length;
   }
 }

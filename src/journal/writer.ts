@@ -16,6 +16,12 @@ export interface Appended {
   hash: string;
 }
 
+/** Where a written event landed in the chain and in the file: its line starts at byte `at` and has `length` bytes before its newline. */
+export interface Written extends Appended {
+  at: number;
+  length: number;
+}
+
 /** Writer options; `assert` is a development check run on each event before it is serialized. */
 export interface WriterOptions<E> {
   assert?: (event: E) => void;
@@ -125,7 +131,7 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
    * line; other events resolve once their batch is written. While writes fail the promise waits (the line is
    * retried); it rejects when the journal closes without having written it, so fire-and-forget callers need a `.catch`.
    */
-  append(event: E): Promise<Appended> {
+  append(event: E): Promise<Written> {
     if (this.sink.closed) return Promise.reject(new Error(`journal ${this.path} is closed; cannot append ${event?.type} event`));
     let line: { text: string; hash: string };
     try {
@@ -137,7 +143,8 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     }
     const appended = { seq: this.last.seq + 1, hash: line.hash };
     this.last = appended;
-    return this.sink.add(Buffer.from(line.text + '\n', 'utf8'), isDecision(event.type), appended.seq).then(() => appended);
+    const bytes = Buffer.from(line.text + '\n', 'utf8');
+    return this.sink.add(bytes, isDecision(event.type), appended.seq).then((at) => ({ ...appended, at, length: bytes.length - 1 }));
   }
 
   /** Writes everything appended so far to the file (no fsync); rejects if any write has failed. */

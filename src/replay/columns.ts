@@ -23,6 +23,11 @@ export class Column<T extends Typed> {
     this.data[this.length++] = v;
   }
 
+  /** Overwrites value `i` (i < length): the live session learns where an event went only once the journal wrote it. */
+  set(i: number, v: number): void {
+    this.data[i] = v;
+  }
+
   /** Grows the storage to hold `n` values without doubling past it (when the count can be guessed). */
   reserve(n: number): void {
     if (n <= this.data.length) return;

@@ -1,11 +1,13 @@
 /**
  * The replay index of a journal, built in one pass in time slices so the console can show its
  * first frame at once: per valid event its byte range, line number, time and whether it is
- * activity (skip-idle); the decisions (n/p); and every `every` events a snapshot of the state, so a
- * seek folds at most `every` events from the nearest snapshot and never from the start. Events
+ * activity (skip-idle); the decisions (n/p); and every `every` events a snapshot of the state and
+ * of the output tails, so a seek folds at most `every` events from the nearest snapshot and never
+ * from the start. Events
  * are not kept: the reader parses them again from the file when they are needed.
  */
 import fs from 'node:fs';
+import { OutputTails } from '../core/output-tails.js';
 import { initialState, type SessionState } from '../core/state.js';
 import { f64, u32, u8, type Column } from './columns.js';
 import { Folder } from './fold.js';
@@ -52,7 +54,7 @@ export class JournalIndex {
   /** The current line, one object for all of them. */
   private readonly line: ReaderLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
   private cancelled = false;
-  private readonly folder = new Folder(initialState());
+  private readonly folder = new Folder(initialState(), new OutputTails());
   private readonly packer = new Packer();
   private lastSeq = 0;
   private timeMax = -Infinity;
@@ -125,6 +127,11 @@ export class JournalIndex {
     this.cancelled = true;
   }
 
+  /** Reads bytes of the journal at `position` (the event reader's access to the file). */
+  readAt(buf: Buffer, position: number): number {
+    return fs.readSync(this.fd, buf, 0, buf.length, position);
+  }
+
   /** Closes the file (the reader shares it). */
   close(): void {
     fs.closeSync(this.fd);
@@ -169,7 +176,7 @@ export class JournalIndex {
       this.decisionKinds.push(kind);
     }
     this.flags.push(isActivity(r.event.type) ? 1 : 0);
-    if ((i + 1) % this.every === 0) this.snapshots.push(this.packer.pack(i + 1, this.folder.peek()));
+    if ((i + 1) % this.every === 0) this.snapshots.push(this.packer.pack(i + 1, this.folder.peek(), this.folder.tails));
   }
 }
 

@@ -18,6 +18,7 @@ export function replayModel(player: Player, o: ReplayModelOptions): ConsoleModel
     player,
     readOnly: true,
     getState: () => player.state,
+    tails: () => player.tails,
     // The timeline sees the events up to the position; a new view only when the position moves.
     events: () => (list?.length === player.position ? list : (list = { length: player.position, get: (i) => player.reader.get(i) })),
     subscribe: (fn) => player.subscribe(fn),

@@ -3,6 +3,7 @@
  * in the journal (cursor.ts) and a virtual clock (clock.ts). Read-only: it folds journaled events
  * with the reducer and never executes anything, whatever they say.
  */
+import type { OutputTails } from '../core/output-tails.js';
 import type { SessionState } from '../core/state.js';
 import { stepSpeed, VirtualClock } from './clock.js';
 import { Cursor } from './cursor.js';
@@ -58,6 +59,11 @@ export class Player {
   /** The session as it was at the position. */
   get state(): SessionState {
     return this.cursor.state;
+  }
+
+  /** The commands' output tails as they were at the position. */
+  get tails(): OutputTails {
+    return this.cursor.tails;
   }
 
   /** Events folded by the last move. */

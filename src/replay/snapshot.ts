@@ -1,58 +1,85 @@
 /**
- * Snapshots for seeking, kept small. Nearly all of a state's weight is the output tails (200
- * lines each) of the commands still running, and two snapshots far apart share none of those
- * lines, so a snapshot stores them compressed; a command that did not change since the last
- * snapshot shares the compressed tail already made. Unpacking gives back an equal state.
+ * Snapshots for seeking, kept small. A snapshot is the state (immutable: it shares everything
+ * with the states before and after it) and a copy of the output tails buffer, which is mutable and
+ * nearly all of the weight: 200 lines per command. Two snapshots far apart share none of a running
+ * command's lines, so a tail is stored compressed; a tail that did not change since the last
+ * snapshot (a finished command's) shares the compressed copy already made. Unpacking gives back
+ * an equal state and an equal buffer.
  */
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
-import type { CommandState, SessionState } from '../core/state.js';
+import { OutputTails, type Tail, type TailRecord, type TailsRecord } from '../core/output-tails.js';
+import type { SessionState } from '../core/state.js';
 
-/** Tails shorter than this stay as they are: compressing them saves nothing. */
-const MIN_LINES = 16;
+/** Tails shorter than this (in characters) stay as they are: compressing them saves nothing. */
+const MIN_CHARS = 1024;
 
+/** One tail as a snapshot keeps it: its chunks (compressed when long), without its finished flag (that changes without new output). */
 interface PackedTail {
-  /** The tail's lines joined by newlines (no line holds one), UTF-16 so any string comes back the same, deflated. */
-  data: Uint8Array;
-  stripped: CommandState;
+  /** The chunks joined, UTF-16 so any string comes back the same, deflated; `sizes` cuts them apart again. */
+  data?: Uint8Array;
+  sizes?: number[];
+  chunks?: string[];
+  partial: boolean;
+  lineCount: number;
+  bytes: number;
 }
 
-/** A state reached after the first `index` events, with its long tails compressed. */
+/** A state reached after the first `index` events, and the output tails there. */
 export interface Snapshot {
   index: number;
   state: SessionState;
-  tails?: Map<string, PackedTail>;
+  tails?: { entries: [string, PackedTail, boolean][]; finishedOrder: string[]; started: boolean };
 }
 
-/** Packs states one after another, reusing the packed tails of commands that did not change. */
+/** Packs snapshots one after another, reusing the packed tails of commands that did not change. */
 export class Packer {
-  private readonly known = new WeakMap<CommandState, PackedTail>();
+  private readonly known = new WeakMap<Tail, { version: number; packed: PackedTail }>();
 
-  /** The snapshot of `state` after `index` events. */
-  pack(index: number, state: SessionState): Snapshot {
-    let commands: Record<string, CommandState> | undefined;
-    const tails = new Map<string, PackedTail>();
-    for (const [id, c] of Object.entries(state.commands)) {
-      // A finished command's tail never changes again: the same object is in every later state
-      // (the frontier holds it anyway), so compressing it saves nothing and unpacking it costs.
-      if (c.tail.length < MIN_LINES || c.endedAt !== undefined) continue;
-      let p = this.known.get(c);
-      if (!p) {
-        // A copy: zlib's result is a view into a buffer several times its size, and it would keep all of it.
-        const data = new Uint8Array(deflateRawSync(Buffer.from(c.tail.join('\n'), 'utf16le'), { level: constants.Z_BEST_SPEED }));
-        p = { data, stripped: { ...c, tail: [] } };
-        this.known.set(c, p);
-      }
-      (commands ??= { ...state.commands })[id] = p.stripped;
-      tails.set(id, p);
-    }
-    return commands ? { index, state: { ...state, commands }, tails } : { index, state };
+  /** The snapshot of `state` (and of `tails`, when given) after `index` events. */
+  pack(index: number, state: SessionState, tails?: OutputTails): Snapshot {
+    if (!tails) return { index, state };
+    const entries: [string, PackedTail, boolean][] = [];
+    for (const [id, t] of tails.entries()) entries.push([id, this.packTail(t), t.finished]);
+    return { index, state, tails: { entries, finishedOrder: tails.finishedOrder(), started: tails.started } };
+  }
+
+  private packTail(t: Tail): PackedTail {
+    const seen = this.known.get(t);
+    if (seen?.version === t.version) return seen.packed;
+    const r = t.record();
+    const packed: PackedTail = { partial: r.partial, lineCount: r.lineCount, bytes: r.bytes };
+    if (t.chars >= MIN_CHARS) {
+      // A copy: zlib's result is a view into a buffer several times its size, and it would keep all of it.
+      packed.data = new Uint8Array(deflateRawSync(Buffer.from(r.chunks.join(''), 'utf16le'), { level: constants.Z_BEST_SPEED }));
+      packed.sizes = r.chunks.map((c) => c.length);
+    } else packed.chunks = r.chunks;
+    this.known.set(t, { version: t.version, packed });
+    return packed;
   }
 }
 
-/** The full state of a snapshot. */
+/** The state of a snapshot. */
 export function unpack(s: Snapshot): SessionState {
-  if (!s.tails?.size) return s.state;
-  const commands = { ...s.state.commands };
-  for (const [id, p] of s.tails) commands[id] = { ...p.stripped, tail: inflateRawSync(p.data).toString('utf16le').split('\n') };
-  return { ...s.state, commands };
+  return s.state;
+}
+
+/** The tails of a snapshot, as a plain record (restore it into a buffer with `OutputTails.restore`). */
+export function unpackTails(s: Snapshot): { record: TailsRecord; started: boolean } {
+  if (!s.tails) return { record: { tails: [], finishedOrder: [] }, started: s.state.session !== undefined };
+  const tails: [string, TailRecord][] = s.tails.entries.map(([id, p, finished]) => [id, {
+    chunks: p.data ? cut(inflateRawSync(p.data).toString('utf16le'), p.sizes!) : p.chunks!,
+    partial: p.partial,
+    lineCount: p.lineCount,
+    bytes: p.bytes,
+    finished,
+  }]);
+  return { record: { tails, finishedOrder: s.tails.finishedOrder }, started: s.tails.started };
+}
+
+/** `text` cut into pieces of the given lengths. */
+function cut(text: string, sizes: number[]): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (const n of sizes) out.push(text.slice(at, (at += n)));
+  return out;
 }

@@ -48,8 +48,10 @@ export interface SessionOptions {
    * what has not reported, and a confirmed rollback starts anyway (the real executors settle within their kill grace).
    */
   cancelGraceMs?: number;
-  /** Events already in the journal (resume): folded first, then a session/resumed event. */
+  /** Events already in the journal (resume): folded first, then a session/resumed event. Not kept once folded. */
   resumeFrom?: readonly SessionEvent[];
+  /** Events the store keeps in memory behind the newest (default RECENT_EVENTS); older ones are read back from the journal. */
+  recentEvents?: number;
 }
 
 export class Session {
@@ -62,11 +64,16 @@ export class Session {
   private drivers: Driver[] = [];
   private ending: Promise<void> | undefined;
   private readonly clock: () => number;
+  private readonly opts: Omit<SessionOptions, 'resumeFrom'>;
+  /** Dropped once folded: a night of events is read back from the journal, not held twice. */
+  private resumeFrom: readonly SessionEvent[] | undefined;
 
-  constructor(private readonly opts: SessionOptions) {
+  constructor({ resumeFrom, ...opts }: SessionOptions) {
+    this.opts = opts;
+    this.resumeFrom = resumeFrom;
     this.clock = opts.clock ?? Date.now;
     this.operator = opts.operator;
-    this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus);
+    this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus, opts.recentEvents);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
     this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock, state: () => this.state };
     const x = { runbook: opts.runbook, executors: opts.executors, ctx: this.ctx, env: opts.env ?? process.env, operator: opts.operator, state: () => this.state };
@@ -80,9 +87,11 @@ export class Session {
   /** Starts the session: the first event, then the drivers. */
   async start(): Promise<void> {
     const o = this.opts;
-    if (o.resumeFrom?.length) {
-      this.store.load(o.resumeFrom);
-      await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: o.resumeFrom.length });
+    const resumed = this.resumeFrom;
+    this.resumeFrom = undefined;
+    if (resumed?.length) {
+      this.store.load(resumed);
+      await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: resumed.length });
     } else {
       await this.emit({
         type: 'session/started', t: this.clock(), sessionId: randomUUID(), runbook: o.runbook, runbookPath: o.runbookPath,

@@ -2,7 +2,10 @@
  * The session's event pipeline: every event is checked (development mode), journaled in call
  * order, then folded into state in that same order. A decision waits for its fsync before it is
  * folded, and everything after it waits too, so the state never runs ahead of the journal and a
- * replay of the journal gives the same states in the same order.
+ * replay of the journal gives the same states in the same order. Folding an event feeds three
+ * things: the state (`reduce`), the commands' output tails (OutputTails, kept outside the state so
+ * an output event costs the same at any number of commands), and the event log (recent events in
+ * memory, older ones read back from the journal).
  *
  * While the journal cannot write, nothing waits for it: events are folded at once and held by the
  * journal for retry (and a fallback file), `notRecording` says why, and the session refuses forward
@@ -13,16 +16,19 @@ import { assertPlainJson, DEV } from '../core/plain.js';
 import { reduce } from '../core/reduce.js';
 import { initialState, type SessionState } from '../core/state.js';
 import type { SessionEvent } from '../core/events.js';
+import { OutputTails } from '../core/output-tails.js';
 import { isDecision } from '../journal/event.js';
-import type { JournalWriter } from '../journal/writer.js';
+import type { JournalWriter, Written } from '../journal/writer.js';
+import { EventLog, RECENT_EVENTS } from './event-log.js';
 
 /** Called after events were folded; at most once per `publishMs`. */
 export type Listener = () => void;
 
-/** Holds state and the event list, appends to the journal, notifies listeners (throttled). */
+/** Holds state, output tails and the event log, appends to the journal, notifies listeners (throttled). */
 export class EventStore {
   private state: SessionState = initialState();
-  private readonly log: SessionEvent[] = [];
+  private readonly tails = new OutputTails();
+  private readonly log: EventLog;
   private readonly listeners = new Set<Listener>();
   private chain: Promise<void> = Promise.resolve();
   private publishTimer: NodeJS.Timeout | undefined;
@@ -38,7 +44,11 @@ export class EventStore {
     private readonly journal: JournalWriter<SessionEvent> | undefined,
     private readonly publishMs = 50,
     private readonly onJournalStatus: (failure: Error | undefined) => void = () => {},
-  ) {}
+    /** Events kept in memory behind the newest (tests make it small to read older ones back from the journal). */
+    recentEvents = RECENT_EVENTS,
+  ) {
+    this.log = new EventLog(journal?.path, recentEvents);
+  }
 
   /** The sequence number the next emitted event gets in the journal. */
   nextSeq(): number {
@@ -60,9 +70,14 @@ export class EventStore {
     return this.state;
   }
 
-  /** Every event folded so far, in order (the timeline reads this). */
-  events(): readonly SessionEvent[] {
+  /** Every event folded so far, in order (the timeline reads this): recent ones from memory, older ones from the journal. */
+  events(): EventLog {
     return this.log;
+  }
+
+  /** The commands' output tails (read them; only the store feeds them). */
+  outputTails(): OutputTails {
+    return this.tails;
   }
 
   /** Registers a listener; returns the unsubscribe function. */
@@ -87,8 +102,7 @@ export class EventStore {
     const decision = appended && isDecision(e.type);
     this.chain = this.chain.then(async () => {
       if (decision) await this.durableOrFailing(appended);
-      this.state = reduce(this.state, e);
-      this.log.push(e);
+      this.fold(e, appended);
       this.schedulePublish();
     });
     return this.chain;
@@ -112,14 +126,20 @@ export class EventStore {
     return this.chain;
   }
 
-  /** Folds events without journaling them (resume and replay: they are already in the journal). */
+  /** Folds events without journaling them (resume: they are the journal's lines, so older ones can leave memory). */
   load(events: readonly SessionEvent[]): void {
-    for (const e of events) {
-      this.state = reduce(this.state, e);
-      this.log.push(e);
-    }
+    for (const e of events) this.fold(e);
+    this.log.onDiskAlready();
     this.emitted += events.length;
     this.publishNow();
+  }
+
+  /** Folds one event into the state, the tails and the log; the log learns where the journal put it once it is written. */
+  private fold(e: SessionEvent, appended?: Promise<Written>): void {
+    this.state = reduce(this.state, e);
+    this.tails.add(e);
+    const i = this.log.push(e);
+    appended?.then((w) => this.log.wrote(i, w), () => {});
   }
 
   /** Notifies listeners at once (used on exit and in tests). */

@@ -1,21 +1,17 @@
 /** What the console shows and acts on: a live session, or a replay (read-only, no intents). */
 import type { SessionEvent } from '../core/events.js';
+import type { TailsView } from '../core/output-tails.js';
 import type { SessionState } from '../core/state.js';
 import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
 import type { Line } from './rows.js';
 
-/** A session's events in order, read by index: the live array, or a lazy view of a journal file in replay. */
+/** A session's events in order, read by index: the live session's log (older events read back from its journal), or a lazy view of a journal file in replay. */
 export interface EventList {
   /** How many events there are (in replay: up to the current position). */
   readonly length: number;
   /** Event `i`, 0 <= i < length. */
   get(i: number): SessionEvent;
-}
-
-/** An EventList over an array that may keep growing (the live store's log). */
-export function arrayEvents(events: readonly SessionEvent[]): EventList {
-  return { get length() { return events.length; }, get: (i) => events[i] };
 }
 
 /** Everything the console reads and calls: one interface for live sessions and replays. */
@@ -25,6 +21,8 @@ export interface ConsoleModel {
   getState(): SessionState;
   /** The events folded so far (the timeline reads them). */
   events(): EventList;
+  /** The commands' output tails as of the state (they live outside it: see output-tails.ts). */
+  tails(): TailsView;
   /** Notified at most once per frame. */
   subscribe(fn: () => void): () => void;
   /** Now, on the model's clock (virtual in replay). */

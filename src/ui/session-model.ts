@@ -1,6 +1,6 @@
 /** The console model of a live session (the TTY console, the demo, and tests use the same one). */
 import type { Session } from '../session/session.js';
-import { arrayEvents, type ConsoleModel } from './model.js';
+import type { ConsoleModel } from './model.js';
 
 export interface SessionModelOptions {
   journalPath?: string;
@@ -11,12 +11,14 @@ export interface SessionModelOptions {
 /** A read-write model over a live session. */
 export function sessionModel(session: Session, o: SessionModelOptions): ConsoleModel {
   // One list object for the session's life: the timeline memoizes on it.
-  const events = arrayEvents(session.store.events());
+  const events = session.store.events();
+  const tails = session.store.outputTails();
   return {
     readOnly: false,
     session,
     getState: () => session.state,
     events: () => events,
+    tails: () => tails,
     subscribe: (fn) => session.store.subscribe(fn),
     now: () => session.now(),
     connections: () => session.connections(),

@@ -38,7 +38,7 @@ async function setup(trigger: string, soak = '1h') {
   const errors = (v: number) => ctx.emit({ type: 'metric/sampled', t: session.now(), panel: 'errors', at: session.now(), series: [{ labels: {}, value: v }] });
   let out = '';
   const headless = () => runHeadless(session, { yes: true, out: (s) => void (out += s) });
-  return { session, errors, headless, out: () => out, timers, types: () => session.store.events().map((e) => e.type) };
+  return { session, errors, headless, out: () => out, timers, types: () => session.store.events().all().map((e) => e.type) };
 }
 
 describe('an unattended run and a critical trigger', () => {

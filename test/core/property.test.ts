@@ -1,49 +1,88 @@
-// reduce over random event sequences equals reduce over what the journal reads back: the
-// guarantee that makes replay exact.
+// The live session's state equals a fold of what its journal reads back, for random sequences of
+// every kind of event: the guarantee that makes replay exact. The output tails, which live
+// outside the state, are held to the same guarantee: the live buffer equals one fed the journal.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertPlainJson, reduceAll, type SessionEvent } from '../../src/core/index.js';
+import { assertPlainJson, EVENT_TYPES, OutputTails, reduceAll, type EventType, type SessionEvent } from '../../src/core/index.js';
 import { JournalWriter, readJournal } from '../../src/journal/index.js';
+import { foldAll } from '../../src/replay/fold.js';
+import { EventStore } from '../../src/session/store.js';
 import { T0, started } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-prop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const steps = ['backup', 'green-health', 'err-low', 'lb-up', 'shift', 'soak'];
+const rollbackSteps = ['shift-back', 'activate', 'undo'];
 const panels = ['error_rate', 'p95_canary'];
+const levels = ['traffic', 'code'];
+const triggers = ['errors-high', 'p95-slow'];
 const text = fc.string({ unit: 'binary', maxLength: 40 });
+const time = fc.integer({ min: T0, max: T0 + 1e6 });
+const errorKind = fc.constantFrom('refused' as const, 'dns' as const, 'timeout' as const, 'http' as const, 'bad-response' as const, 'query' as const, 'network' as const, 'config' as const);
 const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0)), fc.constantFrom('NaN' as const, '+Inf' as const, '-Inf' as const));
-const series = fc.array(fc.record({ labels: fc.dictionary(fc.constantFrom('instance', 'job', 'code'), text, { maxKeys: 2, noNullPrototype: true }), value }), { maxLength: 4 });
+const labels = fc.dictionary(fc.constantFrom('instance', 'job', 'code'), text, { maxKeys: 2, noNullPrototype: true });
+const series = fc.array(fc.record({ labels, value }), { maxLength: 4 });
 const cmd = fc.constantFrom('c1', 'c2', 'c3');
+const level = fc.constantFrom(...levels);
+const trigger = fc.constantFrom(...triggers);
+type Values<T> = { [P in keyof T]: T[P] extends fc.Arbitrary<infer V> ? V : never };
+/** A record whose keys other than `required` are sometimes left out (never set to undefined: JSON has no undefined). */
+const some = <T extends Record<string, fc.Arbitrary<unknown>>, K extends keyof T & string>(model: T, ...required: K[]) =>
+  fc.record(model, { requiredKeys: required }) as unknown as fc.Arbitrary<Pick<Values<T>, K> & Partial<Values<T>>>;
+const triggerPayload = { trigger, value: fc.option(value, { nil: null }), check: text, since: time };
 
-/** One random event of any kind (time is stamped afterwards, in order). */
-const event: fc.Arbitrary<Omit<SessionEvent, 't'>> = fc.oneof(
-  fc.record({ type: fc.constant('metric/sampled' as const), panel: fc.constantFrom(...panels), at: fc.integer({ min: T0, max: T0 + 1e6 }), series, baseline: series }),
-  fc.record({ type: fc.constant('metric/failed' as const), panel: fc.constantFrom(...panels), kind: fc.constantFrom('refused' as const, 'timeout' as const, 'query' as const), message: text }),
-  fc.record({ type: fc.constant('step/started' as const), phase: fc.constantFrom('pre', 'cutover-50'), step: fc.constantFrom(...steps) }),
-  fc.record({ type: fc.constant('step/passed' as const), step: fc.constantFrom(...steps) }),
-  fc.record({ type: fc.constant('step/failed' as const), step: fc.constantFrom(...steps), error: text }),
-  fc.record({ type: fc.constant('step/skipped' as const), step: fc.constantFrom(...steps), reason: text, operator: text }),
-  fc.record({ type: fc.constant('command/started' as const), cmd, step: fc.constantFrom(...steps), host: text, command: text }),
-  fc.record({ type: fc.constant('command/output' as const), cmd, host: text, stream: fc.constantFrom('stdout' as const, 'stderr' as const), text: fc.string({ unit: 'grapheme', maxLength: 80 }) }),
-  fc.record({ type: fc.constant('command/exited' as const), cmd, host: text, code: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }), ms: fc.nat() }),
-  fc.record({ type: fc.constant('gate/decided' as const), phase: fc.constantFrom('pre', 'cutover-50'), decision: fc.constantFrom('go' as const, 'no-go' as const), operator: text, reason: text }),
-  fc.record({ type: fc.constantFrom('trigger/pending' as const, 'trigger/firing' as const, 'trigger/resolved' as const), trigger: fc.constantFrom('errors-high', 'p95-slow'), value: fc.option(value, { nil: null }), check: text, since: fc.nat() }),
-  fc.record({ type: fc.constant('rollback/recommended' as const), level: fc.constantFrom('traffic', 'code'), reason: text }),
-  fc.record({ type: fc.constant('rollback/confirmed' as const), level: fc.constantFrom('traffic', 'code'), operator: text }),
-  fc.record({ type: fc.constant('rollback/step' as const), level: fc.constantFrom('traffic', 'code'), step: fc.constantFrom('shift-back', 'activate', 'undo'), status: fc.constantFrom('started' as const, 'passed' as const, 'failed' as const) }),
-  fc.record({ type: fc.constant('rollback/finished' as const), level: fc.constantFrom('traffic', 'code'), ok: fc.boolean(), ms: fc.nat() }),
-  fc.record({ type: fc.constant('rollback/aborted' as const), level: fc.constantFrom('traffic', 'code'), operator: text }),
-  fc.record({ type: fc.constant('note/added' as const), operator: text, text }),
-  fc.record({ type: fc.constant('session/resumed' as const), operator: text, afterSeq: fc.nat() }),
-  fc.record({ type: fc.constant('session/ended' as const), outcome: fc.constantFrom('completed' as const, 'rolled-back' as const, 'quit' as const) }),
+/** One arbitrary per event type: the mapped type makes leaving a type out a compile error. */
+const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type: K }>, 't' | 'type'>> } = {
+  'session/started': fc.constant((({ t: _t, type: _type, ...rest }) => rest)(started())),
+  'session/resumed': fc.record({ operator: text, afterSeq: fc.nat() }),
+  'session/ended': some({ outcome: fc.constantFrom('completed' as const, 'rolled-back' as const, 'quit' as const, 'rollback-failed' as const), reason: text }, 'outcome'),
+  'metric/sampled': some({ panel: fc.constantFrom(...panels), at: time, series, baseline: series, warnings: fc.array(text, { maxLength: 2 }) }, 'panel', 'at', 'series'),
+  'metric/failed': some({ panel: fc.constantFrom(...panels), kind: errorKind, message: text, role: fc.constantFrom('canary' as const, 'baseline' as const) }, 'panel', 'kind', 'message'),
+  'metric/range': fc.record({ panel: fc.constantFrom(...panels), from: time, step: fc.integer({ min: 1, max: 60_000 }), points: fc.array(fc.tuple(time, value), { maxLength: 5 }) }),
+  'alerts/updated': fc.record({ alerts: fc.array(some({ name: text, severity: text, summary: text, startsAt: time, labels }, 'name', 'startsAt', 'labels'), { maxLength: 3 }) }),
+  'alerts/failed': fc.record({ kind: errorKind, message: text }),
+  'step/started': some({ phase: fc.constantFrom('pre', 'cutover-50'), step: fc.constantFrom(...steps), operator: text }, 'phase', 'step'),
+  'step/passed': some({ step: fc.constantFrom(...steps), detail: text }, 'step'),
+  'step/failed': fc.record({ step: fc.constantFrom(...steps), error: text }),
+  'step/skipped': fc.record({ step: fc.constantFrom(...steps), reason: text, operator: text }),
+  'command/started': some({ cmd, step: fc.constantFrom(...steps, ...rollbackSteps), host: text, command: text, level }, 'cmd', 'step', 'host', 'command'),
+  'command/output': fc.record({ cmd, host: text, stream: fc.constantFrom('stdout' as const, 'stderr' as const), text: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.stringMatching(/^[ab\n]{0,12}$/)) }),
+  'command/exited': some({ cmd, host: text, code: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }), signal: fc.constantFrom('SIGTERM', 'SIGKILL'), error: text, ms: fc.nat() }, 'cmd', 'host', 'code', 'ms'),
+  'gate/decided': some({ phase: fc.constantFrom('pre', 'cutover-50'), decision: fc.constantFrom('go' as const, 'no-go' as const), operator: text, reason: text }, 'phase', 'decision', 'operator'),
+  'trigger/pending': fc.record(triggerPayload),
+  'trigger/firing': fc.record(triggerPayload),
+  'trigger/resolved': fc.record(triggerPayload),
+  'trigger/rearmed': fc.record({ trigger, level, after: time }),
+  'rollback/recommended': some({ level, trigger, reason: text, countdownUntil: time }, 'level', 'reason'),
+  'rollback/confirmed': some({ level, operator: text, auto: fc.boolean(), graceMs: fc.nat({ max: 10_000 }) }, 'level', 'operator'),
+  'rollback/waited': fc.record({ level, ms: fc.nat(), running: fc.array(fc.record({ cmd, host: text }), { maxLength: 2 }) }),
+  'rollback/step': some({ level, step: fc.constantFrom(...rollbackSteps), status: fc.constantFrom('started' as const, 'passed' as const, 'failed' as const, 'skipped' as const), error: text }, 'level', 'step', 'status'),
+  'rollback/finished': some({ level, ok: fc.boolean(), ms: fc.nat(), aborted: fc.boolean() }, 'level', 'ok', 'ms'),
+  'rollback/aborted': some({ level, operator: text, reason: text }, 'level', 'operator'),
+  'rollback/dismissed': fc.record({ level, operator: text }),
+  'note/added': fc.record({ operator: text, text }),
+};
+
+/** Output, commands and the events around them come more often; an ending (after which nothing is recorded) and a new session rarely. */
+const WEIGHT: Partial<Record<EventType, number>> = { 'command/output': 8, 'command/started': 3, 'command/exited': 3, 'session/ended': 1, 'session/started': 1 };
+const event = fc.oneof(
+  ...EVENT_TYPES.map((type) => ({ weight: WEIGHT[type] ?? 2, arbitrary: (byType[type] as fc.Arbitrary<object>).map((fields) => ({ type, ...fields })) })),
 ) as fc.Arbitrary<Omit<SessionEvent, 't'>>;
 
-describe('journal round trip', () => {
-  it('reduce(events) deep-equals reduce(events read back from the journal)', async () => {
+/** The output tails a fold of `events` gives. */
+function tailsOf(events: readonly SessionEvent[]): OutputTails {
+  const t = new OutputTails();
+  for (const e of events) t.add(e);
+  return t;
+}
+
+describe('live session vs its journal', () => {
+  it('the live state and output tails equal a fold of the events the journal reads back, for every event type', async () => {
+    const seen = new Set<string>();
     let n = 0;
     await fc.assert(
       // structuredClone: fast-check builds null-prototype records; drivers build ordinary objects.
@@ -51,15 +90,30 @@ describe('journal round trip', () => {
         const events: SessionEvent[] = [started(), ...raw.map((e, i) => structuredClone({ ...e, t: T0 + (i + 1) * 250 }) as SessionEvent)];
         for (const e of events) assertPlainJson(e);
         const path = join(dir, `j${n++}.jsonl`);
-        const w = await JournalWriter.create<SessionEvent>(path, { assert: assertPlainJson });
-        await Promise.all(events.map((e) => w.append(e)));
-        await w.close();
+        const journal = await JournalWriter.create<SessionEvent>(path, { assert: assertPlainJson });
+        const live = new EventStore(journal, 0);
+        // What the session records: everything up to and with session/ended (later ones are refused).
+        for (const e of events) void live.emit(e).catch(() => {});
+        await live.settled();
+        await journal.close();
+        const recorded = events.slice(0, events.findIndex((e) => e.type === 'session/ended') + 1 || events.length);
+        for (const e of recorded) seen.add(e.type);
+
         const back = readJournal<SessionEvent>(path);
         expect(back.problems).toEqual([]);
-        expect(back.entries.map((x) => x.seq)).toEqual(events.map((_, i) => i + 1));
-        expect(reduceAll(back.entries.map((x) => x.event))).toStrictEqual(reduceAll(events));
+        expect(back.entries.map((x) => x.seq)).toEqual(recorded.map((_, i) => i + 1));
+        const replayed = back.entries.map((x) => x.event);
+        expect(reduceAll(replayed)).toStrictEqual(live.getState());
+        expect(reduceAll(recorded)).toStrictEqual(live.getState());
+        expect(tailsOf(replayed).record()).toStrictEqual(live.outputTails().record());
+        // Replay's fast fold (and its tails) agrees too.
+        const folded = new OutputTails();
+        expect(foldAll(replayed, reduceAll([]), folded)).toStrictEqual(live.getState());
+        expect(folded.record()).toStrictEqual(live.outputTails().record());
       }),
       { numRuns: 150 },
     );
+    // Every event type was recorded (and compared) in some run.
+    expect([...seen].sort()).toEqual([...EVENT_TYPES].sort());
   });
 });

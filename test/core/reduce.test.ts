@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertPlainJson, initialState, reduce, reduceAll, OUTPUT_TAIL_LINES, type SessionEvent } from '../../src/core/index.js';
+import { assertPlainJson, initialState, reduce, reduceAll, type SessionEvent } from '../../src/core/index.js';
 import { T0, at, started } from './fixtures.js';
 
 const fold = (...events: SessionEvent[]) => reduceAll([started(), ...events]);
@@ -37,21 +37,18 @@ describe('reduce', () => {
     expect(s.steps.backup).toMatchObject({ status: 'skipped', reason: 'done by DBA', operator: 'bob' });
   });
 
-  it('command output is kept as lines, partial lines joined, tail capped', () => {
+  it('command output moves only t and count: the commands record is the same object (tails are in OutputTails)', () => {
     let s = fold(
       at(1, { type: 'step/started', phase: 'pre', step: 'green-health' }) as SessionEvent,
       at(1, { type: 'command/started', cmd: 'c1', step: 'green-health', host: 'app-g1', command: 'curl' }) as SessionEvent,
-      at(2, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'hel' }) as SessionEvent,
-      at(2, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'lo\nworld\n' }) as SessionEvent,
     );
-    expect(s.commands.c1.tail).toEqual(['hello', 'world']);
-    expect(s.commands.c1.lines).toBe(2);
     expect(s.steps['green-health'].cmds).toEqual(['c1']);
-    const many = Array.from({ length: OUTPUT_TAIL_LINES + 50 }, (_, i) => `line ${i}`).join('\n') + '\n';
-    s = reduce(s, at(3, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: many }) as SessionEvent);
-    expect(s.commands.c1.tail).toHaveLength(OUTPUT_TAIL_LINES);
-    expect(s.commands.c1.tail.at(-1)).toBe(`line ${OUTPUT_TAIL_LINES + 49}`);
-    s = reduce(s, at(4, { type: 'command/exited', cmd: 'c1', host: 'app-g1', code: 0, ms: 3000 }) as SessionEvent);
+    const out = reduce(s, at(2, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'hello\nworld\n' }) as SessionEvent);
+    expect(out).not.toBe(s);
+    expect(out.commands).toBe(s.commands);
+    expect(out).toStrictEqual({ ...s, t: T0 + 2000, count: s.count + 1 });
+    expect(out.commands.c1).toStrictEqual({ id: 'c1', step: 'green-health', host: 'app-g1', command: 'curl', startedAt: T0 + 1000 });
+    s = reduce(out, at(4, { type: 'command/exited', cmd: 'c1', host: 'app-g1', code: 0, ms: 3000 }) as SessionEvent);
     expect(s.commands.c1).toMatchObject({ code: 0, endedAt: T0 + 4000 });
   });
 

@@ -1,14 +1,15 @@
-// The replay's fast fold gives exactly the states the reducer gives: for random event sequences
-// folded in random slices, and for every snapshot of an indexed journal.
+// The replay's fast fold gives exactly the states the reducer gives, and the output tails an
+// OutputTails fed the events one by one holds: for random event sequences folded in random
+// slices, and for every snapshot of an indexed journal.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reduceAll, type SessionEvent } from '../../src/core/index.js';
+import { OutputTails, reduceAll, type SessionEvent } from '../../src/core/index.js';
 import { Folder, foldAll } from '../../src/replay/fold.js';
 import { JournalIndex } from '../../src/replay/indexer.js';
-import { Packer, unpack } from '../../src/replay/snapshot.js';
+import { Packer, unpack, unpackTails, type Snapshot } from '../../src/replay/snapshot.js';
 import { started, T0 } from '../core/fixtures.js';
 import { syntheticEvents, writeJournal } from '../support/synthetic.js';
 
@@ -16,6 +17,19 @@ const dir = mkdtempSync(join(tmpdir(), 'cutover-fold-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cmd = fc.constantFrom('c1', 'c2', 'c3', 'c4');
+
+/** The tails after `events`, fed one at a time (what the live store does). */
+function tailsOf(events: readonly SessionEvent[]): OutputTails {
+  const t = new OutputTails();
+  for (const e of events) t.add(e);
+  return t;
+}
+
+/** A snapshot's tails, restored into a buffer. */
+const restored = (s: Snapshot) => {
+  const u = unpackTails(s);
+  return OutputTails.restore(u.record, u.started);
+};
 const panel = fc.constantFrom('error_rate', 'p95_canary', 'other');
 const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((v) => !Object.is(v, -0)), fc.constantFrom('NaN' as const, '+Inf' as const));
 const event: fc.Arbitrary<Omit<SessionEvent, 't'>> = fc.oneof(
@@ -36,28 +50,45 @@ describe('fast fold', () => {
     fc.assert(
       fc.property(fc.array(event, { maxLength: 80 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), (raw, cuts) => {
         const events = [started(), ...raw.map((e, i) => ({ ...e, t: T0 + i * 7 }) as SessionEvent)];
-        const f = new Folder(reduceAll([]));
+        const f = new Folder(reduceAll([]), new OutputTails());
         const states: unknown[] = [];
         events.forEach((e, i) => {
           f.add(e);
-          if (cuts.includes(i)) states.push([i, f.state()]);
+          if (cuts.includes(i)) states.push([i, f.state(), f.tails!.record()]);
         });
         expect(f.state()).toStrictEqual(reduceAll(events));
-        for (const [i, st] of states as [number, unknown][]) expect(st).toStrictEqual(reduceAll(events.slice(0, i + 1)));
+        expect(f.tails!.record()).toStrictEqual(tailsOf(events).record());
+        for (const [i, st, tails] of states as [number, unknown, unknown][]) {
+          expect(st).toStrictEqual(reduceAll(events.slice(0, i + 1)));
+          expect(tails).toStrictEqual(tailsOf(events.slice(0, i + 1)).record());
+        }
       }),
       { numRuns: 300 },
     );
   });
 
-  it('a packed snapshot unpacks to the same state, whatever the text (lone surrogates, emoji, empty lines)', () => {
-    const text = ['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(10) + '\npartial';
-    const events: SessionEvent[] = [started(), { type: 'command/started', t: T0, cmd: 'c1', step: 'backup', host: 'h', command: 'x' }, { type: 'command/output', t: T0, cmd: 'c1', host: 'h', stream: 'stdout', text }];
+  it('a packed snapshot unpacks to the same state and tails, whatever the text (lone surrogates, emoji, empty lines)', () => {
+    const text = ['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(30) + '\npartial';
+    const events: SessionEvent[] = [
+      started(),
+      { type: 'command/started', t: T0, cmd: 'c1', step: 'backup', host: 'h', command: 'x' },
+      { type: 'command/output', t: T0, cmd: 'c1', host: 'h', stream: 'stdout', text },
+      { type: 'command/started', t: T0, cmd: 'c2', step: 'backup', host: 'h', command: 'y' },
+      { type: 'command/output', t: T0, cmd: 'c2', host: 'h', stream: 'stdout', text: 'short\n\n' },
+      { type: 'command/exited', t: T0, cmd: 'c2', host: 'h', code: 0, ms: 1 },
+    ];
     const state = reduceAll(events);
-    expect(state.commands.c1.tail.length).toBeGreaterThan(16);
-    const packed = new Packer().pack(3, state);
-    expect(packed.tails?.get('c1')).toBeDefined();
-    expect(packed.state.commands.c1.tail).toEqual([]);
-    expect(unpack(packed)).toStrictEqual(state);
+    const tails = tailsOf(events);
+    expect(tails.lines('c1')!.length).toBeGreaterThan(16);
+    const packer = new Packer();
+    const packed = packer.pack(events.length, state, tails);
+    // The long tail is compressed, the short one kept as it is.
+    expect(packed.tails?.entries.map(([id, p]) => [id, p.data !== undefined])).toEqual([['c1', true], ['c2', false]]);
+    expect(unpack(packed)).toBe(state);
+    expect(restored(packed).record()).toStrictEqual(tails.record());
+    // Nothing changed: the next snapshot shares the packed tails.
+    const again = packer.pack(events.length, state, tails);
+    expect(again.tails!.entries[0][1]).toBe(packed.tails!.entries[0][1]);
   });
 
   it('every snapshot of an indexed journal is the state after its events', async () => {
@@ -68,9 +99,14 @@ describe('fast fold', () => {
     await ix.run();
     ix.close();
     expect(ix.snapshots.length).toBeGreaterThan(10);
-    // Snapshots keep long output tails compressed; unpacked, each is the state after its events.
-    expect(ix.snapshots.some((s) => s.tails?.size)).toBe(true);
-    for (const s of ix.snapshots) expect(unpack(s)).toStrictEqual(reduceAll(events.slice(0, s.index)));
-    expect(foldAll(events.slice(100), reduceAll(events.slice(0, 100)))).toStrictEqual(reduceAll(events));
+    // Snapshots keep long output tails compressed; unpacked, each is the state and the tails after its events.
+    expect(ix.snapshots.some((s) => s.tails?.entries.some(([, p]) => p.data))).toBe(true);
+    for (const s of ix.snapshots) {
+      expect(unpack(s)).toStrictEqual(reduceAll(events.slice(0, s.index)));
+      expect(restored(s).record()).toStrictEqual(tailsOf(events.slice(0, s.index)).record());
+    }
+    const tails = tailsOf(events.slice(0, 100));
+    expect(foldAll(events.slice(100), reduceAll(events.slice(0, 100)), tails)).toStrictEqual(reduceAll(events));
+    expect(tails.record()).toStrictEqual(tailsOf(events).record());
   });
 });

@@ -257,7 +257,7 @@ function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
   const lines = [
     ...healthLines({ rows: selectHealth(s, now), ...(s.alerts ? { alerts: s.alerts } : {}), width: 78, height: 20, cursor: 0, color: true, spark }),
     ...checklistLines({ phases: selectChecklist(s, now), cursor: 3, width: 78, height: 20, now, color: true }),
-    ...rollbackLines({ view: selectRollback(s, now), cursor: 0, hostCursor: 0, commands: s.commands, now, width: 78, height: 12, color: true, readOnly: true }),
+    ...rollbackLines({ view: selectRollback(s, now), cursor: 0, hostCursor: 0, commands: s.commands, tails: p.tails, now, width: 78, height: 12, color: true, readOnly: true }),
     ...timelineLines({ events: { length: p.position, get: (i) => p.reader.get(i) }, cache: new TimelineCache(), offset: 0, filter: '', width: 78, height: 12, color: true }).lines,
     statusLine({ state: s, now, journalPath: path, connections: 0, readOnly: true, width: 160, color: true }),
     progressLine(progressView(p), 160, true),

@@ -59,7 +59,7 @@ rollback:
     const session = new Session({ runbook: rb, runbookPath: file, runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: execDriverExecutors(rb, { env: process.env }), publishMs: 5, cancelGraceMs });
     await session.start();
     expect(session.act('deploy')).toBeUndefined();
-    await expect.poll(() => session.store.events().filter((e) => e.type === 'command/output').length, { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect.poll(() => session.store.events().all().filter((e) => e.type === 'command/output').length, { timeout: 15_000 }).toBeGreaterThan(2);
     expect(session.confirmRollback('back')).toBeUndefined();
     // On screen while it waits: the pane says it is stopping the deploy, on which host, for how long at most.
     await expect.poll(() => selectRollback(session.state, session.now()).run?.stopping?.running.map((r) => r.host)).toEqual([`127.0.0.2:${sshd.port}`]);

@@ -32,7 +32,7 @@ describe('${VAR} at run time', () => {
     const session = await run({ ...process.env, WORKDIR: dir, PART: 'xyz', PORT: String((server.address() as AddressInfo).port) });
     session.act('where');
     await expect.poll(() => session.state.steps.where?.status).toBe('passed');
-    const out = Object.values(session.state.commands)[0].tail.join('\n');
+    const out = session.store.outputTails().lines(Object.keys(session.state.commands)[0])!.join('\n');
     expect(out).toBe(`dir=${dir} stage=blue-xyz`);
     session.act('probe');
     await expect.poll(() => session.state.steps.probe?.status).toBe('passed');

@@ -44,7 +44,7 @@ describe('a journal that cannot write', () => {
     expect(session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
     expect(exec.calls).toEqual(['lb1.internal: lbctl weight blue 0']);
     await session.end();
-    expect(session.store.events().at(-1)).toMatchObject({ type: 'session/ended', outcome: 'rolled-back' });
+    expect(session.store.events().all().at(-1)).toMatchObject({ type: 'session/ended', outcome: 'rolled-back' });
 
     // On disk: only what was written before the failure; everything after is in the fallback, in order.
     expect(readJournal(path).entries.map((e) => e.event.type)).toEqual(['session/started']);

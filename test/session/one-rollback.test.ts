@@ -45,7 +45,7 @@ async function setup(rb = runbook()) {
     ctx.emit({ type: 'metric/sampled', t: now, panel: 'error_rate', at: now, series: [{ labels: {}, value: v }] });
     await session.store.settled();
   };
-  const events = () => session.store.events();
+  const events = () => session.store.events().all();
   const of = (type: SessionEvent['type']) => events().filter((e) => e.type === type);
   return { session, exec, timers, p95, errors, run, events, of, now: () => now };
 }

@@ -31,7 +31,7 @@ describe('rollback while a step runs', () => {
     expect(session.state.steps['green-health'].error).toBe('cancelled');
     expect(session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
     expect(calls).toEqual(['deploy: curl -fsS localhost:3000/api/health', 'traffic: lbctl weight blue 0']);
-    const types = session.store.events().map((e: SessionEvent) => e.type);
+    const types = session.store.events().all().map((e: SessionEvent) => e.type);
     expect(types.indexOf('rollback/confirmed')).toBeLessThan(types.lastIndexOf('step/failed'));
     // No race: the cancelled deploy step has settled before the first rollback step starts.
     expect(types.lastIndexOf('step/failed')).toBeLessThan(types.indexOf('rollback/step'));

@@ -52,7 +52,7 @@ describe('auto rollback', () => {
     r.press('4');
     r.press('c');
     await expect.poll(frame).not.toMatch(/AUTO ROLLBACK/);
-    expect(session.store.events().at(-1)).toMatchObject({ type: 'rollback/dismissed', level: 'traffic', operator: 'alice' });
+    expect(session.store.events().all().at(-1)).toMatchObject({ type: 'rollback/dismissed', level: 'traffic', operator: 'alice' });
     expect(session.state.rollback.run).toBeUndefined();
   });
 
@@ -61,7 +61,7 @@ describe('auto rollback', () => {
     void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95-slow', countdownUntil: session.now() + 300 });
     r = renderSized(<App model={model} color={false} />);
     await expect.poll(frame, { timeout: 5000 }).toMatch(/OK traffic by auto \(p95-slow\)/);
-    expect(session.store.events().find((e) => e.type === 'rollback/confirmed')).toMatchObject({ auto: true, operator: 'auto (p95-slow)' });
+    expect(session.store.events().all().find((e) => e.type === 'rollback/confirmed')).toMatchObject({ auto: true, operator: 'auto (p95-slow)' });
   });
 });
 
@@ -102,7 +102,7 @@ describe('abort', () => {
     await expect.poll(frame).toMatch(/ABORTED code by alice/);
     await session.rollbackSettled();
     expect(release).toBeDefined();
-    const types = session.store.events().map((e) => e.type);
+    const types = session.store.events().all().map((e) => e.type);
     expect(types.filter((t) => t === 'rollback/aborted')).toHaveLength(1);
     // The local step after the aborted one never started.
     expect(session.state.rollback.run?.steps.undo.status).toBe('pending');

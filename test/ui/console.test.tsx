@@ -96,7 +96,7 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/Reason \(required\)/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/a no-go needs a reason/);
-    expect(session.store.events().some((e) => e.type === 'gate/decided')).toBe(false);
+    expect(session.store.events().all().some((e) => e.type === 'gate/decided')).toBe(false);
     r.press(KEY.esc);
     await expect.poll(frame).not.toMatch(/Reason \(required\)/);
     r.press(KEY.enter);
@@ -127,7 +127,7 @@ describe('rollback', () => {
     r.press(KEY.enter);
     await expect.poll(frame).not.toMatch(/a rollback needs capital Y/);
     expect(frame()).toMatch(/ROLL BACK: Level 2: code rollback/);
-    expect(session.store.events().some((e) => e.type === 'rollback/confirmed')).toBe(false);
+    expect(session.store.events().all().some((e) => e.type === 'rollback/confirmed')).toBe(false);
     expect(exec.calls).toEqual([]);
     r.press('Y');
     await expect.poll(frame).toMatch(/OK code by alice/);
@@ -162,7 +162,7 @@ describe('what matters, where the eyes are', () => {
     r.press('c');
     await expect.poll(frame).toMatch(/^ ● REC {2}FIRING p95-slow/);
     expect(session.state.rollback.recommended).toBeUndefined();
-    expect(session.store.events().at(-1)).toMatchObject({ type: 'rollback/dismissed', level: 'traffic', operator: 'alice' });
+    expect(session.store.events().all().at(-1)).toMatchObject({ type: 'rollback/dismissed', level: 'traffic', operator: 'alice' });
   });
 
   it('a running rollback says so with x to abort; its outcome stays once it finished', async () => {

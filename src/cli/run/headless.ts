@@ -26,11 +26,13 @@ export function printTimeline(session: Session, out: (s: string) => void): () =>
   let printed = 0;
   const flush = () => {
     const events = session.store.events();
-    const start = events[0]?.t ?? 0;
-    for (; printed < events.length; printed++) {
-      const l = timelineLine(events[printed], start);
+    const start = events.length ? events.get(0).t : 0;
+    // Events that left memory before they were printed (a burst between two publishes) come back from the journal.
+    events.each(printed, events.length, (e) => {
+      const l = timelineLine(e, start);
       out(`${l.clock} ${l.elapsed} ${sanitizeLine(l.text)}\n`);
-    }
+    });
+    printed = events.length;
   };
   const off = session.store.subscribe(flush);
   flush();

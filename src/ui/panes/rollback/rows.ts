@@ -1,5 +1,6 @@
 /** The rollback pane as lines: levels, why one is recommended, the countdown, and a running rollback per host. */
 import type { CommandState } from '../../../core/state.js';
+import type { TailsView } from '../../../core/output-tails.js';
 import type { RollbackView } from '../../../core/select-rollback.js';
 import { formatDuration } from '../../../runbook/duration.js';
 import { fit, line, pad, windowAround, type Line } from '../../rows.js';
@@ -12,6 +13,8 @@ export interface RollbackInput {
   /** Selected host in a running rollback (index into view.run.hosts). */
   hostCursor: number;
   commands: Record<string, CommandState>;
+  /** The commands' output (the selected host's tail is shown under the hosts). */
+  tails: TailsView;
   now: number;
   width: number;
   height: number;
@@ -82,8 +85,10 @@ export function rollbackLines(inp: RollbackInput): Line[] {
   if (cmd) {
     const left = Math.max(0, inp.height - out.length - 1);
     out.push(line(`── ${sel.host}: ${cmd.command}`, { dim: true }));
+    const tail = inp.tails.lines(sel.cmd, left);
     // fit() below strips control sequences from every line, output included.
-    for (const t of cmd.tail.slice(-left)) out.push(line(`  ${t}`));
+    if (tail) for (const t of tail) out.push(line(`  ${t}`));
+    else if (left > 0) out.push(line('  output no longer held in memory (many commands finished since); the journal has all of it', { dim: true }));
   }
   const [a2, b2] = inp.cursor < inp.height ? [0, inp.height] : windowAround(out.length, inp.cursor, inp.height);
   return out.slice(a2, b2).map((l) => fit(l, inp.width));
