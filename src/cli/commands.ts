@@ -101,7 +101,7 @@ export const COMMANDS: CommandSpec[] = [
     synopsis: 'exec -f RUNBOOK GROUP [--timeout D] [--batch N|P%] [--max-fail N|P%] [--concurrency N] -- COMMAND',
     summary: 'one command on a host group, output per host',
     help: [
-      'Runs over SSH with ~/.ssh/config, known_hosts and the runbook\'s ssh settings, like a run step.',
+      "Runs over SSH with ~/.ssh/config, known_hosts and the runbook's ssh settings, like a run step.",
       '  --timeout D       per-host command timeout (30s, 2m); TERM is sent when it expires',
       '  --batch N|P%      hosts per batch, batch after batch (like Ansible serial)',
       '  --max-fail N|P%   stop launching hosts once more than this many have failed',

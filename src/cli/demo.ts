@@ -28,7 +28,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const scenario = values.scenario as Scenario;
   if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario is ${SCENARIOS.join(' or ')}, not '${values.scenario}'`);
   const timeScale = Number(values['time-scale']);
-  if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000) throw new UsageError(`--time-scale is a number from 1 (real time) to 1000, not '${values['time-scale']}'`);
+  if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 1000)
+    throw new UsageError(`--time-scale is a number from 1 (real time) to 1000, not '${values['time-scale']}'`);
   const metrics = values.metrics as MetricsChoice;
   if (!METRICS.includes(metrics)) throw new UsageError(`--metrics is ${METRICS.join(', ')}, not '${values.metrics}'`);
   if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
@@ -36,7 +37,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const cleanup = new Cleanup();
   let demo: Awaited<ReturnType<typeof startDemo>>;
   try {
-    demo = await startDemo({ ...(values.runbook ? { runbookPath: values.runbook } : {}), scenario, timeScale, metrics, env: io.env, cleanup, progress: (l) => io.err(`cutover demo: ${l}\n`) });
+    demo = await startDemo({
+      ...(values.runbook ? { runbookPath: values.runbook } : {}),
+      scenario,
+      timeScale,
+      metrics,
+      env: io.env,
+      cleanup,
+      progress: (l) => io.err(`cutover demo: ${l}\n`),
+    });
   } catch (e) {
     await cleanup.run();
     if (e instanceof DemoRunbookError) {
@@ -51,8 +60,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // The console now ends its session on a signal (and on a terminal, on a crash) and returns here.
   cleanup.handOver({ signals: true, crashes: tty });
   try {
-    const source = { runbook: demo.runbook, runbookPath: demo.runbookPath, runbookSha256: demo.runbookSha256, operator: operatorName(values.operator, io.env), mode: 'demo' as const, env: demo.env };
-    return await runConsole(source, io, { yes: values.yes ?? false, metricsSource: demo.metricsSource, ...(values.layout ? { layout: values.layout } : {}) });
+    const source = {
+      runbook: demo.runbook,
+      runbookPath: demo.runbookPath,
+      runbookSha256: demo.runbookSha256,
+      operator: operatorName(values.operator, io.env),
+      mode: 'demo' as const,
+      env: demo.env,
+    };
+    return await runConsole(source, io, {
+      yes: values.yes ?? false,
+      metricsSource: demo.metricsSource,
+      ...(values.layout ? { layout: values.layout } : {}),
+    });
   } finally {
     cleanup.handOver({ signals: false, crashes: false });
     await cleanup.run();

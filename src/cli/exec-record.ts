@@ -27,28 +27,68 @@ export interface ExecRecord {
 }
 
 /** Creates the journal and records the start; throws a one-line error when it cannot (then nothing may run). */
-export async function openExecRecord(o: { runbook: Runbook; runbookPath: string; runbookSha256: string; group: string; hosts: number; operator: string; io: Io }): Promise<ExecRecord> {
+export async function openExecRecord(o: {
+  runbook: Runbook;
+  runbookPath: string;
+  runbookSha256: string;
+  group: string;
+  hosts: number;
+  operator: string;
+  io: Io;
+}): Promise<ExecRecord> {
   const path = await newJournalPath(sessionsDir(o.io.env), `${o.runbook.name} exec ${o.group}`).catch((e: Error) => {
     throw new Error(`cannot create a journal in ${sessionsDir(o.io.env)}: ${e.message}; nothing was run`);
   });
   const journal = await JournalWriter.create<SessionEvent>(path).catch((e: Error) => {
     throw new Error(`${e.message}; nothing was run`);
   });
-  const store = new EventStore(journal, 50, (f) => o.io.err(f ? `cutover exec: NOT RECORDING: ${f.message}\n` : 'cutover exec: recording again\n'));
+  const store = new EventStore(journal, 50, (f) =>
+    o.io.err(f ? `cutover exec: NOT RECORDING: ${f.message}\n` : 'cutover exec: recording again\n'),
+  );
   journal.watchStatus((f) => store.journalStatus(f));
   const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-  await store.emit({ type: 'session/started', t: Date.now(), sessionId: randomUUID(), runbook: o.runbook, runbookPath: o.runbookPath, runbookSha256: o.runbookSha256, operator: o.operator, mode: 'live', version });
-  await store.emit({ type: 'note/added', t: Date.now(), operator: o.operator, text: `cutover exec on ${o.group} (${o.hosts} host${o.hosts === 1 ? '' : 's'})` });
+  await store.emit({
+    type: 'session/started',
+    t: Date.now(),
+    sessionId: randomUUID(),
+    runbook: o.runbook,
+    runbookPath: o.runbookPath,
+    runbookSha256: o.runbookSha256,
+    operator: o.operator,
+    mode: 'live',
+    version,
+  });
+  await store.emit({
+    type: 'note/added',
+    t: Date.now(),
+    operator: o.operator,
+    text: `cutover exec on ${o.group} (${o.hosts} host${o.hosts === 1 ? '' : 's'})`,
+  });
   if (store.notRecording !== undefined) {
-    await store.emit({ type: 'session/ended', t: Date.now(), outcome: 'failed', reason: `not recording: ${store.notRecording}` }).catch(() => {});
+    await store
+      .emit({ type: 'session/ended', t: Date.now(), outcome: 'failed', reason: `not recording: ${store.notRecording}` })
+      .catch(() => {});
     await journal.close().catch(() => {});
     throw new Error(`the journal ${path} cannot be written (${store.notRecording}); nothing was run`);
   }
   return {
     path,
-    ctx: (also) => ({ emit: (e) => { also(e); void store.emit(e).catch(() => {}); }, now: Date.now }),
+    ctx: (also) => ({
+      emit: (e) => {
+        also(e);
+        void store.emit(e).catch(() => {});
+      },
+      now: Date.now,
+    }),
     abandon() {
-      journal.append({ type: 'session/ended', t: Date.now(), outcome: 'aborted', reason: 'a second Ctrl-C: quit at once; commands still running may go on' }).catch(() => {});
+      journal
+        .append({
+          type: 'session/ended',
+          t: Date.now(),
+          outcome: 'aborted',
+          reason: 'a second Ctrl-C: quit at once; commands still running may go on',
+        })
+        .catch(() => {});
       try {
         journal.closeSync();
       } catch (e) {

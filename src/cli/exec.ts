@@ -40,11 +40,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const words = dd >= 0 ? [...rest, ...argv.slice(dd + 1)] : rest;
   if (words.length === 0) throw new UsageError('give the command after --');
   const timeout = values.timeout !== undefined ? parseDuration(values.timeout) : undefined;
-  if (values.timeout !== undefined && timeout === undefined) throw new UsageError(`--timeout '${values.timeout}' is not a duration (30s, 2m)`);
+  if (values.timeout !== undefined && timeout === undefined)
+    throw new UsageError(`--timeout '${values.timeout}' is not a duration (30s, 2m)`);
   const batch = amount('--batch', values.batch);
   const maxFail = amount('--max-fail', values['max-fail']);
   const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError('--concurrency takes a whole number of hosts, 1 or more');
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+    throw new UsageError('--concurrency takes a whole number of hosts, 1 or more');
 
   const loaded = loadRunbookFile(values.file, io.env);
   const rb = loaded.runbook;
@@ -55,14 +57,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const groups = Object.keys(rb.hosts ?? {});
   const hosts = rb.hosts?.[group];
   if (!hosts) {
-    io.err(`cutover exec: no host group '${group}' in ${values.file}; ${groups.length ? `known groups: ${groups.join(', ')}` : 'it defines none (add a hosts section)'}\n`);
+    io.err(
+      `cutover exec: no host group '${group}' in ${values.file}; ${groups.length ? `known groups: ${groups.join(', ')}` : 'it defines none (add a hosts section)'}\n`,
+    );
     return EX_USAGE;
   }
 
   const width = Math.max(...hosts.map((h) => label(h).length));
   let record: ExecRecord;
   try {
-    record = await openExecRecord({ runbook: rb, runbookPath: values.file, runbookSha256: loaded.sha256 ?? '', group, hosts: hosts.length, operator: operatorName(values.operator, io.env), io });
+    record = await openExecRecord({
+      runbook: rb,
+      runbookPath: values.file,
+      runbookSha256: loaded.sha256 ?? '',
+      group,
+      hosts: hosts.length,
+      operator: operatorName(values.operator, io.env),
+      io,
+    });
   } catch (e) {
     io.err(`cutover exec: ${(e as Error).message.split('\n')[0]}\n`);
     return EX_INCOMPLETE;
@@ -103,7 +115,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   io.out(summary(result, width, Date.now() - t0));
   const cancelled = ac.signal.aborted;
-  const incomplete = await record.end(result.ok ? 'completed' : cancelled ? 'aborted' : 'failed', cancelled ? 'SIGINT received' : undefined);
+  const incomplete = await record.end(
+    result.ok ? 'completed' : cancelled ? 'aborted' : 'failed',
+    cancelled ? 'SIGINT received' : undefined,
+  );
   io.err(`cutover exec: journal ${record.path}\n`);
   return incomplete ?? (result.ok ? 0 : 1);
 }

@@ -40,7 +40,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return await mod.main(rest, io);
   } catch (e) {
     if (e instanceof UsageError) return usage(io, `${spec.name}: ${e.message}; usage: cutover ${spec.synopsis}`);
-    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usage(io, `${spec.name}: ${(e as Error).message.split('\n')[0]}; usage: cutover ${spec.synopsis}`);
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      return usage(io, `${spec.name}: ${(e as Error).message.split('\n')[0]}; usage: cutover ${spec.synopsis}`);
     io.err(`cutover ${spec.name}: internal error: ${(e as Error).message}\n`);
     if (io.env.CUTOVER_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 70;
@@ -55,7 +56,9 @@ function usage(io: Io, message: string): number {
 function commandHelp(name: string, io: Io): number {
   const spec = COMMANDS.find((c) => c.name === name);
   if (!spec) return usage(io, `unknown command '${name}'`);
-  io.out(`usage: cutover ${spec.synopsis}\n\n${cap(spec.summary)}.${spec.load ? '' : ' (not built yet in this version)'}\n${spec.help.length ? `\n${spec.help.join('\n')}\n` : ''}`);
+  io.out(
+    `usage: cutover ${spec.synopsis}\n\n${cap(spec.summary)}.${spec.load ? '' : ' (not built yet in this version)'}\n${spec.help.length ? `\n${spec.help.join('\n')}\n` : ''}`,
+  );
   return 0;
 }
 

@@ -19,7 +19,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('name exactly one journal file');
   const speed = values.speed === undefined ? 1 : Number(values.speed.replace(/x$/, ''));
-  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) throw new UsageError(`--speed ${values.speed} is not a speed from ${MIN_SPEED} to ${MAX_SPEED} (like 2 or 0.5)`);
+  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED)
+    throw new UsageError(`--speed ${values.speed} is not a speed from ${MIN_SPEED} to ${MAX_SPEED} (like 2 or 0.5)`);
   const startAt = values['start-at'] === undefined ? 0 : parseOffset(values['start-at']);
   if (startAt === undefined) throw new UsageError(`--start-at ${values['start-at']} is not a session time; write it like T+05:30`);
   const path = positionals[0];
@@ -43,7 +44,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   for (const p of player.index.problems) io.err(`${path}:${p.line}: ${p.message}; skipped\n`);
   const gap = player.index.seqGap;
-  if (gap) io.err(`${path}:${gap.line}: seq ${gap.got} where ${gap.expected} was expected; lines are missing or out of place ('cutover verify ${path}' tells more)\n`);
+  if (gap)
+    io.err(
+      `${path}:${gap.line}: seq ${gap.got} where ${gap.expected} was expected; lines are missing or out of place ('cutover verify ${path}' tells more)\n`,
+    );
   return 0;
 }
 

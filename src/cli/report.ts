@@ -8,14 +8,21 @@ import { UsageError, type Io } from './usage.js';
 
 /** Parses the options and prints the report of one journal. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'md' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { format: { type: 'string', default: 'md' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length !== 1) throw new UsageError('name exactly one journal file');
   const format = values.format === 'markdown' ? 'md' : values.format;
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format ${values.format}: use md or json`);
   const path = positionals[0];
   // Only regular files: a FIFO would block the read forever.
   if (!existsSync(path) || !statSync(path).isFile()) {
-    io.err(`cutover report: ${path}: ${existsSync(path) ? 'not a regular file, not a journal' : "no such file; 'cutover sessions' lists the recorded journals"}\n`);
+    io.err(
+      `cutover report: ${path}: ${existsSync(path) ? 'not a regular file, not a journal' : "no such file; 'cutover sessions' lists the recorded journals"}\n`,
+    );
     return 1;
   }
   const c = await collect(path);

@@ -38,14 +38,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`cutover run: ${(e as Error).message}\n`);
       return 1;
     }
-    source = { runbook: r.runbook, runbookPath: r.runbookPath, runbookSha256: r.runbookSha256, operator, mode: 'live', env: io.env, resume: { path: values.resume, events: r.events } };
+    source = {
+      runbook: r.runbook,
+      runbookPath: r.runbookPath,
+      runbookSha256: r.runbookSha256,
+      operator,
+      mode: 'live',
+      env: io.env,
+      resume: { path: values.resume, events: r.events },
+    };
   } else {
     const loaded = loadRunbookFile(values.file!, io.env);
     if (!loaded.runbook) {
       for (const p of loaded.problems) io.err(`${formatProblem(p)}\n`);
       return EX_DATAERR;
     }
-    source = { runbook: loaded.runbook, runbookPath: values.file!, runbookSha256: loaded.sha256 ?? '', operator, mode: 'live', env: io.env };
+    source = {
+      runbook: loaded.runbook,
+      runbookPath: values.file!,
+      runbookSha256: loaded.sha256 ?? '',
+      operator,
+      mode: 'live',
+      env: io.env,
+    };
   }
   return runConsole(source, io, { yes: values.yes ?? false, ...(values.layout ? { layout: values.layout } : {}) });
 }
@@ -63,11 +78,18 @@ export function layoutLoads(layout: string, io: Io): boolean {
 }
 
 /** Starts the session and shows it: the Ink console on a terminal, plain lines otherwise. Shared with `demo`. */
-export async function runConsole(source: Parameters<typeof startSession>[0], io: Io, o: { yes: boolean; layout?: string; metricsSource?: string }): Promise<number> {
+export async function runConsole(
+  source: Parameters<typeof startSession>[0],
+  io: Io,
+  o: { yes: boolean; layout?: string; metricsSource?: string },
+): Promise<number> {
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
   let started: Awaited<ReturnType<typeof startSession>>;
   // On a terminal the status bar shows NOT RECORDING; without one, each change is a line of its own.
-  const onJournalStatus = tty ? undefined : (f: Error | undefined) => io.err(f ? `cutover: NOT RECORDING: ${f.message}\n` : 'cutover: recording again: the journal has every event\n');
+  const onJournalStatus = tty
+    ? undefined
+    : (f: Error | undefined) =>
+        io.err(f ? `cutover: NOT RECORDING: ${f.message}\n` : 'cutover: recording again: the journal has every event\n');
   try {
     started = await startSession({ ...source, ...(onJournalStatus ? { onJournalStatus } : {}) });
   } catch (e) {
@@ -79,7 +101,12 @@ export async function runConsole(source: Parameters<typeof startSession>[0], io:
   let code: number;
   if (tty) {
     const { runTty } = await import('./run/tty.js');
-    code = await runTty(session, { color: colorEnabled(io.env), journalPath, ...(o.layout ? { layout: o.layout } : {}), ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}) });
+    code = await runTty(session, {
+      color: colorEnabled(io.env),
+      journalPath,
+      ...(o.layout ? { layout: o.layout } : {}),
+      ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+    });
   } else {
     io.out(`journal: ${journalPath}\n`);
     const stop = printTimeline(session, io.out);

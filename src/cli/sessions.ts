@@ -48,13 +48,21 @@ export function describe(path: string): SessionRow {
   let edges: ReturnType<typeof readEdges>;
   try {
     // Opening a FIFO (or a device) named *.jsonl would block the whole listing: only regular files are read.
-    if (!statSync(path).isFile()) return { runbook: '?', operator: '?', start: mtime(path), outcome: 'unreadable (not a regular file)', path };
+    if (!statSync(path).isFile())
+      return { runbook: '?', operator: '?', start: mtime(path), outcome: 'unreadable (not a regular file)', path };
     edges = readEdges(path);
   } catch (e) {
-    return { runbook: '?', operator: '?', start: mtime(path), outcome: `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path };
+    return {
+      runbook: '?',
+      operator: '?',
+      start: mtime(path),
+      outcome: `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      path,
+    };
   }
   const first = edges.first;
-  if (first?.type !== 'session/started') return { runbook: '?', operator: '?', start: mtime(path), outcome: edges.size ? 'not a journal' : 'empty', path };
+  if (first?.type !== 'session/started')
+    return { runbook: '?', operator: '?', start: mtime(path), outcome: edges.size ? 'not a journal' : 'empty', path };
   const last = edges.last ?? first;
   return {
     runbook: first.runbook.name,

@@ -5,7 +5,10 @@ export const EX_UNAVAILABLE = 69;
 
 /** Thrown for a usage mistake; main prints `cutover: <message>` and exits 64. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -30,7 +30,17 @@ export type Outcome = 'completed' | 'failed' | 'aborted' | 'stopped-at-gate' | '
 export type RollbackOutcome = 'rolled-back' | 'rollback-failed' | 'rollback-aborted' | 'rollback-interrupted';
 
 /** Every outcome, for validation of untrusted journals and for tests. */
-export const OUTCOMES: readonly Outcome[] = ['completed', 'failed', 'aborted', 'stopped-at-gate', 'quit', 'rolled-back', 'rollback-failed', 'rollback-aborted', 'rollback-interrupted'];
+export const OUTCOMES: readonly Outcome[] = [
+  'completed',
+  'failed',
+  'aborted',
+  'stopped-at-gate',
+  'quit',
+  'rolled-back',
+  'rollback-failed',
+  'rollback-aborted',
+  'rollback-interrupted',
+];
 
 /** An alert as Alertmanager reports it, reduced to what the console shows. */
 export interface Alert {
@@ -43,15 +53,18 @@ export interface Alert {
 
 type Ev<T extends string, P> = { type: T; t: number } & P;
 
-export type SessionStarted = Ev<'session/started', {
-  sessionId: string;
-  runbook: Runbook;
-  runbookPath: string;
-  runbookSha256: string;
-  operator: string;
-  mode: 'live' | 'demo';
-  version: string;
-}>;
+export type SessionStarted = Ev<
+  'session/started',
+  {
+    sessionId: string;
+    runbook: Runbook;
+    runbookPath: string;
+    runbookSha256: string;
+    operator: string;
+    mode: 'live' | 'demo';
+    version: string;
+  }
+>;
 export type SessionResumed = Ev<'session/resumed', { operator: string; afterSeq: number }>;
 export type SessionEnded = Ev<'session/ended', { outcome: Outcome; reason?: string }>;
 
@@ -71,15 +84,18 @@ export type StepSkipped = Ev<'step/skipped', { step: string; reason: string; ope
 /** A command on one host (`host: "local"` for local commands); `cmd` is its id. */
 export type CommandStarted = Ev<'command/started', { cmd: string; step: string; host: string; command: string; level?: string }>;
 export type CommandOutput = Ev<'command/output', { cmd: string; host: string; stream: 'stdout' | 'stderr'; text: string }>;
-export type CommandExited = Ev<'command/exited', {
-  cmd: string;
-  host: string;
-  code: number | null;
-  signal?: string;
-  /** Set when the command never ran or did not finish: refused host key, timeout, cancelled, ... */
-  error?: string;
-  ms: number;
-}>;
+export type CommandExited = Ev<
+  'command/exited',
+  {
+    cmd: string;
+    host: string;
+    code: number | null;
+    signal?: string;
+    /** Set when the command never ran or did not finish: refused host key, timeout, cancelled, ... */
+    error?: string;
+    ms: number;
+  }
+>;
 
 export type GateDecided = Ev<'gate/decided', { phase: string; decision: 'go' | 'no-go'; operator: string; reason?: string }>;
 
@@ -95,7 +111,10 @@ export type RollbackRecommended = Ev<'rollback/recommended', { level: string; tr
 export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean; graceMs?: number }>;
 /** The wait for the cancelled deploy ended: `running` lists the deploy commands that may still run then (no exit, or an exit saying so); the rollback starts anyway. */
 export type RollbackWaited = Ev<'rollback/waited', { level: string; ms: number; running: { cmd: string; host: string }[] }>;
-export type RollbackStep = Ev<'rollback/step', { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }>;
+export type RollbackStep = Ev<
+  'rollback/step',
+  { level: string; step: string; status: 'started' | 'passed' | 'failed' | 'skipped'; error?: string }
+>;
 /** `aborted` when the run stopped because it was aborted (then `ok` is false): the timeline says ABORTED, not FAILED. */
 export type RollbackFinished = Ev<'rollback/finished', { level: string; ok: boolean; ms: number; aborted?: boolean }>;
 export type RollbackAborted = Ev<'rollback/aborted', { level: string; operator: string; reason?: string }>;
@@ -106,13 +125,33 @@ export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
 
 /** Every event of a session. */
 export type SessionEvent =
-  | SessionStarted | SessionResumed | SessionEnded
-  | MetricSampled | MetricFailed | MetricRange | AlertsUpdated | AlertsFailed
-  | StepStarted | StepPassed | StepFailed | StepSkipped
-  | CommandStarted | CommandOutput | CommandExited
+  | SessionStarted
+  | SessionResumed
+  | SessionEnded
+  | MetricSampled
+  | MetricFailed
+  | MetricRange
+  | AlertsUpdated
+  | AlertsFailed
+  | StepStarted
+  | StepPassed
+  | StepFailed
+  | StepSkipped
+  | CommandStarted
+  | CommandOutput
+  | CommandExited
   | GateDecided
-  | TriggerPending | TriggerFiring | TriggerResolved | TriggerRearmed
-  | RollbackRecommended | RollbackConfirmed | RollbackWaited | RollbackStep | RollbackFinished | RollbackAborted | RollbackDismissed
+  | TriggerPending
+  | TriggerFiring
+  | TriggerResolved
+  | TriggerRearmed
+  | RollbackRecommended
+  | RollbackConfirmed
+  | RollbackWaited
+  | RollbackStep
+  | RollbackFinished
+  | RollbackAborted
+  | RollbackDismissed
   | NoteAdded;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
@@ -126,13 +165,33 @@ export type JournaledEvent = SessionEvent & { seq: number };
 
 /** Every event type, for validation of untrusted journals and for tests. */
 export const EVENT_TYPES: readonly EventType[] = [
-  'session/started', 'session/resumed', 'session/ended',
-  'metric/sampled', 'metric/failed', 'metric/range', 'alerts/updated', 'alerts/failed',
-  'step/started', 'step/passed', 'step/failed', 'step/skipped',
-  'command/started', 'command/output', 'command/exited',
+  'session/started',
+  'session/resumed',
+  'session/ended',
+  'metric/sampled',
+  'metric/failed',
+  'metric/range',
+  'alerts/updated',
+  'alerts/failed',
+  'step/started',
+  'step/passed',
+  'step/failed',
+  'step/skipped',
+  'command/started',
+  'command/output',
+  'command/exited',
   'gate/decided',
-  'trigger/pending', 'trigger/firing', 'trigger/resolved', 'trigger/rearmed',
-  'rollback/recommended', 'rollback/confirmed', 'rollback/waited', 'rollback/step', 'rollback/finished', 'rollback/aborted', 'rollback/dismissed',
+  'trigger/pending',
+  'trigger/firing',
+  'trigger/resolved',
+  'trigger/rearmed',
+  'rollback/recommended',
+  'rollback/confirmed',
+  'rollback/waited',
+  'rollback/step',
+  'rollback/finished',
+  'rollback/aborted',
+  'rollback/dismissed',
   'note/added',
 ];
 

@@ -8,12 +8,18 @@ export type Unit = 'ratio' | 'percent' | 'seconds' | 'bytes' | 'rps' | 'count';
 export function formatValue(v: SampleValue, unit?: Unit): string {
   if (v === 'NaN' || v === '+Inf' || v === '-Inf') return v;
   switch (unit) {
-    case 'ratio': return `${trim(v * 100)}%`;
-    case 'percent': return `${trim(v)}%`;
-    case 'seconds': return seconds(v);
-    case 'bytes': return bytes(v);
-    case 'rps': return `${trim(v)}/s`;
-    default: return trim(v);
+    case 'ratio':
+      return `${trim(v * 100)}%`;
+    case 'percent':
+      return `${trim(v)}%`;
+    case 'seconds':
+      return seconds(v);
+    case 'bytes':
+      return bytes(v);
+    case 'rps':
+      return `${trim(v)}/s`;
+    default:
+      return trim(v);
   }
 }
 

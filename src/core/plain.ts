@@ -17,7 +17,8 @@ export function assertPlainJson(v: unknown, path = 'event'): void {
   }
   if (typeof v === 'object') {
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw new TypeError(`${path} is a ${proto?.constructor?.name ?? 'class instance'}, not a plain object`);
+    if (proto !== Object.prototype && proto !== null)
+      throw new TypeError(`${path} is a ${proto?.constructor?.name ?? 'class instance'}, not a plain object`);
     for (const [k, x] of Object.entries(v as object)) {
       if (x === undefined) throw new TypeError(`${path}.${k} is undefined; omit the key instead`);
       assertPlainJson(x, `${path}.${k}`);

@@ -11,21 +11,43 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
         ...initialState(),
         t: e.t,
         count: s.count,
-        session: { id: e.sessionId, runbook: e.runbook, runbookPath: e.runbookPath, operator: e.operator, mode: e.mode, startedAt: e.t, resumedAt: [] },
+        session: {
+          id: e.sessionId,
+          runbook: e.runbook,
+          runbookPath: e.runbookPath,
+          operator: e.operator,
+          mode: e.mode,
+          startedAt: e.t,
+          resumedAt: [],
+        },
       };
     case 'session/resumed':
       if (!s.session) return s;
       {
         const { endedAt: _e, outcome: _o, endReason: _r, ...open } = s.session;
         const rollback = s.rollback.run ? { ...s.rollback, run: interruptRun(s.rollback.run, e.t) } : s.rollback;
-        return { ...s, session: { ...open, resumedAt: [...open.resumedAt, e.t] }, commands: markUnknown(s.commands, e.t), steps: failRunning(s.steps, e.t), rollback };
+        return {
+          ...s,
+          session: { ...open, resumedAt: [...open.resumedAt, e.t] },
+          commands: markUnknown(s.commands, e.t),
+          steps: failRunning(s.steps, e.t),
+          rollback,
+        };
       }
     case 'session/ended':
-      return s.session ? { ...s, session: { ...s.session, endedAt: e.t, outcome: e.outcome, ...(e.reason ? { endReason: e.reason } : {}) } } : s;
+      return s.session
+        ? { ...s, session: { ...s.session, endedAt: e.t, outcome: e.outcome, ...(e.reason ? { endReason: e.reason } : {}) } }
+        : s;
 
     case 'metric/sampled': {
       const { error: _cleared, ...p } = s.panels[e.panel] ?? {};
-      const sample = { t: e.t, at: e.at, series: e.series, ...(e.baseline ? { baseline: e.baseline } : {}), ...(e.warnings?.length ? { warnings: e.warnings } : {}) };
+      const sample = {
+        t: e.t,
+        at: e.at,
+        series: e.series,
+        ...(e.baseline ? { baseline: e.baseline } : {}),
+        ...(e.warnings?.length ? { warnings: e.warnings } : {}),
+      };
       return { ...s, panels: { ...s.panels, [e.panel]: { ...p, sample } } };
     }
     case 'metric/failed': {
@@ -44,7 +66,13 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
 
     case 'step/started': {
       const prev = s.steps[e.step];
-      const step: StepState = { status: 'running', attempts: (prev?.attempts ?? 0) + 1, startedAt: e.t, cmds: [], ...(e.operator ? { operator: e.operator } : {}) };
+      const step: StepState = {
+        status: 'running',
+        attempts: (prev?.attempts ?? 0) + 1,
+        startedAt: e.t,
+        cmds: [],
+        ...(e.operator ? { operator: e.operator } : {}),
+      };
       return { ...s, steps: { ...s.steps, [e.step]: step } };
     }
     case 'step/passed':
@@ -55,7 +83,14 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       return patchStep(s, e.step, { status: 'skipped', endedAt: e.t, reason: e.reason, operator: e.operator });
 
     case 'command/started': {
-      const cmd: CommandState = { id: e.cmd, step: e.step, host: e.host, command: e.command, startedAt: e.t, ...(e.level ? { level: e.level } : {}) };
+      const cmd: CommandState = {
+        id: e.cmd,
+        step: e.step,
+        host: e.host,
+        command: e.command,
+        startedAt: e.t,
+        ...(e.level ? { level: e.level } : {}),
+      };
       const next = { ...s, commands: { ...s.commands, [e.cmd]: cmd } };
       if (e.level) return withRun(next, e.level, (run) => addRunCmd(run, e.step, e.cmd));
       const st = s.steps[e.step];
@@ -67,12 +102,21 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
     case 'command/exited': {
       const c = s.commands[e.cmd];
       if (!c) return s;
-      const done: CommandState = { ...c, endedAt: e.t, code: e.code, ...(e.signal ? { signal: e.signal } : {}), ...(e.error ? { error: e.error } : {}) };
+      const done: CommandState = {
+        ...c,
+        endedAt: e.t,
+        code: e.code,
+        ...(e.signal ? { signal: e.signal } : {}),
+        ...(e.error ? { error: e.error } : {}),
+      };
       return { ...s, commands: { ...s.commands, [e.cmd]: done } };
     }
 
     case 'gate/decided':
-      return { ...s, gates: { ...s.gates, [e.phase]: { decision: e.decision, operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } } };
+      return {
+        ...s,
+        gates: { ...s.gates, [e.phase]: { decision: e.decision, operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } },
+      };
 
     case 'trigger/pending':
     case 'trigger/firing':
@@ -80,11 +124,20 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const prev = s.triggers[e.trigger];
       const state = e.type === 'trigger/pending' ? 'pending' : e.type === 'trigger/firing' ? 'firing' : 'inactive';
       const firedAt = e.type === 'trigger/firing' ? e.t : e.type === 'trigger/resolved' ? undefined : prev?.firedAt;
-      const ts = { state, value: e.value, check: e.check, t: e.t, ...(state !== 'inactive' ? { since: e.since } : {}), ...(firedAt !== undefined ? { firedAt } : {}) } as const;
+      const ts = {
+        state,
+        value: e.value,
+        check: e.check,
+        t: e.t,
+        ...(state !== 'inactive' ? { since: e.since } : {}),
+        ...(firedAt !== undefined ? { firedAt } : {}),
+      } as const;
       const next = { ...s, triggers: { ...s.triggers, [e.trigger]: ts } };
       // The condition stopped holding: its recommendation (and any auto countdown) ends with it.
       const quiet = e.type === 'trigger/resolved' ? clearDismissals(next) : next;
-      return e.type === 'trigger/resolved' && s.rollback.recommended?.trigger === e.trigger ? { ...quiet, rollback: withoutRecommendation(quiet.rollback) } : quiet;
+      return e.type === 'trigger/resolved' && s.rollback.recommended?.trigger === e.trigger
+        ? { ...quiet, rollback: withoutRecommendation(quiet.rollback) }
+        : quiet;
     }
     case 'trigger/rearmed': {
       const prev = s.triggers[e.trigger];
@@ -94,7 +147,19 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
     }
 
     case 'rollback/recommended':
-      return { ...s, rollback: { ...s.rollback, recommended: { level: e.level, reason: e.reason, t: e.t, ...(e.trigger ? { trigger: e.trigger } : {}), ...(e.countdownUntil !== undefined ? { countdownUntil: e.countdownUntil } : {}) } } };
+      return {
+        ...s,
+        rollback: {
+          ...s.rollback,
+          recommended: {
+            level: e.level,
+            reason: e.reason,
+            t: e.t,
+            ...(e.trigger ? { trigger: e.trigger } : {}),
+            ...(e.countdownUntil !== undefined ? { countdownUntil: e.countdownUntil } : {}),
+          },
+        },
+      };
     case 'rollback/dismissed': {
       // The operator's no covers the level, whichever trigger recommends it next, until they are all quiet.
       const dismissed = { ...s.rollback.dismissed, [e.level]: { t: e.t, operator: e.operator } };
@@ -105,11 +170,26 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const level = s.session?.runbook.rollback?.levels.find((l) => l.id === e.level);
       const steps: RollbackRun['steps'] = {};
       for (const st of level?.steps ?? []) steps[st.id] = { status: 'pending', cmds: [] };
-      const run: RollbackRun = { level: e.level, operator: e.operator, auto: e.auto ?? false, confirmedAt: e.t, steps, ...(e.graceMs !== undefined ? { graceMs: e.graceMs } : {}) };
+      const run: RollbackRun = {
+        level: e.level,
+        operator: e.operator,
+        auto: e.auto ?? false,
+        confirmedAt: e.t,
+        steps,
+        ...(e.graceMs !== undefined ? { graceMs: e.graceMs } : {}),
+      };
       const history = s.rollback.run ? [...s.rollback.history, s.rollback.run] : s.rollback.history;
       const keep = s.rollback.recommended && s.rollback.recommended.level !== e.level;
       const { [e.level]: _answered, ...dismissed } = s.rollback.dismissed ?? {};
-      return { ...s, rollback: { history, run, ...(keep ? { recommended: s.rollback.recommended } : {}), ...(Object.keys(dismissed).length ? { dismissed } : {}) } };
+      return {
+        ...s,
+        rollback: {
+          history,
+          run,
+          ...(keep ? { recommended: s.rollback.recommended } : {}),
+          ...(Object.keys(dismissed).length ? { dismissed } : {}),
+        },
+      };
     }
     case 'rollback/step':
       return withRun(s, e.level, (run) => {
@@ -125,7 +205,10 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       return done.rollback.recommended?.level === e.level ? { ...done, rollback: withoutRecommendation(done.rollback) } : done;
     }
     case 'rollback/aborted':
-      return withRun(s, e.level, (run) => ({ ...run, aborted: { operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } }));
+      return withRun(s, e.level, (run) => ({
+        ...run,
+        aborted: { operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) },
+      }));
 
     case 'note/added':
       return { ...s, notes: [...s.notes, { t: e.t, operator: e.operator, text: e.text }] };
@@ -145,7 +228,11 @@ export function reduceAll(events: Iterable<SessionEvent>, from: SessionState = i
 function clearDismissals(s: SessionState): SessionState {
   const d = s.rollback.dismissed;
   if (!d) return s;
-  const busy = new Set((s.session?.runbook.rollback?.triggers ?? []).filter((t) => t.recommend && s.triggers[t.id] && s.triggers[t.id].state !== 'inactive').map((t) => t.recommend!));
+  const busy = new Set(
+    (s.session?.runbook.rollback?.triggers ?? [])
+      .filter((t) => t.recommend && s.triggers[t.id] && s.triggers[t.id].state !== 'inactive')
+      .map((t) => t.recommend!),
+  );
   const kept = Object.fromEntries(Object.entries(d).filter(([level]) => busy.has(level)));
   if (Object.keys(kept).length === Object.keys(d).length) return s;
   const { dismissed: _d, ...rest } = s.rollback;
@@ -172,7 +259,6 @@ function addRunCmd(run: RollbackRun, step: string, cmd: string): RollbackRun {
   return { ...run, steps: { ...run.steps, [step]: { ...st, cmds: [...st.cmds, cmd] } } };
 }
 
-
 /** Commands still running when the console restarted: their outcome is unknown, and they are never re-run. */
 function markUnknown(cmds: SessionState['commands'], t: number): SessionState['commands'] {
   let out = cmds;
@@ -186,7 +272,8 @@ const UNKNOWN = 'outcome unknown (console restarted)';
 /** Steps that were running: failed with an unknown outcome, so the operator can retry or skip them (never automatically). */
 function failRunning(steps: SessionState['steps'], t: number): SessionState['steps'] {
   let out = steps;
-  for (const [id, st] of Object.entries(steps)) if (st.status === 'running') out = { ...out, [id]: { ...st, status: 'failed', endedAt: t, error: UNKNOWN } };
+  for (const [id, st] of Object.entries(steps))
+    if (st.status === 'running') out = { ...out, [id]: { ...st, status: 'failed', endedAt: t, error: UNKNOWN } };
   return out;
 }
 

@@ -62,9 +62,11 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
       // One decision, one rollback: a trigger never starts a level that already ran; only a person can, knowingly.
       if (intent.auto) {
         const no = state.rollback.dismissed?.[intent.level];
-        if (no) return `${no.operator} dismissed ${intent.level} at ${formatElapsed(no.t - s.startedAt)}: no trigger starts it until its triggers are quiet again`;
+        if (no)
+          return `${no.operator} dismissed ${intent.level} at ${formatElapsed(no.t - s.startedAt)}: no trigger starts it until its triggers are quiet again`;
         const ran = levelRuns(state, intent.level).at(-1);
-        if (ran) return `level ${intent.level} already ran (${ranText(state, ran)}): a trigger never starts a level twice; the operator decides`;
+        if (ran)
+          return `level ${intent.level} already ran (${ranText(state, ran)}): a trigger never starts a level twice; the operator decides`;
       }
       return undefined;
     case 'abort-rollback':
@@ -77,7 +79,8 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
 /** The refusal every forward action (run, tick, go, skip) gets first: no record, or a rollback in progress. */
 function forward(state: SessionState, live: LiveFacts): Refusal {
   // Short enough for an 80-column footer: the status bar shows the whole reason.
-  if (live.notRecording !== undefined) return `NOT RECORDING (${/\(([A-Z0-9]+)\)$/.exec(live.notRecording)?.[1] ?? live.notRecording}): only roll back, abort, no-go and quit work`;
+  if (live.notRecording !== undefined)
+    return `NOT RECORDING (${/\(([A-Z0-9]+)\)$/.exec(live.notRecording)?.[1] ?? live.notRecording}): only roll back, abort, no-go and quit work`;
   if (rollbackRunning(state, live)) return 'a rollback is running: the deploy waits until it ends';
   return undefined;
 }
@@ -103,7 +106,9 @@ function stepRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<In
   const spec = state.session!.runbook.phases.find((p) => p.id === phase.id)!.steps[index];
   if (!spec.parallel) {
     // Phases run in order too: every step before this one, in its phase and in the phases above, is done first.
-    const before = [...phases.slice(0, phases.indexOf(phase)).flatMap((p) => p.steps), ...phase.steps.slice(0, index)].find((x) => x.status !== 'passed' && x.status !== 'skipped');
+    const before = [...phases.slice(0, phases.indexOf(phase)).flatMap((p) => p.steps), ...phase.steps.slice(0, index)].find(
+      (x) => x.status !== 'passed' && x.status !== 'skipped',
+    );
     if (before) return `waits for "${before.title}" (${before.id}) to pass or be skipped first`;
   }
   return undefined;

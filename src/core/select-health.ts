@@ -47,7 +47,15 @@ export function selectHealth(state: SessionState, now: number): HealthRow[] {
 
 /** One panel's row. */
 export function panelRow(p: Panel, ps: PanelState | undefined, now: number, intervalMs: number): HealthRow {
-  const row: HealthRow = { id: p.id, title: p.title, status: 'waiting', text: '…', series: [], seriesCount: 0, ...(p.unit ? { unit: p.unit } : {}) };
+  const row: HealthRow = {
+    id: p.id,
+    title: p.title,
+    status: 'waiting',
+    text: '…',
+    series: [],
+    seriesCount: 0,
+    ...(p.unit ? { unit: p.unit } : {}),
+  };
   // Thresholds read in the panel's unit ("> 5%" for "> 0.05" on a ratio panel), like the value.
   if (p.warn) row.warn = formatThreshold(p.warn.op, p.warn.value, p.unit, p.warn.ratio);
   if (p.crit) row.crit = formatThreshold(p.crit.op, p.crit.value, p.unit, p.crit.ratio);
@@ -68,7 +76,9 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   if (sample.warnings) row.warnings = sample.warnings;
   const sorted = sortSeries(sample.series);
   row.seriesCount = sorted.length;
-  row.series = sorted.slice(0, TOP_SERIES).map((s) => ({ labels: labelText(s.labels), value: s.value, text: formatValue(s.value, p.unit) }));
+  row.series = sorted
+    .slice(0, TOP_SERIES)
+    .map((s) => ({ labels: labelText(s.labels), value: s.value, text: formatValue(s.value, p.unit) }));
   if (now - sample.t > 2 * intervalMs) {
     row.status = 'stale';
     row.text = 'stale';
@@ -79,20 +89,32 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   if (sorted.length === 0) return { ...row, status: 'nodata', text: 'no data', detail: 'the query returned no series' };
   row.value = sorted[0].value;
   row.text = formatValue(row.value, p.unit);
-  row.status = statusOf(p, sorted.map((s) => sampleNumber(s.value)));
+  row.status = statusOf(
+    p,
+    sorted.map((s) => sampleNumber(s.value)),
+  );
   return row;
 }
 
 function compareRow(p: Panel, row: HealthRow, canary?: SampleValue, baseline?: SampleValue): HealthRow {
   const ratio = ratioOf(canary, baseline);
-  row.compare = { ...(canary !== undefined ? { canary } : {}), ...(baseline !== undefined ? { baseline } : {}), ...(ratio !== undefined ? { ratio } : {}) };
+  row.compare = {
+    ...(canary !== undefined ? { canary } : {}),
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(ratio !== undefined ? { ratio } : {}),
+  };
   if (canary === undefined) return { ...row, status: 'nodata', text: 'no data', detail: 'the canary query returned no series' };
   row.value = canary;
   row.text = `${formatValue(canary, p.unit)} vs ${baseline === undefined ? 'no data' : formatValue(baseline, p.unit)}`;
   const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
   row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';
   if (ratio === undefined) {
-    row.detail = baseline === undefined ? 'baseline has no data: ratio unknown' : sampleNumber(baseline) === 0 ? 'baseline is 0: ratio unknown' : 'canary or baseline is not a finite number: ratio unknown';
+    row.detail =
+      baseline === undefined
+        ? 'baseline has no data: ratio unknown'
+        : sampleNumber(baseline) === 0
+          ? 'baseline is 0: ratio unknown'
+          : 'canary or baseline is not a finite number: ratio unknown';
     // A ratio check that cannot be evaluated is not a pass: say unknown (it never fires either).
     if (row.status === 'ok' && (p.crit?.ratio || p.warn?.ratio)) row.status = 'unknown';
   }

@@ -29,7 +29,8 @@ export function selectOutcome(state: SessionState, ending: Ending = {}): Outcome
   const phases = state.session?.runbook.phases ?? [];
   const done = (id: string) => ['passed', 'skipped'].includes(state.steps[id]?.status ?? '');
   if (phases.every((p) => p.steps.every((st) => done(st.id)) && (!p.gate || state.gates[p.id]?.decision === 'go'))) return 'completed';
-  if (Object.values(state.gates).some((g) => g.decision === 'no-go') || Object.values(state.steps).some((st) => st.status === 'failed')) return 'failed';
+  if (Object.values(state.gates).some((g) => g.decision === 'no-go') || Object.values(state.steps).some((st) => st.status === 'failed'))
+    return 'failed';
   return ending.stoppedAtGate ? 'stopped-at-gate' : 'quit';
 }
 

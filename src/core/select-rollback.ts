@@ -67,8 +67,23 @@ function computeRollback(state: SessionState, now: number): RollbackView {
         const c = state.commands[id];
         if (!c) continue;
         seen.add(c.host);
-        const status = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
-        hosts.push({ cmd: id, step: st.id, host: c.host, status, elapsedMs: Math.max(0, (c.endedAt ?? now) - c.startedAt), ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: c.error } : {}) });
+        const status =
+          c.endedAt === undefined
+            ? 'running'
+            : c.error?.startsWith('outcome unknown')
+              ? 'unknown'
+              : c.code === 0 && !c.error
+                ? 'ok'
+                : 'failed';
+        hosts.push({
+          cmd: id,
+          step: st.id,
+          host: c.host,
+          status,
+          elapsedMs: Math.max(0, (c.endedAt ?? now) - c.startedAt),
+          ...(c.code !== undefined ? { code: c.code } : {}),
+          ...(c.error ? { error: c.error } : {}),
+        });
       }
       // Hosts of a running (or not yet started) step that have no command yet are queued.
       const open = !stepRun || stepRun.status === 'pending' || stepRun.status === 'started';
@@ -78,7 +93,15 @@ function computeRollback(state: SessionState, now: number): RollbackView {
           if (!seen.has(name)) hosts.push({ cmd: '', step: st.id, host: name, status: 'queued', elapsedMs: 0 });
         }
     }
-    const status = run.aborted ? 'aborted' : run.finishedAt !== undefined ? (run.ok ? 'ok' : 'failed') : run.interrupted !== undefined ? 'interrupted' : 'running';
+    const status = run.aborted
+      ? 'aborted'
+      : run.finishedAt !== undefined
+        ? run.ok
+          ? 'ok'
+          : 'failed'
+        : run.interrupted !== undefined
+          ? 'interrupted'
+          : 'running';
     view.run = {
       level: run.level,
       operator: run.operator,
@@ -86,11 +109,23 @@ function computeRollback(state: SessionState, now: number): RollbackView {
       status,
       // The panes' clock is cut to the second: never show a run as having started in the future.
       elapsedMs: Math.max(0, (run.finishedAt ?? run.interrupted ?? now) - run.confirmedAt),
-      steps: (level?.steps ?? []).map((s) => ({ id: s.id, title: s.title, status: run.steps[s.id]?.status ?? 'pending', ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}) })),
+      steps: (level?.steps ?? []).map((s) => ({
+        id: s.id,
+        title: s.title,
+        status: run.steps[s.id]?.status ?? 'pending',
+        ...(run.steps[s.id]?.error ? { error: run.steps[s.id].error } : {}),
+      })),
       hosts,
       ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
       ...(run.graceMs !== undefined && run.waited === undefined && status === 'running'
-        ? { stopping: { until: run.confirmedAt + run.graceMs, running: Object.values(state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => ({ cmd: c.id, host: c.host })) } }
+        ? {
+            stopping: {
+              until: run.confirmedAt + run.graceMs,
+              running: Object.values(state.commands)
+                .filter((c) => c.endedAt === undefined && c.level === undefined)
+                .map((c) => ({ cmd: c.id, host: c.host })),
+            },
+          }
         : {}),
       ...(run.waited?.running.length ? { leftRunning: run.waited.running.map((r) => ({ host: r.host })) } : {}),
     };
@@ -107,7 +142,12 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
   if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;
   // Dismissed by the operator: the status bar says FIRING, and so does the pane (no stale RECOMMENDED).
   if (state.rollback.dismissed?.[top.recommend]) return undefined;
-  return { level: top.recommend, trigger: top.id, reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : top.value ?? 'no data'})`, t: top.firedAt ?? state.t };
+  return {
+    level: top.recommend,
+    trigger: top.id,
+    reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : (top.value ?? 'no data')})`,
+    t: top.firedAt ?? state.t,
+  };
 }
 
 /** Memoized on (state, now): results are read-only. */

@@ -18,9 +18,19 @@ export interface StatusView {
 export function selectStatus(state: SessionState, now: number): StatusView {
   const s = state.session;
   const panels = s?.runbook.health ?? [];
-  const errors = panels.filter((p) => state.panels[p.id]?.error && (state.panels[p.id]?.error?.t ?? 0) >= (state.panels[p.id]?.sample?.t ?? 0)).length;
+  const errors = panels.filter(
+    (p) => state.panels[p.id]?.error && (state.panels[p.id]?.error?.t ?? 0) >= (state.panels[p.id]?.sample?.t ?? 0),
+  ).length;
   const seen = panels.filter((p) => state.panels[p.id]).length;
-  const prometheus = !s?.runbook.prometheus ? 'none' : seen === 0 ? 'waiting' : errors === 0 ? 'ok' : errors === panels.length ? 'down' : 'degraded';
+  const prometheus = !s?.runbook.prometheus
+    ? 'none'
+    : seen === 0
+      ? 'waiting'
+      : errors === 0
+        ? 'ok'
+        : errors === panels.length
+          ? 'down'
+          : 'degraded';
   const running = Object.values(state.commands).filter((c) => c.endedAt === undefined).length;
   return {
     runbook: s?.runbook.name ?? '',
@@ -51,16 +61,37 @@ export function selectAlert(state: SessionState, now: number): AlertView | undef
   const run = r.run;
   const start = state.session?.startedAt ?? 0;
   if (run && rollbackInProgress(state))
-    return { kind: 'rolling-back', text: run.graceMs !== undefined && !run.waited ? `STOPPING THE DEPLOY, then ROLLING BACK ${run.level}` : `ROLLING BACK ${run.level}`, key: 'x abort' };
+    return {
+      kind: 'rolling-back',
+      text: run.graceMs !== undefined && !run.waited ? `STOPPING THE DEPLOY, then ROLLING BACK ${run.level}` : `ROLLING BACK ${run.level}`,
+      key: 'x abort',
+    };
   const rec = r.recommended;
-  if (rec?.countdownUntil !== undefined) return { kind: 'countdown', text: `AUTO ROLLBACK ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - now) / 1000))}s`, key: 'c cancel' };
+  if (rec?.countdownUntil !== undefined)
+    return {
+      kind: 'countdown',
+      text: `AUTO ROLLBACK ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - now) / 1000))}s`,
+      key: 'c cancel',
+    };
   const ran = rec ? levelRuns(state, rec.level).at(-1) : undefined;
-  if (rec && ran) return { kind: 'recommended', text: `STILL FIRING ${rec.trigger ?? ''} after rollback ${rec.level} (${ranText(state, ran)})`, key: `R run ${rec.level} again` };
-  if (rec) return { kind: 'recommended', text: `ROLL BACK? ${rec.level}${rec.trigger ? ` (${rec.trigger})` : ''}`, key: `R roll back ${rec.level}` };
+  if (rec && ran)
+    return {
+      kind: 'recommended',
+      text: `STILL FIRING ${rec.trigger ?? ''} after rollback ${rec.level} (${ranText(state, ran)})`,
+      key: `R run ${rec.level} again`,
+    };
+  if (rec)
+    return {
+      kind: 'recommended',
+      text: `ROLL BACK? ${rec.level}${rec.trigger ? ` (${rec.trigger})` : ''}`,
+      key: `R roll back ${rec.level}`,
+    };
   const parts: string[] = [];
   let kind: AlertView['kind'] | undefined;
   if (run?.finishedAt !== undefined || run?.aborted) {
-    parts.push(run.ok ? `ROLLED BACK ${run.level} in ${formatDuration(run.ms ?? 0)}` : `ROLLBACK ${run.level} ${run.aborted ? 'ABORTED' : 'FAILED'}`);
+    parts.push(
+      run.ok ? `ROLLED BACK ${run.level} in ${formatDuration(run.ms ?? 0)}` : `ROLLBACK ${run.level} ${run.aborted ? 'ABORTED' : 'FAILED'}`,
+    );
     kind = run.ok ? 'rolled-back' : 'rollback-failed';
   }
   const triggers = state.session?.runbook.rollback?.triggers ?? [];

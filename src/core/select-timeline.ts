@@ -22,38 +22,73 @@ export function timelineLine(e: SessionEvent, start: number): TimelineLine {
 
 function describe(e: SessionEvent): [LineKind, string] {
   switch (e.type) {
-    case 'session/started': return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];
-    case 'session/resumed': return ['session', `session resumed by ${e.operator} after event ${e.afterSeq}`];
-    case 'session/ended': return ['session', `session ended: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`];
-    case 'metric/sampled': return ['metric', `${e.panel} = ${sampleText(e.series)}${e.baseline ? ` vs baseline ${sampleText(e.baseline)}` : ''}`];
-    case 'metric/failed': return ['error', `${e.panel}: ${e.kind}: ${e.message}`];
-    case 'metric/range': return ['metric', `${e.panel}: sparkline ${e.points.length} points`];
-    case 'alerts/updated': return ['metric', `alerts: ${e.alerts.length ? e.alerts.map((a) => a.name).join(', ') : 'none firing'}`];
-    case 'alerts/failed': return ['error', `alerts: ${e.kind}: ${e.message}`];
-    case 'step/started': return ['step', `step ${e.step} started`];
-    case 'step/passed': return ['step', `step ${e.step} passed${e.detail ? `: ${e.detail}` : ''}`];
-    case 'step/failed': return ['error', `step ${e.step} failed: ${e.error}`];
-    case 'step/skipped': return ['step', `step ${e.step} skipped by ${e.operator}: ${e.reason}`];
-    case 'command/started': return ['command', `${e.host}$ ${e.command}`];
-    case 'command/output': return ['output', `${e.host}${e.stream === 'stderr' ? ' !' : ' |'} ${firstLine(e.text)}`];
+    case 'session/started':
+      return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];
+    case 'session/resumed':
+      return ['session', `session resumed by ${e.operator} after event ${e.afterSeq}`];
+    case 'session/ended':
+      return ['session', `session ended: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`];
+    case 'metric/sampled':
+      return ['metric', `${e.panel} = ${sampleText(e.series)}${e.baseline ? ` vs baseline ${sampleText(e.baseline)}` : ''}`];
+    case 'metric/failed':
+      return ['error', `${e.panel}: ${e.kind}: ${e.message}`];
+    case 'metric/range':
+      return ['metric', `${e.panel}: sparkline ${e.points.length} points`];
+    case 'alerts/updated':
+      return ['metric', `alerts: ${e.alerts.length ? e.alerts.map((a) => a.name).join(', ') : 'none firing'}`];
+    case 'alerts/failed':
+      return ['error', `alerts: ${e.kind}: ${e.message}`];
+    case 'step/started':
+      return ['step', `step ${e.step} started`];
+    case 'step/passed':
+      return ['step', `step ${e.step} passed${e.detail ? `: ${e.detail}` : ''}`];
+    case 'step/failed':
+      return ['error', `step ${e.step} failed: ${e.error}`];
+    case 'step/skipped':
+      return ['step', `step ${e.step} skipped by ${e.operator}: ${e.reason}`];
+    case 'command/started':
+      return ['command', `${e.host}$ ${e.command}`];
+    case 'command/output':
+      return ['output', `${e.host}${e.stream === 'stderr' ? ' !' : ' |'} ${firstLine(e.text)}`];
     case 'command/exited':
-      return [e.code === 0 && !e.error ? 'command' : 'error', `${e.host} ${e.error ? e.error : e.signal ? `killed by ${e.signal}` : `exit ${e.code}`} after ${formatDuration(e.ms)}`];
-    case 'gate/decided': return ['gate', `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
-    case 'trigger/pending': return ['trigger', `trigger ${e.trigger} pending: ${num(e.value)} ${e.check}`];
-    case 'trigger/firing': return ['trigger', `trigger ${e.trigger} FIRING: ${num(e.value)} ${e.check}`];
-    case 'trigger/resolved': return ['trigger', `trigger ${e.trigger} resolved: ${num(e.value)}`];
-    case 'trigger/rearmed': return ['trigger', `trigger ${e.trigger} re-armed after rollback ${e.level}: only samples from now on count`];
-    case 'rollback/recommended': return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
-    case 'rollback/confirmed': return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
+      return [
+        e.code === 0 && !e.error ? 'command' : 'error',
+        `${e.host} ${e.error ? e.error : e.signal ? `killed by ${e.signal}` : `exit ${e.code}`} after ${formatDuration(e.ms)}`,
+      ];
+    case 'gate/decided':
+      return ['gate', `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
+    case 'trigger/pending':
+      return ['trigger', `trigger ${e.trigger} pending: ${num(e.value)} ${e.check}`];
+    case 'trigger/firing':
+      return ['trigger', `trigger ${e.trigger} FIRING: ${num(e.value)} ${e.check}`];
+    case 'trigger/resolved':
+      return ['trigger', `trigger ${e.trigger} resolved: ${num(e.value)}`];
+    case 'trigger/rearmed':
+      return ['trigger', `trigger ${e.trigger} re-armed after rollback ${e.level}: only samples from now on count`];
+    case 'rollback/recommended':
+      return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
+    case 'rollback/confirmed':
+      return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
     case 'rollback/waited':
-      return [e.running.length ? 'error' : 'rollback', e.running.length
-        ? `rollback ${e.level}: the deploy may still be running after ${formatDuration(e.ms)} on ${e.running.map((r) => r.host).join(', ')}; rolling back anyway`
-        : `rollback ${e.level}: the deploy stopped in ${formatDuration(e.ms)}`];
-    case 'rollback/step': return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
-    case 'rollback/finished': return [e.ok ? 'rollback' : 'error', `rollback ${e.level} ${e.ok ? 'finished' : e.aborted ? 'ABORTED, stopped' : 'FAILED'} in ${formatDuration(e.ms)}`];
-    case 'rollback/aborted': return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
-    case 'rollback/dismissed': return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
-    case 'note/added': return ['note', `note (${e.operator}): ${e.text}`];
+      return [
+        e.running.length ? 'error' : 'rollback',
+        e.running.length
+          ? `rollback ${e.level}: the deploy may still be running after ${formatDuration(e.ms)} on ${e.running.map((r) => r.host).join(', ')}; rolling back anyway`
+          : `rollback ${e.level}: the deploy stopped in ${formatDuration(e.ms)}`,
+      ];
+    case 'rollback/step':
+      return [e.status === 'failed' ? 'error' : 'rollback', `rollback ${e.level}: ${e.step} ${e.status}${e.error ? `: ${e.error}` : ''}`];
+    case 'rollback/finished':
+      return [
+        e.ok ? 'rollback' : 'error',
+        `rollback ${e.level} ${e.ok ? 'finished' : e.aborted ? 'ABORTED, stopped' : 'FAILED'} in ${formatDuration(e.ms)}`,
+      ];
+    case 'rollback/aborted':
+      return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
+    case 'rollback/dismissed':
+      return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
+    case 'note/added':
+      return ['note', `note (${e.operator}): ${e.text}`];
   }
 }
 

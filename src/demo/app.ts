@@ -49,19 +49,49 @@ export class SimApp {
   private memory = 0.5;
   private server: Server | undefined;
 
-  constructor(readonly host: string, readonly role: Role, pool?: string) {
-    this.labels = { instance: host, job: 'demo', ...(pool ? { pool, color: pool, track: /canary/i.test(pool) ? 'canary' : 'stable' } : {}) };
-    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served, by status code', labelNames: ['code'], registers: [] });
-    this.latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', buckets: LATENCY_BUCKETS, registers: [] });
+  constructor(
+    readonly host: string,
+    readonly role: Role,
+    pool?: string,
+  ) {
+    this.labels = {
+      instance: host,
+      job: 'demo',
+      ...(pool ? { pool, color: pool, track: /canary/i.test(pool) ? 'canary' : 'stable' } : {}),
+    };
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests served, by status code',
+      labelNames: ['code'],
+      registers: [],
+    });
+    this.latency = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      buckets: LATENCY_BUCKETS,
+      registers: [],
+    });
     this.jobs = new Counter({ name: 'app_jobs_processed_total', help: 'Background jobs processed (throughput)', registers: [] });
     this.memUsed = new Gauge({ name: 'app_memory_used_bytes', help: 'Memory in use', registers: [] });
     const limit = new Gauge({ name: 'app_memory_limit_bytes', help: 'Memory limit of the service', registers: [] });
-    this.speedup = new Gauge({ name: 'app_speedup_ratio', help: 'How many times faster the new code path is than the old one (only while it runs)', labelNames: ['path'], registers: [] });
+    this.speedup = new Gauge({
+      name: 'app_speedup_ratio',
+      help: 'How many times faster the new code path is than the old one (only while it runs)',
+      labelNames: ['path'],
+      registers: [],
+    });
     this.healthUp = new Gauge({ name: 'app_healthcheck_up', help: '1 while the health endpoint answers', registers: [] });
     this.build = new Gauge({ name: 'app_build_info', help: 'The release the service runs', labelNames: ['version'], registers: [] });
     this.pgUp = new Gauge({ name: 'pg_up', help: '1 while the database answers', registers: [] });
     this.weight = new Gauge({ name: 'lb_backend_weight', help: 'Share of traffic per pool, percent', labelNames: ['pool'], registers: [] });
-    const mine: Metric<string>[] = role === 'db' ? [this.pgUp] : role === 'lb' ? [this.weight] : role === 'tool' ? [] : [this.requests, this.latency, this.jobs, this.memUsed, limit, this.speedup, this.healthUp, this.build];
+    const mine: Metric<string>[] =
+      role === 'db'
+        ? [this.pgUp]
+        : role === 'lb'
+          ? [this.weight]
+          : role === 'tool'
+            ? []
+            : [this.requests, this.latency, this.jobs, this.memUsed, limit, this.speedup, this.healthUp, this.build];
     for (const m of mine) this.registry.registerMetric(m);
     limit.set(MEMORY_LIMIT);
     // Both codes exist from the start, so an error ratio is 0 rather than "no data".
@@ -101,7 +131,10 @@ export class SimApp {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/metrics') {
-        this.registry.metrics().then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body), () => res.writeHead(500).end());
+        this.registry.metrics().then(
+          (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+          () => res.writeHead(500).end(),
+        );
       } else if (path === '/' || path === '/healthz' || path === '/health' || path === '/api/health') {
         const h = health();
         res.writeHead(h.ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${h.text}\n`);

@@ -40,7 +40,10 @@ export class Cleanup {
   };
   private readonly onUncaught = this.crash('uncaughtException');
   private readonly onRejection = this.crash('unhandledRejection');
-  private readonly handlers = Object.fromEntries(SIGNALS.map((s) => [s, () => this.onSignal(s)])) as Record<(typeof SIGNALS)[number], () => void>;
+  private readonly handlers = Object.fromEntries(SIGNALS.map((s) => [s, () => this.onSignal(s)])) as Record<
+    (typeof SIGNALS)[number],
+    () => void
+  >;
 
   /** Hooks the process (exit, crashes, the three signals) unless `hook` is false (tests in a shared process). */
   constructor(o: { hook?: boolean } = {}) {

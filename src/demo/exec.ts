@@ -45,7 +45,12 @@ export function stopGroup(child: ChildProcess): void {
 
 /** Runs `command` for `ch`; returns the child so the session can deliver signals to it. */
 export function runCommand(command: string, ch: ServerChannel, shell: HostShell, extraEnv: Record<string, string>): ChildProcess {
-  const child = spawn('bash', ['-c', command], { cwd: shell.dir, env: { ...shell.env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', command], {
+    cwd: shell.dir,
+    env: { ...shell.env, ...extraEnv },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   runningCommands.add(child);
   let channelOpen = true;
   const write = (to: { write(b: Buffer): unknown }) => (b: Buffer) => {

@@ -52,7 +52,11 @@ export interface Fleet {
 /** Starts the fleet; on failure what was started is cleaned up by `o.cleanup.run()`. */
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const { plan, root, cleanup } = o;
-  cleanup.add({ what: `remove ${root}`, async: () => rm(root, { recursive: true, force: true }), sync: () => rmSync(root, { recursive: true, force: true }) });
+  cleanup.add({
+    what: `remove ${root}`,
+    async: () => rm(root, { recursive: true, force: true }),
+    sync: () => rmSync(root, { recursive: true, force: true }),
+  });
   cleanup.add({
     what: 'stop commands still running on the demo hosts',
     async: () => void [...runningCommands].forEach((c) => signalGroup(c, 'SIGKILL')),
@@ -85,8 +89,22 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const settled = await Promise.allSettled(
     plan.hosts.map(async (h, i) => {
       const key = newKeyPair(`cutover-demo-host-${h.name}`);
-      const env = { PATH: `${tools}:${basePath}`, HOME: sandboxes.get(h.name)!, SHELL: '/bin/bash', LANG: o.env.LANG ?? 'C.UTF-8', TERM: 'dumb', DEMO_HOST: h.name, DEMO_APP_PORT: String(appPorts[i]), ...demoMark(root) };
-      const host = await startSshHost({ name: h.name, hostKey: key.private, userKey: userKey.parsed, shell: { dir: sandboxes.get(h.name)!, env } });
+      const env = {
+        PATH: `${tools}:${basePath}`,
+        HOME: sandboxes.get(h.name)!,
+        SHELL: '/bin/bash',
+        LANG: o.env.LANG ?? 'C.UTF-8',
+        TERM: 'dumb',
+        DEMO_HOST: h.name,
+        DEMO_APP_PORT: String(appPorts[i]),
+        ...demoMark(root),
+      };
+      const host = await startSshHost({
+        name: h.name,
+        hostKey: key.private,
+        userKey: userKey.parsed,
+        shell: { dir: sandboxes.get(h.name)!, env },
+      });
       // sync too: a host that comes up after the cleanup already ran (another host failed) is stopped at once.
       cleanup.add({ what: `stop ${h.name}`, async: () => host.stop(), sync: () => void host.stop() });
       return { host, publicKey: key.public };
@@ -94,8 +112,14 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   );
   const failedHost = settled.find((r) => r.status === 'rejected');
   if (failedHost) throw failedHost.reason;
-  const started = settled.map((r) => (r as PromiseFulfilledResult<{ host: Awaited<ReturnType<typeof startSshHost>>; publicKey: string }>).value);
-  const ssh = writeSshHome(join(root, 'home'), userKey, started.map((s) => ({ name: s.host.name, port: s.host.port, publicKey: s.publicKey })));
+  const started = settled.map(
+    (r) => (r as PromiseFulfilledResult<{ host: Awaited<ReturnType<typeof startSshHost>>; publicKey: string }>).value,
+  );
+  const ssh = writeSshHome(
+    join(root, 'home'),
+    userKey,
+    started.map((s) => ({ name: s.host.name, port: s.host.port, publicKey: s.publicKey })),
+  );
   const hosts = plan.hosts.map((h, i) => ({ name: h.name, original: h.original, port: started[i].host.port, appPort: appPorts[i] }));
 
   // Live from now on for a real Prometheus; the simulated endpoint first catches up on history.
@@ -106,8 +130,15 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   return { hosts, ssh, metrics, simulation, appAddress: (original) => byOriginal.get(original.toLowerCase()) };
 }
 
-async function startMetrics(o: FleetOptions, bin: string | undefined, simulation: Simulation, hosts: Fleet['hosts'], clock: { virtual?: number }): Promise<Fleet['metrics']> {
-  if (o.metrics === 'prometheus' && !bin) throw new Error('--metrics prometheus: no prometheus on PATH; install it (apt-get install prometheus) or use --metrics simulated');
+async function startMetrics(
+  o: FleetOptions,
+  bin: string | undefined,
+  simulation: Simulation,
+  hosts: Fleet['hosts'],
+  clock: { virtual?: number },
+): Promise<Fleet['metrics']> {
+  if (o.metrics === 'prometheus' && !bin)
+    throw new Error('--metrics prometheus: no prometheus on PATH; install it (apt-get install prometheus) or use --metrics simulated');
   const n = hosts.length;
   if (bin) {
     o.progress?.(`starting prometheus (${bin}); its first scrape takes about 5 seconds...`);
@@ -122,13 +153,20 @@ async function startMetrics(o: FleetOptions, bin: string | undefined, simulation
           },
         }),
       );
-      return { kind: 'prometheus', url: prom.url, detail: `prometheus ${prom.version} at ${prom.url}, scraping ${n} simulated app${n === 1 ? '' : 's'} every 1s` };
+      return {
+        kind: 'prometheus',
+        url: prom.url,
+        detail: `prometheus ${prom.version} at ${prom.url}, scraping ${n} simulated app${n === 1 ? '' : 's'} every 1s`,
+      };
     } catch (e) {
       if (o.metrics === 'prometheus') throw e;
       o.progress?.(`${(e as Error).message}; using the simulated query endpoint instead`);
     }
   }
-  const store = new SampleStore(() => [...simulation.apps.values()], () => clock.virtual ?? Date.now());
+  const store = new SampleStore(
+    () => [...simulation.apps.values()],
+    () => clock.virtual ?? Date.now(),
+  );
   for (; clock.virtual !== undefined && clock.virtual < Date.now(); clock.virtual += SCRAPE_MS) {
     simulation.tick();
     await store.scrape();
@@ -139,5 +177,9 @@ async function startMetrics(o: FleetOptions, bin: string | undefined, simulation
   const server = await startQueryServer(store);
   o.cleanup.add({ what: 'stop the query endpoint', async: () => server.stop(), sync: () => {} });
   const why = o.metrics === 'simulated' ? 'as asked' : 'no prometheus on PATH';
-  return { kind: 'simulated', url: server.url, detail: `simulated query endpoint at ${server.url} (${why}), answering the demo runbooks' PromQL from the ${n} apps' registries` };
+  return {
+    kind: 'simulated',
+    url: server.url,
+    detail: `simulated query endpoint at ${server.url} (${why}), answering the demo runbooks' PromQL from the ${n} apps' registries`,
+  };
 }

@@ -35,7 +35,10 @@ export class SandboxReader {
   reloaded = false;
   private loaded: Pick<HostView, 'version' | 'env'> = { version: 'none', env: {} };
 
-  constructor(readonly host: PlannedHost, readonly dir: string) {}
+  constructor(
+    readonly host: PlannedHost,
+    readonly dir: string,
+  ) {}
 
   /** The host now: running state every time, release and .env as of the last (re)start. */
   view(): HostView {
@@ -45,7 +48,13 @@ export class SandboxReader {
       this.generation = gen;
       this.loaded = { version: this.currentRelease(), env: parseEnvFile(this.read('.env')) };
     }
-    return { name: this.host.name, role: this.host.role, ...(this.host.pool ? { pool: this.host.pool } : {}), running: this.read('run/state').trim() === 'running', ...this.loaded };
+    return {
+      name: this.host.name,
+      role: this.host.role,
+      ...(this.host.pool ? { pool: this.host.pool } : {}),
+      running: this.read('run/state').trim() === 'running',
+      ...this.loaded,
+    };
   }
 
   /** The load balancer's weights (lb hosts), or undefined. */
@@ -62,7 +71,12 @@ export class SandboxReader {
   writeHealth(fields: Record<string, string>): void {
     const tmp = join(this.dir, 'run', '.health.tmp');
     try {
-      writeFileSync(tmp, Object.entries({ ...fields, generation: this.generation.trim() }).map(([k, v]) => `${k}=${v}\n`).join(''));
+      writeFileSync(
+        tmp,
+        Object.entries({ ...fields, generation: this.generation.trim() })
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
       renameSync(tmp, join(this.dir, 'run', 'health'));
     } catch {
       // A command may have removed run/; the next tick writes it again.

@@ -63,15 +63,30 @@ export class DemoRunbookError extends Error {
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const runbookPath = o.runbookPath ?? DEFAULT_RUNBOOK;
   if (!o.runbookPath && !existsSync(DEFAULT_RUNBOOK))
-    throw new Error(`the default demo runbook (fixtures/runbooks/blue-green-gates.yaml) ships with cutover's source and is not at ${DEFAULT_RUNBOOK}; run from a checkout of the repository, or pass --runbook FILE`);
+    throw new Error(
+      `the default demo runbook (fixtures/runbooks/blue-green-gates.yaml) ships with cutover's source and is not at ${DEFAULT_RUNBOOK}; run from a checkout of the repository, or pass --runbook FILE`,
+    );
   // The demo replaces prometheus, alertmanager, ssh paths and hosts, so their ${VAR} need not be set.
   const loaded = loadRunbookFile(runbookPath, null);
   if (!loaded.runbook) throw new DemoRunbookError(loaded.problems);
   const plan = planFleet(loaded.runbook);
   // Watched over: even a SIGKILL of the demo leaves nothing behind (demo-root.ts).
   const root = createDemoRoot(o.cleanup, o.progress);
-  const fleet = await startFleet({ plan, scenario: o.scenario, root, metrics: o.metrics, env: o.env, cleanup: o.cleanup, ...(o.progress ? { progress: o.progress } : {}) });
-  const { runbook, changes } = rewriteRunbook(loaded.runbook, plan, { promUrl: fleet.metrics.url, identityFile: fleet.ssh.identityFile, knownHosts: fleet.ssh.knownHosts, appAddress: fleet.appAddress }, o.timeScale);
+  const fleet = await startFleet({
+    plan,
+    scenario: o.scenario,
+    root,
+    metrics: o.metrics,
+    env: o.env,
+    cleanup: o.cleanup,
+    ...(o.progress ? { progress: o.progress } : {}),
+  });
+  const { runbook, changes } = rewriteRunbook(
+    loaded.runbook,
+    plan,
+    { promUrl: fleet.metrics.url, identityFile: fleet.ssh.identityFile, knownHosts: fleet.ssh.knownHosts, appAddress: fleet.appAddress },
+    o.timeScale,
+  );
   const env: NodeJS.ProcessEnv = { ...o.env, HOME: fleet.ssh.home, XDG_STATE_HOME: stateHome(o.env) };
   // An agent's keys are never needed (and a confirm-on-use agent would prompt for each host).
   delete env.SSH_AUTH_SOCK;
@@ -81,10 +96,13 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   });
   // Without a load balancer nothing ramps by weight: the first host on the new release is the canary (behaviour.ts).
   const weighted = plan.hosts.some((h) => h.role === 'lb');
-  const breaks = weighted ? `once it takes ${DEGRADE_SHARE * 100}% of the traffic` : 'as soon as it serves any traffic (no load balancer: its first host is the canary)';
-  const story = o.scenario === 'degrade'
-    ? `degrade: the new release breaks ${breaks} (errors, latency, memory); ${runbook.rollback?.triggers?.length ? 'watch a trigger fire and recommend a rollback' : 'this runbook has no triggers, so nothing will recommend a rollback: watch the health panels'}`
-    : 'healthy: the new release behaves; the deploy goes through to the end';
+  const breaks = weighted
+    ? `once it takes ${DEGRADE_SHARE * 100}% of the traffic`
+    : 'as soon as it serves any traffic (no load balancer: its first host is the canary)';
+  const story =
+    o.scenario === 'degrade'
+      ? `degrade: the new release breaks ${breaks} (errors, latency, memory); ${runbook.rollback?.triggers?.length ? 'watch a trigger fire and recommend a rollback' : 'this runbook has no triggers, so nothing will recommend a rollback: watch the health panels'}`
+      : 'healthy: the new release behaves; the deploy goes through to the end';
   const preloaded = plan.next ? plan.hosts.filter((h) => h.release === plan.next).map((h) => h.name) : [];
   const summary = [
     `cutover demo: ${runbookPath} on a simulated fleet (the file itself is not changed)`,
@@ -94,7 +112,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     '  the runbook, rewritten in memory:',
     ...changes.map((c) => `    ${c}`),
     `  stable release ${plan.stable}; files under ${root} (removed on exit)`,
-    ...(preloaded.length ? [`  ${preloaded.join(', ')} already run${preloaded.length === 1 ? 's' : ''} ${plan.next} with no traffic: no step of the runbook deploys it there`] : []),
+    ...(preloaded.length
+      ? [
+          `  ${preloaded.join(', ')} already run${preloaded.length === 1 ? 's' : ''} ${plan.next} with no traffic: no step of the runbook deploys it there`,
+        ]
+      : []),
     '  keys: Enter runs the selected step (Down for the next), Enter then g then Enter says go at a gate;',
     '        once a rollback is recommended: 4, R, then capital Y; an automatic one starts by itself',
     '        when its countdown ends unless you press c; q quits; ? lists every key',

@@ -30,7 +30,8 @@ export function newKeyPair(comment: string): KeyPair {
     const key = priv instanceof Error ? undefined : Array.isArray(priv) ? priv[0] : priv;
     const pub = key && `${key.type} ${key.getPublicSSH().toString('base64')}`;
     const parsed = pub ? utils.parseKey(pub) : undefined;
-    if (pub && parsed && !(parsed instanceof Error)) return { private: k.private, public: pub, parsed: Array.isArray(parsed) ? parsed[0] : parsed };
+    if (pub && parsed && !(parsed instanceof Error))
+      return { private: k.private, public: pub, parsed: Array.isArray(parsed) ? parsed[0] : parsed };
     if (attempt >= 20) throw new Error('cannot generate an SSH key for the demo (ssh2 keeps producing unreadable keys)');
   }
 }

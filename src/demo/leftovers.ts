@@ -91,7 +91,13 @@ export function demoReaper(fs: typeof import('node:fs')): DemoReaper {
       const file = fs.lstatSync(`${root}/owner.json`);
       if (!file.isFile() || file.uid !== dir.uid) return undefined;
       const o = JSON.parse(fs.readFileSync(`${root}/owner.json`, 'utf8')) as Partial<Owner> | null;
-      const ok = o?.root === root && Number.isInteger(o.pid) && Number.isInteger(o.start) && typeof o.boot === 'string' && o.boot !== '' && typeof o.ns === 'string';
+      const ok =
+        o?.root === root &&
+        Number.isInteger(o.pid) &&
+        Number.isInteger(o.start) &&
+        typeof o.boot === 'string' &&
+        o.boot !== '' &&
+        typeof o.ns === 'string';
       return ok ? (o as Owner) : undefined;
     } catch {
       return undefined;
@@ -112,7 +118,10 @@ export function demoReaper(fs: typeof import('node:fs')): DemoReaper {
         continue; // gone, or another user's
       }
       if (!env.includes(MARK + o.root)) continue;
-      const dir = env.split('\0').find((v) => v.startsWith(MARK))?.slice(MARK.length);
+      const dir = env
+        .split('\0')
+        .find((v) => v.startsWith(MARK))
+        ?.slice(MARK.length);
       if (dir !== o.root && !dir?.startsWith(`${o.root}/`)) continue;
       const start = startOf(pid);
       if (start !== undefined && start >= o.start) pids.push(pid);

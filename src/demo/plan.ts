@@ -77,7 +77,8 @@ export function planFleet(runbook: Runbook): FleetPlan {
       if (!groups[group].includes(name)) groups[group].push(name);
     }
   }
-  for (const h of byName.values()) if (h.role === 'app' || h.role === 'staging') h.pool = h.groups.find((g) => roleOfGroup(g) === h.role) ?? h.groups[0];
+  for (const h of byName.values())
+    if (h.role === 'app' || h.role === 'staging') h.pool = h.groups.find((g) => roleOfGroup(g) === h.role) ?? h.groups[0];
   const hosts = [...byName.values()];
   const weights = startingWeights(hosts);
   const stable = stableVersion(runbook);
@@ -113,7 +114,10 @@ const VERSION = /\bv\d+(?:\.\d+)+\b/;
  */
 export function stableVersion(runbook: Runbook): string {
   const levels = runbook.rollback?.levels ?? [];
-  const texts = [...levels.flatMap((l) => l.steps.map((s) => s.run?.command ?? '')), ...levels.flatMap((l) => [l.title, ...l.steps.map((s) => s.title)])];
+  const texts = [
+    ...levels.flatMap((l) => l.steps.map((s) => s.run?.command ?? '')),
+    ...levels.flatMap((l) => [l.title, ...l.steps.map((s) => s.title)]),
+  ];
   for (const t of texts) {
     const m = VERSION.exec(t);
     if (m) return m[0];
@@ -130,6 +134,7 @@ export function newVersion(runbook: Runbook, stable: string): string | undefined
 /** Hosts that a forward step deploys a release on: a `run` step on one of their groups whose command names a version. */
 function forwardDeployed(runbook: Runbook, groups: Record<string, string[]>): Set<string> {
   const out = new Set<string>();
-  for (const st of runbook.phases.flatMap((p) => p.steps)) if (st.run && VERSION.test(st.run.command)) for (const h of groups[st.run.on] ?? []) out.add(h);
+  for (const st of runbook.phases.flatMap((p) => p.steps))
+    if (st.run && VERSION.test(st.run.command)) for (const h of groups[st.run.on] ?? []) out.add(h);
   return out;
 }

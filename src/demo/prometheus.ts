@@ -38,12 +38,17 @@ export function findPrometheus(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-
 /**
  * Starts Prometheus in `dir`; rejects with its log when it does not come up within `timeoutMs`.
  * `spawned` hears of the process the moment it exists, so a signal during the wait can stop it.
  */
-export async function startPrometheus(bin: string, dir: string, targets: ScrapeTarget[], spawned: (p: Pick<DemoPrometheus, 'child' | 'stop'>) => void, timeoutMs = 30_000): Promise<DemoPrometheus> {
+export async function startPrometheus(
+  bin: string,
+  dir: string,
+  targets: ScrapeTarget[],
+  spawned: (p: Pick<DemoPrometheus, 'child' | 'stop'>) => void,
+  timeoutMs = 30_000,
+): Promise<DemoPrometheus> {
   mkdirSync(join(dir, 'data'), { recursive: true });
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
@@ -52,7 +57,13 @@ export async function startPrometheus(bin: string, dir: string, targets: ScrapeT
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', '--storage.tsdb.retention.time=2h'];
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+    '--storage.tsdb.retention.time=2h',
+  ];
   // Its own process group: a Ctrl-C in the terminal reaches cutover, which stops it in order.
   // Marked as the demo's, so that a SIGKILL of the demo does not leave it running (demo-root.ts).
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...demoMark(dir) } });
@@ -73,8 +84,12 @@ export async function startPrometheus(bin: string, dir: string, targets: ScrapeT
   let version = '';
   try {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prometheus exited while starting: ${log.trim().split('\n').slice(-3).join(' | ')}`);
-      if (Date.now() > deadline) throw new Error(`prometheus did not scrape the demo apps within ${timeoutMs / 1000}s: ${log.trim().split('\n').slice(-2).join(' | ') || 'no output'}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`prometheus exited while starting: ${log.trim().split('\n').slice(-3).join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `prometheus did not scrape the demo apps within ${timeoutMs / 1000}s: ${log.trim().split('\n').slice(-2).join(' | ') || 'no output'}`,
+        );
       const up = await fetchJson(`${url}/api/v1/query?query=${encodeURIComponent('count(up == 1)')}`);
       const n = Number((up?.data as { result?: { value?: [number, string] }[] })?.result?.[0]?.value?.[1] ?? 0);
       if (n >= targets.length) break;

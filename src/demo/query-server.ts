@@ -38,12 +38,21 @@ export function instantData(v: Value, t: number): { resultType: string; result: 
     case 'vector':
       return { resultType: 'vector', result: v.samples.map((s) => ({ metric: s.labels, value: [ts, formatSample(s.value)] })) };
     case 'matrix':
-      return { resultType: 'matrix', result: v.series.map((s) => ({ metric: s.labels, values: s.points.map((p) => [p.t / 1000, formatSample(p.v)]) })) };
+      return {
+        resultType: 'matrix',
+        result: v.series.map((s) => ({ metric: s.labels, values: s.points.map((p) => [p.t / 1000, formatSample(p.v)]) })),
+      };
   }
 }
 
 /** Evaluates `query` every `step` from `start` to `end` (ms) into a matrix. */
-export function rangeData(query: string, start: number, end: number, step: number, src: SeriesSource): { resultType: 'matrix'; result: unknown } {
+export function rangeData(
+  query: string,
+  start: number,
+  end: number,
+  step: number,
+  src: SeriesSource,
+): { resultType: 'matrix'; result: unknown } {
   const expr = parsePromql(query);
   const series = new Map<string, { metric: Record<string, string>; values: [number, string][] }>();
   for (let t = start; t <= end; t += step) {
@@ -88,9 +97,14 @@ export async function startQueryServer(src: SeriesSource, now: () => number = Da
 
 function answer(req: IncomingMessage, res: ServerResponse, p: URLSearchParams, src: SeriesSource, now: () => number): void {
   const path = new URL(req.url ?? '/', 'http://demo').pathname;
-  if (path === '/-/ready' || path === '/-/healthy') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('The demo query endpoint is ready.\n');
+  if (path === '/-/ready' || path === '/-/healthy')
+    return void res.writeHead(200, { 'content-type': 'text/plain' }).end('The demo query endpoint is ready.\n');
   if (path !== '/api/v1/query' && path !== '/api/v1/query_range')
-    return send(res, 404, { status: 'error', errorType: 'not_found', error: `${path} is not served by the demo's simulated endpoint; it answers /api/v1/query and /api/v1/query_range` });
+    return send(res, 404, {
+      status: 'error',
+      errorType: 'not_found',
+      error: `${path} is not served by the demo's simulated endpoint; it answers /api/v1/query and /api/v1/query_range`,
+    });
   const query = p.get('query');
   if (!query) return send(res, 400, { status: 'error', errorType: 'bad_data', error: 'the query parameter is missing' });
   try {
@@ -98,15 +112,26 @@ function answer(req: IncomingMessage, res: ServerResponse, p: URLSearchParams, s
       const t = p.has('time') ? seconds(p.get('time')!, 'time') : now();
       return send(res, 200, { status: 'success', data: instantData(evaluate(parsePromql(query), t, src), t) });
     }
-    const [start, end, step] = [seconds(p.get('start') ?? '', 'start'), seconds(p.get('end') ?? '', 'end'), seconds(p.get('step') ?? '', 'step')];
+    const [start, end, step] = [
+      seconds(p.get('start') ?? '', 'start'),
+      seconds(p.get('end') ?? '', 'end'),
+      seconds(p.get('step') ?? '', 'step'),
+    ];
     if (!(step > 0)) throw new QueryError('step must be a positive duration in seconds');
     if (end < start) throw new QueryError('end is before start');
-    if ((end - start) / step > MAX_POINTS) throw new QueryError(`exceeded maximum resolution of ${MAX_POINTS} points per timeseries; raise step`);
+    if ((end - start) / step > MAX_POINTS)
+      throw new QueryError(`exceeded maximum resolution of ${MAX_POINTS} points per timeseries; raise step`);
     return send(res, 200, { status: 'success', data: rangeData(query, start, end, step, src) });
   } catch (e) {
-    if (e instanceof QueryError) return send(res, e.unsupported ? 422 : 400, { status: 'error', errorType: e.unsupported ? 'execution' : 'bad_data', error: e.message });
+    if (e instanceof QueryError)
+      return send(res, e.unsupported ? 422 : 400, {
+        status: 'error',
+        errorType: e.unsupported ? 'execution' : 'bad_data',
+        error: e.message,
+      });
     // A bad regex in a matcher is the query's fault too; anything else is the endpoint's.
-    if (e instanceof SyntaxError) return send(res, 400, { status: 'error', errorType: 'bad_data', error: `bad regular expression: ${e.message}` });
+    if (e instanceof SyntaxError)
+      return send(res, 400, { status: 'error', errorType: 'bad_data', error: `bad regular expression: ${e.message}` });
     return send(res, 500, { status: 'error', errorType: 'internal', error: (e as Error).message });
   }
 }

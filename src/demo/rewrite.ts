@@ -32,13 +32,27 @@ export function rewriteRunbook(rb: Runbook, plan: FleetPlan, at: FleetEndpoints,
   const changes: string[] = [];
   const s = (ms: number | undefined, floor: number) => (ms === undefined ? undefined : scaleMs(ms, scale, floor));
   const hosts = Object.fromEntries(Object.entries(plan.groups).map(([g, names]) => [g, names.map((host) => ({ host }))]));
-  changes.push(`hosts: ${plan.hosts.length} simulated host${plan.hosts.length === 1 ? '' : 's'} on 127.0.0.1 under the runbook's names (${Object.keys(plan.groups).join(', ') || 'no groups'})`);
-  const ssh = { user: rb.ssh?.user ?? 'deploy', identityFile: at.identityFile, knownHosts: at.knownHosts, strictHostKeys: 'yes' as const, jump: 'none', connectTimeout: 5000, ...(rb.ssh?.concurrency ? { concurrency: rb.ssh.concurrency } : {}) };
-  changes.push(`ssh: this run's own key and known_hosts (host keys verified), no jump host${rb.ssh?.jump ? ` (instead of ${rb.ssh.jump})` : ''}`);
+  changes.push(
+    `hosts: ${plan.hosts.length} simulated host${plan.hosts.length === 1 ? '' : 's'} on 127.0.0.1 under the runbook's names (${Object.keys(plan.groups).join(', ') || 'no groups'})`,
+  );
+  const ssh = {
+    user: rb.ssh?.user ?? 'deploy',
+    identityFile: at.identityFile,
+    knownHosts: at.knownHosts,
+    strictHostKeys: 'yes' as const,
+    jump: 'none',
+    connectTimeout: 5000,
+    ...(rb.ssh?.concurrency ? { concurrency: rb.ssh.concurrency } : {}),
+  };
+  changes.push(
+    `ssh: this run's own key and known_hosts (host keys verified), no jump host${rb.ssh?.jump ? ` (instead of ${rb.ssh.jump})` : ''}`,
+  );
   const out: Runbook = { ...rb, hosts, ssh };
   if (rb.health?.length || rb.prometheus) {
     out.prometheus = { url: at.promUrl, interval: s(rb.prometheus?.interval ?? 5000, FLOOR.interval)!, timeout: 4000 };
-    changes.push(`prometheus: ${at.promUrl}${rb.prometheus ? ` instead of ${rb.prometheus.url} (its headers and credentials are not used)` : ''}`);
+    changes.push(
+      `prometheus: ${at.promUrl}${rb.prometheus ? ` instead of ${rb.prometheus.url} (its headers and credentials are not used)` : ''}`,
+    );
   }
   if (rb.alertmanager) {
     delete out.alertmanager;
@@ -65,20 +79,43 @@ export function rewriteRunbook(rb: Runbook, plan: FleetPlan, at: FleetEndpoints,
     }
     return r;
   };
-  out.phases = rb.phases.map((p) => ({ ...p, ...(p.planned !== undefined ? { planned: s(p.planned, FLOOR.wait) } : {}), steps: p.steps.map(step) }));
+  out.phases = rb.phases.map((p) => ({
+    ...p,
+    ...(p.planned !== undefined ? { planned: s(p.planned, FLOOR.wait) } : {}),
+    steps: p.steps.map(step),
+  }));
   if (rb.rollback) {
     out.rollback = {
-      levels: rb.rollback.levels.map((l) => ({ ...l, ...(l.expected !== undefined ? { expected: s(l.expected, FLOOR.wait) } : {}), steps: l.steps.map(step) })),
+      levels: rb.rollback.levels.map((l) => ({
+        ...l,
+        ...(l.expected !== undefined ? { expected: s(l.expected, FLOOR.wait) } : {}),
+        steps: l.steps.map(step),
+      })),
       ...(rb.rollback.triggers
-        ? { triggers: rb.rollback.triggers.map((t) => ({ ...t, ...(t.for !== undefined ? { for: s(t.for, FLOOR.wait) } : {}), ...(t.auto ? { countdown: s(t.countdown ?? 30_000, FLOOR.countdown) } : {}) })) }
+        ? {
+            triggers: rb.rollback.triggers.map((t) => ({
+              ...t,
+              ...(t.for !== undefined ? { for: s(t.for, FLOOR.wait) } : {}),
+              ...(t.auto ? { countdown: s(t.countdown ?? 30_000, FLOOR.countdown) } : {}),
+            })),
+          }
         : {}),
     };
   }
-  const locals = [...rb.phases.flatMap((p) => p.steps), ...(rb.rollback?.levels.flatMap((l) => l.steps) ?? [])].filter((st) => st.local).map((st) => st.id);
-  if (locals.length) changes.push(`local steps (${locals.join(', ')}): not rewritten; they run on this machine as written, outside the demo's sandboxes`);
+  const locals = [...rb.phases.flatMap((p) => p.steps), ...(rb.rollback?.levels.flatMap((l) => l.steps) ?? [])]
+    .filter((st) => st.local)
+    .map((st) => st.id);
+  if (locals.length)
+    changes.push(`local steps (${locals.join(', ')}): not rewritten; they run on this machine as written, outside the demo's sandboxes`);
   if (probes) changes.push(`http steps: ${probes} aimed at runbook hosts now probe those hosts' simulated apps`);
-  if (elsewhere.length) changes.push(`http steps: ${elsewhere.join(', ')} (not a runbook host) now probe${elsewhere.length === 1 ? 's' : ''} ${front!.original}'s simulated app`);
-  if (scale > 1) changes.push(`time: x${scale}: waits, for:, countdowns, plans and query windows divided by ${scale} (a 5m soak takes ${formatDuration(scaleMs(300_000, scale, FLOOR.wait))}); command timeouts unchanged`);
+  if (elsewhere.length)
+    changes.push(
+      `http steps: ${elsewhere.join(', ')} (not a runbook host) now probe${elsewhere.length === 1 ? 's' : ''} ${front!.original}'s simulated app`,
+    );
+  if (scale > 1)
+    changes.push(
+      `time: x${scale}: waits, for:, countdowns, plans and query windows divided by ${scale} (a 5m soak takes ${formatDuration(scaleMs(300_000, scale, FLOOR.wait))}); command timeouts unchanged`,
+    );
   return { runbook: out, changes };
 }
 

@@ -52,7 +52,12 @@ export function createSandbox(dir: string, host: PlannedHost, plan: FleetPlan): 
     writeFileSync(join(dir, rel), text.endsWith('\n') ? text : `${text}\n`);
   };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  w('.demo', [`host=${host.name}`, `role=${host.role}`, `pool=${host.pool ?? ''}`, `stable=${plan.stable}`, `service=${serviceName(host)}`].join('\n'));
+  w(
+    '.demo',
+    [`host=${host.name}`, `role=${host.role}`, `pool=${host.pool ?? ''}`, `stable=${plan.stable}`, `service=${serviceName(host)}`].join(
+      '\n',
+    ),
+  );
   w('run/state', 'running');
   w('run/generation', '1');
   mkdirSync(join(dir, 'backups'), { recursive: true });
@@ -74,7 +79,12 @@ export function createSandbox(dir: string, host: PlannedHost, plan: FleetPlan): 
   }
   if (host.role === 'lb') {
     mkdirSync(join(dir, 'lb'), { recursive: true });
-    writeFileSync(join(dir, 'lb/weights'), Object.entries(plan.weights).map(([p, v]) => `${p} ${v}\n`).join(''));
+    writeFileSync(
+      join(dir, 'lb/weights'),
+      Object.entries(plan.weights)
+        .map(([p, v]) => `${p} ${v}\n`)
+        .join(''),
+    );
   }
   if (host.role === 'db') {
     w('db/schema_version', String(DB_SCHEMA));

@@ -30,7 +30,10 @@ export class SampleStore implements SeriesSource {
   private timer: NodeJS.Timeout | undefined;
   private scrapes = 0;
 
-  constructor(private readonly apps: () => SimApp[], private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly apps: () => SimApp[],
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Scrapes now and then every second until stopped. */
   start(): void {
@@ -83,7 +86,8 @@ export class SampleStore implements SeriesSource {
     const out: { labels: Labels; points: Point[] }[] = [];
     for (const s of this.candidates(name, matchers)) {
       const points: Point[] = [];
-      for (let i = firstAfter(s.ts, from); i < s.ts.length && s.ts[i] <= to; i++) if (s.vs[i] !== null) points.push({ t: s.ts[i], v: s.vs[i]! });
+      for (let i = firstAfter(s.ts, from); i < s.ts.length && s.ts[i] <= to; i++)
+        if (s.vs[i] !== null) points.push({ t: s.ts[i], v: s.vs[i]! });
       if (points.length) out.push({ labels: s.labels, points });
     }
     return out;
@@ -100,7 +104,7 @@ export class SampleStore implements SeriesSource {
 
   /** Series whose labels satisfy every matcher (a missing label is ""). */
   private candidates(name: string | undefined, matchers: Matcher[]): Series[] {
-    const all = name !== undefined ? this.byName.get(name) ?? [] : [...this.byKey.values()];
+    const all = name !== undefined ? (this.byName.get(name) ?? []) : [...this.byKey.values()];
     return all.filter((s) => matchers.every((m) => this.matches(m, s.labels[m.name] ?? '')));
   }
 

@@ -4,7 +4,20 @@
  * here is random: the same commands at the same moments give the same metrics.
  */
 import { SimApp } from './app.js';
-import { MIRROR_SHARE, PRODUCTION_RPS, STAGING_RPS, behaviour, degraded, newCodeShare, p95Of, runsNewCode, trafficShares, type Behaviour, type HostView, type Scenario } from './behaviour.js';
+import {
+  MIRROR_SHARE,
+  PRODUCTION_RPS,
+  STAGING_RPS,
+  behaviour,
+  degraded,
+  newCodeShare,
+  p95Of,
+  runsNewCode,
+  trafficShares,
+  type Behaviour,
+  type HostView,
+  type Scenario,
+} from './behaviour.js';
 import { SandboxReader } from './host-state.js';
 import type { FleetPlan } from './plan.js';
 
@@ -31,7 +44,12 @@ export class Simulation {
   private current: FleetStatus = { shares: new Map(), newShare: 0, broken: false };
   private readonly views = new Map<string, { view: HostView; b: Behaviour; newCode: boolean }>();
 
-  constructor(private readonly plan: FleetPlan, private readonly scenario: Scenario, sandboxes: Map<string, string>, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly plan: FleetPlan,
+    private readonly scenario: Scenario,
+    sandboxes: Map<string, string>,
+    private readonly now: () => number = Date.now,
+  ) {
     this.readers = plan.hosts.map((h) => new SandboxReader(h, sandboxes.get(h.name)!));
     for (const h of plan.hosts) this.apps.set(h.name, new SimApp(h.name, h.role, h.pool));
     this.started = this.last = now();
@@ -87,7 +105,9 @@ export class Simulation {
         const members = views.filter((v) => v.pool === view.pool && v.running).length;
         hostRps += (MIRROR_SHARE * rps) / members;
       }
-      this.apps.get(view.name)!.advance({ dt, running: view.running, version: view.version, rps: hostRps, behaviour: b, ...(weights ? { weights } : {}) });
+      this.apps
+        .get(view.name)!
+        .advance({ dt, running: view.running, version: view.version, rps: hostRps, behaviour: b, ...(weights ? { weights } : {}) });
     });
     // A host that just (re)started reports at once: `service restart` waits for that report.
     const all = t - this.lastHealth >= HEALTH_EVERY_MS;
@@ -99,7 +119,14 @@ export class Simulation {
     const v = this.views.get(host)!;
     const { view, b, newCode } = v;
     if (!view.running) return { status: 'down', summary: 'service stopped' };
-    if (view.role === 'lb') return { status: 'ok', summary: Object.entries(this.readers.find((r) => r.host.name === host)?.weights() ?? {}).map(([p, w]) => `${p} ${w}%`).join(', ') || 'no pools' };
+    if (view.role === 'lb')
+      return {
+        status: 'ok',
+        summary:
+          Object.entries(this.readers.find((r) => r.host.name === host)?.weights() ?? {})
+            .map(([p, w]) => `${p} ${w}%`)
+            .join(', ') || 'no pools',
+      };
     if (view.role === 'db' || view.role === 'tool') return { status: 'ok', summary: 'answering' };
     const share = this.current.shares.get(host) ?? 0;
     const traffic = view.role === 'staging' ? 'staging traffic' : `${(share * 100).toFixed(0)}% of traffic`;

@@ -98,7 +98,10 @@ export class TriggerEvaluator {
   /** The end of the latest rollback: samples taken up to it no longer count. */
   private rearmedAfter = -Infinity;
 
-  constructor(runbook: Runbook, private readonly state?: () => SessionState) {
+  constructor(
+    runbook: Runbook,
+    private readonly state?: () => SessionState,
+  ) {
     this.triggers = runbook.rollback?.triggers ?? [];
     this.panels = new Map((runbook.health ?? []).map((p) => [p.id, p]));
     for (const t of this.triggers) this.mem.set(t.id, { state: 'inactive', value: null, blind: false });
@@ -206,8 +209,12 @@ export class TriggerEvaluator {
     const ran = runs.at(-1);
     const started = state?.session?.startedAt ?? 0;
     const no = state?.rollback.dismissed?.[level];
-    const again = ran && state ? ` (level ${level} already ran: ${ranText(state, ran)}; running it again is your decision)`
-      : no ? ` (${no.operator} dismissed ${level} at ${formatElapsed(no.t - started)}: no countdown until its triggers are quiet)` : '';
+    const again =
+      ran && state
+        ? ` (level ${level} already ran: ${ranText(state, ran)}; running it again is your decision)`
+        : no
+          ? ` (${no.operator} dismissed ${level} at ${formatElapsed(no.t - started)}: no countdown until its triggers are quiet)`
+          : '';
     const countdown = top.tr.auto && !ran && !no ? { countdownUntil: t + (top.tr.countdown ?? DEFAULT_COUNTDOWN_MS) } : {};
     return [{ type: 'rollback/recommended', t, level, trigger: top.tr.id, reason: this.reason(top.tr, top.m) + again, ...countdown }];
   }

@@ -13,7 +13,9 @@ export type FallbackResult = { path: string } | { tried: string[] };
 /** Directories tried in order, the journal's own excluded: $TMPDIR, /tmp, /dev/shm, $HOME, the working directory. */
 export function fallbackDirs(journalPath: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const own = path.resolve(path.dirname(journalPath));
-  const dirs = [env.TMPDIR, os.tmpdir(), '/tmp', '/dev/shm', env.HOME, process.cwd()].filter((d): d is string => Boolean(d)).map((d) => path.resolve(d));
+  const dirs = [env.TMPDIR, os.tmpdir(), '/tmp', '/dev/shm', env.HOME, process.cwd()]
+    .filter((d): d is string => Boolean(d))
+    .map((d) => path.resolve(d));
   return [...new Set(dirs)].filter((d) => d !== own);
 }
 

@@ -8,8 +8,7 @@ function call<T>(start: (cb: Callback<T>) => void): Promise<T> {
 }
 
 /** open(2). */
-export const open = (path: string, flags: string, mode?: number) =>
-  call<number>((cb) => fs.open(path, flags, mode, cb));
+export const open = (path: string, flags: string, mode?: number) => call<number>((cb) => fs.open(path, flags, mode, cb));
 
 /** Writes all of `data` at file offset `at`, looping over short writes. */
 export async function writeAll(fd: number, data: Buffer, at: number): Promise<void> {

@@ -3,7 +3,15 @@ export { isDecision, DECISION_TYPES, type EventBase, type JournalEvent } from '.
 export { GENESIS_HASH, encodeLine, lineHash, parseLine, splitHash, type ParsedLine } from './line.js';
 export { sessionsDir, newJournalPath, journalFileName, slugify } from './paths.js';
 export { JournalWriter, type Appended, type Written, type WriterOptions } from './writer.js';
-export { readJournal, streamJournal, type JournalEntry, type ReadProblem, type ReadResult, type ReadOptions, type StreamOptions } from './reader.js';
+export {
+  readJournal,
+  streamJournal,
+  type JournalEntry,
+  type ReadProblem,
+  type ReadResult,
+  type ReadOptions,
+  type StreamOptions,
+} from './reader.js';
 export { verifyChain, verifyText, verifyLines, type VerifyResult, type TamperKind } from './verify.js';
 export { rawLinesOfText, type RawLine } from './scan.js';
 export { writeFallback, fallbackDirs, type FallbackResult } from './fallback.js';

@@ -62,7 +62,9 @@ export class LineReader {
           return this.emit(out, '', bytes, true);
         }
         if (nl !== -1) {
-          const text = this.carryLen ? Buffer.concat([...this.carry, this.view.subarray(this.pos, nl)]).toString('utf8') : this.view.toString('utf8', this.pos, nl);
+          const text = this.carryLen
+            ? Buffer.concat([...this.carry, this.view.subarray(this.pos, nl)]).toString('utf8')
+            : this.view.toString('utf8', this.pos, nl);
           const bytes = this.carryLen + nl - this.pos;
           this.dropCarry();
           this.pos = nl + 1;

@@ -11,7 +11,10 @@ const SUFFIX_RE = /,"hash":"([0-9a-f]{32})"\}$/;
 
 /** First 32 hex chars of sha256(prevHash + body). */
 export function lineHash(prevHash: string, body: string): string {
-  return createHash('sha256').update(prevHash + body).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(prevHash + body)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Serializes an event as line `seq` chained from `prevHash`; any `seq` or `hash` the event carries is dropped. */
@@ -43,7 +46,8 @@ export function parseLine<E extends EventBase = JournalEvent>(text: string): Par
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'not a JSON object' };
   const { seq, hash, ...event } = value as Record<string, unknown>;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return { ok: false, message: 'seq missing or not a positive integer' };
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1)
+    return { ok: false, message: 'seq missing or not a positive integer' };
   if (typeof hash !== 'string' || !HASH_RE.test(hash)) return { ok: false, message: 'hash missing or not 32 hex characters' };
   if (typeof event.type !== 'string') return { ok: false, message: 'type missing or not a string' };
   if (typeof event.t !== 'number') return { ok: false, message: 't missing or not a number' };

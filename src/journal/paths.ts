@@ -30,7 +30,10 @@ export function slugify(name: string): string {
 
 /** `2026-11-21T23-40-05Z-checkout-api-v2-1-0.jsonl`: UTC, sortable, no colons (they trouble some filesystems). */
 export function journalFileName(runbookName: string, date: Date): string {
-  const stamp = date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const stamp = date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
   return `${stamp}-${slugify(runbookName)}.jsonl`;
 }
 

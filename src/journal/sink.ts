@@ -90,7 +90,14 @@ export class FileSink {
       let error = this.keepUnwritten();
       // A torn half-line from a failed write would glue itself to the fallback lines appended later.
       if (error) await io.ftruncate(this.fd, this.end).catch(() => {});
-      await io.fsync(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, { cause: err })));
+      await io
+        .fsync(this.fd)
+        .catch(
+          (err) =>
+            (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, {
+              cause: err,
+            })),
+        );
       this.fdClosed = true;
       await io.close(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: close failed (${message(err)})`, { cause: err })));
       if (error) throw error;
@@ -139,7 +146,10 @@ export class FileSink {
     this.buffered = [];
     this.bufferedBytes = 0;
     this.unwritten = items.map((p) => ({ seq: p.seq, bytes: p.bytes }));
-    const error = new Error(`journal ${this.path}: ${items.length} event${items.length === 1 ? '' : 's'} from seq ${items[0].seq} on could not be written (${message(this.failure?.cause ?? this.failure)})`, { cause: this.failure });
+    const error = new Error(
+      `journal ${this.path}: ${items.length} event${items.length === 1 ? '' : 's'} from seq ${items[0].seq} on could not be written (${message(this.failure?.cause ?? this.failure)})`,
+      { cause: this.failure },
+    );
     for (const p of items) p.reject(error);
     return error;
   }
@@ -206,12 +216,16 @@ export class FileSink {
       this.buffered = [...items, ...this.buffered];
       this.bufferedBytes = this.buffered.reduce((n, p) => n + p.bytes.length, 0);
       this.end = at;
-      this.failure = new Error(`journal ${this.path}: write failed (${message(err)}); events from seq ${items[0].seq} on are held in memory and retried`, { cause: err });
+      this.failure = new Error(
+        `journal ${this.path}: write failed (${message(err)}); events from seq ${items[0].seq} on are held in memory and retried`,
+        { cause: err },
+      );
       this.onStatus(this.failure);
-      if (!this.closed) this.retryTimer ??= setTimeout(() => {
-        this.retryTimer = undefined;
-        void this.kick();
-      }, RETRY_MS).unref();
+      if (!this.closed)
+        this.retryTimer ??= setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.kick();
+        }, RETRY_MS).unref();
     } finally {
       this.inFlight = undefined;
     }

@@ -6,9 +6,7 @@ import { rawLinesOfText, rawLinesSync, type RawLine } from './scan.js';
 export type TamperKind = 'edited' | 'dropped' | 'inserted' | 'reordered' | 'corrupt';
 
 /** The verdict: every line chains (a torn last line is a crash, not tampering), or the first bad line. */
-export type VerifyResult =
-  | { ok: true; lines: number; torn: boolean }
-  | { ok: false; line: number; kind: TamperKind; message: string };
+export type VerifyResult = { ok: true; lines: number; torn: boolean } | { ok: false; line: number; kind: TamperKind; message: string };
 
 interface Checked {
   line: number;
@@ -79,7 +77,10 @@ function diagnose(c: Checked, expected: number, prev: string, prevPrev: string |
   if (after !== undefined) return bad('reordered', `seq ${c.seq} is out of order: it belongs after line ${after}`);
   if (successor !== undefined) {
     const span = successor === c.line + 1 ? `line ${c.line}` : `lines ${c.line}-${successor - 1}`;
-    return bad('inserted', `${span} (seq ${c.seq}) do${span.startsWith('lines') ? '' : 'es'} not belong to the chain: line ${successor} continues from line ${c.line - 1}`);
+    return bad(
+      'inserted',
+      `${span} (seq ${c.seq}) do${span.startsWith('lines') ? '' : 'es'} not belong to the chain: line ${successor} continues from line ${c.line - 1}`,
+    );
   }
   if (c.seq > expected) {
     const missing = c.seq - 1 > expected ? `seq ${expected}-${c.seq - 1} are` : `seq ${expected} is`;

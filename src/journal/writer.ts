@@ -79,7 +79,9 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
       fd = await io.open(path, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new Error(`journal ${path} already exists; cutover never overwrites a journal (resume it, or start a new session)`, { cause: err });
+        throw new Error(`journal ${path} already exists; cutover never overwrites a journal (resume it, or start a new session)`, {
+          cause: err,
+        });
       throw new Error(`cannot create journal ${path}: ${message(err)}`, { cause: err });
     }
     // open's mode passes through the umask; command output in the journal may hold secrets, so force 0600.
@@ -103,7 +105,9 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     try {
       const verdict = verifyChain(path);
       if (!verdict.ok)
-        throw new Error(`line ${verdict.line}: ${verdict.message} (${verdict.kind}); cutover will not extend a damaged or tampered journal: inspect it, or start a new session`);
+        throw new Error(
+          `line ${verdict.line}: ${verdict.message} (${verdict.kind}); cutover will not extend a damaged or tampered journal: inspect it, or start a new session`,
+        );
       read = readJournal<E>(path);
     } catch (err) {
       return fail(err);

@@ -9,7 +9,12 @@ export function transportBindings(p: Player): Binding[] {
   return [
     { keys: [' '], description: p.clock.playing ? 'pause' : 'play', handler: () => p.togglePlay() },
     { keys: ['left', 'right'], description: '-/+10s', handler: (k) => p.seekBy(k === 'left' ? -10_000 : 10_000) },
-    { keys: ['shift-left', 'shift-right'], description: '-/+1 min', handler: (k) => p.seekBy(k === 'shift-left' ? -60_000 : 60_000), helpOnly: true },
+    {
+      keys: ['shift-left', 'shift-right'],
+      description: '-/+1 min',
+      handler: (k) => p.seekBy(k === 'shift-left' ? -60_000 : 60_000),
+      helpOnly: true,
+    },
     { keys: ['[', ']'], description: `speed ${p.clock.speed}x`, handler: (k) => p.changeSpeed(k === '[' ? -1 : 1) },
     { keys: ['.', ','], description: 'one event forward / back', handler: (k) => p.stepEvent(k === '.' ? 1 : -1), helpOnly: true },
     { keys: ['n', 'p'], description: 'next/prev decision', handler: (k) => p.jumpDecision(k === 'n' ? 1 : -1) },

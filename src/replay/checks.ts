@@ -31,38 +31,53 @@ export const time: Check = (v) => num(v) ?? (Math.abs(v as number) <= 8.64e15 ? 
 export const key: Check = (v) => str(v) ?? (PROTO_KEYS.has(v as string) ? 'is a reserved name (an Object.prototype member)' : undefined);
 
 /** Absent, or passing `c`. */
-export const opt = (c: Check): Check => (v) => (v === undefined ? undefined : c(v));
+export const opt =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : c(v);
 /** Null, or passing `c`. */
-export const nullable = (c: Check): Check => (v) => (v === null ? undefined : c(v));
+export const nullable =
+  (c: Check): Check =>
+  (v) =>
+    v === null ? undefined : c(v);
 /** One of the given values. */
-export const oneOf = (...values: unknown[]): Check => (v) => (values.includes(v) ? undefined : `expected one of ${values.map((x) => JSON.stringify(x)).join('|')}`);
+export const oneOf =
+  (...values: unknown[]): Check =>
+  (v) =>
+    values.includes(v) ? undefined : `expected one of ${values.map((x) => JSON.stringify(x)).join('|')}`;
 /** Passing any of the checks (the first one's message otherwise). */
-export const either = (...checks: Check[]): Check => (v) => {
-  let first: string | undefined;
-  for (const c of checks) {
-    const m = c(v);
-    if (m === undefined) return undefined;
-    first ??= m;
-  }
-  return first;
-};
+export const either =
+  (...checks: Check[]): Check =>
+  (v) => {
+    let first: string | undefined;
+    for (const c of checks) {
+      const m = c(v);
+      if (m === undefined) return undefined;
+      first ??= m;
+    }
+    return first;
+  };
 
 /** An array whose items pass `c`. */
-export const arr = (c: Check): Check => (v) => {
-  if (!Array.isArray(v)) return `expected array, received ${received(v)}`;
-  for (let i = 0; i < v.length; i++) {
-    const m = c(v[i]);
-    if (m !== undefined) return at(i, m);
-  }
-  return undefined;
-};
+export const arr =
+  (c: Check): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return `expected array, received ${received(v)}`;
+    for (let i = 0; i < v.length; i++) {
+      const m = c(v[i]);
+      if (m !== undefined) return at(i, m);
+    }
+    return undefined;
+  };
 
 /** A pair. */
-export const pair = (a: Check, b: Check): Check => (v) => {
-  if (!Array.isArray(v) || v.length !== 2) return `expected a pair, received ${received(v)}`;
-  const m = a(v[0]);
-  return m !== undefined ? at(0, m) : b(v[1]) !== undefined ? at(1, b(v[1])!) : undefined;
-};
+export const pair =
+  (a: Check, b: Check): Check =>
+  (v) => {
+    if (!Array.isArray(v) || v.length !== 2) return `expected a pair, received ${received(v)}`;
+    const m = a(v[0]);
+    return m !== undefined ? at(0, m) : b(v[1]) !== undefined ? at(1, b(v[1])!) : undefined;
+  };
 
 /** A plain object with these fields (others are allowed and ignored). */
 export const obj = (shape: Record<string, Check>): Check => {
@@ -78,14 +93,16 @@ export const obj = (shape: Record<string, Check>): Check => {
 };
 
 /** An object whose every value passes `c` (labels). */
-export const record = (c: Check): Check => (v) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `expected object, received ${received(v)}`;
-  for (const k in v) {
-    const m = c((v as Record<string, unknown>)[k]);
-    if (m !== undefined) return at(k, m);
-  }
-  return undefined;
-};
+export const record =
+  (c: Check): Check =>
+  (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `expected object, received ${received(v)}`;
+    for (const k in v) {
+      const m = c((v as Record<string, unknown>)[k]);
+      if (m !== undefined) return at(k, m);
+    }
+    return undefined;
+  };
 
 /** Prefixes a message with the field or index it is about ("series.0.value expected ..."). */
 function at(where: string | number, message: string): string {

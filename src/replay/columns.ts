@@ -9,7 +9,10 @@ export class Column<T extends Typed> {
   /** How many values were pushed. */
   length = 0;
 
-  constructor(private readonly ctor: TypedCtor<T>, capacity = 1024) {
+  constructor(
+    private readonly ctor: TypedCtor<T>,
+    capacity = 1024,
+  ) {
     this.data = new ctor(Math.max(16, capacity));
   }
 

@@ -24,7 +24,10 @@ export class Cursor {
   private stale = false;
   private lastUnpacked: { snap: Snapshot; state: SessionState; tails: { record: TailsRecord; started: boolean } } | undefined;
 
-  constructor(private readonly index: JournalIndex, private readonly reader: EventReader) {
+  constructor(
+    private readonly index: JournalIndex,
+    private readonly reader: EventReader,
+  ) {
     const first = this.unpacked(index.snapshots[0]);
     this.state = first.state;
     this.tails = OutputTails.restore(first.tails.record, first.tails.started);

@@ -23,7 +23,10 @@ export class Folder {
   private mini: SessionState | undefined;
 
   /** `tails`, when given, is fed every event (and changed in place); the report folds without one. */
-  constructor(from: SessionState, readonly tails?: OutputTails) {
+  constructor(
+    from: SessionState,
+    readonly tails?: OutputTails,
+  ) {
     this.base = from;
     this.t = from.t;
     this.count = from.count;

@@ -52,7 +52,14 @@ export function checkLine(raw: RawLine): LineResult {
 export function decisionKind(type: string): 0 | 1 | 2 | 3 {
   if (type === 'gate/decided') return 1;
   if (type === 'trigger/firing') return 2;
-  if (type === 'rollback/recommended' || type === 'rollback/confirmed' || type === 'rollback/aborted' || type === 'rollback/dismissed' || type === 'rollback/finished') return 3;
+  if (
+    type === 'rollback/recommended' ||
+    type === 'rollback/confirmed' ||
+    type === 'rollback/aborted' ||
+    type === 'rollback/dismissed' ||
+    type === 'rollback/finished'
+  )
+    return 3;
   return 0;
 }
 

@@ -17,14 +17,20 @@ export async function openReplay(path: string, o: PlayerOptions = {}): Promise<P
   try {
     index = JournalIndex.open(path);
   } catch (e) {
-    throw new UnreadableJournal((e as Error).message.startsWith(path) ? (e as Error).message : `${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UnreadableJournal(
+      (e as Error).message.startsWith(path)
+        ? (e as Error).message
+        : `${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const expectedEnd = readEdges(path).last?.t;
   while (!index.done && index.count === 0) index.step(20);
   if (index.count === 0) {
     index.close();
     const p = index.problems[0];
-    throw new UnreadableJournal(`${path}: no event could be read${p ? ` (line ${p.line}: ${p.message})` : ' (the file is empty)'}; is it a cutover journal?`);
+    throw new UnreadableJournal(
+      `${path}: no event could be read${p ? ` (line ${p.line}: ${p.message})` : ' (the file is empty)'}; is it a cutover journal?`,
+    );
   }
   if (new EventReader(index).get(0).type !== 'session/started') {
     index.close();

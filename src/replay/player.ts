@@ -39,7 +39,10 @@ export class Player {
   private timer: NodeJS.Timeout | undefined;
   private readonly expectedEnd: number | undefined;
 
-  constructor(readonly index: JournalIndex, o: PlayerOptions = {}) {
+  constructor(
+    readonly index: JournalIndex,
+    o: PlayerOptions = {},
+  ) {
     this.reader = new EventReader(index);
     this.cursor = new Cursor(index, this.reader);
     this.clock = new VirtualClock(o.realNow);

@@ -29,7 +29,11 @@ export interface ProgressView {
   message?: string;
 }
 
-const MARK: Record<number, { text: string; color: Color }> = { 1: { text: '◆', color: 'magenta' }, 2: { text: '▲', color: 'yellow' }, 3: { text: 'R', color: 'red' } };
+const MARK: Record<number, { text: string; color: Color }> = {
+  1: { text: '◆', color: 'magenta' },
+  2: { text: '▲', color: 'yellow' },
+  3: { text: 'R', color: 'red' },
+};
 
 /** The line under the status bar, cut to `width`. */
 export function progressLine(v: ProgressView, width: number, color: boolean): Line {
@@ -43,8 +47,16 @@ export function progressLine(v: ProgressView, width: number, color: boolean): Li
   const right: Line = [{ text: ` ${v.position.toLocaleString('en-US')}/${v.count.toLocaleString('en-US')} events`, dim: true }];
   if (!v.done) right.push({ text: `  indexing ${Math.floor(v.indexed * 100)}%`, color: c('yellow') });
   if (v.message) right.push({ text: `  ${v.message}`, color: c('yellow') });
-  else if (v.problems) right.push({ text: `  ⚠ ${v.problems} bad line${v.problems === 1 ? '' : 's'} skipped (line ${v.firstProblem?.line}: ${v.firstProblem?.message})`, color: c('red') });
-  else if (v.seqGap) right.push({ text: `  ⚠ line ${v.seqGap.line}: seq ${v.seqGap.got}, ${v.seqGap.expected} expected (cutover verify tells more)`, color: c('red') });
+  else if (v.problems)
+    right.push({
+      text: `  ⚠ ${v.problems} bad line${v.problems === 1 ? '' : 's'} skipped (line ${v.firstProblem?.line}: ${v.firstProblem?.message})`,
+      color: c('red'),
+    });
+  else if (v.seqGap)
+    right.push({
+      text: `  ⚠ line ${v.seqGap.line}: seq ${v.seqGap.got}, ${v.seqGap.expected} expected (cutover verify tells more)`,
+      color: c('red'),
+    });
   const used = (l: Line) => l.reduce((n, s) => n + [...s.text].length, 0);
   let barWidth = width - used(left) - used(right);
   if (barWidth < 10) {

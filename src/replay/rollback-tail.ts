@@ -23,7 +23,7 @@ export function readRollbackTail(path: string): SessionEvent[] {
   const fd = fs.openSync(path, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    for (let before = size; ;) {
+    for (let before = size; ; ) {
       const start = lastConfirmed(fd, before);
       if (start === undefined) return [];
       const events = eventsFrom(fd, size, start);
@@ -71,7 +71,8 @@ function eventsFrom(fd: number, size: number, start: number): SessionEvent[] {
     const r = checkLine({ text, line: 0, start: 0, end: 0, terminated });
     if (typeof r === 'object' && 'event' in r) out.push(r.event);
   };
-  for (let pos = start; pos < size; pos += CHUNK) for (const l of split.push(read(fd, pos, Math.min(CHUNK, size - pos)))) keep(l.text, l.terminated);
+  for (let pos = start; pos < size; pos += CHUNK)
+    for (const l of split.push(read(fd, pos, Math.min(CHUNK, size - pos)))) keep(l.text, l.terminated);
   for (const l of split.finish()) keep(l.text, l.terminated);
   return out;
 }

@@ -21,13 +21,19 @@ const step = z
     id: key,
     title: z.string(),
     manual: z.literal(true).optional(),
-    run: z.looseObject({ on: z.string(), command: z.string(), batch: amount.optional(), maxFail: amount.optional(), timeout: ms.optional() }).optional(),
-    local: z.looseObject({ command: z.union([z.string(), z.array(z.string())]), shell: z.boolean().optional(), timeout: ms.optional() }).optional(),
+    run: z
+      .looseObject({ on: z.string(), command: z.string(), batch: amount.optional(), maxFail: amount.optional(), timeout: ms.optional() })
+      .optional(),
+    local: z
+      .looseObject({ command: z.union([z.string(), z.array(z.string())]), shell: z.boolean().optional(), timeout: ms.optional() })
+      .optional(),
     expect: z.looseObject({ panel: z.string(), check, within: ms.optional() }).optional(),
     http: z.looseObject({ url: z.string(), status: z.number().optional(), timeout: ms.optional() }).optional(),
     wait: ms.optional(),
   })
-  .refine((s) => ['manual', 'run', 'local', 'expect', 'http', 'wait'].filter((k) => s[k] !== undefined).length === 1, { message: 'a step needs exactly one action' });
+  .refine((s) => ['manual', 'run', 'local', 'expect', 'http', 'wait'].filter((k) => s[k] !== undefined).length === 1, {
+    message: 'a step needs exactly one action',
+  });
 
 const panel = z.looseObject({
   id: key,

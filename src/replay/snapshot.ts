@@ -66,13 +66,16 @@ export function unpack(s: Snapshot): SessionState {
 /** The tails of a snapshot, as a plain record (restore it into a buffer with `OutputTails.restore`). */
 export function unpackTails(s: Snapshot): { record: TailsRecord; started: boolean } {
   if (!s.tails) return { record: { tails: [], finishedOrder: [] }, started: s.state.session !== undefined };
-  const tails: [string, TailRecord][] = s.tails.entries.map(([id, p, finished]) => [id, {
-    chunks: p.data ? cut(inflateRawSync(p.data).toString('utf16le'), p.sizes!) : p.chunks!,
-    partial: p.partial,
-    lineCount: p.lineCount,
-    bytes: p.bytes,
-    finished,
-  }]);
+  const tails: [string, TailRecord][] = s.tails.entries.map(([id, p, finished]) => [
+    id,
+    {
+      chunks: p.data ? cut(inflateRawSync(p.data).toString('utf16le'), p.sizes!) : p.chunks!,
+      partial: p.partial,
+      lineCount: p.lineCount,
+      bytes: p.bytes,
+      finished,
+    },
+  ]);
   return { record: { tails, finishedOrder: s.tails.finishedOrder }, started: s.tails.started };
 }
 

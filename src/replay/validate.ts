@@ -21,7 +21,15 @@ const runbook: Check = (v) => {
 
 /** Each event type's fields (besides type and t). */
 const SHAPES: Record<string, Record<string, Check>> = {
-  'session/started': { sessionId: str, runbook, runbookPath: str, runbookSha256: str, operator: str, mode: oneOf('live', 'demo'), version: str },
+  'session/started': {
+    sessionId: str,
+    runbook,
+    runbookPath: str,
+    runbookSha256: str,
+    operator: str,
+    mode: oneOf('live', 'demo'),
+    version: str,
+  },
   'session/resumed': { operator: str, afterSeq: num },
   'session/ended': { outcome: oneOf(...OUTCOMES), reason: opt(str) },
   'metric/sampled': { panel: key, at: time, series, baseline: opt(series), warnings: opt(arr(str)) },

@@ -45,7 +45,15 @@ export function buildReport(journal: string, c: Collected): Report {
       steps: p.steps.map((st) => {
         const failed = c.failures.get(st.id) ?? [];
         const earlier = st.status === 'failed' ? failed.slice(0, -1) : failed;
-        return { id: st.id, title: clean(st.title), kind: st.kind, status: st.status, attempts: st.attempts, ...(st.error || st.reason ? { note: clean(st.error ?? st.reason ?? '') } : {}), ...(earlier.length ? { earlier } : {}) };
+        return {
+          id: st.id,
+          title: clean(st.title),
+          kind: st.kind,
+          status: st.status,
+          attempts: st.attempts,
+          ...(st.error || st.reason ? { note: clean(st.error ?? st.reason ?? '') } : {}),
+          ...(earlier.length ? { earlier } : {}),
+        };
       }),
     })),
     gates: c.gates.map((g) => ({
@@ -57,7 +65,9 @@ export function buildReport(journal: string, c: Collected): Report {
       ...(g.reason ? { reason: clean(g.reason) } : {}),
     })),
     triggers: c.firings.map((f) => trigger(f, rb, at)),
-    rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) => rollback(r, s, at, r === s.rollback.run && endedAs.ended && endedAs.outcome === 'rollback-interrupted')),
+    rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) =>
+      rollback(r, s, at, r === s.rollback.run && endedAs.ended && endedAs.outcome === 'rollback-interrupted'),
+    ),
     notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
     decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
   };
@@ -75,7 +85,14 @@ function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (
     raw: f.value,
     check: clean(f.check),
     holdingSince: at(f.since).elapsed,
-    ...(def ? { severity: def.severity, panel: def.when.panel, recommend: def.recommend, threshold: formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, ratio) } : {}),
+    ...(def
+      ? {
+          severity: def.severity,
+          panel: def.when.panel,
+          recommend: def.recommend,
+          threshold: formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, ratio),
+        }
+      : {}),
   };
 }
 
@@ -86,15 +103,39 @@ function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (
 function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment, cutShort: boolean): RollbackReport {
   const level = s.session?.runbook.rollback?.levels.find((l) => l.id === r.level);
   const byEnd = cutShort && !r.aborted && !r.ok && r.interrupted === undefined;
-  const status: RollbackReport['status'] = r.aborted ? 'aborted' : byEnd ? 'interrupted' : r.finishedAt !== undefined ? (r.ok ? 'ok' : 'failed') : r.interrupted !== undefined ? 'interrupted' : 'unfinished';
+  const status: RollbackReport['status'] = r.aborted
+    ? 'aborted'
+    : byEnd
+      ? 'interrupted'
+      : r.finishedAt !== undefined
+        ? r.ok
+          ? 'ok'
+          : 'failed'
+        : r.interrupted !== undefined
+          ? 'interrupted'
+          : 'unfinished';
   const stop = r.finishedAt ?? r.aborted?.t ?? r.interrupted;
   const hosts: HostResult[] = [];
   for (const [step, st] of Object.entries(r.steps))
     for (const id of st.cmds) {
       const c = s.commands[id];
       if (!c) continue;
-      const result = c.endedAt === undefined ? 'running' : c.error?.startsWith('outcome unknown') ? 'unknown' : c.code === 0 && !c.error ? 'ok' : 'failed';
-      hosts.push({ host: clean(c.host), step, result, ...(c.code !== undefined ? { code: c.code } : {}), ...(c.error ? { error: clean(c.error) } : {}), ...(c.endedAt !== undefined ? { ms: c.endedAt - c.startedAt } : {}) });
+      const result =
+        c.endedAt === undefined
+          ? 'running'
+          : c.error?.startsWith('outcome unknown')
+            ? 'unknown'
+            : c.code === 0 && !c.error
+              ? 'ok'
+              : 'failed';
+      hosts.push({
+        host: clean(c.host),
+        step,
+        result,
+        ...(c.code !== undefined ? { code: c.code } : {}),
+        ...(c.error ? { error: clean(c.error) } : {}),
+        ...(c.endedAt !== undefined ? { ms: c.endedAt - c.startedAt } : {}),
+      });
     }
   return {
     ...at(r.confirmedAt),
@@ -103,11 +144,24 @@ function rollback(r: RollbackRun, s: SessionState, at: (t: number) => Moment, cu
     operator: clean(r.operator),
     auto: r.auto,
     status,
-    ...(status === 'interrupted' ? { interruptedBy: byEnd ? 'end' as const : 'restart' as const } : {}),
+    ...(status === 'interrupted' ? { interruptedBy: byEnd ? ('end' as const) : ('restart' as const) } : {}),
     ...(level?.expected !== undefined ? { expectedMs: level.expected } : {}),
     ...(r.ms !== undefined ? { actualMs: r.ms } : stop !== undefined ? { actualMs: stop - r.confirmedAt } : {}),
-    ...(r.aborted ? { aborted: { operator: clean(r.aborted.operator), elapsed: at(r.aborted.t).elapsed, ...(r.aborted.reason ? { reason: clean(r.aborted.reason) } : {}) } } : {}),
-    steps: (level?.steps ?? []).map((st) => ({ id: st.id, title: clean(st.title), status: r.steps[st.id]?.status ?? 'pending', ...(r.steps[st.id]?.error ? { error: clean(r.steps[st.id].error!) } : {}) })),
+    ...(r.aborted
+      ? {
+          aborted: {
+            operator: clean(r.aborted.operator),
+            elapsed: at(r.aborted.t).elapsed,
+            ...(r.aborted.reason ? { reason: clean(r.aborted.reason) } : {}),
+          },
+        }
+      : {}),
+    steps: (level?.steps ?? []).map((st) => ({
+      id: st.id,
+      title: clean(st.title),
+      status: r.steps[st.id]?.status ?? 'pending',
+      ...(r.steps[st.id]?.error ? { error: clean(r.steps[st.id].error!) } : {}),
+    })),
     hosts,
   };
 }

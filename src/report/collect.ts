@@ -32,7 +32,17 @@ export interface Collected {
 
 /** Reads and folds the journal at `path`. Throws (ENOENT and the like) when it cannot be read at all. */
 export async function collect(path: string): Promise<Collected> {
-  const c: Collected = { final: initialState(), events: 0, lastT: 0, gates: [], resumes: [], failures: new Map(), firings: [], decisions: [], problems: [] };
+  const c: Collected = {
+    final: initialState(),
+    events: 0,
+    lastT: 0,
+    gates: [],
+    resumes: [],
+    failures: new Map(),
+    firings: [],
+    decisions: [],
+    problems: [],
+  };
   const folder = new Folder(c.final);
   const fh = await fs.promises.open(path, 'r');
   try {

@@ -7,29 +7,69 @@ import type { DecisionReport, Moment, Report, RollbackReport } from './types.js'
 export function renderMarkdown(r: Report): string {
   const s = r.summary;
   const out: string[] = [`# Post-mortem: ${inline(s.runbook)}`, ''];
-  out.push(...table(['', ''], [
-    ['Runbook', `${s.runbook} (${s.runbookPath})`],
-    ['Operator', s.operator + (s.mode === 'demo' ? ' (demo)' : '')],
-    ['Started', when(s.start)],
-    ['Ended', s.end ? `${when(s.end)} (${s.end.elapsed})` : 'never: the journal stops without an end (crash, or still running)'],
-    ['Duration', formatDuration(s.durationMs)],
-    ['Outcome', `**${s.outcome}**${s.recordedOutcome ? ` (recorded as ${s.recordedOutcome})` : ''}${!s.end && s.outcome !== 'unfinished' ? ' (unfinished)' : ''}${s.endReason ? ` (${s.endReason})` : ''}`],
-    ...(s.resumed.length ? [['Resumed', s.resumed.map((m) => `${when(m)} (${m.elapsed}) by ${m.operator}`).join(', ')]] : []),
-    ['Journal', `${r.journal}: ${s.events} events${s.skippedLines ? `, ${s.skippedLines} malformed lines skipped` : ''}`],
-  ]));
+  out.push(
+    ...table(
+      ['', ''],
+      [
+        ['Runbook', `${s.runbook} (${s.runbookPath})`],
+        ['Operator', s.operator + (s.mode === 'demo' ? ' (demo)' : '')],
+        ['Started', when(s.start)],
+        ['Ended', s.end ? `${when(s.end)} (${s.end.elapsed})` : 'never: the journal stops without an end (crash, or still running)'],
+        ['Duration', formatDuration(s.durationMs)],
+        [
+          'Outcome',
+          `**${s.outcome}**${s.recordedOutcome ? ` (recorded as ${s.recordedOutcome})` : ''}${!s.end && s.outcome !== 'unfinished' ? ' (unfinished)' : ''}${s.endReason ? ` (${s.endReason})` : ''}`,
+        ],
+        ...(s.resumed.length ? [['Resumed', s.resumed.map((m) => `${when(m)} (${m.elapsed}) by ${m.operator}`).join(', ')]] : []),
+        ['Journal', `${r.journal}: ${s.events} events${s.skippedLines ? `, ${s.skippedLines} malformed lines skipped` : ''}`],
+      ],
+    ),
+  );
 
   out.push('## Phases: planned vs actual', '');
-  out.push(...table(['Phase', 'Status', 'Planned', 'Actual', ''], r.phases.map((p) => [p.title, p.status, dur(p.plannedMs), dur(p.actualMs), p.late ? '**late**' : ''])));
-  const odd = r.phases.flatMap((p) => p.steps.filter((st) => st.status !== 'passed' || st.attempts > 1).map((st) => `- ${inline(p.title)} / ${inline(st.title)}: ${st.status}${st.attempts > 1 ? ` after ${st.attempts} tries` : ''}${st.note ? `: ${inline(st.note)}` : ''}${st.earlier ? ` (before: ${st.earlier.map(inline).join('; ')})` : ''}`));
+  out.push(
+    ...table(
+      ['Phase', 'Status', 'Planned', 'Actual', ''],
+      r.phases.map((p) => [p.title, p.status, dur(p.plannedMs), dur(p.actualMs), p.late ? '**late**' : '']),
+    ),
+  );
+  const odd = r.phases.flatMap((p) =>
+    p.steps
+      .filter((st) => st.status !== 'passed' || st.attempts > 1)
+      .map(
+        (st) =>
+          `- ${inline(p.title)} / ${inline(st.title)}: ${st.status}${st.attempts > 1 ? ` after ${st.attempts} tries` : ''}${st.note ? `: ${inline(st.note)}` : ''}${st.earlier ? ` (before: ${st.earlier.map(inline).join('; ')})` : ''}`,
+      ),
+  );
   if (odd.length) out.push('Steps that did not simply pass:', '', ...odd, '');
 
   out.push('## Gate decisions', '');
-  out.push(...(r.gates.length ? table(['When', 'Gate', 'Decision', 'Who', 'Why'], r.gates.map((g) => [g.elapsed, g.title, g.decision.toUpperCase(), g.operator, g.reason ?? ''])) : ['None.', '']));
+  out.push(
+    ...(r.gates.length
+      ? table(
+          ['When', 'Gate', 'Decision', 'Who', 'Why'],
+          r.gates.map((g) => [g.elapsed, g.title, g.decision.toUpperCase(), g.operator, g.reason ?? '']),
+        )
+      : ['None.', '']),
+  );
 
   out.push('## Triggers', '');
-  out.push(...(r.triggers.length
-    ? table(['Fired', 'Trigger', 'Severity', 'Measured', 'Check', 'Holding since', 'Recommends'], r.triggers.map((t) => [t.elapsed, t.trigger, t.severity ?? '', t.value, t.threshold && t.threshold !== t.check ? `${t.check} (${t.threshold})` : t.check, t.holdingSince, t.recommend ?? '']))
-    : ['None fired.', '']));
+  out.push(
+    ...(r.triggers.length
+      ? table(
+          ['Fired', 'Trigger', 'Severity', 'Measured', 'Check', 'Holding since', 'Recommends'],
+          r.triggers.map((t) => [
+            t.elapsed,
+            t.trigger,
+            t.severity ?? '',
+            t.value,
+            t.threshold && t.threshold !== t.check ? `${t.check} (${t.threshold})` : t.check,
+            t.holdingSince,
+            t.recommend ?? '',
+          ]),
+        )
+      : ['None fired.', '']),
+  );
 
   out.push('## Rollbacks', '');
   if (!r.rollbacks.length) out.push('None.', '');
@@ -47,24 +87,47 @@ export function renderMarkdown(r: Report): string {
 function rollback(rb: RollbackReport): string[] {
   const out = [`### ${inline(rb.title)} (${inline(rb.level)})`, ''];
   out.push(`- Confirmed by ${inline(rb.operator)}${rb.auto ? ' (automatic, after the countdown)' : ''} at ${rb.elapsed} (${when(rb)})`);
-  out.push(`- Result: **${rb.status}**; expected ${dur(rb.expectedMs)}, actual ${dur(rb.actualMs)}${rb.status === 'interrupted' ? (rb.interruptedBy === 'end' ? ' (until the session ended)' : ' (until the restart)') : ''}${rb.expectedMs !== undefined && rb.actualMs !== undefined && rb.actualMs > rb.expectedMs ? ' (over)' : ''}`);
-  if (rb.aborted) out.push(`- Aborted by ${inline(rb.aborted.operator)} at ${rb.aborted.elapsed}${rb.aborted.reason ? `: ${inline(rb.aborted.reason)}` : ''}`);
-  if (rb.interruptedBy === 'restart') out.push('- The console restarted during this rollback: the outcome of the commands in flight is unknown.');
+  out.push(
+    `- Result: **${rb.status}**; expected ${dur(rb.expectedMs)}, actual ${dur(rb.actualMs)}${rb.status === 'interrupted' ? (rb.interruptedBy === 'end' ? ' (until the session ended)' : ' (until the restart)') : ''}${rb.expectedMs !== undefined && rb.actualMs !== undefined && rb.actualMs > rb.expectedMs ? ' (over)' : ''}`,
+  );
+  if (rb.aborted)
+    out.push(
+      `- Aborted by ${inline(rb.aborted.operator)} at ${rb.aborted.elapsed}${rb.aborted.reason ? `: ${inline(rb.aborted.reason)}` : ''}`,
+    );
+  if (rb.interruptedBy === 'restart')
+    out.push('- The console restarted during this rollback: the outcome of the commands in flight is unknown.');
   if (rb.interruptedBy === 'end') out.push('- The session ended while this rollback ran: its commands were cancelled; check the hosts.');
   for (const st of rb.steps) out.push(`- Step ${inline(st.title)}: ${st.status}${st.error ? `: ${inline(st.error)}` : ''}`);
   out.push('');
-  if (rb.hosts.length) out.push(...table(['Host', 'Step', 'Result', 'Exit', 'Time', 'Error'], rb.hosts.map((h) => [h.host, h.step, h.result, h.code === undefined ? '' : String(h.code ?? '-'), dur(h.ms), h.error ?? ''])));
+  if (rb.hosts.length)
+    out.push(
+      ...table(
+        ['Host', 'Step', 'Result', 'Exit', 'Time', 'Error'],
+        rb.hosts.map((h) => [h.host, h.step, h.result, h.code === undefined ? '' : String(h.code ?? '-'), dur(h.ms), h.error ?? '']),
+      ),
+    );
   return out;
 }
 
 function decision(d: DecisionReport): string[] {
   const out = [`### ${d.elapsed} ${inline(d.what)}`, ''];
   if (!d.health.length) return [...out, 'No health panels.', ''];
-  return [...out, ...table(['Panel', 'Value', 'Status'], d.health.map((h) => [h.title, h.value, h.status]))];
+  return [
+    ...out,
+    ...table(
+      ['Panel', 'Value', 'Status'],
+      d.health.map((h) => [h.title, h.value, h.status]),
+    ),
+  ];
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`), ''];
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    '',
+  ];
 }
 
 /** Text for a table cell: one line, no control characters, pipes escaped. */

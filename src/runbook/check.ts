@@ -30,12 +30,18 @@ export function parseCheck(text: string): Check | undefined {
 export function holds(check: Pick<Check, 'op' | 'value'>, v: number): boolean {
   if (Number.isNaN(v)) return false;
   switch (check.op) {
-    case '>': return v > check.value;
-    case '>=': return v >= check.value;
-    case '<': return v < check.value;
-    case '<=': return v <= check.value;
-    case '==': return v === check.value;
-    case '!=': return v !== check.value;
+    case '>':
+      return v > check.value;
+    case '>=':
+      return v >= check.value;
+    case '<':
+      return v < check.value;
+    case '<=':
+      return v <= check.value;
+    case '==':
+      return v === check.value;
+    case '!=':
+      return v !== check.value;
   }
 }
 

@@ -7,7 +7,10 @@ export const ENV_REF = /\$\{([A-Za-z_]\w*)\}/g;
 
 /** Thrown when a `${VAR}` is not set; the message names the variable and where it is used. */
 export class MissingEnvError extends Error {
-  constructor(readonly variable: string, readonly where: string) {
+  constructor(
+    readonly variable: string,
+    readonly where: string,
+  ) {
     super(`${where} uses \${${variable}}, which is not set in the environment; export ${variable} before running cutover`);
     this.name = 'MissingEnvError';
   }

@@ -35,7 +35,9 @@ export const duration = (what: string, min?: Minimum) =>
       const floor = min === undefined ? 0 : min === 'positive' ? 1 : (parseDuration(min.at) as number);
       if (ms >= floor) return ms;
       const message =
-        min === 'positive' ? `${what} is ${s}; it must be longer than 0` : `${what} is ${s}; the shortest ${min!.noun} is ${min!.at}${min!.why ? ` (${min!.why})` : ''}`;
+        min === 'positive'
+          ? `${what} is ${s}; it must be longer than 0`
+          : `${what} is ${s}; the shortest ${min!.noun} is ${min!.at}${min!.why ? ` (${min!.why})` : ''}`;
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     })
@@ -78,4 +80,5 @@ export const amount = (what: string) =>
     .describe(`${what}: a number of hosts or a percentage of the group`);
 
 /** Text in which cutover expands `${VAR}` from the environment when it uses it (never journaled). */
-export const envString = (what: string) => z.string().describe(`${what}; \${VAR} in it is taken from the environment when used, and never journaled`);
+export const envString = (what: string) =>
+  z.string().describe(`${what}; \${VAR} in it is taken from the environment when used, and never journaled`);

@@ -57,7 +57,8 @@ export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data
         if (guess) guessed.add(JSON.stringify([...issue.path, guess].map(String)));
       }
   for (const issue of issues) {
-    if (issue.code === 'invalid_type' && get(data, issue.path) === undefined && guessed.has(JSON.stringify(issue.path.map(String)))) continue;
+    if (issue.code === 'invalid_type' && get(data, issue.path) === undefined && guessed.has(JSON.stringify(issue.path.map(String))))
+      continue;
     if (issue.code === 'unrecognized_keys') {
       const place = placeOf(issue.path);
       const allowed = FIELDS[place] ?? [];

@@ -60,7 +60,16 @@ export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessE
     data = src.toJS();
   } catch (e) {
     if (/alias/i.test((e as Error).message))
-      return { file, text, problems: [{ ...src.at(src.firstAliasOffset()), message: 'YAML aliases expand too much (an alias bomb?); cutover refuses more than 100 alias expansions' }] };
+      return {
+        file,
+        text,
+        problems: [
+          {
+            ...src.at(src.firstAliasOffset()),
+            message: 'YAML aliases expand too much (an alias bomb?); cutover refuses more than 100 alias expansions',
+          },
+        ],
+      };
     return { file, text, problems: [{ file, line: 1, col: 1, message: `cannot read YAML: ${(e as Error).message.split('\n')[0]}` }] };
   }
   // Schema, references and ${VAR} all look at the same data, so one run reports all three.
@@ -74,7 +83,8 @@ export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessE
 /** Places a finding: on the exact character when it points inside a string, else on its node. */
 function locate(src: YamlSource, f: Finding): Problem {
   const s = f.offset !== undefined ? src.scalarAt(f.path) : undefined;
-  if (s && typeof s.value === 'string') return { ...src.at(valueOffsetToSource(src.text, s.range[0], s.range[1], s.value, f.offset!)), message: f.message };
+  if (s && typeof s.value === 'string')
+    return { ...src.at(valueOffsetToSource(src.text, s.range[0], s.range[1], s.value, f.offset!)), message: f.message };
   return { ...src.locate(f.path), file: src.file, message: f.message };
 }
 
@@ -97,7 +107,9 @@ export function loadRunbook(file: string, env: NodeJS.ProcessEnv | null = proces
 /** Thrown by loadRunbook; its message is the problems, one per line. */
 export class RunbookError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(problems.map((p) => (p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`)).join('\n'));
+    super(
+      problems.map((p) => (p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`)).join('\n'),
+    );
     this.name = 'RunbookError';
   }
 }

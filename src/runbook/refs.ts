@@ -60,11 +60,14 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
   };
 
   for (const [name, list] of Object.entries(hosts)) {
-    if (!/^[A-Za-z_][\w-]*$/.test(name)) out.push({ path: ['hosts', name], message: `host group name '${name}' must be an id (letters, digits, _ and -)` });
-    if (Array.isArray(list) && list.length === 0) out.push({ path: ['hosts', name], message: `host group '${name}' is empty; list at least one host` });
+    if (!/^[A-Za-z_][\w-]*$/.test(name))
+      out.push({ path: ['hosts', name], message: `host group name '${name}' must be an id (letters, digits, _ and -)` });
+    if (Array.isArray(list) && list.length === 0)
+      out.push({ path: ['hosts', name], message: `host group '${name}' is empty; list at least one host` });
     items(list).forEach((h, i) => {
       const port = isStr(h) ? normalizeHost(h).port : undefined;
-      if (port !== undefined && (port < 1 || port > 65535)) out.push({ path: ['hosts', name, i], message: `port ${port} is out of range (1-65535)` });
+      if (port !== undefined && (port < 1 || port > 65535))
+        out.push({ path: ['hosts', name, i], message: `port ${port} is out of range (1-65535)` });
     });
   }
 
@@ -79,9 +82,15 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     const at: Path = ['health', i];
     unique('panel', p, at);
     const compare = isObj(p.compare) ? p.compare : undefined;
-    const queries: [unknown, Path][] = p.query !== undefined
-      ? [[p.query, [...at, 'query']]]
-      : compare ? [[compare.canary, [...at, 'compare', 'canary']], [compare.baseline, [...at, 'compare', 'baseline']]] : [];
+    const queries: [unknown, Path][] =
+      p.query !== undefined
+        ? [[p.query, [...at, 'query']]]
+        : compare
+          ? [
+              [compare.canary, [...at, 'compare', 'canary']],
+              [compare.baseline, [...at, 'compare', 'baseline']],
+            ]
+          : [];
     for (const [q, path] of queries) {
       const err = isStr(q) ? checkPromql(q) : undefined;
       if (err) out.push({ path, offset: err.offset, message: err.message });
@@ -90,7 +99,10 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     const range = isStr(p.range) ? parseDuration(p.range) : undefined;
     const interval = isStr(p.interval) ? parseDuration(p.interval) : p.interval === undefined ? defaultInterval : undefined;
     if (range !== undefined && interval !== undefined && range < interval)
-      out.push({ path: [...at, 'range'], message: `range ${p.range} is shorter than the panel's poll interval; make it at least the interval` });
+      out.push({
+        path: [...at, 'range'],
+        message: `range ${p.range} is shorter than the panel's poll interval; make it at least the interval`,
+      });
   });
 
   const steps = (list: unknown, at: Path) =>
@@ -104,7 +116,10 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
         ratioOk(parseCheck(exp.check), exp.panel, [...sp, 'expect', 'check']);
       if (isObj(s.http)) url(s.http.url, [...sp, 'http', 'url']);
       if (isObj(s.local) && isStr(s.local.command) && (s.local.shell === undefined || s.local.shell === false))
-        out.push({ path: [...sp, 'local', 'command'], message: 'a string command runs through a shell; add shell: true, or write it as an argv list' });
+        out.push({
+          path: [...sp, 'local', 'command'],
+          message: 'a string command runs through a shell; add shell: true, or write it as an argv list',
+        });
     });
 
   items(rb.phases).forEach((ph, i) => {
@@ -126,7 +141,10 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     if (isStr(t.recommend)) ref('rollback level', t.recommend, levels, [...at, 'recommend']);
     // A trigger without recommend only informs; an automatic one must say what it runs.
     if (t.auto === true && t.recommend === undefined)
-      out.push({ path: [...at, 'auto'], message: `auto: true needs recommend: the level to run${levels.length ? ` (one of ${levels.join(', ')})` : ''}; without recommend the trigger only informs` });
+      out.push({
+        path: [...at, 'auto'],
+        message: `auto: true needs recommend: the level to run${levels.length ? ` (one of ${levels.join(', ')})` : ''}; without recommend the trigger only informs`,
+      });
     if (t.countdown !== undefined && (t.auto === undefined || t.auto === false))
       out.push({ path: [...at, 'countdown'], message: 'countdown only applies with auto: true' });
   });
@@ -136,7 +154,10 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     try {
       new RegExp(r);
     } catch (e) {
-      out.push({ path: ['redact', i], message: `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}` });
+      out.push({
+        path: ['redact', i],
+        message: `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      });
     }
   });
   return out;

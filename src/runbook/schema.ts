@@ -39,7 +39,11 @@ const Ssh = z
     knownHosts: envString('known_hosts file').optional(),
     strictHostKeys: z.enum(['yes', 'accept-new']).optional().describe('yes (default) or accept-new'),
     concurrency: z.number().int().min(1).max(1024).optional().describe('Hosts at once (default 32)'),
-    connectTimeout: duration('ssh.connectTimeout', { at: '1s', noun: 'connect timeout', why: 'an SSH handshake takes several round trips' }).optional(),
+    connectTimeout: duration('ssh.connectTimeout', {
+      at: '1s',
+      noun: 'connect timeout',
+      why: 'an SSH handshake takes several round trips',
+    }).optional(),
     keepalive: duration('ssh.keepalive', { at: '1s', noun: 'keepalive interval' }).optional(),
   })
   .describe('Defaults for every host; ~/.ssh/config applies underneath');
@@ -116,7 +120,9 @@ const Step = z
     parallel: z
       .boolean()
       .optional()
-      .describe('May start before the steps above it have passed or been skipped (by default a step waits for every earlier step of its phase and of the phases before it)'),
+      .describe(
+        'May start before the steps above it have passed or been skipped (by default a step waits for every earlier step of its phase and of the phases before it)',
+      ),
   })
   .superRefine((s, ctx) => {
     const kinds = STEP_KINDS.filter((k) => s[k] !== undefined);

@@ -14,7 +14,10 @@ export class Countdown {
   private cancel: (() => void) | undefined;
   private armed: object | undefined;
 
-  constructor(private readonly now: () => number, private readonly schedule: Schedule) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly schedule: Schedule,
+  ) {}
 
   /** Calls `fire` at `until` (by the session's clock) unless cleared or re-armed first. */
   arm(until: number, fire: () => void): void {

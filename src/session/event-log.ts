@@ -51,7 +51,10 @@ export class EventLog {
   private readonly offsets: LiveOffsets | undefined;
   private readonly reader: EventReader | undefined;
 
-  constructor(journalPath: string | undefined, private readonly recent = RECENT_EVENTS) {
+  constructor(
+    journalPath: string | undefined,
+    private readonly recent = RECENT_EVENTS,
+  ) {
     this.offsets = journalPath === undefined ? undefined : new LiveOffsets(journalPath);
     this.reader = this.offsets && new EventReader(this.offsets);
   }

@@ -5,7 +5,10 @@ import type { Runbook } from '../runbook/schema.js';
 import type { ExecOutcome, Executors } from './executors.js';
 
 /** Executors that create the exec driver on first use, bound to the session's context. */
-export function execDriverExecutors(runbook: Runbook, opts: Omit<ExecOptions, 'ctx' | 'runbook'> = {}): Executors & { driver(): ExecDriver | undefined } {
+export function execDriverExecutors(
+  runbook: Runbook,
+  opts: Omit<ExecOptions, 'ctx' | 'runbook'> = {},
+): Executors & { driver(): ExecDriver | undefined } {
   let driver: ExecDriver | undefined;
   let loading: Promise<ExecDriver> | undefined;
   const get = (ctx: DriverContext) =>
@@ -15,11 +18,26 @@ export function execDriverExecutors(runbook: Runbook, opts: Omit<ExecOptions, 'c
     async remote(req) {
       const d = await get(req.ctx);
       const { on: _on, ...run } = req.run;
-      return summarize(await d.runRemote({ step: req.step, hosts: req.hosts, signal: req.signal, ...run, ...(req.level ? { level: req.level } : {}), ...(req.id ? { id: req.id } : {}) }));
+      return summarize(
+        await d.runRemote({
+          step: req.step,
+          hosts: req.hosts,
+          signal: req.signal,
+          ...run,
+          ...(req.level ? { level: req.level } : {}),
+          ...(req.id ? { id: req.id } : {}),
+        }),
+      );
     },
     async local(req) {
       const d = await get(req.ctx);
-      const r = await d.runLocal({ step: req.step, signal: req.signal, ...req.local, ...(req.level ? { level: req.level } : {}), ...(req.id ? { id: req.id } : {}) });
+      const r = await d.runLocal({
+        step: req.step,
+        signal: req.signal,
+        ...req.local,
+        ...(req.level ? { level: req.level } : {}),
+        ...(req.id ? { id: req.id } : {}),
+      });
       return summarize({ ok: r.status === 'ok', results: [r], tripped: false, cancelled: req.signal.aborted });
     },
     connections: () => driver?.connections ?? 0,

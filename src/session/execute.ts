@@ -53,7 +53,9 @@ async function expect(x: ExecuteContext, step: Step, signal: AbortSignal): Promi
 
 /** A local step's cwd and env values with their `${VAR}` from the environment (commands are the shell's, never expanded). */
 function expandLocal(local: NonNullable<Step['local']>, env: NodeJS.ProcessEnv): NonNullable<Step['local']> {
-  const vars = local.env ? Object.fromEntries(Object.entries(local.env).map(([k, v]) => [k, expandEnv(v, env, `local.env.${k}`)])) : undefined;
+  const vars = local.env
+    ? Object.fromEntries(Object.entries(local.env).map(([k, v]) => [k, expandEnv(v, env, `local.env.${k}`)]))
+    : undefined;
   return { ...local, ...(local.cwd !== undefined ? { cwd: expandEnv(local.cwd, env, 'local.cwd') } : {}), ...(vars ? { env: vars } : {}) };
 }
 

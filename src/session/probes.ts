@@ -10,7 +10,12 @@ import type { SessionState } from '../core/state.js';
 export type ProbeResult = { ok: true; detail: string } | { ok: false; error: string };
 
 /** GETs the URL; passes when the status is the expected one (default 200). */
-export async function httpProbe(http: NonNullable<Step['http']>, env: NodeJS.ProcessEnv, signal: AbortSignal, now: () => number): Promise<ProbeResult> {
+export async function httpProbe(
+  http: NonNullable<Step['http']>,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<ProbeResult> {
   const want = http.status ?? 200;
   const timeout = http.timeout ?? 10_000;
   const started = now();
@@ -21,13 +26,18 @@ export async function httpProbe(http: NonNullable<Step['http']>, env: NodeJS.Pro
     const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
     await res.body?.cancel().catch(() => {});
     const ms = now() - started;
-    return res.status === want ? { ok: true, detail: `HTTP ${res.status} in ${ms}ms` } : { ok: false, error: `${http.url} answered HTTP ${res.status}, expected ${want}` };
+    return res.status === want
+      ? { ok: true, detail: `HTTP ${res.status} in ${ms}ms` }
+      : { ok: false, error: `${http.url} answered HTTP ${res.status}, expected ${want}` };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     if (signal.aborted) return { ok: false, error: 'cancelled' };
     if (err.name === 'TimeoutError') return { ok: false, error: `${http.url}: no answer within ${timeout}ms` };
     const code = err.cause?.code;
-    return { ok: false, error: `${http.url}: ${code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found (DNS)' : err.message}` };
+    return {
+      ok: false,
+      error: `${http.url}: ${code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found (DNS)' : err.message}`,
+    };
   }
 }
 
@@ -37,17 +47,27 @@ export function expectNow(exp: NonNullable<Step['expect']>, state: SessionState,
   const panel = rb?.health?.find((p) => p.id === exp.panel);
   if (!panel) return { ok: false, error: `no panel '${exp.panel}'` };
   const row = panelRow(panel, state.panels[panel.id], now, panel.interval ?? rb?.prometheus?.interval ?? DEFAULT_INTERVAL_MS);
-  if (row.status === 'waiting' || row.status === 'nodata' || row.status === 'stale' || row.status === 'unreachable' || row.status === 'error')
+  if (
+    row.status === 'waiting' ||
+    row.status === 'nodata' ||
+    row.status === 'stale' ||
+    row.status === 'unreachable' ||
+    row.status === 'error'
+  )
     return { ok: false, error: `${panel.id} has no usable value (${row.text}${row.detail ? `: ${row.detail}` : ''})` };
   if (exp.check.ratio) {
     const ratio = row.compare?.ratio;
     if (ratio === undefined) return { ok: false, error: `${panel.id}: ratio unknown (${row.detail ?? 'no baseline'})` };
-    return holds(exp.check, ratio) ? { ok: true, detail: `ratio ${ratio.toFixed(2)} ${exp.check.text.replace(/^ratio /, '')}` } : { ok: false, error: `${panel.id} ratio ${ratio.toFixed(2)}, expected ${exp.check.text}` };
+    return holds(exp.check, ratio)
+      ? { ok: true, detail: `ratio ${ratio.toFixed(2)} ${exp.check.text.replace(/^ratio /, '')}` }
+      : { ok: false, error: `${panel.id} ratio ${ratio.toFixed(2)}, expected ${exp.check.text}` };
   }
   // Every series must pass, not just the top few the pane shows.
   const all = state.panels[panel.id]?.sample?.series ?? [];
   const values = panel.compare ? (row.value !== undefined ? [row.value] : []) : all.map((s) => s.value);
   const bad = values.find((v) => !holds(exp.check, sampleNumber(v)));
   if (values.length === 0) return { ok: false, error: `${panel.id} has no value` };
-  return bad === undefined ? { ok: true, detail: `${panel.id} ${row.text} ${exp.check.text}` } : { ok: false, error: `${panel.id} is ${row.text}, expected ${exp.check.text}` };
+  return bad === undefined
+    ? { ok: true, detail: `${panel.id} ${row.text} ${exp.check.text}` }
+    : { ok: false, error: `${panel.id} is ${row.text}, expected ${exp.check.text}` };
 }

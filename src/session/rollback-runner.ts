@@ -27,14 +27,26 @@ export class RollbackRunner {
    * resolves once they have settled or `graceMs` has passed, with the deploy commands still running then:
    * no rollback command starts before that, and what still runs is journaled by host.
    */
-  start(level: RollbackLevel, by: string, auto: boolean, stopDeploy?: { graceMs: number; run: () => Promise<{ cmd: string; host: string }[]> }): void {
+  start(
+    level: RollbackLevel,
+    by: string,
+    auto: boolean,
+    stopDeploy?: { graceMs: number; run: () => Promise<{ cmd: string; host: string }[]> },
+  ): void {
     const abort = new AbortController();
     this.abort = abort;
     this.level = level.id;
     const started = this.x.ctx.now();
     this.done = (async () => {
       try {
-        await this.emit({ type: 'rollback/confirmed', t: started, level: level.id, operator: by, ...(auto ? { auto: true } : {}), ...(stopDeploy ? { graceMs: stopDeploy.graceMs } : {}) });
+        await this.emit({
+          type: 'rollback/confirmed',
+          t: started,
+          level: level.id,
+          operator: by,
+          ...(auto ? { auto: true } : {}),
+          ...(stopDeploy ? { graceMs: stopDeploy.graceMs } : {}),
+        });
         if (stopDeploy) {
           const running = await stopDeploy.run();
           await this.emit({ type: 'rollback/waited', t: this.x.ctx.now(), level: level.id, ms: this.x.ctx.now() - started, running });
@@ -45,13 +57,27 @@ export class RollbackRunner {
           const id = `${step.id}#${this.nextSeq()}`;
           await this.emit({ type: 'rollback/step', t: this.x.ctx.now(), level: level.id, step: step.id, status: 'started' });
           const r = await executeStep(this.x, step, abort.signal, id, level.id);
-          await this.emit({ type: 'rollback/step', t: this.x.ctx.now(), level: level.id, step: step.id, status: r.ok ? 'passed' : 'failed', ...(r.ok ? {} : { error: r.error }) });
+          await this.emit({
+            type: 'rollback/step',
+            t: this.x.ctx.now(),
+            level: level.id,
+            step: step.id,
+            status: r.ok ? 'passed' : 'failed',
+            ...(r.ok ? {} : { error: r.error }),
+          });
           if (!r.ok) {
             ok = false;
             break;
           }
         }
-        await this.emit({ type: 'rollback/finished', t: this.x.ctx.now(), level: level.id, ok: ok && !abort.signal.aborted, ms: this.x.ctx.now() - started, ...(abort.signal.aborted ? { aborted: true } : {}) });
+        await this.emit({
+          type: 'rollback/finished',
+          t: this.x.ctx.now(),
+          level: level.id,
+          ok: ok && !abort.signal.aborted,
+          ms: this.x.ctx.now() - started,
+          ...(abort.signal.aborted ? { aborted: true } : {}),
+        });
       } catch {
         /* the session has ended: nothing more is recorded */
       } finally {

@@ -76,7 +76,14 @@ export class Session {
     this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus, opts.recentEvents);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
     this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock, state: () => this.state };
-    const x = { runbook: opts.runbook, executors: opts.executors, ctx: this.ctx, env: opts.env ?? process.env, operator: opts.operator, state: () => this.state };
+    const x = {
+      runbook: opts.runbook,
+      executors: opts.executors,
+      ctx: this.ctx,
+      env: opts.env ?? process.env,
+      operator: opts.operator,
+      state: () => this.state,
+    };
     const emit = (e: SessionEvent) => this.emit(e);
     const seq = () => this.store.nextSeq();
     this.steps = new StepRunner(x, emit, seq);
@@ -94,8 +101,15 @@ export class Session {
       await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: resumed.length });
     } else {
       await this.emit({
-        type: 'session/started', t: this.clock(), sessionId: randomUUID(), runbook: o.runbook, runbookPath: o.runbookPath,
-        runbookSha256: o.runbookSha256, operator: o.operator, mode: o.mode, version: o.version,
+        type: 'session/started',
+        t: this.clock(),
+        sessionId: randomUUID(),
+        runbook: o.runbook,
+        runbookPath: o.runbookPath,
+        runbookSha256: o.runbookSha256,
+        operator: o.operator,
+        mode: o.mode,
+        version: o.version,
       });
     }
     this.drivers = o.drivers?.(this.ctx) ?? [];
@@ -123,7 +137,12 @@ export class Session {
 
   /** What the journaled state cannot know: is the journal writing, what is launching, is a rollback running. */
   facts(): LiveFacts {
-    return { ...(this.store.notRecording !== undefined ? { notRecording: this.store.notRecording } : {}), launching: this.steps.launching(), rollbackActive: this.rollbacks.active, ...(this.ending ? { ending: true } : {}) };
+    return {
+      ...(this.store.notRecording !== undefined ? { notRecording: this.store.notRecording } : {}),
+      launching: this.steps.launching(),
+      rollbackActive: this.rollbacks.active,
+      ...(this.ending ? { ending: true } : {}),
+    };
   }
 
   /** Why `intent` would be refused now (core's rules), or undefined. */
@@ -134,10 +153,17 @@ export class Session {
   /** Emits an event through the store (journal, then state); arms an auto-rollback countdown when one is recommended. */
   emit(e: SessionEvent): Promise<void> {
     const done = this.store.emit(e);
-    if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined) done.then(() => this.armCountdown(e.level, e.countdownUntil!), () => {});
+    if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined)
+      done.then(
+        () => this.armCountdown(e.level, e.countdownUntil!),
+        () => {},
+      );
     // A recommendation that ended (its trigger resolved, its level ran, a newer one without a countdown) takes its countdown with it.
     else if (e.type.startsWith('trigger/') || e.type.startsWith('rollback/'))
-      done.then(() => this.state.rollback.recommended?.countdownUntil === undefined && this.countdown.clear(), () => {});
+      done.then(
+        () => this.state.rollback.recommended?.countdownUntil === undefined && this.countdown.clear(),
+        () => {},
+      );
     return done;
   }
 
@@ -153,13 +179,19 @@ export class Session {
 
   /** Skips a step with the operator's reason (a decision: journaled before it shows). */
   skip(stepId: string, reason: string): Refusal {
-    return this.decide({ kind: 'skip', step: stepId, reason }, { type: 'step/skipped', t: this.clock(), step: stepId, reason: reason.trim(), operator: this.operator });
+    return this.decide(
+      { kind: 'skip', step: stepId, reason },
+      { type: 'step/skipped', t: this.clock(), step: stepId, reason: reason.trim(), operator: this.operator },
+    );
   }
 
   /** Decides a phase's gate. No-go needs a reason. */
   decideGate(phaseId: string, decision: 'go' | 'no-go', reason: string): Refusal {
     const why = reason.trim();
-    return this.decide({ kind: 'gate', phase: phaseId, decision, reason }, { type: 'gate/decided', t: this.clock(), phase: phaseId, decision, operator: this.operator, ...(why ? { reason: why } : {}) });
+    return this.decide(
+      { kind: 'gate', phase: phaseId, decision, reason },
+      { type: 'gate/decided', t: this.clock(), phase: phaseId, decision, operator: this.operator, ...(why ? { reason: why } : {}) },
+    );
   }
 
   /** Adds an operator's note to the timeline. */
@@ -185,7 +217,9 @@ export class Session {
     const refused = this.refusal({ kind: 'abort-rollback' });
     if (refused) return refused;
     const level = this.rollbacks.level ?? this.state.rollback.run?.level ?? '';
-    void this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, ...(reason ? { reason } : {}) }).catch(() => {});
+    void this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, ...(reason ? { reason } : {}) }).catch(
+      () => {},
+    );
     this.rollbacks.cancel();
     return undefined;
   }
@@ -195,7 +229,12 @@ export class Session {
     const refused = this.refusal({ kind: 'dismiss' });
     if (refused) return refused;
     this.countdown.clear();
-    void this.emit({ type: 'rollback/dismissed', t: this.clock(), level: this.state.rollback.recommended!.level, operator: this.operator }).catch(() => {});
+    void this.emit({
+      type: 'rollback/dismissed',
+      t: this.clock(),
+      level: this.state.rollback.recommended!.level,
+      operator: this.operator,
+    }).catch(() => {});
     return undefined;
   }
 
@@ -223,11 +262,19 @@ export class Session {
     // From here every intent is refused (facts().ending), and the status bar says so.
     queueMicrotask(() => this.store.publishNow());
     // Decided before the cancellations below: ending (quit or a signal) while a step runs is `aborted`, not the `failed` its cancel would make it.
-    const early = outcome ?? (this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, { ...ending, signal: true }) : undefined);
+    const early =
+      outcome ?? (this.steps.size > 0 && !this.rollbacks.active ? selectOutcome(this.state, { ...ending, signal: true }) : undefined);
     this.countdown.clear();
     if (this.rollbacks.active) {
       const level = this.rollbacks.level;
-      if (level) await this.emit({ type: 'rollback/aborted', t: this.clock(), level, operator: this.operator, reason: `the session ended${reason ? `: ${reason}` : ''}` }).catch(() => {});
+      if (level)
+        await this.emit({
+          type: 'rollback/aborted',
+          t: this.clock(),
+          level,
+          operator: this.operator,
+          reason: `the session ended${reason ? `: ${reason}` : ''}`,
+        }).catch(() => {});
       this.rollbacks.cancel();
     }
     const cancelled = Promise.all([this.steps.cancelAll(), this.rollbacks.settled()]);
@@ -237,9 +284,20 @@ export class Session {
     // Whatever did not report within the grace period: its outcome is unknown, and the record says so.
     for (const c of Object.values(this.state.commands))
       if (c.endedAt === undefined)
-        await this.emit({ type: 'command/exited', t: this.clock(), cmd: c.id, host: c.host, code: null, error: `outcome unknown: the session ended before ${c.host} reported an exit; the command may still be running there`, ms: this.clock() - c.startedAt }).catch(() => {});
+        await this.emit({
+          type: 'command/exited',
+          t: this.clock(),
+          cmd: c.id,
+          host: c.host,
+          code: null,
+          error: `outcome unknown: the session ended before ${c.host} reported an exit; the command may still be running there`,
+          ms: this.clock() - c.startedAt,
+        }).catch(() => {});
     for (const [step, st] of Object.entries(this.state.steps))
-      if (st.status === 'running') await this.emit({ type: 'step/failed', t: this.clock(), step, error: 'outcome unknown: the session ended while it ran' }).catch(() => {});
+      if (st.status === 'running')
+        await this.emit({ type: 'step/failed', t: this.clock(), step, error: 'outcome unknown: the session ended while it ran' }).catch(
+          () => {},
+        );
     const final = early ?? selectOutcome(this.state, ending);
     await this.emit({ type: 'session/ended', t: this.clock(), outcome: final, ...(reason ? { reason } : {}) }).catch(() => {});
     await this.store.settled();
@@ -253,11 +311,19 @@ export class Session {
    * still run then: those with no exit yet, and those whose exit says the host may still run them.
    */
   private async stopDeploy(graceMs: number): Promise<{ cmd: string; host: string }[]> {
-    const deploying = new Set(Object.values(this.state.commands).filter((c) => c.endedAt === undefined && c.level === undefined).map((c) => c.id));
+    const deploying = new Set(
+      Object.values(this.state.commands)
+        .filter((c) => c.endedAt === undefined && c.level === undefined)
+        .map((c) => c.id),
+    );
     await settleWithin(this.steps.cancelAll(), graceMs);
     await this.store.settled();
     return Object.values(this.state.commands)
-      .filter((c) => c.level === undefined && (c.endedAt === undefined || (deploying.has(c.id) && /may still be running|outcome unknown/.test(c.error ?? ''))))
+      .filter(
+        (c) =>
+          c.level === undefined &&
+          (c.endedAt === undefined || (deploying.has(c.id) && /may still be running|outcome unknown/.test(c.error ?? ''))),
+      )
       .map((c) => ({ cmd: c.id, host: c.host }));
   }
 
@@ -286,7 +352,8 @@ export class Session {
   private armCountdown(level: string, until: number): void {
     this.countdown.arm(until, () => {
       const rec = this.state.rollback.recommended;
-      if (rec?.level === level && rec.countdownUntil === until && !this.ending) this.confirmRollback(level, true, `auto (${rec.trigger ?? 'trigger'})`);
+      if (rec?.level === level && rec.countdownUntil === until && !this.ending)
+        this.confirmRollback(level, true, `auto (${rec.trigger ?? 'trigger'})`);
     });
   }
 }
@@ -294,5 +361,11 @@ export class Session {
 /** Waits for `p`, at most `ms`. */
 function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p.then(() => {}, () => {}), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p.then(
+      () => {},
+      () => {},
+    ),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]).finally(() => clearTimeout(timer));
 }

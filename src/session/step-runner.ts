@@ -31,7 +31,13 @@ export class StepRunner {
       try {
         const manual = stepKind(step) === 'manual';
         const id = `${step.id}#${this.nextSeq()}`;
-        await this.emit({ type: 'step/started', t: this.x.ctx.now(), phase, step: step.id, ...(manual ? { operator: this.x.operator } : {}) });
+        await this.emit({
+          type: 'step/started',
+          t: this.x.ctx.now(),
+          phase,
+          step: step.id,
+          ...(manual ? { operator: this.x.operator } : {}),
+        });
         const r = await executeStep(this.x, step, abort.signal, id);
         if (r.ok) await this.emit({ type: 'step/passed', t: this.x.ctx.now(), step: step.id, ...(r.detail ? { detail: r.detail } : {}) });
         else await this.emit({ type: 'step/failed', t: this.x.ctx.now(), step: step.id, error: r.error });

@@ -139,7 +139,10 @@ export class EventStore {
     this.state = reduce(this.state, e);
     this.tails.add(e);
     const i = this.log.push(e);
-    appended?.then((w) => this.log.wrote(i, w), () => {});
+    appended?.then(
+      (w) => this.log.wrote(i, w),
+      () => {},
+    );
   }
 
   /** Notifies listeners at once (used on exit and in tests). */
@@ -155,7 +158,6 @@ export class EventStore {
     const wait = Math.max(0, this.lastPublish + this.publishMs - Date.now());
     this.publishTimer = setTimeout(() => this.publishNow(), wait);
   }
-
 }
 
 /** The reason shown in the status bar: the system's words and the error code ("no space left on device (ENOSPC)"). */

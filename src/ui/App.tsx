@@ -33,10 +33,13 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   // Keys can arrive faster than React renders (typing, pastes, tmux send-keys): the key handler
   // reads the UI state through this ref, advanced synchronously with every action.
   const uiRef = useRef<UiState>(ui);
-  const dispatch = useMemo(() => (a: UiAction) => {
-    uiRef.current = uiReducer(uiRef.current, a);
-    rawDispatch(a);
-  }, [rawDispatch]);
+  const dispatch = useMemo(
+    () => (a: UiAction) => {
+      uiRef.current = uiReducer(uiRef.current, a);
+      rawDispatch(a);
+    },
+    [rawDispatch],
+  );
   const term = useTerminalSize(size);
   // Read the clock while rendering (replay's is virtual); a once-a-second tick keeps T+ and
   // countdowns moving when no event arrives. One render per published state, not two.
@@ -66,7 +69,17 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   const ctxOf = (pane: PaneKind, u: UiState = ui, st = state): PaneContext => {
     const cell = cells.find((c) => c.pane === pane)!;
     // Panes show time to the second: a clock quantized to it lets their memos hold between seconds.
-    return { model, state: st, ui: u, dispatch, now: paneNow, exactNow: now, width: Math.max(1, cell.width - 2), height: Math.max(1, cell.height - 2), color };
+    return {
+      model,
+      state: st,
+      ui: u,
+      dispatch,
+      now: paneNow,
+      exactNow: now,
+      width: Math.max(1, cell.width - 2),
+      height: Math.max(1, cell.height - 2),
+      color,
+    };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch, paneNow);
@@ -126,33 +139,92 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   const rows = groupRows(cells);
   const overlay = ui.help
-    ? { title: 'Keys (any key closes)', lines: helpLines([...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })), { title: 'Everywhere', bindings: global }], model.readOnly, Math.min(100, term.columns - 6), dialogHelp(dialogCtx(), model.readOnly)), hint: '', danger: false }
-    : ui.dialog ? dialogView(ui.dialog, state, dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly)), model.session?.store.notRecording) : undefined;
+    ? {
+        title: 'Keys (any key closes)',
+        lines: helpLines(
+          [
+            ...PANE_KINDS.filter((p) => present.includes(p)).map((p) => ({ title: PANES[p].title, bindings: PANES[p].bindings(ctxOf(p)) })),
+            { title: 'Everywhere', bindings: global },
+          ],
+          model.readOnly,
+          Math.min(100, term.columns - 6),
+          dialogHelp(dialogCtx(), model.readOnly),
+        ),
+        hint: '',
+        danger: false,
+      }
+    : ui.dialog
+      ? dialogView(
+          ui.dialog,
+          state,
+          dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly)),
+          model.session?.store.notRecording,
+        )
+      : undefined;
 
   return (
     <Box flexDirection="column" width={term.columns} height={term.rows - 1}>
-      <LinesView lines={[statusLine({ state, now, notRecording: model.session?.store.notRecording, ending: model.session?.facts().ending, journalPath: model.journalPath, connections: model.connections(), metricsSource: model.metricsSource, readOnly: model.readOnly, width: term.columns, color })]} />
+      <LinesView
+        lines={[
+          statusLine({
+            state,
+            now,
+            notRecording: model.session?.store.notRecording,
+            ending: model.session?.facts().ending,
+            journalPath: model.journalPath,
+            connections: model.connections(),
+            metricsSource: model.metricsSource,
+            readOnly: model.readOnly,
+            width: term.columns,
+            color,
+          }),
+        ]}
+      />
       {extra ? <LinesView lines={[extra]} /> : null}
       {rows.map((row, i) => (
         <Box key={i} flexDirection="row" height={row[0].height}>
           {row.map((c) => {
             const spec = PANES[c.pane];
             return (
-              <PaneFrame key={c.pane} title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}`} focused={c.pane === focus} width={c.width} height={c.height} color={color}>
+              <PaneFrame
+                key={c.pane}
+                title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}`}
+                focused={c.pane === focus}
+                width={c.width}
+                height={c.height}
+                color={color}
+              >
                 <spec.Component ctx={ctxOf(c.pane)} />
               </PaneFrame>
             );
           })}
         </Box>
       ))}
-      <LinesView lines={[footerLine(paneBindings, global.filter((g) => !paneBindings.some((b) => b.keys.some((k) => g.keys.includes(k)))), model.readOnly, term.columns, color, ui.flash)]} />
+      <LinesView
+        lines={[
+          footerLine(
+            paneBindings,
+            global.filter((g) => !paneBindings.some((b) => b.keys.some((k) => g.keys.includes(k)))),
+            model.readOnly,
+            term.columns,
+            color,
+            ui.flash,
+          ),
+        ]}
+      />
       {overlay ? <Overlay view={overlay} columns={term.columns} rows={term.rows - 1} color={color} /> : null}
       {state.session === undefined ? <Text>waiting for the session to start…</Text> : null}
     </Box>
   );
 }
 
-function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKind, dispatch: ReturnType<typeof useConsoleUi>[1], now: number): Binding[] {
+function globalBindings(
+  model: ConsoleModel,
+  present: PaneKind[],
+  focus: PaneKind,
+  dispatch: ReturnType<typeof useConsoleUi>[1],
+  now: number,
+): Binding[] {
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
   const st = model.getState();
@@ -164,16 +236,60 @@ function globalBindings(model: ConsoleModel, present: PaneKind[], focus: PaneKin
   return [
     { keys: ['tab'], description: 'next pane', handler: go(present[(i + 1) % present.length]), helpOnly: true },
     { keys: ['shift-tab'], description: 'previous pane', handler: go(present[(i - 1 + present.length) % present.length]), helpOnly: true },
-    ...present.filter((p) => !taken.has(PANES[p].key)).map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
+    ...present
+      .filter((p) => !taken.has(PANES[p].key))
+      .map((p) => ({ keys: [PANES[p].key], description: `focus ${PANES[p].title.toLowerCase()}`, handler: go(p), helpOnly: true })),
     ...extra,
     // From any pane, R opens the recommended level's confirmation (the rollback pane's own R opens the selected one):
     // rolling back is two deliberate keys, R then Y, wherever the operator is looking.
     // When it matters the footer offers it, whichever pane has focus: R for a recommendation, c for a countdown, x for a running rollback.
-    ...(rec ? [{ keys: ['R'], description: `roll back ${rec}…`, dangerous: true, urgent: true, disabledReason: refusal(st, { kind: 'rollback', level: rec }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }) }] : []),
-    ...(st.rollback.recommended?.countdownUntil !== undefined ? [{ keys: ['c'], description: 'cancel auto rollback', acts: true, urgent: true, disabledReason: refusal(st, { kind: 'dismiss' }, now, model.session?.facts()), handler: () => dispatch({ type: 'flash', text: model.session?.dismissRecommendation() }) }] : []),
-    ...(running ? [{ keys: ['x'], description: 'abort rollback…', dangerous: true, urgent: true, disabledReason: refusal(st, { kind: 'abort-rollback' }, now, model.session?.facts()), handler: () => dispatch({ type: 'dialog', dialog: { kind: 'abort', level: st.rollback.run!.level } }) }] : []),
+    ...(rec
+      ? [
+          {
+            keys: ['R'],
+            description: `roll back ${rec}…`,
+            dangerous: true,
+            urgent: true,
+            disabledReason: refusal(st, { kind: 'rollback', level: rec }, now, model.session?.facts()),
+            handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }),
+          },
+        ]
+      : []),
+    ...(st.rollback.recommended?.countdownUntil !== undefined
+      ? [
+          {
+            keys: ['c'],
+            description: 'cancel auto rollback',
+            acts: true,
+            urgent: true,
+            disabledReason: refusal(st, { kind: 'dismiss' }, now, model.session?.facts()),
+            handler: () => dispatch({ type: 'flash', text: model.session?.dismissRecommendation() }),
+          },
+        ]
+      : []),
+    ...(running
+      ? [
+          {
+            keys: ['x'],
+            description: 'abort rollback…',
+            dangerous: true,
+            urgent: true,
+            disabledReason: refusal(st, { kind: 'abort-rollback' }, now, model.session?.facts()),
+            handler: () => dispatch({ type: 'dialog', dialog: { kind: 'abort', level: st.rollback.run!.level } }),
+          },
+        ]
+      : []),
     { keys: ['?'], description: 'help', handler: () => dispatch({ type: 'help', open: true }) },
-    { keys: ['q', 'ctrl-c'], description: 'quit', handler: () => (model.session?.busy() ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } }) : model.readOnly ? model.onQuit() : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } })) },
+    {
+      keys: ['q', 'ctrl-c'],
+      description: 'quit',
+      handler: () =>
+        model.session?.busy()
+          ? dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: true } })
+          : model.readOnly
+            ? model.onQuit()
+            : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } }),
+    },
   ];
 }
 

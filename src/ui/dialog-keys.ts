@@ -27,7 +27,13 @@ const MAX_INPUT = 300;
 export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
   const why = (intent: Intent) => refusal(c.state, intent, c.now, c.facts);
   const close: Binding = { keys: ['esc', 'ctrl-c'], description: 'cancel', handler: () => c.set(undefined) };
-  const submit = (description: string, disabledReason?: string, o: Partial<Binding> = {}): Binding => ({ keys: ['enter'], description, handler: () => c.submit(d), ...(disabledReason ? { disabledReason } : {}), ...o });
+  const submit = (description: string, disabledReason?: string, o: Partial<Binding> = {}): Binding => ({
+    keys: ['enter'],
+    description,
+    handler: () => c.submit(d),
+    ...(disabledReason ? { disabledReason } : {}),
+    ...o,
+  });
   switch (d.kind) {
     case 'skip':
       return [submit('skip', why({ kind: 'skip', step: d.step, reason: d.input }), { acts: true }), close];
@@ -38,27 +44,80 @@ export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
     case 'gate':
       if (!d.decision)
         return [
-          { keys: ['g'], description: 'GO', acts: true, handler: () => c.set({ ...d, decision: 'go' }), ...reason(why({ kind: 'gate', phase: d.phase, decision: 'go' })) },
-          { keys: ['n'], description: 'NO-GO (reason required)', acts: true, handler: () => c.set({ ...d, decision: 'no-go' }), ...reason(why({ kind: 'gate', phase: d.phase, decision: 'no-go' })) },
+          {
+            keys: ['g'],
+            description: 'GO',
+            acts: true,
+            handler: () => c.set({ ...d, decision: 'go' }),
+            ...reason(why({ kind: 'gate', phase: d.phase, decision: 'go' })),
+          },
+          {
+            keys: ['n'],
+            description: 'NO-GO (reason required)',
+            acts: true,
+            handler: () => c.set({ ...d, decision: 'no-go' }),
+            ...reason(why({ kind: 'gate', phase: d.phase, decision: 'no-go' })),
+          },
           close,
         ];
-      return [submit(`decide ${d.decision.toUpperCase()}`, why({ kind: 'gate', phase: d.phase, decision: d.decision, reason: d.input }), { acts: true, dangerous: d.decision === 'no-go' }), close];
+      return [
+        submit(`decide ${d.decision.toUpperCase()}`, why({ kind: 'gate', phase: d.phase, decision: d.decision, reason: d.input }), {
+          acts: true,
+          dangerous: d.decision === 'no-go',
+        }),
+        close,
+      ];
     case 'rollback':
       return [
-        { keys: ['Y'], description: 'roll back now (capital Y)', dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'rollback', level: d.level })) },
-        { keys: ['y'], description: 'nothing: a rollback needs capital Y', helpOnly: true, handler: () => {}, disabledReason: 'a rollback needs capital Y (shift-y); esc cancels' },
+        {
+          keys: ['Y'],
+          description: 'roll back now (capital Y)',
+          dangerous: true,
+          handler: () => c.submit(d),
+          ...reason(why({ kind: 'rollback', level: d.level })),
+        },
+        {
+          keys: ['y'],
+          description: 'nothing: a rollback needs capital Y',
+          helpOnly: true,
+          handler: () => {},
+          disabledReason: 'a rollback needs capital Y (shift-y); esc cancels',
+        },
         { keys: ['esc', 'n', 'q', 'ctrl-c'], description: 'cancel', handler: () => c.set(undefined) },
       ];
     case 'abort':
       return [
-        { keys: ['y'], description: 'abort the rollback', dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'abort-rollback' })) },
-        { keys: ['Y'], description: 'abort (as y)', helpOnly: true, dangerous: true, handler: () => c.submit(d), ...reason(why({ kind: 'abort-rollback' })) },
+        {
+          keys: ['y'],
+          description: 'abort the rollback',
+          dangerous: true,
+          handler: () => c.submit(d),
+          ...reason(why({ kind: 'abort-rollback' })),
+        },
+        {
+          keys: ['Y'],
+          description: 'abort (as y)',
+          helpOnly: true,
+          dangerous: true,
+          handler: () => c.submit(d),
+          ...reason(why({ kind: 'abort-rollback' })),
+        },
         { keys: ['esc', 'n', 'ctrl-c'], description: 'keep it running (any other key too)', handler: () => c.set(undefined) },
       ];
     case 'quit':
       return [
         { keys: d.busy ? ['q'] : ['q', 'y'], description: d.busy ? 'quit anyway (cancels what runs)' : 'quit', handler: () => c.submit(d) },
-        ...(d.busy ? [{ keys: ['y'], description: 'nothing: q quits anyway', helpOnly: true, handler: () => {}, disabledReason: 'something runs: q quits anyway (cancels it and records how it ended); esc stays' }] : []),
+        ...(d.busy
+          ? [
+              {
+                keys: ['y'],
+                description: 'nothing: q quits anyway',
+                helpOnly: true,
+                handler: () => {},
+                disabledReason: 'something runs: q quits anyway (cancels it and records how it ended); esc stays',
+              },
+            ]
+          : []),
         { keys: ['esc', 'n', 'ctrl-c'], description: 'stay (any other key too)', handler: () => c.set(undefined) },
       ];
   }
@@ -76,7 +135,8 @@ export function typeInto(d: Dialog, key: string, raw: string): Dialog | undefine
   const cur = typedInput(d);
   if (cur === undefined) return undefined;
   if (key === 'backspace') return { ...d, input: [...cur].slice(0, -1).join('') } as Dialog;
-  if (raw && !key.startsWith('ctrl-') && key.length >= 1 && ![...raw].some((ch) => ch < ' ' || ch === '\x7f')) return { ...d, input: (cur + raw).slice(0, MAX_INPUT) } as Dialog;
+  if (raw && !key.startsWith('ctrl-') && key.length >= 1 && ![...raw].some((ch) => ch < ' ' || ch === '\x7f'))
+    return { ...d, input: (cur + raw).slice(0, MAX_INPUT) } as Dialog;
   return undefined;
 }
 
@@ -87,7 +147,16 @@ export function closesOnOtherKeys(d: Dialog): boolean {
 
 /** The hint line at the bottom of a dialog, from its table. */
 export function dialogHint(bindings: Binding[]): string {
-  return bindings.filter((b) => !b.helpOnly).map((b) => `${b.keys.filter((k) => k !== 'ctrl-c').map(keyLabel).join('/')} ${b.description}`).join(' · ');
+  return bindings
+    .filter((b) => !b.helpOnly)
+    .map(
+      (b) =>
+        `${b.keys
+          .filter((k) => k !== 'ctrl-c')
+          .map(keyLabel)
+          .join('/')} ${b.description}`,
+    )
+    .join(' · ');
 }
 
 /** One example of each dialog, for the `?` overlay: one line each. */
@@ -103,7 +172,10 @@ const DIALOG_SAMPLES: { title: string; dialog: Dialog }[] = [
 /** The `?` overlay's dialog lines: each dialog's keys from its table, without reasons that depend on one open dialog. */
 export function dialogHelp(c: DialogContext, readOnly: boolean): { title: string; hint: string }[] {
   if (readOnly) return [];
-  return DIALOG_SAMPLES.map((s) => ({ title: s.title, hint: dialogHint(dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b)) }));
+  return DIALOG_SAMPLES.map((s) => ({
+    title: s.title,
+    hint: dialogHint(dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b)),
+  }));
 }
 
 function reason(r: string | undefined): Pick<Binding, 'disabledReason'> {

@@ -18,7 +18,13 @@ export interface DialogView {
 
 /** The view of a dialog. */
 export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string): DialogView {
-  const unrecorded = notRecording !== undefined ? [line('NOT RECORDING: what the journal could not take goes to', { bold: true }), line('a fallback file; its path is printed on exit.', { bold: true })] : [];
+  const unrecorded =
+    notRecording !== undefined
+      ? [
+          line('NOT RECORDING: what the journal could not take goes to', { bold: true }),
+          line('a fallback file; its path is printed on exit.', { bold: true }),
+        ]
+      : [];
   switch (d.kind) {
     case 'skip':
       return { title: `Skip "${d.title}"`, lines: [line('Why? (journaled with your name)'), input(d.input)], hint, danger: false };
@@ -27,7 +33,18 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
     case 'filter':
       return { title: 'Filter the timeline', lines: [line('Show lines containing (empty: all):'), input(d.input)], hint, danger: false };
     case 'gate':
-      if (!d.decision) return { title: d.title, lines: [line('Go or no-go? Your name and reason are journaled.'), line(''), line('  g  GO: unlock the next phase', { bold: true }), line('  n  NO-GO: stop here (a reason is required)', { bold: true })], hint, danger: false };
+      if (!d.decision)
+        return {
+          title: d.title,
+          lines: [
+            line('Go or no-go? Your name and reason are journaled.'),
+            line(''),
+            line('  g  GO: unlock the next phase', { bold: true }),
+            line('  n  NO-GO: stop here (a reason is required)', { bold: true }),
+          ],
+          hint,
+          danger: false,
+        };
       return {
         title: `${d.title}: ${d.decision === 'go' ? 'GO' : 'NO-GO'}`,
         lines: [line(d.decision === 'no-go' ? 'Reason (required):' : 'Reason (optional):'), input(d.input)],
@@ -37,10 +54,24 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
     case 'rollback':
       return { title: `ROLL BACK: ${levelTitle(state, d.level)}`, lines: rollbackPlan(state, d.level), hint, danger: true };
     case 'abort':
-      return { title: `Abort rollback ${d.level}?`, lines: [line('Running commands are cancelled (TERM, then the channel is closed).'), line('Steps not started yet will not run.')], hint, danger: true };
+      return {
+        title: `Abort rollback ${d.level}?`,
+        lines: [line('Running commands are cancelled (TERM, then the channel is closed).'), line('Steps not started yet will not run.')],
+        hint,
+        danger: true,
+      };
     case 'quit':
       return d.busy
-        ? { title: 'Quit while something runs?', lines: [line('Steps or a rollback are still running; quitting cancels them (TERM),'), line('records how each command ended, then ends the session.'), ...unrecorded], hint, danger: true }
+        ? {
+            title: 'Quit while something runs?',
+            lines: [
+              line('Steps or a rollback are still running; quitting cancels them (TERM),'),
+              line('records how each command ended, then ends the session.'),
+              ...unrecorded,
+            ],
+            hint,
+            danger: true,
+          }
         : { title: 'Quit?', lines: [line('The journal is closed and its path printed.'), ...unrecorded], hint, danger: false };
   }
 }
@@ -60,14 +91,25 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
   if (!rb || !level) return [line(`no level '${levelId}'`)];
   const ran = levelRuns(state, levelId).at(-1);
   const out: Line[] = ran ? [line(`Already ran (${ranText(state, ran)}): this is a new decision.`, { bold: true })] : [];
-  out.push(line(`${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`));
+  out.push(
+    line(
+      `${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`,
+    ),
+  );
   level.steps.forEach((s, i) => {
     const kind = stepKind(s);
     out.push(line(`${i + 1}. ${s.title}`, { bold: true }));
     if (kind === 'run') {
       const hosts = (rb.hosts?.[s.run!.on] ?? []).map((h) => (h.port ? `${h.host}:${h.port}` : h.host));
-      const opts = [s.run!.batch && `batch ${'count' in s.run!.batch ? s.run!.batch.count : `${s.run!.batch.percent}%`}`, s.run!.maxFail && `maxFail ${'count' in s.run!.maxFail ? s.run!.maxFail.count : `${s.run!.maxFail.percent}%`}`].filter(Boolean).join(', ');
-      out.push(line(`   ssh ${s.run!.on} (${hosts.length} host${hosts.length === 1 ? '' : 's'}${opts ? `; ${opts}` : ''}): ${s.run!.command}`));
+      const opts = [
+        s.run!.batch && `batch ${'count' in s.run!.batch ? s.run!.batch.count : `${s.run!.batch.percent}%`}`,
+        s.run!.maxFail && `maxFail ${'count' in s.run!.maxFail ? s.run!.maxFail.count : `${s.run!.maxFail.percent}%`}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      out.push(
+        line(`   ssh ${s.run!.on} (${hosts.length} host${hosts.length === 1 ? '' : 's'}${opts ? `; ${opts}` : ''}): ${s.run!.command}`),
+      );
       out.push(line(`   on ${hosts.join(', ')}`, { dim: true }));
     } else if (kind === 'local') {
       const cmd = displayCommand(s.local!.command);

@@ -91,7 +91,10 @@ export function sparkline(points: readonly [number, SampleValue][], o: Sparkline
     ctx.stroke();
   }
   // The canvas wraps every dot in colour codes; the sparkline is plain text.
-  const lines = ctx._canvas.frame('\n').replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const lines = ctx._canvas
+    .frame('\n')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n');
   return lines.slice(0, height).join('\n');
 }
 

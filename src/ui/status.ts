@@ -28,18 +28,38 @@ export function statusLine(inp: StatusInput): Line {
   const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
   const alert = selectAlert(inp.state, inp.now);
   const loud = alert && ['rolling-back', 'countdown', 'recommended', 'rollback-failed'].includes(alert.kind);
-  const mark = inp.readOnly ? '▶ REPLAY' : inp.notRecording !== undefined ? `NOT RECORDING: ${inp.notRecording}` : st.ended ? `■ ${st.ended}` : inp.ending ? '■ ENDING: cancelling, recording…' : '● REC';
-  return fit([
-    // Only the alarms are inverse (NOT RECORDING, ENDING): recording as usual is a plain red dot.
-    { text: ` ${mark} `, bold: true, inverse: mark !== '● REC', color: c(inp.readOnly ? 'blue' : 'red') },
-    ...(alert ? [{ text: ` ${alert.text}${alert.key && !inp.readOnly ? `  [${alert.key}]` : ''} `, bold: true, inverse: Boolean(loud), color: c(alert.kind === 'rolled-back' ? 'green' : alert.kind === 'pending' || alert.kind === 'firing' ? 'yellow' : 'red') }] : []),
-    { text: ` ${st.runbook} `, bold: true },
-    { text: ` ${st.elapsed} `, color: c('cyan') },
-    { text: ` ${prom} `, color: c(promColor) },
-    { text: ` ssh ${inp.connections} `, dim: inp.connections === 0 },
-    { text: st.running ? ` ${st.running} running ` : '', color: c('cyan') },
-    { text: inp.journalPath ? ` ${inp.journalPath}` : '', dim: true },
-  ], inp.width);
+  const mark = inp.readOnly
+    ? '▶ REPLAY'
+    : inp.notRecording !== undefined
+      ? `NOT RECORDING: ${inp.notRecording}`
+      : st.ended
+        ? `■ ${st.ended}`
+        : inp.ending
+          ? '■ ENDING: cancelling, recording…'
+          : '● REC';
+  return fit(
+    [
+      // Only the alarms are inverse (NOT RECORDING, ENDING): recording as usual is a plain red dot.
+      { text: ` ${mark} `, bold: true, inverse: mark !== '● REC', color: c(inp.readOnly ? 'blue' : 'red') },
+      ...(alert
+        ? [
+            {
+              text: ` ${alert.text}${alert.key && !inp.readOnly ? `  [${alert.key}]` : ''} `,
+              bold: true,
+              inverse: Boolean(loud),
+              color: c(alert.kind === 'rolled-back' ? 'green' : alert.kind === 'pending' || alert.kind === 'firing' ? 'yellow' : 'red'),
+            },
+          ]
+        : []),
+      { text: ` ${st.runbook} `, bold: true },
+      { text: ` ${st.elapsed} `, color: c('cyan') },
+      { text: ` ${prom} `, color: c(promColor) },
+      { text: ` ssh ${inp.connections} `, dim: inp.connections === 0 },
+      { text: st.running ? ` ${st.running} running ` : '', color: c('cyan') },
+      { text: inp.journalPath ? ` ${inp.journalPath}` : '', dim: true },
+    ],
+    inp.width,
+  );
 }
 
 /** The footer: the focused pane's bindings and the global ones, generated from the tables. */
@@ -49,26 +69,41 @@ export function footerLine(pane: Binding[], global: Binding[], readOnly: boolean
   const shown = [...all.filter((b) => b.urgent), ...all.filter((b) => !b.urgent)];
   const out: Line = [];
   for (const b of shown) {
-    out.push({ text: keyLabel(b.keys[0]), bold: !b.disabledReason, color: color && !b.disabledReason ? (b.dangerous ? 'red' : 'cyan') : undefined, dim: Boolean(b.disabledReason) });
+    out.push({
+      text: keyLabel(b.keys[0]),
+      bold: !b.disabledReason,
+      color: color && !b.disabledReason ? (b.dangerous ? 'red' : 'cyan') : undefined,
+      dim: Boolean(b.disabledReason),
+    });
     out.push({ text: ` ${b.description}  `, dim: Boolean(b.disabledReason) });
   }
   return fit(out, width);
 }
 
 /** The `?` overlay: every binding of every pane and the global ones, with why disabled ones are. */
-export function helpLines(sections: { title: string; bindings: Binding[] }[], readOnly: boolean, width: number, dialogs: { title: string; hint: string }[] = []): Line[] {
+export function helpLines(
+  sections: { title: string; bindings: Binding[] }[],
+  readOnly: boolean,
+  width: number,
+  dialogs: { title: string; hint: string }[] = [],
+): Line[] {
   const out: Line[] = [];
   for (const s of sections) {
     const bs = available(s.bindings, readOnly);
     if (!bs.length) continue;
     out.push([{ text: s.title, bold: true }]);
     for (const b of bs)
-      out.push(fit([
-        { text: `  ${b.keys.map(keyLabel).join('/').padEnd(12)} `, bold: true },
-        { text: b.description },
-        { text: b.dangerous ? '  (asks to confirm)' : '', dim: true },
-        { text: b.disabledReason ? `  (now: ${b.disabledReason})` : '', dim: true },
-      ], width));
+      out.push(
+        fit(
+          [
+            { text: `  ${b.keys.map(keyLabel).join('/').padEnd(12)} `, bold: true },
+            { text: b.description },
+            { text: b.dangerous ? '  (asks to confirm)' : '', dim: true },
+            { text: b.disabledReason ? `  (now: ${b.disabledReason})` : '', dim: true },
+          ],
+          width,
+        ),
+      );
   }
   // Dialogs, one line each (their own hint line says the same when one is open).
   if (dialogs.length) out.push([{ text: 'In dialogs', bold: true }]);

@@ -11,14 +11,39 @@ export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 export const STATUS_COLOR: Record<PanelStatus, Color> = {
-  ok: 'green', warn: 'yellow', crit: 'red', nodata: 'magenta', stale: 'magenta', unreachable: 'red', error: 'red', waiting: 'gray', unknown: 'magenta',
+  ok: 'green',
+  warn: 'yellow',
+  crit: 'red',
+  nodata: 'magenta',
+  stale: 'magenta',
+  unreachable: 'red',
+  error: 'red',
+  waiting: 'gray',
+  unknown: 'magenta',
 };
 
 export const KIND_COLOR: Record<LineKind, Color> = {
-  session: 'cyan', metric: 'gray', step: 'white', command: 'blue', output: 'gray', gate: 'magenta', trigger: 'yellow', rollback: 'red', note: 'green', error: 'red',
+  session: 'cyan',
+  metric: 'gray',
+  step: 'white',
+  command: 'blue',
+  output: 'gray',
+  gate: 'magenta',
+  trigger: 'yellow',
+  rollback: 'red',
+  note: 'green',
+  error: 'red',
 };
 
 /** Status words that say the same as the colour, for NO_COLOR and for colour-blind operators. */
 export const STATUS_MARK: Record<PanelStatus, string> = {
-  ok: 'OK', warn: 'WARN', crit: 'CRIT', nodata: 'NO DATA', stale: 'STALE', unreachable: 'UNREACHABLE', error: 'ERROR', waiting: '…', unknown: 'UNKNOWN',
+  ok: 'OK',
+  warn: 'WARN',
+  crit: 'CRIT',
+  nodata: 'NO DATA',
+  stale: 'STALE',
+  unreachable: 'UNREACHABLE',
+  error: 'ERROR',
+  waiting: '…',
+  unknown: 'UNKNOWN',
 };

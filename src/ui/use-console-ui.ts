@@ -47,16 +47,26 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 /** The UI reducer. */
 export function uiReducer(s: UiState, a: UiAction): UiState {
   switch (a.type) {
-    case 'focus': return { ...s, focus: a.pane };
-    case 'help': return { ...s, help: a.open };
-    case 'dialog': return { ...s, dialog: a.dialog };
-    case 'input': return s.dialog && 'input' in s.dialog ? { ...s, dialog: { ...s.dialog, input: a.input } } : s;
-    case 'move': return { ...s, cursor: { ...s.cursor, [a.pane]: clamp(s.cursor[a.pane] + a.by, 0, Math.max(0, a.max - 1)) } };
-    case 'moveHost': return { ...s, hostCursor: clamp(s.hostCursor + a.by, 0, Math.max(0, a.max - 1)) };
-    case 'scroll': return { ...s, offset: clamp(s.offset + a.by, 0, Math.max(0, a.max)) };
-    case 'follow': return { ...s, offset: 0 };
-    case 'filter': return { ...s, filter: a.filter, offset: 0 };
-    case 'flash': return a.text === s.flash ? s : { ...s, flash: a.text };
+    case 'focus':
+      return { ...s, focus: a.pane };
+    case 'help':
+      return { ...s, help: a.open };
+    case 'dialog':
+      return { ...s, dialog: a.dialog };
+    case 'input':
+      return s.dialog && 'input' in s.dialog ? { ...s, dialog: { ...s.dialog, input: a.input } } : s;
+    case 'move':
+      return { ...s, cursor: { ...s.cursor, [a.pane]: clamp(s.cursor[a.pane] + a.by, 0, Math.max(0, a.max - 1)) } };
+    case 'moveHost':
+      return { ...s, hostCursor: clamp(s.hostCursor + a.by, 0, Math.max(0, a.max - 1)) };
+    case 'scroll':
+      return { ...s, offset: clamp(s.offset + a.by, 0, Math.max(0, a.max)) };
+    case 'follow':
+      return { ...s, offset: 0 };
+    case 'filter':
+      return { ...s, filter: a.filter, offset: 0 };
+    case 'flash':
+      return a.text === s.flash ? s : { ...s, flash: a.text };
   }
 }
 

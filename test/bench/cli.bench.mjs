@@ -37,4 +37,6 @@ const validate = time(['validate', file]);
 if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
 const fmt = (r) => `p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`;
 console.log(`cutover --help                        ${fmt(help)}   (budget 200 ms) ${help.p95 < 200 ? 'OK' : 'OVER'}`);
-console.log(`cutover validate (${text.split('\n').length}-line runbook)  ${fmt(validate)}   (budget 300 ms) ${validate.p95 < 300 ? 'OK' : 'OVER'}`);
+console.log(
+  `cutover validate (${text.split('\n').length}-line runbook)  ${fmt(validate)}   (budget 300 ms) ${validate.p95 < 300 ? 'OK' : 'OVER'}`,
+);

@@ -31,30 +31,79 @@ const runbook = RunbookSchema.parse({
   name: 'console load bench',
   prometheus: { url: 'http://127.0.0.1:9', interval: '1s' },
   hosts: { fleet: hosts },
-  health: Array.from({ length: PANELS }, (_, i) => ({ id: `p${i}`, title: `Panel ${i}`, query: `up{job="j${i}"}`, unit: 'ratio', warn: '> 0.5', crit: '> 0.9' })),
-  phases: [{ id: 'roll', title: 'Roll out', steps: Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, title: `Step number ${i}`, manual: true })) }],
-  rollback: { levels: [{ id: 'back', title: 'Back', expected: '2m', steps: [{ id: 'b1', title: 'Back on the fleet', run: { on: 'fleet', command: 'deployctl activate v1' } }] }] },
+  health: Array.from({ length: PANELS }, (_, i) => ({
+    id: `p${i}`,
+    title: `Panel ${i}`,
+    query: `up{job="j${i}"}`,
+    unit: 'ratio',
+    warn: '> 0.5',
+    crit: '> 0.9',
+  })),
+  phases: [
+    {
+      id: 'roll',
+      title: 'Roll out',
+      steps: Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, title: `Step number ${i}`, manual: true })),
+    },
+  ],
+  rollback: {
+    levels: [
+      {
+        id: 'back',
+        title: 'Back',
+        expected: '2m',
+        steps: [{ id: 'b1', title: 'Back on the fleet', run: { on: 'fleet', command: 'deployctl activate v1' } }],
+      },
+    ],
+  },
 });
-
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-console-'));
 const journal = await JournalWriter.create(join(dir, 'j.jsonl'));
-const executors = { remote: async () => ({ ok: true, summary: '' }), local: async () => ({ ok: true, summary: '' }), connections: () => HOSTS, close: async () => {} };
-const session = new Session({ runbook, runbookPath: 'bench.yaml', runbookSha256: '', operator: 'bench', mode: 'live', version: 'bench', journal, executors });
+const executors = {
+  remote: async () => ({ ok: true, summary: '' }),
+  local: async () => ({ ok: true, summary: '' }),
+  connections: () => HOSTS,
+  close: async () => {},
+};
+const session = new Session({
+  runbook,
+  runbookPath: 'bench.yaml',
+  runbookSha256: '',
+  operator: 'bench',
+  mode: 'live',
+  version: 'bench',
+  journal,
+  executors,
+});
 await session.start();
 const stdout = new Out(COLS, ROWS);
 const stdin = new In();
 const headless = Boolean(process.env.BENCH_NO_UI);
-const app = headless ? { unmount() {} } : render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), {
-  ...CONSOLE_RENDER, stdout, stdin, stderr: new Out(COLS, ROWS),
-});
+const app = headless
+  ? { unmount() {} }
+  : render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), {
+      ...CONSOLE_RENDER,
+      stdout,
+      stdin,
+      stderr: new Out(COLS, ROWS),
+    });
 if (headless) console.log('BENCH_NO_UI: the event pipeline alone (journal + reducer), no rendering, no keys');
 
 // A rollback on 200 hosts, all streaming.
 const now = () => Date.now();
 await session.emit({ type: 'rollback/confirmed', t: now(), level: 'back', operator: 'bench' });
 await session.emit({ type: 'rollback/step', t: now(), level: 'back', step: 'b1', status: 'started' });
-for (const h of hosts) session.ctx.emit({ type: 'command/started', t: now(), cmd: `b1#1@${h}`, step: 'b1', level: 'back', host: h, command: 'deployctl activate v1' });
+for (const h of hosts)
+  session.ctx.emit({
+    type: 'command/started',
+    t: now(),
+    cmd: `b1#1@${h}`,
+    step: 'b1',
+    level: 'back',
+    host: h,
+    command: 'deployctl activate v1',
+  });
 
 // Output coalesced per host every 100 ms (as the exec driver does): 5 lines per event.
 let seq = 0;
@@ -66,7 +115,14 @@ const outputTimer = setInterval(() => {
   }
 }, 100);
 const metricTimer = setInterval(() => {
-  for (let i = 0; i < PANELS; i++) session.ctx.emit({ type: 'metric/sampled', t: now(), panel: `p${i}`, at: now(), series: [{ labels: { job: `j${i}` }, value: Math.random() }] });
+  for (let i = 0; i < PANELS; i++)
+    session.ctx.emit({
+      type: 'metric/sampled',
+      t: now(),
+      panel: `p${i}`,
+      at: now(),
+      series: [{ labels: { job: `j${i}` }, value: Math.random() }],
+    });
 }, 1000);
 
 await new Promise((r) => setTimeout(r, 1000));
@@ -111,8 +167,11 @@ const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies
 const cpuPct = ((cpu.user + cpu.system) / 1000 / wall) * 100;
 const events = session.store.events().length;
 console.log(`load: ${HOSTS} hosts x ${LINES_PER_SEC} lines/s, ${PANELS} panels/s, ${SECONDS}s; ${events} events folded and journaled`);
-console.log(`keypress to frame  p50 ${pct(0.5).toFixed(1)} ms  p99 ${pct(0.99).toFixed(1)} ms  (n=${latencies.length}, budget p99 < 50 ms) ${pct(0.99) < 50 ? 'OK' : 'OVER'}`);
+console.log(
+  `keypress to frame  p50 ${pct(0.5).toFixed(1)} ms  p99 ${pct(0.99).toFixed(1)} ms  (n=${latencies.length}, budget p99 < 50 ms) ${pct(0.99) < 50 ? 'OK' : 'OVER'}`,
+);
 console.log(`frame rate         ${(frames / (wall / 1000)).toFixed(1)} fps (cap 30)`);
-console.log(`console CPU        ${idlePct.toFixed(1)}% of one core watching, ${cpuPct.toFixed(1)}% while typing (budget < 30%; includes generating the load) ${idlePct < 30 ? 'OK' : 'OVER'}`);
+console.log(
+  `console CPU        ${idlePct.toFixed(1)}% of one core watching, ${cpuPct.toFixed(1)}% while typing (budget < 30%; includes generating the load) ${idlePct < 30 ? 'OK' : 'OVER'}`,
+);
 process.exit(0);
-

@@ -28,7 +28,8 @@ const ssh = join(home, '.ssh');
 mkdirSync(ssh, { recursive: true, mode: 0o700 });
 mkdirSync('/run/sshd', { recursive: true });
 
-const keygen = (path) => spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path]).status === 0 || fail(`ssh-keygen failed for ${path}`);
+const keygen = (path) =>
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path]).status === 0 || fail(`ssh-keygen failed for ${path}`);
 keygen(join(dir, 'host_ed25519'));
 keygen(join(ssh, 'id_ed25519'));
 const hostKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
@@ -40,41 +41,84 @@ writeFileSync(join(ssh, 'known_hosts'), addrs.map((a) => `[${a}]:${port} ${hostK
 
 for (let i = 0; i < N; i += 16) {
   const cfg = join(dir, `sshd_config_${i}`);
-  writeFileSync(cfg, [
-  `Port ${port}`, ...addrs.slice(i, i + 16).map((a) => `ListenAddress ${a}`), `HostKey ${join(dir, 'host_ed25519')}`,
-  `PidFile ${join(dir, `sshd_${i}.pid`)}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'StrictModes no',
-  'PermitRootLogin yes', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PrintMotd no',
-  'MaxStartups 1000', 'MaxSessions 100', 'LogLevel ERROR', 'SetEnv SHLVL=1', '',
-  ].join('\n'));
+  writeFileSync(
+    cfg,
+    [
+      `Port ${port}`,
+      ...addrs.slice(i, i + 16).map((a) => `ListenAddress ${a}`),
+      `HostKey ${join(dir, 'host_ed25519')}`,
+      `PidFile ${join(dir, `sshd_${i}.pid`)}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'PermitRootLogin yes',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PrintMotd no',
+      'MaxStartups 1000',
+      'MaxSessions 100',
+      'LogLevel ERROR',
+      'SetEnv SHLVL=1',
+      '',
+    ].join('\n'),
+  );
   const d = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
   d.stderr.on('data', (b) => (sshdLog += b)); // shown only if something fails
   sshds.push(d);
 }
 await Promise.all(addrs.map((a) => waitForBanner(a, port)));
-console.log(`Node ${process.version}; ssh2's native crypto binding: ${(await sshBinding(addrs[0], port)) ? 'loaded' : 'NOT loaded (ssh2 runs its JavaScript crypto)'}`);
+console.log(
+  `Node ${process.version}; ssh2's native crypto binding: ${(await sshBinding(addrs[0], port)) ? 'loaded' : 'NOT loaded (ssh2 runs its JavaScript crypto)'}`,
+);
 
 const runbook = join(dir, 'runbook.yaml');
-writeFileSync(runbook, [
-  'name: fan-out benchmark',
-  `ssh: { concurrency: ${N} }`,
-  `hosts:\n  all: [${addrs.map((a) => `"${a}:${port}"`).join(', ')}]`,
-  'phases:\n  - { id: p, title: P, steps: [ { id: s, title: S, manual: true } ] }',
-  '',
-].join('\n'));
+writeFileSync(
+  runbook,
+  [
+    'name: fan-out benchmark',
+    `ssh: { concurrency: ${N} }`,
+    `hosts:\n  all: [${addrs.map((a) => `"${a}:${port}"`).join(', ')}]`,
+    'phases:\n  - { id: p, title: P, steps: [ { id: s, title: S, manual: true } ] }',
+    '',
+  ].join('\n'),
+);
 const env = { ...process.env, HOME: home, SSH_AUTH_SOCK: '' };
-const sshOpts = ['-F', '/dev/null', '-o', `UserKnownHostsFile=${join(ssh, 'known_hosts')}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', `IdentityFile=${join(ssh, 'id_ed25519')}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes'];
+const sshOpts = [
+  '-F',
+  '/dev/null',
+  '-o',
+  `UserKnownHostsFile=${join(ssh, 'known_hosts')}`,
+  '-o',
+  'GlobalKnownHostsFile=/dev/null',
+  '-o',
+  `IdentityFile=${join(ssh, 'id_ed25519')}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'BatchMode=yes',
+];
 
 try {
   const results = [];
-  results.push({ name: 'cutover exec', ms: await median(() => timed(process.execPath, [join(root, 'bin', 'cutover'), 'exec', '-f', runbook, 'all', '--', 'true'], env)) });
+  results.push({
+    name: 'cutover exec',
+    ms: await median(() => timed(process.execPath, [join(root, 'bin', 'cutover'), 'exec', '-f', runbook, 'all', '--', 'true'], env)),
+  });
   const hostsFile = join(dir, 'pssh-hosts');
   writeFileSync(hostsFile, addrs.map((a) => `${a}:${port}`).join('\n') + '\n');
-  results.push({ name: 'parallel-ssh -p 100', ms: await median(() => timed('parallel-ssh', ['-p', String(N), '-h', hostsFile, '-l', user, '-t', '120', '-x', sshOpts.join(' '), 'true'], env)), pssh: true });
+  results.push({
+    name: 'parallel-ssh -p 100',
+    ms: await median(() =>
+      timed('parallel-ssh', ['-p', String(N), '-h', hostsFile, '-l', user, '-t', '120', '-x', sshOpts.join(' '), 'true'], env),
+    ),
+    pssh: true,
+  });
   const ansible = ensureAnsible();
   if (ansible) results.push({ name: 'ansible -f 100 -m command', ms: await median(() => runAnsible(ansible), 1) });
   const pssh = results.find((r) => r.pssh).ms;
   console.log(`cold fan-out of \`true\` to ${N} loopback hosts (median of ${RUNS}; ansible: 1 run)`);
-  for (const r of results) console.log(`  ${r.name.padEnd(28)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${(r.ms / pssh).toFixed(2)}x pssh`);
+  for (const r of results)
+    console.log(`  ${r.name.padEnd(28)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   ${(r.ms / pssh).toFixed(2)}x pssh`);
   const ratio = results[0].ms / pssh;
   console.log(`  budget: cutover exec <= 0.5x pssh: ${ratio <= 0.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`);
   await warm();
@@ -91,11 +135,18 @@ async function sshBinding(host, port) {
     let said;
     c.on('error', () => resolve(said === 'Custom crypto binding available'));
     c.on('close', () => resolve(said === 'Custom crypto binding available'));
-    c.connect({ host, port, username: 'nobody', readyTimeout: 5000, hostVerifier: () => false, debug: (line) => {
-      if (!/crypto binding/.test(line)) return;
-      said = line;
-      setImmediate(() => c.end());
-    } });
+    c.connect({
+      host,
+      port,
+      username: 'nobody',
+      readyTimeout: 5000,
+      hostVerifier: () => false,
+      debug: (line) => {
+        if (!/crypto binding/.test(line)) return;
+        said = line;
+        setImmediate(() => c.end());
+      },
+    });
   });
 }
 
@@ -131,7 +182,8 @@ async function warm() {
     const t0 = Date.now();
     const r = await driver.runRemote({ step: 'warm', hosts, command: 'date +%s%N' });
     const total = Date.now() - t0;
-    if (!r.ok || driver.connections !== N) fail(`warm run failed or reconnected: ${JSON.stringify(r.results.find((x) => x.status !== 'ok'))}`);
+    if (!r.ok || driver.connections !== N)
+      fail(`warm run failed or reconnected: ${JSON.stringify(r.results.find((x) => x.status !== 'ok'))}`);
     if (i === 0) continue; // the first run warms the JIT, not the pool
     const remote = events.filter((e) => e.type === 'command/output').map((e) => Number(BigInt(e.text.trim()) / 1_000_000n));
     figures.sent.push(Math.max(...sent) - t0);
@@ -141,11 +193,13 @@ async function warm() {
   }
   ssh2.Client.prototype.exec = exec;
   await driver.closeAll();
-  const floor = median0([1, 2, 3].map(() => {
-    const t0 = performance.now();
-    spawnSync('sh', ['-c', `seq ${N} | xargs -P ${N} -I{} bash -c 'date +%s%N' >/dev/null`]);
-    return performance.now() - t0;
-  }));
+  const floor = median0(
+    [1, 2, 3].map(() => {
+      const t0 = performance.now();
+      spawnSync('sh', ['-c', `seq ${N} | xargs -P ${N} -I{} bash -c 'date +%s%N' >/dev/null`]);
+      return performance.now() - t0;
+    }),
+  );
   const p50 = (k) => `${median0(figures[k])} ms [${figures[k].join(', ')}]`;
   console.log(`warm pool, ${N} hosts, p50 of ${figures.total.length} runs, from dispatch to:`);
   console.log(`  last exec request sent          ${p50('sent')}`);
@@ -161,7 +215,14 @@ function ensureAnsible() {
   const has = () => spawnSync('sh', ['-c', 'command -v ansible'], { encoding: 'utf8' }).stdout.trim();
   if (!has()) {
     console.log('ansible not found: apt-get install -y ansible-core ...');
-    const r = spawnSync('sh', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null 2>&1)'], { stdio: 'inherit' });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null 2>&1)',
+      ],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0 || !has()) {
       console.log('ansible-core could not be installed: comparing with pssh only');
       return undefined;
@@ -175,8 +236,14 @@ async function runAnsible(bin) {
   const inv = join(a, 'inventory');
   writeFileSync(inv, '[all]\n' + addrs.map((x) => `${x} ansible_port=${port}`).join('\n') + '\n');
   return timed(bin, ['all', '-i', inv, '-f', String(N), '-u', user, '-m', 'command', '-a', 'true'], {
-    ...env, ANSIBLE_HOME: a, ANSIBLE_LOCAL_TEMP: join(a, 'tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: join(a, 'cp'),
-    ANSIBLE_SSH_ARGS: sshOpts.join(' '), ANSIBLE_PRIVATE_KEY_FILE: join(ssh, 'id_ed25519'), ANSIBLE_PYTHON_INTERPRETER: 'auto_silent', ANSIBLE_NOCOLOR: '1',
+    ...env,
+    ANSIBLE_HOME: a,
+    ANSIBLE_LOCAL_TEMP: join(a, 'tmp'),
+    ANSIBLE_SSH_CONTROL_PATH_DIR: join(a, 'cp'),
+    ANSIBLE_SSH_ARGS: sshOpts.join(' '),
+    ANSIBLE_PRIVATE_KEY_FILE: join(ssh, 'id_ed25519'),
+    ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+    ANSIBLE_NOCOLOR: '1',
   });
 }
 

@@ -18,12 +18,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 async function waitFor(f, what, ms = 30_000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -45,43 +46,70 @@ setInterval(() => { for (const t of ['canary', 'stable']) for (let i = 0; i < 5;
 createServer(async (q, s) => s.end(await reg.metrics())).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-const bin = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin'].map((d) => join(d, 'prometheus')).find((p) => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-});
+const bin = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin']
+  .map((d) => join(d, 'prometheus'))
+  .find((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 if (!bin) {
   console.log("SKIPPED: prometheus not found; install Debian's 'prometheus' to run this benchmark");
   process.exit(0);
 }
 const appPort = await freePort();
-const app = spawn(process.execPath, ['--input-type=module', '-e', APP], { cwd: root, env: { ...process.env, PORT: String(appPort) }, stdio: 'inherit' });
+const app = spawn(process.execPath, ['--input-type=module', '-e', APP], {
+  cwd: root,
+  env: { ...process.env, PORT: String(appPort) },
+  stdio: 'inherit',
+});
 children.push(app);
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
 const promPort = await freePort();
-writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({
-  global: { scrape_interval: '1s', evaluation_interval: '1s' },
-  scrape_configs: [{ job_name: 'app', static_configs: [{ targets: [`127.0.0.1:${appPort}`] }] }],
-}));
-const prom = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=error'], { stdio: 'ignore' });
+writeFileSync(
+  join(dir, 'prometheus.yml'),
+  JSON.stringify({
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    scrape_configs: [{ job_name: 'app', static_configs: [{ targets: [`127.0.0.1:${appPort}`] }] }],
+  }),
+);
+const prom = spawn(
+  bin,
+  [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    '--log.level=error',
+  ],
+  { stdio: 'ignore' },
+);
 children.push(prom);
 const url = `http://127.0.0.1:${promPort}`;
 await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, 'Prometheus ready');
-await waitFor(async () => (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[5s]))')}`)).json()).data.result.length > 0, 'first samples');
+await waitFor(
+  async () =>
+    (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[5s]))')}`)).json()).data.result
+      .length > 0,
+  'first samples',
+);
 
 // 50 distinct panels of the kinds a runbook holds: ratios, rates by label, quantiles, compares.
 const kinds = [
   (i) => `query: 'sum(rate(http_requests_total{code="500"}[1m])) / sum(rate(http_requests_total[1m])) * ${i + 1}'`,
   (i) => `query: 'sum by (track) (rate(http_requests_total[${i + 10}s]))'`,
   (i) => `query: 'histogram_quantile(0.${50 + i}, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))'`,
-  (i) => `compare: { canary: 'sum(rate(http_requests_total{track="canary"}[${i + 10}s]))', baseline: 'sum(rate(http_requests_total{track="stable"}[${i + 10}s]))' }`,
+  (i) =>
+    `compare: { canary: 'sum(rate(http_requests_total{track="canary"}[${i + 10}s]))', baseline: 'sum(rate(http_requests_total{track="stable"}[${i + 10}s]))' }`,
 ];
 const health = Array.from({ length: PANELS }, (_, i) => `  - { id: p${i}, title: Panel ${i}, ${kinds[i % kinds.length](i)} }`).join('\n');
-const loaded = loadRunbookText('bench.yaml', `name: bench\nprometheus: { url: "${url}", interval: 1s, timeout: 4s }\nhealth:\n${health}\nphases: [{ id: p, title: P, steps: [] }]\n`);
+const loaded = loadRunbookText(
+  'bench.yaml',
+  `name: bench\nprometheus: { url: "${url}", interval: 1s, timeout: 4s }\nhealth:\n${health}\nphases: [{ id: p, title: P, steps: [] }]\n`,
+);
 if (!loaded.runbook) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
 const compares = loaded.runbook.health.filter((p) => p.compare).length;
 
@@ -101,7 +129,13 @@ const timedFetch = async (u, init) => {
 
 let samples = 0;
 let failures = 0;
-const ctx = { now: () => Date.now(), emit: (e) => { if (e.type === 'metric/sampled') samples++; if (e.type === 'metric/failed') failures++; } };
+const ctx = {
+  now: () => Date.now(),
+  emit: (e) => {
+    if (e.type === 'metric/sampled') samples++;
+    if (e.type === 'metric/failed') failures++;
+  },
+};
 // Other work on the machine slows Prometheus down; the load average says whether figures are comparable.
 const load0 = loadavg()[0].toFixed(1);
 const cpu0 = process.cpuUsage();
@@ -118,11 +152,17 @@ const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sor
 // Each panel polls at t = 0, 1, ..., SECONDS-1 s; a compare panel asks twice per poll.
 const polls = PANELS * SECONDS;
 const expected = polls + compares * SECONDS;
-console.log(`panels ${PANELS} (${compares} compare), interval 1s, ${(wall / 1000).toFixed(1)} s; machine load average ${load0} before, ${loadavg()[0].toFixed(1)} after`);
+console.log(
+  `panels ${PANELS} (${compares} compare), interval 1s, ${(wall / 1000).toFixed(1)} s; machine load average ${load0} before, ${loadavg()[0].toFixed(1)} after`,
+);
 console.log(`polls: ${samples + failures} of ${polls} expected (${samples} samples, ${failures} failures)`);
-console.log(`instant requests: ${instant} issued vs ${expected} expected (${((100 * instant) / expected).toFixed(1)}%), plus ${range} query_range for sparklines`);
+console.log(
+  `instant requests: ${instant} issued vs ${expected} expected (${((100 * instant) / expected).toFixed(1)}%), plus ${range} query_range for sparklines`,
+);
 console.log(`request latency: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1).toFixed(1)} ms`);
-console.log(`poller CPU: ${((100 * (cpu.user + cpu.system)) / 1000 / wall).toFixed(1)}% of one core (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s)`);
+console.log(
+  `poller CPU: ${((100 * (cpu.user + cpu.system)) / 1000 / wall).toFixed(1)}% of one core (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s)`,
+);
 
 for (const c of children) c.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 300));

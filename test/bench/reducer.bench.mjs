@@ -25,7 +25,10 @@ async function main() {
   let what = '';
   for (let r = 0; r < RUNS; r++)
     for (const n of SIZES) {
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(n)], { encoding: 'utf8', env: { NODE_ENV: 'production', ...process.env } });
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(n)], {
+        encoding: 'utf8',
+        env: { NODE_ENV: 'production', ...process.env },
+      });
       if (child.status !== 0) throw new Error(`size ${n}: ${child.stderr}`);
       const m = JSON.parse(child.stdout.trim().split('\n').at(-1));
       what = m.what;
@@ -35,7 +38,9 @@ async function main() {
   const medians = SIZES.map((n) => {
     const us = results.get(n).sort((a, b) => a - b);
     const median = us[Math.floor(us.length / 2)];
-    console.log(`${String(n).padStart(6)} commands  ${median.toFixed(2).padStart(9)} µs per output event  (median of ${us.length} processes; ${us.map((u) => u.toFixed(2)).join(' ')})`);
+    console.log(
+      `${String(n).padStart(6)} commands  ${median.toFixed(2).padStart(9)} µs per output event  (median of ${us.length} processes; ${us.map((u) => u.toFixed(2)).join(' ')})`,
+    );
     return median;
   });
   const ratio = Math.max(...medians) / Math.min(...medians);
@@ -62,7 +67,17 @@ async function measure(n) {
     hosts: { fleet: ['h'] },
     phases: [{ id: 'roll', title: 'Roll out', steps: [{ id: 's1', title: 'Roll', run: { on: 'fleet', command: 'deployctl rollout' } }] }],
   });
-  let s = fold(initialState(), { type: 'session/started', t, sessionId: 'bench', runbook, runbookPath: 'bench.yaml', runbookSha256: '0'.repeat(64), operator: 'bench', mode: 'live', version: 'bench' });
+  let s = fold(initialState(), {
+    type: 'session/started',
+    t,
+    sessionId: 'bench',
+    runbook,
+    runbookPath: 'bench.yaml',
+    runbookSha256: '0'.repeat(64),
+    operator: 'bench',
+    mode: 'live',
+    version: 'bench',
+  });
   s = fold(s, { type: 'step/started', t, phase: 'roll', step: 's1' });
   // The commands are started without the reducer's copy of the record per event, so that setting up 10,000 stays quick.
   const commands = { ...s.commands };
@@ -75,7 +90,14 @@ async function measure(n) {
   // Output as the exec driver coalesces it: a few lines per event, hosts in turn.
   const output = (i) => {
     const h = `h${(i * 7919) % n}`;
-    return { type: 'command/output', t: t + i, cmd: `s1#1@${h}`, host: h, stream: 'stdout', text: `[${h}] applying change ${i}: ok\n[${h}] health check ${i}: 200 OK\n[${h}] moving on\n` };
+    return {
+      type: 'command/output',
+      t: t + i,
+      cmd: `s1#1@${h}`,
+      host: h,
+      stream: 'stdout',
+      text: `[${h}] applying change ${i}: ok\n[${h}] health check ${i}: 200 OK\n[${h}] moving on\n`,
+    };
   };
   let i = 0;
   // Warm-up: fill every tail (3 lines per event, 200 lines per tail) and let the JIT settle.
@@ -90,6 +112,8 @@ async function measure(n) {
   }
   if (s.count < i) throw new Error('the fold lost events');
   perEvent.sort((a, b) => a - b);
-  const what = tails ? 'reduce + OutputTails.add per command/output event' : 'reduce per command/output event (no tails buffer in this build: the tail is appended inside reduce)';
+  const what = tails
+    ? 'reduce + OutputTails.add per command/output event'
+    : 'reduce per command/output event (no tails buffer in this build: the tail is appended inside reduce)';
   return { what, us: perEvent[Math.floor(ROUNDS / 2)] };
 }

@@ -36,30 +36,81 @@ const runbook = RunbookSchema.parse({
   name: 'replay bench: fleet rollout',
   prometheus: { url: 'http://127.0.0.1:9', interval: '5s' },
   hosts: { fleet },
-  health: Array.from({ length: PANELS }, (_, i) => ({ id: `p${i}`, title: `Panel ${i}`, query: `up{job="j${i}"}`, unit: 'ratio', warn: '> 0.5', crit: '> 0.9' })),
-  phases: Array.from({ length: STEPS }, (_, s) => ({ id: `ph${s}`, title: `Wave ${s + 1}`, planned: '30m', steps: [{ id: `s${s}`, title: `Roll wave ${s + 1}`, run: { on: 'fleet', command: `deployctl rollout --wave ${s + 1}` } }], gate: { title: `Wave ${s + 1} healthy?` } })),
-  rollback: { levels: [{ id: 'back', title: 'Back to the old release', expected: '5m', steps: [{ id: 'b1', title: 'Reactivate', local: { command: ['true'] } }] }], triggers: [{ id: 'errs', when: 'p0 > 0.9', severity: 'critical', recommend: 'back' }] },
+  health: Array.from({ length: PANELS }, (_, i) => ({
+    id: `p${i}`,
+    title: `Panel ${i}`,
+    query: `up{job="j${i}"}`,
+    unit: 'ratio',
+    warn: '> 0.5',
+    crit: '> 0.9',
+  })),
+  phases: Array.from({ length: STEPS }, (_, s) => ({
+    id: `ph${s}`,
+    title: `Wave ${s + 1}`,
+    planned: '30m',
+    steps: [{ id: `s${s}`, title: `Roll wave ${s + 1}`, run: { on: 'fleet', command: `deployctl rollout --wave ${s + 1}` } }],
+    gate: { title: `Wave ${s + 1} healthy?` },
+  })),
+  rollback: {
+    levels: [
+      {
+        id: 'back',
+        title: 'Back to the old release',
+        expected: '5m',
+        steps: [{ id: 'b1', title: 'Reactivate', local: { command: ['true'] } }],
+      },
+    ],
+    triggers: [{ id: 'errs', when: 'p0 > 0.9', severity: 'critical', recommend: 'back' }],
+  },
 });
 
 /** The session's events, one at a time. */
 function* session() {
   let t = Date.UTC(2026, 10, 21, 22, 0, 0);
-  yield { type: 'session/started', t, sessionId: 'bench', runbook, runbookPath: 'bench.yaml', runbookSha256: '0'.repeat(64), operator: 'bench', mode: 'live', version: 'bench' };
+  yield {
+    type: 'session/started',
+    t,
+    sessionId: 'bench',
+    runbook,
+    runbookPath: 'bench.yaml',
+    runbookSha256: '0'.repeat(64),
+    operator: 'bench',
+    mode: 'live',
+    version: 'bench',
+  };
   const perStep = Math.floor((EVENTS - 200) / STEPS);
   let nextSample = t;
   for (let s = 0; s < STEPS; s++) {
     yield { type: 'step/started', t, phase: `ph${s}`, step: `s${s}` };
-    for (const h of fleet) yield { type: 'command/started', t, cmd: `s${s}#1@${h}`, step: `s${s}`, host: h, command: `deployctl rollout --wave ${s + 1}` };
+    for (const h of fleet)
+      yield { type: 'command/started', t, cmd: `s${s}#1@${h}`, step: `s${s}`, host: h, command: `deployctl rollout --wave ${s + 1}` };
     for (let i = 0; i < perStep - 2 * HOSTS - 10; i++) {
       t += 20;
       if (t >= nextSample) {
         nextSample += 5000;
-        for (let p = 0; p < PANELS; p++) yield { type: 'metric/sampled', t, panel: `p${p}`, at: t, series: [{ labels: { job: `j${p}` }, value: ((i + p) % 90) / 100 }] };
-        if ((nextSample / 5000) % 6 === 0) for (let p = 0; p < PANELS; p++) yield { type: 'metric/range', t, panel: `p${p}`, from: t - 900_000, step: 22_500, points: Array.from({ length: 40 }, (_, k) => [t - 900_000 + k * 22_500, ((k + p) % 50) / 100]) };
+        for (let p = 0; p < PANELS; p++)
+          yield { type: 'metric/sampled', t, panel: `p${p}`, at: t, series: [{ labels: { job: `j${p}` }, value: ((i + p) % 90) / 100 }] };
+        if ((nextSample / 5000) % 6 === 0)
+          for (let p = 0; p < PANELS; p++)
+            yield {
+              type: 'metric/range',
+              t,
+              panel: `p${p}`,
+              from: t - 900_000,
+              step: 22_500,
+              points: Array.from({ length: 40 }, (_, k) => [t - 900_000 + k * 22_500, ((k + p) % 50) / 100]),
+            };
         continue;
       }
       const h = fleet[i % HOSTS];
-      yield { type: 'command/output', t, cmd: `s${s}#1@${h}`, host: h, stream: 'stdout', text: `[${h}] applying change ${i} of wave ${s + 1}: ok\n[${h}] health check ${i}: 200 OK\n[${h}] moving on\n` };
+      yield {
+        type: 'command/output',
+        t,
+        cmd: `s${s}#1@${h}`,
+        host: h,
+        stream: 'stdout',
+        text: `[${h}] applying change ${i} of wave ${s + 1}: ok\n[${h}] health check ${i}: 200 OK\n[${h}] moving on\n`,
+      };
     }
     for (const h of fleet) yield { type: 'command/exited', t, cmd: `s${s}#1@${h}`, host: h, code: 0, ms: 60_000 };
     yield { type: 'step/passed', t, step: `s${s}`, detail: `${HOSTS}/${HOSTS} hosts ok` };
@@ -106,15 +157,15 @@ function generate(path) {
   return seq;
 }
 
-
-
 // The replay is measured in a process of its own, so generating the journal does not count.
 if (!process.argv[2]) {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-replay-'));
   const path = join(dir, 'big.jsonl');
   const g0 = performance.now();
   const written = generate(path);
-  console.log(`journal: ${written.toLocaleString('en-US')} events, ${(statSync(path).size / 1e6).toFixed(0)} MB, ${HOSTS} hosts x ${STEPS} waves (${HOSTS * STEPS} commands), ${PANELS} panels; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+  console.log(
+    `journal: ${written.toLocaleString('en-US')} events, ${(statSync(path).size / 1e6).toFixed(0)} MB, ${HOSTS} hosts x ${STEPS} waves (${HOSTS * STEPS} commands), ${PANELS} panels; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+  );
   const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), path], { stdio: 'inherit', env: process.env });
   rmSync(dir, { recursive: true, force: true });
   process.exit(r.status ?? 1);
@@ -130,7 +181,11 @@ const model = replayModel(player, { journalPath: path, color: true, onQuit() {} 
 const app = render(createElement(App, { model, color: true }), { ...CONSOLE_RENDER, stdout, stdin, stderr: new Out() });
 await waitFor(() => stdout.writes.find((w) => w.s.includes('REPLAY')), 10_000);
 const firstFrame = stdout.writes.find((w) => w.s.includes('REPLAY')).t - t0;
-const mem = (what) => process.env.BENCH_DEBUG && console.log(`  ${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+const mem = (what) =>
+  process.env.BENCH_DEBUG &&
+  console.log(
+    `  ${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
 mem('first frame');
 
 // Indexing in the background, as in the console (progress redraws the bar now and then).
@@ -156,7 +211,10 @@ for (let k = 0; k < SEEKS; k++) {
   const pos = player.position;
   const before = performance.now();
   stdin.press(key);
-  const seen = await waitFor(() => player.position !== pos && stdout.writes.slice(from).find((w) => w.s.includes(`${player.position.toLocaleString('en-US')}/`)), 5000);
+  const seen = await waitFor(
+    () => player.position !== pos && stdout.writes.slice(from).find((w) => w.s.includes(`${player.position.toLocaleString('en-US')}/`)),
+    5000,
+  );
   const ms = seen ? seen.t - before : player.position === pos ? 0 : Infinity;
   latencies.push(ms);
   if (process.env.BENCH_DEBUG) console.log(`  key ${JSON.stringify(key)}: ${ms.toFixed(1)} ms, folded ${player.lastFolded}`);
@@ -173,8 +231,12 @@ const rss = process.resourceUsage().maxRSS / 1024;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
 const ok = (b) => (b ? 'OK' : 'OVER');
-console.log(`index: ${player.index.count.toLocaleString('en-US')} events in ${(indexMs / 1000).toFixed(1)} s (${Math.round(player.index.count / (indexMs / 1000)).toLocaleString('en-US')}/s), ${player.index.snapshots.length} snapshots every ${player.index.every} events, ${player.index.decisions.length} decisions`);
+console.log(
+  `index: ${player.index.count.toLocaleString('en-US')} events in ${(indexMs / 1000).toFixed(1)} s (${Math.round(player.index.count / (indexMs / 1000)).toLocaleString('en-US')}/s), ${player.index.snapshots.length} snapshots every ${player.index.every} events, ${player.index.decisions.length} decisions`,
+);
 console.log(`open to first frame  ${firstFrame.toFixed(0)} ms  (budget < 1000 ms) ${ok(firstFrame < 1000)}`);
-console.log(`seek (keypress to frame)  p50 ${pct(0.5).toFixed(1)} ms  max ${pct(1).toFixed(1)} ms  (n=${latencies.length}, at most ${folded} events folded per seek; budget < 200 ms) ${ok(pct(1) < 200)}`);
+console.log(
+  `seek (keypress to frame)  p50 ${pct(0.5).toFixed(1)} ms  max ${pct(1).toFixed(1)} ms  (n=${latencies.length}, at most ${folded} events folded per seek; budget < 200 ms) ${ok(pct(1) < 200)}`,
+);
 console.log(`peak RSS ${rss.toFixed(0)} MB, live heap at the end ${heap.toFixed(0)} MB  (budget < 300 MB) ${ok(rss < 300)}`);
 process.exit(0);

@@ -48,7 +48,9 @@ describe('cutover (in-process)', () => {
     const ok = captureIo({ TENANT: 'team-a', PROM_TOKEN: 'token' });
     expect(await runCli(['validate', 'fixtures/runbooks/blue-green.yaml', 'fixtures/runbooks/canary.yaml'], ok)).toBe(0);
     const bad = captureIo();
-    expect(await runCli(['validate', 'fixtures/runbooks/small.yaml', 'fixtures/runbooks/broken/unknown-level.yaml', 'missing.yaml'], bad)).toBe(1);
+    expect(
+      await runCli(['validate', 'fixtures/runbooks/small.yaml', 'fixtures/runbooks/broken/unknown-level.yaml', 'missing.yaml'], bad),
+    ).toBe(1);
     expect(bad.stdout().split('\n').filter(Boolean)).toEqual([
       'fixtures/runbooks/small.yaml: ok',
       "fixtures/runbooks/broken/unknown-level.yaml:56:18: unknown rollback level 'code' (known: traffic)",
@@ -61,7 +63,9 @@ describe('cutover (in-process)', () => {
     expect(await runCli(['schema'], io)).toBe(0);
     const schema = JSON.parse(io.stdout());
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'phases']));
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['prometheus', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['prometheus', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact']),
+    );
     expect(schema.additionalProperties).toBe(false);
   });
 });
@@ -69,7 +73,11 @@ describe('cutover (in-process)', () => {
 describe('bin/cutover (the built launcher)', () => {
   const built = existsSync('dist/cli/main.js');
   it.skipIf(!built && !process.env.CI)('runs, and never prints a stack trace for bad input', () => {
-    const r = spawnSync(process.execPath, ['bin/cutover', 'validate', 'fixtures/runbooks/broken/alias-bomb.yaml', 'fixtures/runbooks/broken/binary.yaml'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/cutover', 'validate', 'fixtures/runbooks/broken/alias-bomb.yaml', 'fixtures/runbooks/broken/binary.yaml'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);

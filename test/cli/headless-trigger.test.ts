@@ -32,13 +32,35 @@ async function setup(trigger: string, soak = '1h') {
   const rb = loadRunbookText('rb.yaml', yaml(trigger, soak), null).runbook!;
   const timers: (() => void)[] = [];
   const schedule: Schedule = (_ms, fn) => (timers.push(fn), () => void timers.splice(timers.indexOf(fn), 1));
-  const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '', operator: 'ci', mode: 'live', version: 't', executors: instantExecutors(), publishMs: 1, schedule });
+  const session = new Session({
+    runbook: rb,
+    runbookPath: 'rb.yaml',
+    runbookSha256: '',
+    operator: 'ci',
+    mode: 'live',
+    version: 't',
+    executors: instantExecutors(),
+    publishMs: 1,
+    schedule,
+  });
   await session.start();
   const ctx = withTriggers(session.ctx, rb);
-  const errors = (v: number) => ctx.emit({ type: 'metric/sampled', t: session.now(), panel: 'errors', at: session.now(), series: [{ labels: {}, value: v }] });
+  const errors = (v: number) =>
+    ctx.emit({ type: 'metric/sampled', t: session.now(), panel: 'errors', at: session.now(), series: [{ labels: {}, value: v }] });
   let out = '';
   const headless = () => runHeadless(session, { yes: true, out: (s) => void (out += s) });
-  return { session, errors, headless, out: () => out, timers, types: () => session.store.events().all().map((e) => e.type) };
+  return {
+    session,
+    errors,
+    headless,
+    out: () => out,
+    timers,
+    types: () =>
+      session.store
+        .events()
+        .all()
+        .map((e) => e.type),
+  };
 }
 
 describe('an unattended run and a critical trigger', () => {
@@ -48,7 +70,9 @@ describe('an unattended run and a critical trigger', () => {
     await expect.poll(() => s.session.state.steps.soak?.status).toBe('running');
     s.errors(0.2);
     expect(await code).toBe(EXIT.trigger);
-    expect(s.out()).toMatch(/cutover: stopped: critical trigger 'errors-high' is firing \(errors 20%, > 5%\); an unattended run does not go on: a person decides, from a terminal/);
+    expect(s.out()).toMatch(
+      /cutover: stopped: critical trigger 'errors-high' is firing \(errors 20%, > 5%\); an unattended run does not go on: a person decides, from a terminal/,
+    );
     expect(s.session.state.steps.soak).toMatchObject({ status: 'failed' });
     expect(s.session.state.steps.more).toBeUndefined();
     expect(s.types()).not.toContain('gate/decided');
@@ -95,12 +119,26 @@ describe('an unattended run and a critical trigger', () => {
     void code.then(() => (settled = true));
     await expect.poll(() => s.session.state.steps.soak?.status).toBe('running');
     // The firing alone, folded and published, as the console can see it between two batches.
-    await s.session.emit({ type: 'trigger/firing', t: s.session.now(), trigger: 'errors-high', value: 0.2, check: '> 0.05', since: s.session.now() });
+    await s.session.emit({
+      type: 'trigger/firing',
+      t: s.session.now(),
+      trigger: 'errors-high',
+      value: 0.2,
+      check: '> 0.05',
+      since: s.session.now(),
+    });
     s.session.store.publishNow();
     await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     expect(s.session.facts().ending).toBeUndefined();
-    await s.session.emit({ type: 'rollback/recommended', t: s.session.now(), level: 'back', trigger: 'errors-high', reason: 'errors', countdownUntil: s.session.now() + 10_000 });
+    await s.session.emit({
+      type: 'rollback/recommended',
+      t: s.session.now(),
+      level: 'back',
+      trigger: 'errors-high',
+      reason: 'errors',
+      countdownUntil: s.session.now() + 10_000,
+    });
     await expect.poll(() => s.timers.length).toBe(1);
     s.timers.shift()!();
     expect(await code).toBe(EXIT.failed);

@@ -33,7 +33,17 @@ beforeAll(async () => {
   prom = createServer((req, res) => {
     const now = Date.now() / 1000;
     const range = req.url?.startsWith('/api/v1/query_range');
-    const result = range ? [{ metric: {}, values: [[now - 5, String(errorRatio)], [now, String(errorRatio)]] }] : [{ metric: {}, value: [now, String(errorRatio)] }];
+    const result = range
+      ? [
+          {
+            metric: {},
+            values: [
+              [now - 5, String(errorRatio)],
+              [now, String(errorRatio)],
+            ],
+          },
+        ]
+      : [{ metric: {}, value: [now, String(errorRatio)] }];
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: { resultType: range ? 'matrix' : 'vector', result } }));
   });
@@ -58,7 +68,9 @@ afterAll(async () => {
 function runbook(): string {
   const file = join(dir, 'rb.yaml');
   const port = (prom.address() as AddressInfo).port;
-  writeFileSync(file, `name: resume under fire
+  writeFileSync(
+    file,
+    `name: resume under fire
 prometheus: { url: "http://127.0.0.1:${port}", interval: 1s, timeout: 1s }
 health:
   - { id: errors, title: Error ratio, query: errors_ratio, unit: ratio, crit: "> 0.1" }
@@ -76,7 +88,8 @@ rollback:
         - { id: revert, title: Revert (slow), local: { command: [sh, -c, "echo ran >> ${marker}; echo $$ > ${pidFile}; echo reverting; exec sleep 30"] } }
   triggers:
     - { id: errors-high, when: "errors > 0.1", severity: critical, recommend: undo, auto: true, countdown: 5s }
-`);
+`,
+  );
   return file;
 }
 
@@ -95,9 +108,13 @@ describe('cutover run --resume after SIGKILL in the middle of a rollback', () =>
     let output = '';
     child.stdout!.on('data', (b) => (output += b));
     child.stderr!.on('data', (b) => (output += b));
-    const journal = await poll('the journal', () => (existsSync(sessions) ? readdirSync(sessions).map((f) => join(sessions, f))[0] : undefined));
+    const journal = await poll('the journal', () =>
+      existsSync(sessions) ? readdirSync(sessions).map((f) => join(sessions, f))[0] : undefined,
+    );
     // The rollback's command is running (journaled, and the marker written): kill -9 the console now.
-    await poll('the rollback command to start', () => (readFileSync(journal, 'utf8').includes('"type":"command/started","t"') && existsSync(pidFile) ? true : undefined));
+    await poll('the rollback command to start', () =>
+      readFileSync(journal, 'utf8').includes('"type":"command/started","t"') && existsSync(pidFile) ? true : undefined,
+    );
     const exited = new Promise<NodeJS.Signals | null>((r) => child!.once('exit', (_c, sig) => r(sig)));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -129,7 +146,11 @@ describe('cutover run --resume after SIGKILL in the middle of a rollback', () =>
     const player = await openReplay(journal, { paused: true });
     await player.index.run();
     player.seekFraction(1);
-    const r = renderSized(<App model={replayModel(player, { journalPath: journal, color: false, onQuit: () => {} })} color={false} />, 160, 40);
+    const r = renderSized(
+      <App model={replayModel(player, { journalPath: journal, color: false, onQuit: () => {} })} color={false} />,
+      160,
+      40,
+    );
     try {
       await expect.poll(() => r.lastFrame()).toMatch(/INTERRUPTED undo by auto \(errors-high\)/);
       expect(r.lastFrame()).toMatch(/local\s+unknown\s+\S+\s+outcome unknown \(console restarted\)/);

@@ -11,7 +11,9 @@ import { failWrites } from '../support/disk-full.js';
 let dir: string;
 const rb = (name: string, failing = false) => {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}
+  writeFileSync(
+    file,
+    `name: ${name}
 phases:
   - id: one
     title: First
@@ -23,7 +25,8 @@ phases:
     title: Second
     steps:
       - { id: bye, title: Say bye, local: { command: [echo, bye] } }
-`);
+`,
+  );
   return file;
 };
 
@@ -73,7 +76,9 @@ describe('cutover run (not a TTY)', () => {
     writeFileSync(layout, 'name: mine\nrows:\n  - columns: [ { pane: helth } ]\n');
     const io2 = captureIo(env());
     expect(await runCli(['run', '-f', rb('layout-check'), '--layout', layout], io2)).toBe(65);
-    expect(io2.stderr()).toMatch(new RegExp(`^${layout}:3:24: pane must be one of health, checklist, timeline, rollback, not the string "helth"\\n$`));
+    expect(io2.stderr()).toMatch(
+      new RegExp(`^${layout}:3:24: pane must be one of health, checklist, timeline, rollback, not the string "helth"\\n$`),
+    );
   });
 
   it('--resume of a session that already ended is refused in one line, and the journal is left as it was', async () => {
@@ -84,7 +89,11 @@ describe('cutover run (not a TTY)', () => {
     const before = readFileSync(file, 'utf8');
     const again = captureIo(env());
     expect(await runCli(['run', '--resume', file], again)).toBe(1);
-    expect(again.stderr()).toMatch(new RegExp(`^cutover run: ${file}: this session already ended \\(completed, \\S+\\); an ended session is not resumed: start a new one with cutover run -f \\S+ended-once.yaml\\n$`));
+    expect(again.stderr()).toMatch(
+      new RegExp(
+        `^cutover run: ${file}: this session already ended \\(completed, \\S+\\); an ended session is not resumed: start a new one with cutover run -f \\S+ended-once.yaml\\n$`,
+      ),
+    );
     expect(again.stdout()).toBe('');
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
@@ -101,7 +110,10 @@ describe('cutover run (not a TTY)', () => {
     expect(io.stdout()).toMatch(/cannot run step 'maybe': NOT RECORDING \(ENOSPC\)/);
     const fallback = /they are in (\S+) \(0600\)/.exec(io.stderr())![1];
     expect(fallback.startsWith(dir)).toBe(true);
-    const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq: number });
+    const kept = readFileSync(fallback, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; seq: number });
     expect(kept[0].seq).toBe(2);
     expect(kept.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'failed' });
     const sessions = join(dir, 'state', 'cutover', 'sessions');
@@ -114,7 +126,9 @@ describe('cutover run (not a TTY)', () => {
     writeFileSync(notADir, 'x');
     const io = captureIo({ ...env(), XDG_STATE_HOME: notADir });
     expect(await runCli(['run', '-f', rb('no-journal'), '--yes'], io)).toBe(74);
-    expect(io.stderr()).toMatch(/^cutover run: cannot create the sessions directory \S+ \((ENOTDIR|EEXIST|ENOENT)\): make it writable, or set XDG_STATE_HOME to a directory that is; nothing was run\n$/);
+    expect(io.stderr()).toMatch(
+      /^cutover run: cannot create the sessions directory \S+ \((ENOTDIR|EEXIST|ENOENT)\): make it writable, or set XDG_STATE_HOME to a directory that is; nothing was run\n$/,
+    );
     expect(io.stdout()).toBe('');
   });
 });

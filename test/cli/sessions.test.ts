@@ -18,11 +18,13 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 /** A journal line by line, chained. */
 function journal(events: Record<string, unknown>[]): string {
   let prev = '0'.repeat(32);
-  return events.map((e, i) => {
-    const l = encodeLine(i + 1, prev, e as { type: string; t: number });
-    prev = l.hash;
-    return `${l.text}\n`;
-  }).join('');
+  return events
+    .map((e, i) => {
+      const l = encodeLine(i + 1, prev, e as { type: string; t: number });
+      prev = l.hash;
+      return `${l.text}\n`;
+    })
+    .join('');
 }
 
 beforeAll(() => {
@@ -33,10 +35,25 @@ beforeAll(() => {
   const started = JSON.parse(readFileSync('fixtures/sessions/config-push-completed.jsonl', 'utf8').split('\n')[0]);
   const { seq: _s, hash: _h, ...first } = started;
   const day = 86_400_000;
-  const crashed = journal([{ ...first, t: first.t + day, operator: 'dave' }, { type: 'note/added', t: first.t + day + 90_000, operator: 'dave', text: 'x' }]);
+  const crashed = journal([
+    { ...first, t: first.t + day, operator: 'dave' },
+    { type: 'note/added', t: first.t + day + 90_000, operator: 'dave', text: 'x' },
+  ]);
   writeFileSync(join(dir, 'crashed.jsonl'), crashed + '{"seq":3,"type":"note/ad');
-  const notes = Array.from({ length: 60_000 }, (_, i) => ({ type: 'note/added', t: first.t + 2 * day + i * 1000, operator: 'erin', text: `note ${i} `.padEnd(80, '.') }));
-  writeFileSync(join(dir, 'big.jsonl'), journal([{ ...first, t: first.t + 2 * day, operator: 'erin' }, ...notes, { type: 'session/ended', t: first.t + 2 * day + 60_000_000, outcome: 'aborted' }]));
+  const notes = Array.from({ length: 60_000 }, (_, i) => ({
+    type: 'note/added',
+    t: first.t + 2 * day + i * 1000,
+    operator: 'erin',
+    text: `note ${i} `.padEnd(80, '.'),
+  }));
+  writeFileSync(
+    join(dir, 'big.jsonl'),
+    journal([
+      { ...first, t: first.t + 2 * day, operator: 'erin' },
+      ...notes,
+      { type: 'session/ended', t: first.t + 2 * day + 60_000_000, outcome: 'aborted' },
+    ]),
+  );
   writeFileSync(join(dir, 'empty.jsonl'), '');
   writeFileSync(join(dir, 'garbage.jsonl'), 'this is not a journal\n');
   writeFileSync(join(dir, 'ignored.txt'), 'not a .jsonl file\n');
@@ -51,14 +68,40 @@ describe('cutover sessions', () => {
     const rows = lines.slice(1).map((l) => l.split(/\s{2,}/));
     const by = (name: string) => rows.find((r) => r.at(-1)!.endsWith(name))!;
     expect(by('big.jsonl')).toEqual(['config push (small)', 'erin', '2026-11-23 22:00Z', '16h40m', 'aborted', join(dir, 'big.jsonl')]);
-    expect(by('crashed.jsonl')).toEqual(['config push (small)', 'dave', '2026-11-22 22:00Z', '1m30s', 'unfinished', join(dir, 'crashed.jsonl')]);
-    expect(by('config-push.jsonl')).toEqual(['config push (small)', 'carol', '2026-11-21 22:00Z', '1m35s', 'completed', expect.stringContaining('config-push')]);
-    expect(by('checkout.jsonl')).toEqual(['checkout-api v2.1.0 (blue-green)', 'alice', '2026-11-21 22:00Z', '2m30s', 'rolled-back', expect.stringContaining('checkout')]);
+    expect(by('crashed.jsonl')).toEqual([
+      'config push (small)',
+      'dave',
+      '2026-11-22 22:00Z',
+      '1m30s',
+      'unfinished',
+      join(dir, 'crashed.jsonl'),
+    ]);
+    expect(by('config-push.jsonl')).toEqual([
+      'config push (small)',
+      'carol',
+      '2026-11-21 22:00Z',
+      '1m35s',
+      'completed',
+      expect.stringContaining('config-push'),
+    ]);
+    expect(by('checkout.jsonl')).toEqual([
+      'checkout-api v2.1.0 (blue-green)',
+      'alice',
+      '2026-11-21 22:00Z',
+      '2m30s',
+      'rolled-back',
+      expect.stringContaining('checkout'),
+    ]);
     expect(by('empty.jsonl').slice(3, 5)).toEqual(['-', 'empty']);
     expect(by('garbage.jsonl').slice(3, 5)).toEqual(['-', 'not a journal']);
     expect(io.stdout()).not.toMatch(/ignored\.txt/);
     const recorded = rows.filter((r) => r[0] !== '?').map((r) => r.at(-1)!.replace(`${dir}/`, ''));
-    expect(recorded).toEqual(['big.jsonl', 'crashed.jsonl', '2026-11-21T22-00-00Z-config-push.jsonl', '2026-11-21T22-00-00Z-checkout.jsonl']);
+    expect(recorded).toEqual([
+      'big.jsonl',
+      'crashed.jsonl',
+      '2026-11-21T22-00-00Z-config-push.jsonl',
+      '2026-11-21T22-00-00Z-checkout.jsonl',
+    ]);
   });
 
   it('reads only the two ends of each journal, not the whole file', async () => {
@@ -85,7 +128,12 @@ describe('cutover sessions', () => {
     fs.symlinkSync(join(odd, 'nowhere'), join(odd, 'dangling.jsonl'));
     const io = captureIo();
     expect(await runCli(['sessions', '--dir', odd], io)).toBe(0);
-    const rows = io.stdout().trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
+    const rows = io
+      .stdout()
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/));
     const by = (name: string) => rows.find((r) => r.at(-1)!.endsWith(name))!;
     expect(by('ok.jsonl')[4]).toBe('completed');
     expect(by('fifo.jsonl')[4]).toBe('unreadable (not a regular file)');
@@ -102,7 +150,12 @@ describe('cutover sessions', () => {
     writeFileSync(join(rb, 'crashed.jsonl'), crashedMidRollback() + '{"seq":70,"type":"comm');
     const io = captureIo();
     expect(await runCli(['sessions', '--dir', rb], io)).toBe(0);
-    const rows = io.stdout().trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
+    const rows = io
+      .stdout()
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/));
     const by = (name: string) => rows.find((r) => r.at(-1)!.endsWith(name))![4];
     expect(by('ok.jsonl')).toBe('rolled-back');
     expect(by('aborted.jsonl')).toBe('rollback-aborted (recorded as rolled-back)');

@@ -48,7 +48,12 @@ describe('cutover verify on a recorded journal', () => {
   it('inserted: a forged note slipped in, with a plausible seq and a well-formed hash', async () => {
     const at = 40;
     const prevHash = JSON.parse(original[at - 1]).hash as string;
-    const forged = encodeLine(at + 1, prevHash, { type: 'note/added', t: JSON.parse(original[at - 1]).t, operator: 'alice', text: 'all good, I checked' }).text;
+    const forged = encodeLine(at + 1, prevHash, {
+      type: 'note/added',
+      t: JSON.parse(original[at - 1]).t,
+      operator: 'alice',
+      text: 'all good, I checked',
+    }).text;
     const lines = [...original.slice(0, at), forged, ...original.slice(at)];
     const r = await verify('inserted.jsonl', lines);
     expect(r.code).toBe(1);

@@ -17,7 +17,17 @@ export function runbook(name = 'blue-green'): Runbook {
 
 /** The session/started event for a runbook. */
 export function started(rb: Runbook = runbook(), t = T0): SessionStarted {
-  return { type: 'session/started', t, sessionId: 's1', runbook: rb, runbookPath: 'fixtures/runbooks/x.yaml', runbookSha256: '0'.repeat(64), operator: 'alice', mode: 'live', version: '0.1.0' };
+  return {
+    type: 'session/started',
+    t,
+    sessionId: 's1',
+    runbook: rb,
+    runbookPath: 'fixtures/runbooks/x.yaml',
+    runbookSha256: '0'.repeat(64),
+    operator: 'alice',
+    mode: 'live',
+    version: '0.1.0',
+  };
 }
 
 /** Stamps `t` at T0 + seconds. */

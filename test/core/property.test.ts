@@ -22,8 +22,20 @@ const levels = ['traffic', 'code'];
 const triggers = ['errors-high', 'p95-slow'];
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 const time = fc.integer({ min: T0, max: T0 + 1e6 });
-const errorKind = fc.constantFrom('refused' as const, 'dns' as const, 'timeout' as const, 'http' as const, 'bad-response' as const, 'query' as const, 'network' as const, 'config' as const);
-const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0)), fc.constantFrom('NaN' as const, '+Inf' as const, '-Inf' as const));
+const errorKind = fc.constantFrom(
+  'refused' as const,
+  'dns' as const,
+  'timeout' as const,
+  'http' as const,
+  'bad-response' as const,
+  'query' as const,
+  'network' as const,
+  'config' as const,
+);
+const value = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0)),
+  fc.constantFrom('NaN' as const, '+Inf' as const, '-Inf' as const),
+);
 const labels = fc.dictionary(fc.constantFrom('instance', 'job', 'code'), text, { maxKeys: 2, noNullPrototype: true });
 const series = fc.array(fc.record({ labels, value }), { maxLength: 4 });
 const cmd = fc.constantFrom('c1', 'c2', 'c3');
@@ -39,20 +51,76 @@ const triggerPayload = { trigger, value: fc.option(value, { nil: null }), check:
 const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type: K }>, 't' | 'type'>> } = {
   'session/started': fc.constant((({ t: _t, type: _type, ...rest }) => rest)(started())),
   'session/resumed': fc.record({ operator: text, afterSeq: fc.nat() }),
-  'session/ended': some({ outcome: fc.constantFrom('completed' as const, 'rolled-back' as const, 'quit' as const, 'rollback-failed' as const), reason: text }, 'outcome'),
-  'metric/sampled': some({ panel: fc.constantFrom(...panels), at: time, series, baseline: series, warnings: fc.array(text, { maxLength: 2 }) }, 'panel', 'at', 'series'),
-  'metric/failed': some({ panel: fc.constantFrom(...panels), kind: errorKind, message: text, role: fc.constantFrom('canary' as const, 'baseline' as const) }, 'panel', 'kind', 'message'),
-  'metric/range': fc.record({ panel: fc.constantFrom(...panels), from: time, step: fc.integer({ min: 1, max: 60_000 }), points: fc.array(fc.tuple(time, value), { maxLength: 5 }) }),
-  'alerts/updated': fc.record({ alerts: fc.array(some({ name: text, severity: text, summary: text, startsAt: time, labels }, 'name', 'startsAt', 'labels'), { maxLength: 3 }) }),
+  'session/ended': some(
+    { outcome: fc.constantFrom('completed' as const, 'rolled-back' as const, 'quit' as const, 'rollback-failed' as const), reason: text },
+    'outcome',
+  ),
+  'metric/sampled': some(
+    { panel: fc.constantFrom(...panels), at: time, series, baseline: series, warnings: fc.array(text, { maxLength: 2 }) },
+    'panel',
+    'at',
+    'series',
+  ),
+  'metric/failed': some(
+    { panel: fc.constantFrom(...panels), kind: errorKind, message: text, role: fc.constantFrom('canary' as const, 'baseline' as const) },
+    'panel',
+    'kind',
+    'message',
+  ),
+  'metric/range': fc.record({
+    panel: fc.constantFrom(...panels),
+    from: time,
+    step: fc.integer({ min: 1, max: 60_000 }),
+    points: fc.array(fc.tuple(time, value), { maxLength: 5 }),
+  }),
+  'alerts/updated': fc.record({
+    alerts: fc.array(some({ name: text, severity: text, summary: text, startsAt: time, labels }, 'name', 'startsAt', 'labels'), {
+      maxLength: 3,
+    }),
+  }),
   'alerts/failed': fc.record({ kind: errorKind, message: text }),
   'step/started': some({ phase: fc.constantFrom('pre', 'cutover-50'), step: fc.constantFrom(...steps), operator: text }, 'phase', 'step'),
   'step/passed': some({ step: fc.constantFrom(...steps), detail: text }, 'step'),
   'step/failed': fc.record({ step: fc.constantFrom(...steps), error: text }),
   'step/skipped': fc.record({ step: fc.constantFrom(...steps), reason: text, operator: text }),
-  'command/started': some({ cmd, step: fc.constantFrom(...steps, ...rollbackSteps), host: text, command: text, level }, 'cmd', 'step', 'host', 'command'),
-  'command/output': fc.record({ cmd, host: text, stream: fc.constantFrom('stdout' as const, 'stderr' as const), text: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.stringMatching(/^[ab\n]{0,12}$/)) }),
-  'command/exited': some({ cmd, host: text, code: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }), signal: fc.constantFrom('SIGTERM', 'SIGKILL'), error: text, ms: fc.nat() }, 'cmd', 'host', 'code', 'ms'),
-  'gate/decided': some({ phase: fc.constantFrom('pre', 'cutover-50'), decision: fc.constantFrom('go' as const, 'no-go' as const), operator: text, reason: text }, 'phase', 'decision', 'operator'),
+  'command/started': some(
+    { cmd, step: fc.constantFrom(...steps, ...rollbackSteps), host: text, command: text, level },
+    'cmd',
+    'step',
+    'host',
+    'command',
+  ),
+  'command/output': fc.record({
+    cmd,
+    host: text,
+    stream: fc.constantFrom('stdout' as const, 'stderr' as const),
+    text: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.stringMatching(/^[ab\n]{0,12}$/)),
+  }),
+  'command/exited': some(
+    {
+      cmd,
+      host: text,
+      code: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }),
+      signal: fc.constantFrom('SIGTERM', 'SIGKILL'),
+      error: text,
+      ms: fc.nat(),
+    },
+    'cmd',
+    'host',
+    'code',
+    'ms',
+  ),
+  'gate/decided': some(
+    {
+      phase: fc.constantFrom('pre', 'cutover-50'),
+      decision: fc.constantFrom('go' as const, 'no-go' as const),
+      operator: text,
+      reason: text,
+    },
+    'phase',
+    'decision',
+    'operator',
+  ),
   'trigger/pending': fc.record(triggerPayload),
   'trigger/firing': fc.record(triggerPayload),
   'trigger/resolved': fc.record(triggerPayload),
@@ -60,7 +128,17 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
   'rollback/recommended': some({ level, trigger, reason: text, countdownUntil: time }, 'level', 'reason'),
   'rollback/confirmed': some({ level, operator: text, auto: fc.boolean(), graceMs: fc.nat({ max: 10_000 }) }, 'level', 'operator'),
   'rollback/waited': fc.record({ level, ms: fc.nat(), running: fc.array(fc.record({ cmd, host: text }), { maxLength: 2 }) }),
-  'rollback/step': some({ level, step: fc.constantFrom(...rollbackSteps), status: fc.constantFrom('started' as const, 'passed' as const, 'failed' as const, 'skipped' as const), error: text }, 'level', 'step', 'status'),
+  'rollback/step': some(
+    {
+      level,
+      step: fc.constantFrom(...rollbackSteps),
+      status: fc.constantFrom('started' as const, 'passed' as const, 'failed' as const, 'skipped' as const),
+      error: text,
+    },
+    'level',
+    'step',
+    'status',
+  ),
   'rollback/finished': some({ level, ok: fc.boolean(), ms: fc.nat(), aborted: fc.boolean() }, 'level', 'ok', 'ms'),
   'rollback/aborted': some({ level, operator: text, reason: text }, 'level', 'operator'),
   'rollback/dismissed': fc.record({ level, operator: text }),
@@ -68,9 +146,18 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
 };
 
 /** Output, commands and the events around them come more often; an ending (after which nothing is recorded) and a new session rarely. */
-const WEIGHT: Partial<Record<EventType, number>> = { 'command/output': 8, 'command/started': 3, 'command/exited': 3, 'session/ended': 1, 'session/started': 1 };
+const WEIGHT: Partial<Record<EventType, number>> = {
+  'command/output': 8,
+  'command/started': 3,
+  'command/exited': 3,
+  'session/ended': 1,
+  'session/started': 1,
+};
 const event = fc.oneof(
-  ...EVENT_TYPES.map((type) => ({ weight: WEIGHT[type] ?? 2, arbitrary: (byType[type] as fc.Arbitrary<object>).map((fields) => ({ type, ...fields })) })),
+  ...EVENT_TYPES.map((type) => ({
+    weight: WEIGHT[type] ?? 2,
+    arbitrary: (byType[type] as fc.Arbitrary<object>).map((fields) => ({ type, ...fields })),
+  })),
 ) as fc.Arbitrary<Omit<SessionEvent, 't'>>;
 
 /** The output tails a fold of `events` gives. */

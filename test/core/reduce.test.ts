@@ -43,7 +43,10 @@ describe('reduce', () => {
       at(1, { type: 'command/started', cmd: 'c1', step: 'green-health', host: 'app-g1', command: 'curl' }) as SessionEvent,
     );
     expect(s.steps['green-health'].cmds).toEqual(['c1']);
-    const out = reduce(s, at(2, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'hello\nworld\n' }) as SessionEvent);
+    const out = reduce(
+      s,
+      at(2, { type: 'command/output', cmd: 'c1', host: 'app-g1', stream: 'stdout', text: 'hello\nworld\n' }) as SessionEvent,
+    );
     expect(out).not.toBe(s);
     expect(out.commands).toBe(s.commands);
     expect(out).toStrictEqual({ ...s, t: T0 + 2000, count: s.count + 1 });
@@ -66,7 +69,9 @@ describe('reduce', () => {
   });
 
   it('gates record decision, operator and reason', () => {
-    const s = fold(at(5, { type: 'gate/decided', phase: 'pre', decision: 'no-go', operator: 'alice', reason: 'p95 noisy' }) as SessionEvent);
+    const s = fold(
+      at(5, { type: 'gate/decided', phase: 'pre', decision: 'no-go', operator: 'alice', reason: 'p95 noisy' }) as SessionEvent,
+    );
     expect(s.gates.pre).toEqual({ decision: 'no-go', operator: 'alice', reason: 'p95 noisy', t: T0 + 5000 });
   });
 
@@ -84,16 +89,34 @@ describe('reduce', () => {
 
   it('a rollback is recommended, confirmed, runs its steps and finishes', () => {
     const s = fold(
-      at(1, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'error_rate 0.08 > 0.05 for 30s' }) as SessionEvent,
+      at(1, {
+        type: 'rollback/recommended',
+        level: 'traffic',
+        trigger: 'errors-high',
+        reason: 'error_rate 0.08 > 0.05 for 30s',
+      }) as SessionEvent,
       at(2, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice' }) as SessionEvent,
       at(2, { type: 'rollback/step', level: 'traffic', step: 'shift-back', status: 'started' }) as SessionEvent,
-      at(2, { type: 'command/started', cmd: 'r1', step: 'shift-back', level: 'traffic', host: 'lb1.internal', command: 'lbctl weight blue 0' }) as SessionEvent,
+      at(2, {
+        type: 'command/started',
+        cmd: 'r1',
+        step: 'shift-back',
+        level: 'traffic',
+        host: 'lb1.internal',
+        command: 'lbctl weight blue 0',
+      }) as SessionEvent,
       at(3, { type: 'command/exited', cmd: 'r1', host: 'lb1.internal', code: 0, ms: 1000 }) as SessionEvent,
       at(3, { type: 'rollback/step', level: 'traffic', step: 'shift-back', status: 'passed' }) as SessionEvent,
       at(3, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 1000 }) as SessionEvent,
     );
     expect(s.rollback.recommended).toBeUndefined();
-    expect(s.rollback.run).toMatchObject({ level: 'traffic', operator: 'alice', ok: true, ms: 1000, steps: { 'shift-back': { status: 'passed', cmds: ['r1'] } } });
+    expect(s.rollback.run).toMatchObject({
+      level: 'traffic',
+      operator: 'alice',
+      ok: true,
+      ms: 1000,
+      steps: { 'shift-back': { status: 'passed', cmds: ['r1'] } },
+    });
   });
 
   it('resume marks in-flight commands as outcome unknown, never as passed', () => {
@@ -106,7 +129,10 @@ describe('reduce', () => {
   });
 
   it('notes accumulate in order', () => {
-    const s = fold(at(1, { type: 'note/added', operator: 'a', text: 'one' }) as SessionEvent, at(2, { type: 'note/added', operator: 'b', text: 'two' }) as SessionEvent);
+    const s = fold(
+      at(1, { type: 'note/added', operator: 'a', text: 'one' }) as SessionEvent,
+      at(2, { type: 'note/added', operator: 'b', text: 'two' }) as SessionEvent,
+    );
     expect(s.notes.map((n) => n.text)).toEqual(['one', 'two']);
   });
 });
@@ -125,7 +151,13 @@ describe('auto-rollback countdown', () => {
   it('ends, with its recommendation, when the trigger that started it resolves', () => {
     const s = fold(
       at(1, { type: 'trigger/firing', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 }) as SessionEvent,
-      at(1, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'slow', countdownUntil: T0 + 21_000 }) as SessionEvent,
+      at(1, {
+        type: 'rollback/recommended',
+        level: 'traffic',
+        trigger: 'p95-slow',
+        reason: 'slow',
+        countdownUntil: T0 + 21_000,
+      }) as SessionEvent,
       at(5, { type: 'trigger/resolved', trigger: 'p95-slow', value: 1.1, check: 'ratio > 2', since: T0 }) as SessionEvent,
     );
     expect(s.rollback.recommended).toBeUndefined();

@@ -10,7 +10,14 @@ const crashed: SessionEvent[] = [
   at(1, { type: 'command/started', cmd: 'g1', step: 'green-health', host: 'app-g1.internal', command: 'curl' }) as SessionEvent,
   at(5, { type: 'rollback/confirmed', level: 'code', operator: 'alice' }) as SessionEvent,
   at(5, { type: 'rollback/step', level: 'code', step: 'activate', status: 'started' }) as SessionEvent,
-  at(5, { type: 'command/started', cmd: 'a1', step: 'activate', level: 'code', host: 'app-b1.internal', command: 'deployctl activate v2.0.5' }) as SessionEvent,
+  at(5, {
+    type: 'command/started',
+    cmd: 'a1',
+    step: 'activate',
+    level: 'code',
+    host: 'app-b1.internal',
+    command: 'deployctl activate v2.0.5',
+  }) as SessionEvent,
 ];
 const resumed = [...crashed, at(60, { type: 'session/resumed', operator: 'bob', afterSeq: crashed.length }) as SessionEvent];
 
@@ -20,7 +27,11 @@ describe('session/resumed', () => {
     expect(s.commands.g1).toMatchObject({ endedAt: T0 + 60_000, code: null, error: 'outcome unknown (console restarted)' });
     expect(s.commands.a1).toMatchObject({ error: 'outcome unknown (console restarted)' });
     expect(s.steps['green-health']).toMatchObject({ status: 'failed', error: 'outcome unknown (console restarted)' });
-    expect(s.rollback.run).toMatchObject({ level: 'code', interrupted: T0 + 60_000, steps: { activate: { status: 'failed', error: 'outcome unknown (console restarted)' }, undo: { status: 'pending' } } });
+    expect(s.rollback.run).toMatchObject({
+      level: 'code',
+      interrupted: T0 + 60_000,
+      steps: { activate: { status: 'failed', error: 'outcome unknown (console restarted)' }, undo: { status: 'pending' } },
+    });
     expect(s.rollback.run?.finishedAt).toBeUndefined();
     const view = selectRollback(s, T0 + 999_000).run!;
     expect(view).toMatchObject({ status: 'interrupted', elapsedMs: 55_000 });
@@ -31,7 +42,11 @@ describe('session/resumed', () => {
     const done = reduceAll([...resumed, at(70, { type: 'session/resumed', operator: 'carol', afterSeq: 7 }) as SessionEvent]);
     expect(done.rollback.run?.interrupted).toBe(T0 + 60_000);
     expect(done.session?.resumedAt).toEqual([T0 + 60_000, T0 + 70_000]);
-    const finished = reduceAll([...crashed.slice(0, 4), at(6, { type: 'rollback/finished', level: 'code', ok: true, ms: 1000 }) as SessionEvent, at(9, { type: 'session/resumed', operator: 'bob', afterSeq: 5 }) as SessionEvent]);
+    const finished = reduceAll([
+      ...crashed.slice(0, 4),
+      at(6, { type: 'rollback/finished', level: 'code', ok: true, ms: 1000 }) as SessionEvent,
+      at(9, { type: 'session/resumed', operator: 'bob', afterSeq: 5 }) as SessionEvent,
+    ]);
     expect(finished.rollback.run).not.toHaveProperty('interrupted');
   });
 });

@@ -1,10 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { reduceAll, selectAlert, selectChecklist, selectHealth, selectRollback, selectStatus, selectFiringTriggers, timelineLine, refusal, type SessionEvent } from '../../src/core/index.js';
+import {
+  reduceAll,
+  selectAlert,
+  selectChecklist,
+  selectHealth,
+  selectRollback,
+  selectStatus,
+  selectFiringTriggers,
+  timelineLine,
+  refusal,
+  type SessionEvent,
+} from '../../src/core/index.js';
 import { T0, at, runbook, started } from './fixtures.js';
 
 const fold = (...events: SessionEvent[]) => reduceAll([started(), ...events]);
-const sample = (sec: number, panel: string, series: { labels?: Record<string, string>; value: number | 'NaN' | '+Inf' }[], baseline?: { value: number }[]) =>
-  at(sec, { type: 'metric/sampled', panel, at: T0 + sec * 1000, series: series.map((s) => ({ labels: s.labels ?? {}, value: s.value })), ...(baseline ? { baseline: baseline.map((b) => ({ labels: {}, value: b.value })) } : {}) }) as SessionEvent;
+const sample = (
+  sec: number,
+  panel: string,
+  series: { labels?: Record<string, string>; value: number | 'NaN' | '+Inf' }[],
+  baseline?: { value: number }[],
+) =>
+  at(sec, {
+    type: 'metric/sampled',
+    panel,
+    at: T0 + sec * 1000,
+    series: series.map((s) => ({ labels: s.labels ?? {}, value: s.value })),
+    ...(baseline ? { baseline: baseline.map((b) => ({ labels: {}, value: b.value })) } : {}),
+  }) as SessionEvent;
 
 describe('selectHealth', () => {
   const row = (s: ReturnType<typeof fold>, id: string, now = T0 + 2000) => selectHealth(s, now).find((r) => r.id === id)!;
@@ -38,7 +60,11 @@ describe('selectHealth', () => {
 
   it('NaN sorts after everything, -Inf included', async () => {
     const { sortSeries } = await import('../../src/core/index.js');
-    const out = sortSeries([{ labels: { a: '1' }, value: 'NaN' }, { labels: { a: '2' }, value: '-Inf' }, { labels: { a: '3' }, value: 2 }]);
+    const out = sortSeries([
+      { labels: { a: '1' }, value: 'NaN' },
+      { labels: { a: '2' }, value: '-Inf' },
+      { labels: { a: '3' }, value: 2 },
+    ]);
     expect(out.map((x) => x.labels.a)).toEqual(['3', '2', '1']);
   });
 
@@ -51,14 +77,19 @@ describe('selectHealth', () => {
   });
 
   it('unreachable and query errors are distinct from no data', () => {
-    const down = fold(at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'connection refused' }) as SessionEvent);
+    const down = fold(
+      at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'connection refused' }) as SessionEvent,
+    );
     expect(row(down, 'error_rate')).toMatchObject({ status: 'unreachable', detail: 'connection refused' });
     const bad = fold(at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'query', message: 'parse error' }) as SessionEvent);
     expect(row(bad, 'error_rate').status).toBe('error');
   });
 
   it('compare panels: ratio, and unknown ratio when the baseline is 0 or missing', () => {
-    expect(row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [{ value: 0.2 }])), 'p95_canary')).toMatchObject({ status: 'crit', compare: { ratio: 2.5 } });
+    expect(row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [{ value: 0.2 }])), 'p95_canary')).toMatchObject({
+      status: 'crit',
+      compare: { ratio: 2.5 },
+    });
     expect(row(fold(sample(1, 'p95_canary', [{ value: 0.3 }], [{ value: 0.2 }])), 'p95_canary').status).toBe('ok');
     const zero = row(fold(sample(1, 'p95_canary', [{ value: 0.5 }], [{ value: 0 }])), 'p95_canary');
     // Its only check is on the ratio, which cannot be evaluated: unknown, neither ok nor firing.
@@ -101,7 +132,8 @@ describe('selectChecklist', () => {
 });
 
 describe('triggers and rollback', () => {
-  const fire = (trigger: string, sec: number) => at(sec, { type: 'trigger/firing', trigger, value: 3, check: 'x', since: T0 }) as SessionEvent;
+  const fire = (trigger: string, sec: number) =>
+    at(sec, { type: 'trigger/firing', trigger, value: 3, check: 'x', since: T0 }) as SessionEvent;
 
   it('recommends the most severe firing trigger; ties go to the first fired', () => {
     const s = fold(fire('p95-slow', 1), fire('errors-high', 2));
@@ -115,9 +147,23 @@ describe('triggers and rollback', () => {
     const s = fold(
       at(1, { type: 'rollback/confirmed', level: 'code', operator: 'alice' }) as SessionEvent,
       at(1, { type: 'rollback/step', level: 'code', step: 'activate', status: 'started' }) as SessionEvent,
-      at(1, { type: 'command/started', cmd: 'a1', step: 'activate', level: 'code', host: 'app-b1.internal', command: 'deployctl activate v2.0.5' }) as SessionEvent,
+      at(1, {
+        type: 'command/started',
+        cmd: 'a1',
+        step: 'activate',
+        level: 'code',
+        host: 'app-b1.internal',
+        command: 'deployctl activate v2.0.5',
+      }) as SessionEvent,
       at(4, { type: 'command/exited', cmd: 'a1', host: 'app-b1.internal', code: 0, ms: 3000 }) as SessionEvent,
-      at(4, { type: 'command/started', cmd: 'a2', step: 'activate', level: 'code', host: 'app-b2.internal', command: 'deployctl activate v2.0.5' }) as SessionEvent,
+      at(4, {
+        type: 'command/started',
+        cmd: 'a2',
+        step: 'activate',
+        level: 'code',
+        host: 'app-b2.internal',
+        command: 'deployctl activate v2.0.5',
+      }) as SessionEvent,
     );
     const run = selectRollback(s, T0 + 6000).run!;
     expect(run.status).toBe('running');
@@ -132,20 +178,35 @@ describe('triggers and rollback', () => {
 describe('timeline and status', () => {
   it('every event is one line with wall time and T+elapsed', () => {
     const e = at(75, { type: 'gate/decided', phase: 'pre', decision: 'go', operator: 'alice', reason: 'all green' }) as SessionEvent;
-    expect(timelineLine(e, T0)).toEqual({ t: T0 + 75_000, clock: '22:01:15', elapsed: 'T+01:15', kind: 'gate', text: 'gate pre: GO by alice: all green' });
+    expect(timelineLine(e, T0)).toEqual({
+      t: T0 + 75_000,
+      clock: '22:01:15',
+      elapsed: 'T+01:15',
+      kind: 'gate',
+      text: 'gate pre: GO by alice: all green',
+    });
     const out = at(1, { type: 'command/output', cmd: 'c', host: 'h1', stream: 'stderr', text: 'a\nb\nc\n' }) as SessionEvent;
     expect(timelineLine(out, T0).text).toBe('h1 ! a (+2 lines)');
   });
 
   it('a rollback that stopped because it was aborted reads ABORTED, not FAILED', () => {
-    const line = (extra: object) => timelineLine(at(9, { type: 'rollback/finished', level: 'traffic', ok: false, ms: 2000, ...extra }) as SessionEvent, T0).text;
+    const line = (extra: object) =>
+      timelineLine(at(9, { type: 'rollback/finished', level: 'traffic', ok: false, ms: 2000, ...extra }) as SessionEvent, T0).text;
     expect(line({ aborted: true })).toBe('rollback traffic ABORTED, stopped in 2s');
     expect(line({})).toBe('rollback traffic FAILED in 2s');
   });
 
   it('the status bar knows the runbook, elapsed time and Prometheus state', () => {
-    const s = fold(at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'x' }) as SessionEvent, sample(1, 'p95_canary', [{ value: 1 }], [{ value: 1 }]));
-    expect(selectStatus(s, T0 + 65_000)).toMatchObject({ runbook: runbook().name, elapsed: 'T+01:05', prometheus: 'degraded', operator: 'alice' });
+    const s = fold(
+      at(1, { type: 'metric/failed', panel: 'error_rate', kind: 'refused', message: 'x' }) as SessionEvent,
+      sample(1, 'p95_canary', [{ value: 1 }], [{ value: 1 }]),
+    );
+    expect(selectStatus(s, T0 + 65_000)).toMatchObject({
+      runbook: runbook().name,
+      elapsed: 'T+01:05',
+      prometheus: 'degraded',
+      operator: 'alice',
+    });
   });
 });
 
@@ -155,15 +216,45 @@ describe('selectAlert: what the status bar says first', () => {
   const confirmed = T(10, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice', graceMs: 5000 });
   it.each([
     ['nothing', [], undefined],
-    ['stopping the deploy first', [confirmed], { kind: 'rolling-back', text: 'STOPPING THE DEPLOY, then ROLLING BACK traffic', key: 'x abort' }],
-    ['rolling back', [confirmed, T(11, { type: 'rollback/waited', level: 'traffic', ms: 900, running: [] })], { kind: 'rolling-back', text: 'ROLLING BACK traffic', key: 'x abort' }],
-    ['a countdown', [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'r', countdownUntil: T0 + 112_000 })], { kind: 'countdown', text: 'AUTO ROLLBACK traffic in 12s', key: 'c cancel' }],
-    ['a recommendation', [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' })], { kind: 'recommended', text: 'ROLL BACK? traffic (errors-high)', key: 'R roll back traffic' }],
-    ['a level that fires again after it ran', [confirmed, T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }), T(20, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' })],
-      { kind: 'recommended', text: 'STILL FIRING errors-high after rollback traffic (started T+00:10, OK)', key: 'R run traffic again' }],
-    ['the outcome stays beside firing and pending triggers', [confirmed, T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }),
-      T(20, { type: 'trigger/firing', trigger: 'errors-high', value: 0.2, check: '> 0.05', since: T0 }), T(60, { type: 'trigger/pending', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 + 60_000 })],
-      { kind: 'rolled-back', text: 'ROLLED BACK traffic in 2s · FIRING errors-high · PENDING p95-slow: fires in 00:20' }],
+    [
+      'stopping the deploy first',
+      [confirmed],
+      { kind: 'rolling-back', text: 'STOPPING THE DEPLOY, then ROLLING BACK traffic', key: 'x abort' },
+    ],
+    [
+      'rolling back',
+      [confirmed, T(11, { type: 'rollback/waited', level: 'traffic', ms: 900, running: [] })],
+      { kind: 'rolling-back', text: 'ROLLING BACK traffic', key: 'x abort' },
+    ],
+    [
+      'a countdown',
+      [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'p95-slow', reason: 'r', countdownUntil: T0 + 112_000 })],
+      { kind: 'countdown', text: 'AUTO ROLLBACK traffic in 12s', key: 'c cancel' },
+    ],
+    [
+      'a recommendation',
+      [T(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' })],
+      { kind: 'recommended', text: 'ROLL BACK? traffic (errors-high)', key: 'R roll back traffic' },
+    ],
+    [
+      'a level that fires again after it ran',
+      [
+        confirmed,
+        T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }),
+        T(20, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason: 'r' }),
+      ],
+      { kind: 'recommended', text: 'STILL FIRING errors-high after rollback traffic (started T+00:10, OK)', key: 'R run traffic again' },
+    ],
+    [
+      'the outcome stays beside firing and pending triggers',
+      [
+        confirmed,
+        T(12, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 2000 }),
+        T(20, { type: 'trigger/firing', trigger: 'errors-high', value: 0.2, check: '> 0.05', since: T0 }),
+        T(60, { type: 'trigger/pending', trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: T0 + 60_000 }),
+      ],
+      { kind: 'rolled-back', text: 'ROLLED BACK traffic in 2s · FIRING errors-high · PENDING p95-slow: fires in 00:20' },
+    ],
   ] as [string, SessionEvent[], object | undefined][])('%s', (_n, events, want) => {
     expect(alert(...events)).toEqual(want);
   });

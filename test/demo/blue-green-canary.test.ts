@@ -14,7 +14,15 @@ describe('demo: blue-green canary with automatic rollback (procedure c)', () => 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--yes: the canary at 50% trips errors-high and the rollback runs by itself after the countdown', async () => {
-    const d = startDemoChild(dir, ['--runbook', 'fixtures/runbooks/blue-green-canary.yaml', '--yes', '--time-scale', '120', '--metrics', 'simulated']);
+    const d = startDemoChild(dir, [
+      '--runbook',
+      'fixtures/runbooks/blue-green-canary.yaml',
+      '--yes',
+      '--time-scale',
+      '120',
+      '--metrics',
+      'simulated',
+    ]);
     const code = await d.exited;
     expect(d.err()).toBe('');
     expect(code).toBe(1);
@@ -26,7 +34,10 @@ describe('demo: blue-green canary with automatic rollback (procedure c)', () => 
     const events = readJournal<SessionEvent>(path).entries.map((e) => e.event);
     assertRolledBack(events, { trigger: 'errors-high', beyond: (v) => v > 0.01, level: 'back-to-green', operator: 'bob', auto: true });
     // The countdown was shown before the rollback started by itself.
-    const rec = events.find((e) => e.type === 'rollback/recommended' && e.trigger === 'errors-high') as Extract<SessionEvent, { type: 'rollback/recommended' }>;
+    const rec = events.find((e) => e.type === 'rollback/recommended' && e.trigger === 'errors-high') as Extract<
+      SessionEvent,
+      { type: 'rollback/recommended' }
+    >;
     const confirmed = events.find((e) => e.type === 'rollback/confirmed')!;
     expect(rec.countdownUntil).toBeDefined();
     expect(confirmed.t).toBeGreaterThanOrEqual(rec.countdownUntil!);

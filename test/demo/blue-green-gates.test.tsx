@@ -26,7 +26,10 @@ describe('demo: blue-green with three gates (procedure e)', () => {
     expect(existsSync(d.demo.root)).toBe(false);
     const events = journal(closed);
     assertRolledBack(events, { trigger: 'errors-high', beyond: (v) => v > 0.1, level: 'traffic-back', operator: 'alice', auto: true });
-    const rec = events.find((e) => e.type === 'rollback/recommended' && e.level === 'traffic-back') as Extract<(typeof events)[number], { type: 'rollback/recommended' }>;
+    const rec = events.find((e) => e.type === 'rollback/recommended' && e.level === 'traffic-back') as Extract<
+      (typeof events)[number],
+      { type: 'rollback/recommended' }
+    >;
     expect(rec.countdownUntil).toBeDefined();
     expect(events.find((e) => e.type === 'rollback/confirmed')!.t).toBeGreaterThanOrEqual(rec.countdownUntil!);
     // One decision, one rollback.

@@ -15,8 +15,10 @@ describe('demo: blue-green.yaml (DESIGN.md example)', () => {
     const d = await startDriven('blue-green.yaml', { timeScale: 10 });
     let closed;
     try {
-      for (const h of ['app-b1.internal', 'app-b2.internal']) expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v2.1.0');
-      for (const h of ['app-g1.internal', 'app-g2.internal']) expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v2.0.5');
+      for (const h of ['app-b1.internal', 'app-b2.internal'])
+        expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v2.1.0');
+      for (const h of ['app-g1.internal', 'app-g2.internal'])
+        expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v2.0.5');
       expect(d.demo.summary.join('\n')).toMatch(/app-b1\.internal, app-b2\.internal already run v2\.1\.0 with no traffic/);
       expect(d.demo.fleet.simulation.status()).toMatchObject({ newShare: 0, broken: false });
       await operate(d, 'soak');
@@ -33,7 +35,9 @@ describe('demo: blue-green.yaml (DESIGN.md example)', () => {
     const events = journal(closed);
     assertRolledBack(events, { trigger: 'errors-high', beyond: (v) => v > 0.05, level: 'traffic', operator: 'alice' });
     // The recommendation the operator acted on came from errors-high, without a countdown.
-    const recs = events.filter((e): e is Extract<(typeof events)[number], { type: 'rollback/recommended' }> => e.type === 'rollback/recommended');
+    const recs = events.filter(
+      (e): e is Extract<(typeof events)[number], { type: 'rollback/recommended' }> => e.type === 'rollback/recommended',
+    );
     const confirmed = events.find((e) => e.type === 'rollback/confirmed')!;
     expect(recs.filter((r) => r.t <= confirmed.t).at(-1)).toMatchObject({ trigger: 'errors-high', level: 'traffic' });
     expect(recs.filter((r) => r.t <= confirmed.t).at(-1)!.countdownUntil).toBeUndefined();

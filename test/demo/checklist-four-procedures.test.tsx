@@ -27,7 +27,9 @@ describe('demo: checklist with four rollback procedures (procedure b)', () => {
     assertRolledBack(events, { trigger: 'errors-critical', beyond: (v) => v > 0.1, level: 'code-and-db', operator: 'alice' });
     // Fixing forward informs: errors-low fired, and no recommendation ever came from it.
     expect(events.some((e) => e.type === 'trigger/firing' && e.trigger === 'errors-low')).toBe(true);
-    expect(events.filter((e) => e.type === 'rollback/recommended').map((e) => (e as { trigger: string }).trigger)).not.toContain('errors-low');
+    expect(events.filter((e) => e.type === 'rollback/recommended').map((e) => (e as { trigger: string }).trigger)).not.toContain(
+      'errors-low',
+    );
     // Every step of the five phases up to the web deploy passed (7 + 4 + 4 + 3 + 2).
     expect(events.filter((e) => e.type === 'step/passed').length).toBe(20);
   }, 90_000);

@@ -29,17 +29,41 @@ export interface Driven {
 }
 
 /** Starts the fleet for a fixture runbook (a name in fixtures/runbooks, or an absolute path) and shows its console at 160x48. */
-export async function startDriven(runbook: string, o: { timeScale: number; metrics?: MetricsChoice; scenario?: 'degrade' | 'healthy' }): Promise<Driven> {
+export async function startDriven(
+  runbook: string,
+  o: { timeScale: number; metrics?: MetricsChoice; scenario?: 'degrade' | 'healthy' },
+): Promise<Driven> {
   const dir = tempDir('cutover-demo-test-');
   mkdirSync(join(dir, 'state'));
   const cleanup = new Cleanup({ hook: false });
   const env = { ...process.env, XDG_STATE_HOME: join(dir, 'state'), USER: 'alice' };
-  const demo = await startDemo({ runbookPath: isAbsolute(runbook) ? runbook : join('fixtures/runbooks', runbook), scenario: o.scenario ?? 'degrade', timeScale: o.timeScale, metrics: o.metrics ?? 'simulated', env, cleanup }).catch(async (e) => {
+  const demo = await startDemo({
+    runbookPath: isAbsolute(runbook) ? runbook : join('fixtures/runbooks', runbook),
+    scenario: o.scenario ?? 'degrade',
+    timeScale: o.timeScale,
+    metrics: o.metrics ?? 'simulated',
+    env,
+    cleanup,
+  }).catch(async (e) => {
     await cleanup.run();
     throw e;
   });
-  const { session, journalPath } = await startSession({ runbook: demo.runbook, runbookPath: demo.runbookPath, runbookSha256: demo.runbookSha256, operator: 'alice', mode: 'demo', env: demo.env });
-  const r = renderSized(<App model={sessionModel(session, { journalPath, metricsSource: demo.metricsSource, onQuit: () => void session.end(session.outcome()) })} color={false} />, 160, 48);
+  const { session, journalPath } = await startSession({
+    runbook: demo.runbook,
+    runbookPath: demo.runbookPath,
+    runbookSha256: demo.runbookSha256,
+    operator: 'alice',
+    mode: 'demo',
+    env: demo.env,
+  });
+  const r = renderSized(
+    <App
+      model={sessionModel(session, { journalPath, metricsSource: demo.metricsSource, onQuit: () => void session.end(session.outcome()) })}
+      color={false}
+    />,
+    160,
+    48,
+  );
   return {
     demo,
     session,
@@ -99,7 +123,13 @@ export async function rollBack(d: Driven, trigger: string, level: string, timeou
   const title = d.session.state.session!.runbook.rollback!.levels.find((l) => l.id === level)!.title;
   await expect.poll(d.frame).toMatch(/◀ RECOMMENDED/);
   // The status bar says what to press, whichever pane has focus.
-  await expect.poll(() => d.frame().split('\n')[0]).toMatch(new RegExp(`(ROLL BACK\\? ${esc(level)} \\(${esc(trigger)}\\) {2}\\[R roll back ${esc(level)}\\]|AUTO ROLLBACK ${esc(level)} in \\d+s {2}\\[c cancel\\])`));
+  await expect
+    .poll(() => d.frame().split('\n')[0])
+    .toMatch(
+      new RegExp(
+        `(ROLL BACK\\? ${esc(level)} \\(${esc(trigger)}\\) {2}\\[R roll back ${esc(level)}\\]|AUTO ROLLBACK ${esc(level)} in \\d+s {2}\\[c cancel\\])`,
+      ),
+    );
   d.r.press('4');
   await expect.poll(d.frame).toMatch(/R roll back…/);
   d.r.press('R');
@@ -127,10 +157,15 @@ export function journal(closed: Awaited<ReturnType<Driven['close']>>): SessionEv
  * level was recommended and confirmed, every command on every host exited 0 (each rollback
  * step on every host of its group), the rollback finished, and the session ended rolled back.
  */
-export function assertRolledBack(events: SessionEvent[], o: { trigger: string; beyond: (v: number) => boolean; level: string; operator: string; auto?: boolean }): void {
+export function assertRolledBack(
+  events: SessionEvent[],
+  o: { trigger: string; beyond: (v: number) => boolean; level: string; operator: string; auto?: boolean },
+): void {
   const rb = (events[0] as Extract<SessionEvent, { type: 'session/started' }>).runbook;
   expect(events[0]).toMatchObject({ type: 'session/started', mode: 'demo' });
-  const firing = events.find((e) => e.type === 'trigger/firing' && e.trigger === o.trigger) as Extract<SessionEvent, { type: 'trigger/firing' }> | undefined;
+  const firing = events.find((e) => e.type === 'trigger/firing' && e.trigger === o.trigger) as
+    | Extract<SessionEvent, { type: 'trigger/firing' }>
+    | undefined;
   expect(firing, `trigger ${o.trigger} fired`).toBeDefined();
   expect(o.beyond(Number(firing!.value)), `measured value ${firing!.value}`).toBe(true);
   expect(events.some((e) => e.type === 'rollback/recommended' && e.level === o.level)).toBe(true);
@@ -142,7 +177,10 @@ export function assertRolledBack(events: SessionEvent[], o: { trigger: string; b
   const level = rb.rollback!.levels.find((l) => l.id === o.level)!;
   for (const step of level.steps.filter((s) => s.run)) {
     const hosts = rb.hosts![step.run!.on].map((h) => h.host).sort();
-    const ran = exits.filter((e) => e.cmd.startsWith(`${step.id}#`)).map((e) => e.host).sort();
+    const ran = exits
+      .filter((e) => e.cmd.startsWith(`${step.id}#`))
+      .map((e) => e.host)
+      .sort();
     expect(ran, `rollback step ${step.id} on every host of ${step.run!.on}`).toEqual(hosts);
   }
   expect(events.find((e) => e.type === 'rollback/finished')).toMatchObject({ level: o.level, ok: true });
@@ -156,7 +194,10 @@ export function assertRolledBack(events: SessionEvent[], o: { trigger: string; b
  * level again on a countdown afterwards.
  */
 export function assertOneRollback(events: SessionEvent[]): void {
-  expect(events.filter((e) => e.type === 'rollback/confirmed'), 'rollbacks confirmed').toHaveLength(1);
+  expect(
+    events.filter((e) => e.type === 'rollback/confirmed'),
+    'rollbacks confirmed',
+  ).toHaveLength(1);
   const running = new Set<string>();
   for (const e of events) {
     if (e.type === 'command/started' && !e.level) running.add(e.cmd);

@@ -34,8 +34,13 @@ describe('demo fleet', () => {
   let rb: Runbook;
   const ctx = recordingContext();
   let driver: ExecDriver;
-  const run = async (host: string, command: string, signal?: AbortSignal) => (await driver.runRemote({ step: 't', hosts: [{ host }], command, ...(signal ? { signal } : {}) })).results[0];
-  const output = (host: string) => ctx.events.filter((e) => e.type === 'command/output' && e.host === host).map((e) => (e as { text: string }).text).join('\n');
+  const run = async (host: string, command: string, signal?: AbortSignal) =>
+    (await driver.runRemote({ step: 't', hosts: [{ host }], command, ...(signal ? { signal } : {}) })).results[0];
+  const output = (host: string) =>
+    ctx.events
+      .filter((e) => e.type === 'command/output' && e.host === host)
+      .map((e) => (e as { text: string }).text)
+      .join('\n');
 
   beforeAll(async () => {
     const loaded = loadRunbookText('fleet.yaml', RUNBOOK);
@@ -45,8 +50,18 @@ describe('demo fleet', () => {
     root = join(parent, 'root');
     cleanup = new Cleanup({ hook: false });
     fleet = await startFleet({ plan, scenario: 'degrade', root, metrics: 'simulated', env: process.env, cleanup });
-    rb = { ...loaded.runbook!, hosts: { blue: [{ host: 'b1.internal' }], green: [{ host: 'g1.internal' }], lb: [{ host: 'lb1.internal' }] }, ssh: { user: 'deploy', identityFile: fleet.ssh.identityFile, knownHosts: fleet.ssh.knownHosts, jump: 'none' } };
-    driver = new ExecDriver({ ctx, runbook: rb, env: { PATH: process.env.PATH, HOME: fleet.ssh.home }, home: fleet.ssh.home, killGrace: 500 });
+    rb = {
+      ...loaded.runbook!,
+      hosts: { blue: [{ host: 'b1.internal' }], green: [{ host: 'g1.internal' }], lb: [{ host: 'lb1.internal' }] },
+      ssh: { user: 'deploy', identityFile: fleet.ssh.identityFile, knownHosts: fleet.ssh.knownHosts, jump: 'none' },
+    };
+    driver = new ExecDriver({
+      ctx,
+      runbook: rb,
+      env: { PATH: process.env.PATH, HOME: fleet.ssh.home },
+      home: fleet.ssh.home,
+      killGrace: 500,
+    });
   });
 
   afterAll(async () => {
@@ -85,7 +100,12 @@ describe('demo fleet', () => {
   });
 
   it('backs up and restores the host state', async () => {
-    expect(await run('g1.internal', 'flags set FEATURE_A=on && backup create t && flags set FEATURE_A=off && restore latest && flags get FEATURE_A')).toMatchObject({ code: 0 });
+    expect(
+      await run(
+        'g1.internal',
+        'flags set FEATURE_A=on && backup create t && flags set FEATURE_A=off && restore latest && flags get FEATURE_A',
+      ),
+    ).toMatchObject({ code: 0 });
     expect(output('g1.internal')).toMatch(/restored t-.*\.tar\.gz \(release v1\.0\.0\)/);
     expect(output('g1.internal').trim().split('\n').at(-1)).toBe('on');
   });
@@ -104,7 +124,8 @@ describe('demo fleet', () => {
 
   it('curl sends localhost:3000 to the host app and leaves other ports alone', async () => {
     const app = fleet.hosts.find((h) => h.name === 'g1.internal')!.appPort;
-    const probe = (url: string) => run('g1.internal', `curl -s -o /dev/null --max-time 2 -w 'effective=%{url_effective}\\n' '${url}'; true`);
+    const probe = (url: string) =>
+      run('g1.internal', `curl -s -o /dev/null --max-time 2 -w 'effective=%{url_effective}\\n' '${url}'; true`);
     await probe('http://localhost:3000/healthz');
     expect(output('g1.internal')).toContain(`effective=http://127.0.0.1:${app}/healthz`);
     await probe('http://127.0.0.1:30001/x');
@@ -118,7 +139,11 @@ describe('demo fleet', () => {
     setTimeout(() => ac.abort(), 300);
     const again = await run('g1.internal', 'sleep 33.75 & sleep 34.5', ac.signal);
     expect(again.status).not.toBe('ok');
-    await expect.poll(() => readdirSync('/proc').some((p) => /^\d+$/.test(p) && safeRead(`/proc/${p}/cmdline`).includes('sleep\u000034.5')), { timeout: 5000 }).toBe(false);
+    await expect
+      .poll(() => readdirSync('/proc').some((p) => /^\d+$/.test(p) && safeRead(`/proc/${p}/cmdline`).includes('sleep\u000034.5')), {
+        timeout: 5000,
+      })
+      .toBe(false);
   }, 60_000);
 
   it('verifies host keys: a host presenting another key than known_hosts holds is refused', async () => {
@@ -126,7 +151,12 @@ describe('demo fleet', () => {
     const other = newKeyPair('impostor').public;
     const file = join(root, 'known_hosts.tampered');
     writeFileSync(file, kh.replace(/^g1\.internal .*$/m, `g1.internal ${other}`));
-    const strict = new ExecDriver({ ctx, runbook: { ...rb, ssh: { ...rb.ssh, knownHosts: file } }, env: { HOME: fleet.ssh.home }, home: fleet.ssh.home });
+    const strict = new ExecDriver({
+      ctx,
+      runbook: { ...rb, ssh: { ...rb.ssh, knownHosts: file } },
+      env: { HOME: fleet.ssh.home },
+      home: fleet.ssh.home,
+    });
     const r = (await strict.runRemote({ step: 'k', hosts: [{ host: 'g1.internal' }], command: 'true' })).results[0];
     await strict.closeAll();
     expect(r.status).toBe('error');
@@ -160,7 +190,12 @@ describe('demo fleet', () => {
       c.connect({ host: '127.0.0.1', port, username: 'x', readyTimeout: 2000 });
     });
     expect(refused).toBe('ECONNREFUSED');
-    expect(await fetch(`${fleet.metrics.url}/-/ready`).then(() => 'up', () => 'down')).toBe('down');
+    expect(
+      await fetch(`${fleet.metrics.url}/-/ready`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down');
   });
 });
 
@@ -193,7 +228,14 @@ describe('demo fleet that fails to start', () => {
       return port;
     });
     try {
-      const started = startFleet({ plan: planFleet(loaded.runbook!), scenario: 'healthy', root: join(parent, 'root'), metrics: 'simulated', env: process.env, cleanup });
+      const started = startFleet({
+        plan: planFleet(loaded.runbook!),
+        scenario: 'healthy',
+        root: join(parent, 'root'),
+        metrics: 'simulated',
+        env: process.env,
+        cleanup,
+      });
       await expect(started).rejects.toThrow(/injected/);
       await cleanup.run();
     } finally {

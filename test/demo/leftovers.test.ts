@@ -74,7 +74,7 @@ describe('demo leftovers: what is reaped and what is never touched', () => {
     fs.rmSync(live.root, { recursive: true });
   });
 
-  it("kills nothing for a demo of another boot (its pids mean nothing now), and removes its directory", () => {
+  it('kills nothing for a demo of another boot (its pids mean nothing now), and removes its directory', () => {
     const old = demoDir('old-boot', { boot: 'another-boot' });
     const marked = sleeper(old.root);
     expect(reapLeftovers(tmp).map((r) => [r.root, r.stopped, r.removed])).toEqual([[old.root, 0, true]]);
@@ -96,7 +96,8 @@ describe('demo leftovers: what is reaped and what is never touched', () => {
     const foreign = process.getuid?.() === 0 ? demoDir('foreign') : undefined;
     if (foreign) fs.chownSync(foreign.root, 65534, 65534);
     expect(reapLeftovers(tmp)).toEqual([]);
-    for (const p of [bare, copied, target.root, link, garbled.root, container.root, ...(foreign ? [foreign.root] : [])]) expect(fs.existsSync(p)).toBe(true);
+    for (const p of [bare, copied, target.root, link, garbled.root, container.root, ...(foreign ? [foreign.root] : [])])
+      expect(fs.existsSync(p)).toBe(true);
   });
 
   it('the watchdog, once let go, stops what still carries the mark and removes the directory', async () => {

@@ -18,19 +18,39 @@ const load = (f: string): Runbook => {
   expect(r.problems).toEqual([]);
   return r.runbook!;
 };
-const REFERENCE = ['three-level-rollback.yaml', 'checklist-four-procedures.yaml', 'blue-green-canary.yaml', 'progressive-canary.yaml', 'blue-green-gates.yaml'];
+const REFERENCE = [
+  'three-level-rollback.yaml',
+  'checklist-four-procedures.yaml',
+  'blue-green-canary.yaml',
+  'progressive-canary.yaml',
+  'blue-green-gates.yaml',
+];
 
 describe('fleet plan', () => {
   it.each([
-    ['lb', 'lb'], ['haproxy', 'lb'], ['db', 'db'], ['orders-db', 'db'], ['postgres', 'db'], ['staging', 'staging'],
-    ['ci', 'tool'], ['workers', 'tool'], ['blue', 'app'], ['prod', 'app'], ['api', 'app'], ['debug', 'app'],
+    ['lb', 'lb'],
+    ['haproxy', 'lb'],
+    ['db', 'db'],
+    ['orders-db', 'db'],
+    ['postgres', 'db'],
+    ['staging', 'staging'],
+    ['ci', 'tool'],
+    ['workers', 'tool'],
+    ['blue', 'app'],
+    ['prod', 'app'],
+    ['api', 'app'],
+    ['debug', 'app'],
   ])('group %s is a %s role', (group, role) => expect(roleOfGroup(group)).toBe(role));
 
   it('plans one host per runbook host, with pools, starting weights and the stable release', () => {
     const plan = planFleet(load('blue-green-gates.yaml'));
     expect(plan.hosts.map((h) => [h.name, h.role, h.pool])).toEqual([
-      ['app-b1.internal', 'app', 'blue'], ['app-b2.internal', 'app', 'blue'], ['app-g1.internal', 'app', 'green'], ['app-g2.internal', 'app', 'green'],
-      ['lb1.internal', 'lb', undefined], ['db1.internal', 'db', undefined],
+      ['app-b1.internal', 'app', 'blue'],
+      ['app-b2.internal', 'app', 'blue'],
+      ['app-g1.internal', 'app', 'green'],
+      ['app-g2.internal', 'app', 'green'],
+      ['lb1.internal', 'lb', undefined],
+      ['db1.internal', 'db', undefined],
     ]);
     expect(plan.weights).toEqual({ blue: 0, green: 100 });
     expect(plan.stable).toBe('v2.0.5');
@@ -44,21 +64,41 @@ describe('fleet plan', () => {
     const bg = planFleet(load('blue-green.yaml'));
     expect(bg.next).toBe('v2.1.0');
     expect(bg.hosts.map((h) => [h.name, h.release])).toEqual([
-      ['app-b1.internal', 'v2.1.0'], ['app-b2.internal', 'v2.1.0'], ['app-g1.internal', undefined], ['app-g2.internal', undefined], ['lb1.internal', undefined],
+      ['app-b1.internal', 'v2.1.0'],
+      ['app-b2.internal', 'v2.1.0'],
+      ['app-g1.internal', undefined],
+      ['app-g2.internal', undefined],
+      ['lb1.internal', undefined],
     ]);
     // Where a forward step installs the new release on the idle pool, it starts on the stable one.
     for (const f of ['blue-green-gates.yaml', 'blue-green-canary.yaml', 'progressive-canary.yaml', 'canary.yaml', 'small.yaml'])
-      expect(planFleet(load(f)).hosts.filter((h) => h.release).map((h) => h.name), f).toEqual([]);
+      expect(
+        planFleet(load(f))
+          .hosts.filter((h) => h.release)
+          .map((h) => h.name),
+        f,
+      ).toEqual([]);
   });
 
   it.each([
-    ['three-level-rollback.yaml', 'v3.1.4'], ['checklist-four-procedures.yaml', 'v2025.10.3'], ['blue-green-canary.yaml', 'v3.9.2'],
-    ['progressive-canary.yaml', 'v5.2.4'], ['blue-green-gates.yaml', 'v2.0.5'], ['small.yaml', 'v1.0.0'],
+    ['three-level-rollback.yaml', 'v3.1.4'],
+    ['checklist-four-procedures.yaml', 'v2025.10.3'],
+    ['blue-green-canary.yaml', 'v3.9.2'],
+    ['progressive-canary.yaml', 'v5.2.4'],
+    ['blue-green-gates.yaml', 'v2.0.5'],
+    ['small.yaml', 'v1.0.0'],
   ])('%s rolls back to %s', (f, v) => expect(stableVersion(load(f))).toBe(v));
 });
 
 describe('behaviour', () => {
-  const host = (name: string, pool: string, version: string, env: Record<string, string> = {}, running = true): HostView => ({ name, role: 'app', pool, version, env, running });
+  const host = (name: string, pool: string, version: string, env: Record<string, string> = {}, running = true): HostView => ({
+    name,
+    role: 'app',
+    pool,
+    version,
+    env,
+    running,
+  });
   const fleet = [host('b1', 'blue', 'v2'), host('b2', 'blue', 'v2'), host('g1', 'green', 'v1'), host('g2', 'green', 'v1', {}, false)];
 
   it('splits a pool weight among its running hosts', () => {
@@ -93,10 +133,17 @@ describe('behaviour', () => {
 });
 
 describe('runbook rewrite', () => {
-  const at = { promUrl: 'http://127.0.0.1:9999', identityFile: '/tmp/demo/id', knownHosts: '/tmp/demo/known_hosts', appAddress: (h: string) => (h === 'api-1.internal' ? '127.0.0.1:4242' : undefined) };
+  const at = {
+    promUrl: 'http://127.0.0.1:9999',
+    identityFile: '/tmp/demo/id',
+    knownHosts: '/tmp/demo/known_hosts',
+    appAddress: (h: string) => (h === 'api-1.internal' ? '127.0.0.1:4242' : undefined),
+  };
 
   it('scales windows and offsets, never below 5s, and leaves strings alone', () => {
-    expect(scaleQuery('sum(rate(x{a="[5m]"}[5m])) / sum(rate(x[1h30m] offset 10m))', 10)).toBe('sum(rate(x{a="[5m]"}[30s])) / sum(rate(x[9m] offset 1m))');
+    expect(scaleQuery('sum(rate(x{a="[5m]"}[5m])) / sum(rate(x[1h30m] offset 10m))', 10)).toBe(
+      'sum(rate(x{a="[5m]"}[30s])) / sum(rate(x[9m] offset 1m))',
+    );
     expect(scaleQuery('rate(x[1m])', 60)).toBe('rate(x[5s])');
     expect(scaleQuery('rate(x[2s])', 60)).toBe('rate(x[2s])');
     expect(retarget('http://api-1.internal:8080/healthz?x=1', at.appAddress)).toBe('http://127.0.0.1:4242/healthz?x=1');
@@ -118,28 +165,40 @@ describe('runbook rewrite', () => {
     }
     const small = load('small.yaml');
     const plan = planFleet(small);
-    const { changes } = rewriteRunbook({ ...small, phases: [{ id: 'p', title: 'P', steps: [{ id: 'out', title: 'Out', http: { url: 'https://www.example.com/' } }] }] }, plan, { ...at, appAddress: (h) => (h === 'web1.internal' ? '127.0.0.1:4000' : undefined) }, 1);
+    const { changes } = rewriteRunbook(
+      { ...small, phases: [{ id: 'p', title: 'P', steps: [{ id: 'out', title: 'Out', http: { url: 'https://www.example.com/' } }] }] },
+      plan,
+      { ...at, appAddress: (h) => (h === 'web1.internal' ? '127.0.0.1:4000' : undefined) },
+      1,
+    );
     expect(changes).toContain("http steps: https://www.example.com/ (not a runbook host) now probes web1.internal's simulated app");
   });
 
-  it.each(readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')))('%s rewrites onto the fleet with valid queries the simulated endpoint answers', (f) => {
-    const rb = load(f);
-    const plan = planFleet(rb);
-    const { runbook, changes } = rewriteRunbook(rb, plan, at, 60);
-    expect(Object.keys(runbook.hosts ?? {})).toEqual(Object.keys(rb.hosts ?? {}));
-    for (const [g, hosts] of Object.entries(runbook.hosts ?? {})) expect(hosts.map((h) => h.host)).toEqual(plan.groups[g]);
-    expect(runbook.ssh).toMatchObject({ identityFile: at.identityFile, knownHosts: at.knownHosts, strictHostKeys: 'yes', jump: 'none' });
-    expect(runbook.alertmanager).toBeUndefined();
-    if (rb.health?.length) expect(runbook.prometheus?.url).toBe(at.promUrl);
-    expect(changes.join('\n')).toMatch(/time: x60/);
-    for (const p of runbook.health ?? [])
-      for (const q of [p.query, p.compare?.canary, p.compare?.baseline].filter((x): x is string => !!x)) {
-        expect(checkPromql(q), q).toBeUndefined();
-        // Every query in the fixtures is within the subset: it evaluates (to nothing, here).
-        expect(() => evaluate(parsePromql(q), 0, { range: () => [], instant: () => [] }), q).not.toThrow();
-      }
-    rb.phases.forEach((p, i) => p.steps.forEach((s, j) => s.wait !== undefined && expect(runbook.phases[i].steps[j].wait).toBe(Math.max(1000, Math.round(s.wait / 60)))));
-  });
+  it.each(readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')))(
+    '%s rewrites onto the fleet with valid queries the simulated endpoint answers',
+    (f) => {
+      const rb = load(f);
+      const plan = planFleet(rb);
+      const { runbook, changes } = rewriteRunbook(rb, plan, at, 60);
+      expect(Object.keys(runbook.hosts ?? {})).toEqual(Object.keys(rb.hosts ?? {}));
+      for (const [g, hosts] of Object.entries(runbook.hosts ?? {})) expect(hosts.map((h) => h.host)).toEqual(plan.groups[g]);
+      expect(runbook.ssh).toMatchObject({ identityFile: at.identityFile, knownHosts: at.knownHosts, strictHostKeys: 'yes', jump: 'none' });
+      expect(runbook.alertmanager).toBeUndefined();
+      if (rb.health?.length) expect(runbook.prometheus?.url).toBe(at.promUrl);
+      expect(changes.join('\n')).toMatch(/time: x60/);
+      for (const p of runbook.health ?? [])
+        for (const q of [p.query, p.compare?.canary, p.compare?.baseline].filter((x): x is string => !!x)) {
+          expect(checkPromql(q), q).toBeUndefined();
+          // Every query in the fixtures is within the subset: it evaluates (to nothing, here).
+          expect(() => evaluate(parsePromql(q), 0, { range: () => [], instant: () => [] }), q).not.toThrow();
+        }
+      rb.phases.forEach((p, i) =>
+        p.steps.forEach(
+          (s, j) => s.wait !== undefined && expect(runbook.phases[i].steps[j].wait).toBe(Math.max(1000, Math.round(s.wait / 60))),
+        ),
+      );
+    },
+  );
 
   it('keeps every reference runbook at its real durations in the file', () => {
     for (const f of REFERENCE) {
@@ -172,18 +231,41 @@ describe('runbook rewrite', () => {
     ]);
     expect(b.rollback!.levels.map((l) => l.id)).toEqual(['code-only', 'code-and-db', 'one-service', 'emergency']);
     expect(load('blue-green-canary.yaml').rollback!.triggers!.every((t) => t.auto)).toBe(true);
-    expect(load('progressive-canary.yaml').phases.map((p) => p.id)).toEqual(['prepare', 'shadow', 'step-1', 'step-5', 'step-10', 'step-25', 'step-50', 'step-100']);
+    expect(load('progressive-canary.yaml').phases.map((p) => p.id)).toEqual([
+      'prepare',
+      'shadow',
+      'step-1',
+      'step-5',
+      'step-10',
+      'step-25',
+      'step-50',
+      'step-100',
+    ]);
     const e = load('blue-green-gates.yaml');
     expect(e.phases.filter((p) => p.gate)).toHaveLength(3);
     // Procedure 004: its rollback triggers are automatic.
-    expect(e.rollback!.triggers!.map((t) => [t.id, t.when.check.text, t.for, t.auto])).toEqual([['errors-high', '> 0.1', 30_000, true], ['p95-slow', '> 2', 30_000, true], ['db-unreachable', '< 1', 10_000, true]]);
+    expect(e.rollback!.triggers!.map((t) => [t.id, t.when.check.text, t.for, t.auto])).toEqual([
+      ['errors-high', '> 0.1', 30_000, true],
+      ['p95-slow', '> 2', 30_000, true],
+      ['db-unreachable', '< 1', 10_000, true],
+    ]);
     // Procedure 003: beside the ratio to the baseline, a floor on the canary's own error rate.
     const d = load('progressive-canary.yaml');
-    expect(d.rollback!.triggers!.find((t) => t.id === 'canary-errors')).toMatchObject({ when: { panel: 'canary_error_rate', check: { op: '>', value: 0.001 } }, severity: 'critical', recommend: 'canary-rollback' });
+    expect(d.rollback!.triggers!.find((t) => t.id === 'canary-errors')).toMatchObject({
+      when: { panel: 'canary_error_rate', check: { op: '>', value: 0.001 } },
+      severity: 'critical',
+      recommend: 'canary-rollback',
+    });
     // Its rollback is automated: Detection -> Analysis (30s, the countdown) -> Traffic Drain (30s)
     // -> Deployment Rollback (60s) -> Verification (30s), under 2 minutes once it starts.
-    expect(d.rollback!.triggers!.map((t) => [t.recommend, t.auto, t.countdown])).toEqual(d.rollback!.triggers!.map(() => ['canary-rollback', true, 30_000]));
+    expect(d.rollback!.triggers!.map((t) => [t.recommend, t.auto, t.countdown])).toEqual(
+      d.rollback!.triggers!.map(() => ['canary-rollback', true, 30_000]),
+    );
     expect(d.rollback!.levels.map((l) => [l.id, l.expected])).toEqual([['canary-rollback', 2 * 60_000]]);
-    expect(d.rollback!.levels[0].steps.map((st) => [st.id, st.run?.on, st.run?.timeout])).toEqual([['drain', 'lb', 30_000], ['revert', 'canary', 60_000], ['verify', 'stable', 30_000]]);
+    expect(d.rollback!.levels[0].steps.map((st) => [st.id, st.run?.on, st.run?.timeout])).toEqual([
+      ['drain', 'lb', 30_000],
+      ['revert', 'canary', 60_000],
+      ['verify', 'stable', 30_000],
+    ]);
   });
 });

@@ -28,23 +28,38 @@ describe.skipIf(!prom)('demo: progressive canary on a real Prometheus (procedure
       await expect.poll(d.frame).toMatch(/AUTO ROLLBACK canary-rollback in \d+s/);
       await expect.poll(() => d.session.state.rollback.run?.ok, { timeout: 30_000 }).toBe(true);
       await expect.poll(() => d.demo.fleet.simulation.status().newShare).toBe(0);
-      for (const h of ['search-c1.internal', 'search-c2.internal']) expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v5.2.4');
+      for (const h of ['search-c1.internal', 'search-c2.internal'])
+        expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v5.2.4');
       await quit(d);
     } finally {
       closed = await d.close();
     }
     expect(existsSync(d.demo.root)).toBe(false);
     const events = journal(closed);
-    assertRolledBack(events, { trigger: 'errors-vs-baseline', beyond: (v) => v > 1.5, level: 'canary-rollback', operator: 'alice', auto: true });
+    assertRolledBack(events, {
+      trigger: 'errors-vs-baseline',
+      beyond: (v) => v > 1.5,
+      level: 'canary-rollback',
+      operator: 'alice',
+      auto: true,
+    });
     // The countdown is the document's 30 s analysis, time-scaled, and the rollback waited for it.
     const confirmed = events.filter((e): e is Extract<SessionEvent, { type: 'rollback/confirmed' }> => e.type === 'rollback/confirmed');
     expect(confirmed).toHaveLength(1);
-    const rec = events.filter((e): e is Extract<SessionEvent, { type: 'rollback/recommended' }> => e.type === 'rollback/recommended' && e.t <= confirmed[0].t).at(-1)!;
+    const rec = events
+      .filter(
+        (e): e is Extract<SessionEvent, { type: 'rollback/recommended' }> => e.type === 'rollback/recommended' && e.t <= confirmed[0].t,
+      )
+      .at(-1)!;
     expect(rec.countdownUntil! - rec.t).toBe(scaleMs(30_000, SCALE, FLOOR.countdown));
     expect(confirmed[0].t).toBeGreaterThanOrEqual(rec.countdownUntil!);
     // One decision, one rollback: it finished once, and no countdown was armed again afterwards.
     const finished = events.filter((e) => e.type === 'rollback/finished');
     expect(finished).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'rollback/recommended' && e.t > finished[0].t && (e as { countdownUntil?: number }).countdownUntil !== undefined)).toEqual([]);
+    expect(
+      events.filter(
+        (e) => e.type === 'rollback/recommended' && e.t > finished[0].t && (e as { countdownUntil?: number }).countdownUntil !== undefined,
+      ),
+    ).toEqual([]);
   }, 120_000);
 });

@@ -23,7 +23,13 @@ function fixture(): SeriesSource {
   counter({ __name__: 'http_requests_total', pool: 'green', code: '200' }, 100);
   counter({ __name__: 'http_requests_total', pool: 'green', code: '500' }, 0);
   // A histogram: 100 obs/s, 50 under 0.1 s, 90 under 0.5 s, all under 1 s.
-  for (const [le, n] of [['0.1', 50], ['0.5', 90], ['1', 100], ['+Inf', 100]] as const) counter({ __name__: 'lat_bucket', pool: 'blue', le }, n);
+  for (const [le, n] of [
+    ['0.1', 50],
+    ['0.5', 90],
+    ['1', 100],
+    ['+Inf', 100],
+  ] as const)
+    counter({ __name__: 'lat_bucket', pool: 'blue', le }, n);
   series.push({ labels: { __name__: 'mem_used', pool: 'blue' }, points: [{ t: T, v: 90 }] });
   series.push({ labels: { __name__: 'mem_limit', pool: 'blue' }, points: [{ t: T, v: 100 }] });
   const match = (l: Labels, name: string | undefined, ms: Matcher[]) =>
@@ -34,11 +40,17 @@ function fixture(): SeriesSource {
       return m.op === '=' ? v === m.value : m.op === '!=' ? v !== m.value : m.op === '=~' ? re.test(v) : !re.test(v);
     });
   return {
-    range: (name, ms, from, to) => series.filter((s) => match(s.labels, name, ms)).map((s) => ({ labels: s.labels, points: s.points.filter((p) => p.t > from && p.t <= to) })),
-    instant: (name, ms, t) => series.filter((s) => match(s.labels, name, ms)).flatMap((s) => {
-      const p = s.points.filter((x) => x.t <= t).at(-1);
-      return p ? [{ labels: s.labels, value: p.v }] : [];
-    }),
+    range: (name, ms, from, to) =>
+      series
+        .filter((s) => match(s.labels, name, ms))
+        .map((s) => ({ labels: s.labels, points: s.points.filter((p) => p.t > from && p.t <= to) })),
+    instant: (name, ms, t) =>
+      series
+        .filter((s) => match(s.labels, name, ms))
+        .flatMap((s) => {
+          const p = s.points.filter((x) => x.t <= t).at(-1);
+          return p ? [{ labels: s.labels, value: p.v }] : [];
+        }),
   };
 }
 
@@ -70,22 +82,43 @@ describe('PromQL subset', () => {
   });
 
   it('groups by labels, filters with comparisons, and unions with or', () => {
-    expect(value('sum by (pool) (rate(http_requests_total[1m]))')).toEqual([[{ pool: 'blue' }, expect.closeTo(100, 6)], [{ pool: 'green' }, expect.closeTo(100, 6)]]);
+    expect(value('sum by (pool) (rate(http_requests_total[1m]))')).toEqual([
+      [{ pool: 'blue' }, expect.closeTo(100, 6)],
+      [{ pool: 'green' }, expect.closeTo(100, 6)],
+    ]);
     const filtered = evaluate(parsePromql('rate(http_requests_total{code="500"}[1m]) > 1'), T, src);
     expect(filtered).toEqual({ type: 'vector', samples: [{ labels: { pool: 'blue', code: '500' }, value: expect.closeTo(10, 6) }] });
-    expect(value('rate(http_requests_total{code="500"}[1m]) > bool 1')).toEqual([[{ pool: 'blue', code: '500' }, 1], [{ pool: 'green', code: '500' }, 0]]);
+    expect(value('rate(http_requests_total{code="500"}[1m]) > bool 1')).toEqual([
+      [{ pool: 'blue', code: '500' }, 1],
+      [{ pool: 'green', code: '500' }, 0],
+    ]);
     expect(value('sum(rate(http_requests_total{pool="red"}[1m])) or vector(0)')).toBe(0);
     expect(value('sum(rate(nothing_total[1m]))')).toEqual([]);
   });
 
   it('extrapolates rate to the window like Prometheus and corrects counter resets', () => {
-    const pts = [{ t: 1000, v: 10 }, { t: 2000, v: 20 }, { t: 3000, v: 5 }, { t: 4000, v: 15 }];
+    const pts = [
+      { t: 1000, v: 10 },
+      { t: 2000, v: 20 },
+      { t: 3000, v: 5 },
+      { t: 4000, v: 15 },
+    ];
     // 10, then 5 after the reset (counted from 0), then 10: 25 over 3 s of samples, extrapolated
     // to the window's start (1 s away, under 1.1 average gaps) and its end (on the last sample).
     expect(extrapolatedRate(pts, 0, 4000, false)).toBeCloseTo((25 * 4) / 3, 6);
     expect(extrapolatedRate(pts.slice(0, 1), 0, 4000, true)).toBeUndefined();
-    expect(bucketQuantile(0.5, [{ le: 1, count: 0 }, { le: Infinity, count: 0 }])).toBeNaN();
-    expect(bucketQuantile(0.99, [{ le: 1, count: 5 }, { le: Infinity, count: 10 }])).toBe(1);
+    expect(
+      bucketQuantile(0.5, [
+        { le: 1, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNaN();
+    expect(
+      bucketQuantile(0.99, [
+        { le: 1, count: 5 },
+        { le: Infinity, count: 10 },
+      ]),
+    ).toBe(1);
   });
 
   it.each([
@@ -118,16 +151,34 @@ describe('PromQL subset', () => {
   });
 
   it('gives a one-to-one result the on() labels only, and drops the ignoring() ones', () => {
-    expect(value('sum by (pool, code) (rate(http_requests_total{code="500"}[1m])) / ignoring(code) sum by (pool) (rate(http_requests_total[1m]))')).toEqual([
+    expect(
+      value(
+        'sum by (pool, code) (rate(http_requests_total{code="500"}[1m])) / ignoring(code) sum by (pool) (rate(http_requests_total[1m]))',
+      ),
+    ).toEqual([
       [{ pool: 'blue' }, expect.closeTo(0.1, 6)],
       [{ pool: 'green' }, 0],
     ]);
-    expect(evaluate(parsePromql('mem_used / on(pool) mem_limit'), T, src)).toEqual({ type: 'vector', samples: [{ labels: { pool: 'blue' }, value: 0.9 }] });
+    expect(evaluate(parsePromql('mem_used / on(pool) mem_limit'), T, src)).toEqual({
+      type: 'vector',
+      samples: [{ labels: { pool: 'blue' }, value: 0.9 }],
+    });
   });
 
   it('histogram_quantile(0) of an empty first bucket is NaN, as in Prometheus', () => {
-    expect(bucketQuantile(0, [{ le: 1, count: 0 }, { le: 2, count: 4 }, { le: Infinity, count: 4 }])).toBeNaN();
-    expect(bucketQuantile(0, [{ le: 1, count: 2 }, { le: Infinity, count: 4 }])).toBe(0);
+    expect(
+      bucketQuantile(0, [
+        { le: 1, count: 0 },
+        { le: 2, count: 4 },
+        { le: Infinity, count: 4 },
+      ]),
+    ).toBeNaN();
+    expect(
+      bucketQuantile(0, [
+        { le: 1, count: 2 },
+        { le: Infinity, count: 4 },
+      ]),
+    ).toBe(0);
   });
 
   it.each([['sum(rate(x[5m])'], ['x{a="b"'], ['rate(x)'], ['1 +']])('rejects the syntax error in %s', (q) => {
@@ -156,10 +207,17 @@ describe('simulated query endpoint', () => {
   it('answers a query beyond the subset with HTTP 422 and says why, and bad syntax with 400', async () => {
     const res = await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent('topk(1, up)')}`);
     expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ status: 'error', errorType: 'execution', error: expect.stringMatching(/topk\(\) is not supported by the demo's simulated query endpoint/) });
+    expect(await res.json()).toMatchObject({
+      status: 'error',
+      errorType: 'execution',
+      error: expect.stringMatching(/topk\(\) is not supported by the demo's simulated query endpoint/),
+    });
     const err = await client.query('predict_linear(x[5m], 60)').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MetricError);
-    expect(err).toMatchObject({ kind: 'query', message: expect.stringMatching(/rejected query 'predict_linear\(x\[5m\], 60\)': the function predict_linear\(\) is not supported/) });
+    expect(err).toMatchObject({
+      kind: 'query',
+      message: expect.stringMatching(/rejected query 'predict_linear\(x\[5m\], 60\)': the function predict_linear\(\) is not supported/),
+    });
     expect((await fetch(`${server.url}/api/v1/query?query=sum(`)).status).toBe(400);
     expect((await fetch(`${server.url}/api/v1/labels`)).status).toBe(404);
   });

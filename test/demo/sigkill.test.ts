@@ -22,7 +22,10 @@ const newDir = () => {
 };
 
 /** The pid of the demo's Prometheus (its config is under `dir`), if it runs. */
-const prometheusUnder = (dir: string) => processesUnder(dir).map((p) => p.match(/^(\d+): \S*prometheus /)?.[1]).find(Boolean);
+const prometheusUnder = (dir: string) =>
+  processesUnder(dir)
+    .map((p) => p.match(/^(\d+): \S*prometheus /)?.[1])
+    .find(Boolean);
 
 /** The pid of the watchdog of the demo whose temporary files are under `dir`. */
 function watchdogOf(dir: string): number | undefined {
@@ -57,43 +60,57 @@ describe('demo: nothing left behind after kill -9', () => {
     await expect.poll(() => watchdogOf(dir), { timeout: 5_000 }).toBeUndefined();
   }, 30_000);
 
-  it.skipIf(!prometheus)('with a real Prometheus: the watchdog stops it and removes the directory', async () => {
-    const dir = newDir();
-    const d = startDemoChild(dir, ['--yes', '--metrics', 'prometheus']);
-    await expect.poll(d.out, { timeout: 20_000 }).toMatch(/metrics: prometheus [\s\S]*step change-approved passed/);
-    const prom = Number(prometheusUnder(dir));
-    expect(running(prom)).toBe(true);
-    d.child.kill('SIGKILL');
-    expect(await d.exited).toBe(137);
-    await expect.poll(() => running(prom), { timeout: 5_000 }).toBe(false);
-    await expect.poll(() => leftovers(dir), { timeout: 5_000 }).toEqual([]);
-    expect(processesUnder(dir)).toEqual([]);
-  }, 30_000);
+  it.skipIf(!prometheus)(
+    'with a real Prometheus: the watchdog stops it and removes the directory',
+    async () => {
+      const dir = newDir();
+      const d = startDemoChild(dir, ['--yes', '--metrics', 'prometheus']);
+      await expect.poll(d.out, { timeout: 20_000 }).toMatch(/metrics: prometheus [\s\S]*step change-approved passed/);
+      const prom = Number(prometheusUnder(dir));
+      expect(running(prom)).toBe(true);
+      d.child.kill('SIGKILL');
+      expect(await d.exited).toBe(137);
+      await expect.poll(() => running(prom), { timeout: 5_000 }).toBe(false);
+      await expect.poll(() => leftovers(dir), { timeout: 5_000 }).toEqual([]);
+      expect(processesUnder(dir)).toEqual([]);
+    },
+    30_000,
+  );
 
-  it.skipIf(!prometheus)('with the watchdog killed too: the next demo reaps the leftovers first', async () => {
-    const dir = newDir();
-    const first = startDemoChild(dir, ['--yes', '--metrics', 'prometheus']);
-    // Killed while Prometheus starts: it has its process and its directory, nothing more.
-    await expect.poll(() => prometheusUnder(dir), { timeout: 10_000 }).toBeDefined();
-    const prom = Number(prometheusUnder(dir));
-    const watchdog = watchdogOf(dir)!;
-    expect(watchdog).toBeDefined();
-    process.kill(watchdog, 'SIGKILL');
-    await expect.poll(() => running(watchdog), { timeout: 5_000 }).toBe(false);
-    first.child.kill('SIGKILL');
-    expect(await first.exited).toBe(137);
-    const [left] = leftovers(dir);
-    expect(running(prom)).toBe(true);
-    expect(left).toMatch(/^cutover-demo-/);
+  it.skipIf(!prometheus)(
+    'with the watchdog killed too: the next demo reaps the leftovers first',
+    async () => {
+      const dir = newDir();
+      const first = startDemoChild(dir, ['--yes', '--metrics', 'prometheus']);
+      // Killed while Prometheus starts: it has its process and its directory, nothing more.
+      await expect.poll(() => prometheusUnder(dir), { timeout: 10_000 }).toBeDefined();
+      const prom = Number(prometheusUnder(dir));
+      const watchdog = watchdogOf(dir)!;
+      expect(watchdog).toBeDefined();
+      process.kill(watchdog, 'SIGKILL');
+      await expect.poll(() => running(watchdog), { timeout: 5_000 }).toBe(false);
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBe(137);
+      const [left] = leftovers(dir);
+      expect(running(prom)).toBe(true);
+      expect(left).toMatch(/^cutover-demo-/);
 
-    const next = startDemoChild(dir, ['--yes', '--metrics', 'simulated']);
-    await expect.poll(next.err, { timeout: 10_000 }).toMatch(new RegExp(`removed ${join(dir, 'tmp', left)}, left behind by a demo that was killed \\(pid ${first.child.pid}\\); stopped 1 of its processes`));
-    expect(running(prom)).toBe(false);
-    expect(leftovers(dir)).not.toContain(left);
-    await expect.poll(next.out, { timeout: 20_000 }).toMatch(/step change-approved passed/);
-    next.child.kill('SIGINT');
-    expect(await next.exited).toBe(1);
-    expect(leftovers(dir)).toEqual([]);
-    expect(processesUnder(dir)).toEqual([]);
-  }, 30_000);
+      const next = startDemoChild(dir, ['--yes', '--metrics', 'simulated']);
+      await expect
+        .poll(next.err, { timeout: 10_000 })
+        .toMatch(
+          new RegExp(
+            `removed ${join(dir, 'tmp', left)}, left behind by a demo that was killed \\(pid ${first.child.pid}\\); stopped 1 of its processes`,
+          ),
+        );
+      expect(running(prom)).toBe(false);
+      expect(leftovers(dir)).not.toContain(left);
+      await expect.poll(next.out, { timeout: 20_000 }).toMatch(/step change-approved passed/);
+      next.child.kill('SIGINT');
+      expect(await next.exited).toBe(1);
+      expect(leftovers(dir)).toEqual([]);
+      expect(processesUnder(dir)).toEqual([]);
+    },
+    30_000,
+  );
 });

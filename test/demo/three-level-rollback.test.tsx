@@ -26,11 +26,20 @@ describe('demo: eight phases, three-level rollback (procedure a)', () => {
     const events = journal(closed);
     assertRolledBack(events, { trigger: 'errors-critical', beyond: (v) => v > 0.05, level: 'feature-toggle', operator: 'alice' });
     // The immediate band has no \`for\`: it fired on the sample where it first held.
-    const fired = events.find((e) => e.type === 'trigger/firing' && e.trigger === 'errors-critical') as Extract<typeof events[number], { type: 'trigger/firing' }>;
+    const fired = events.find((e) => e.type === 'trigger/firing' && e.trigger === 'errors-critical') as Extract<
+      (typeof events)[number],
+      { type: 'trigger/firing' }
+    >;
     expect(events.some((e) => e.type === 'trigger/pending' && e.trigger === 'errors-critical' && e.t < fired.t)).toBe(false);
     // The p95 alert only informs ("check MCP connectivity"): it never recommends a level.
-    expect(events.filter((e) => e.type === 'rollback/recommended').map((e) => (e as { trigger: string }).trigger)).not.toContain('duration-high');
+    expect(events.filter((e) => e.type === 'rollback/recommended').map((e) => (e as { trigger: string }).trigger)).not.toContain(
+      'duration-high',
+    );
     // All eight phases' gates up to production were decided by the operator.
-    expect(events.filter((e) => e.type === 'gate/decided').map((e) => (e as { phase: string }).phase)).toEqual(['pre-deployment', 'tests', 'staging']);
+    expect(events.filter((e) => e.type === 'gate/decided').map((e) => (e as { phase: string }).phase)).toEqual([
+      'pre-deployment',
+      'tests',
+      'staging',
+    ]);
   }, 90_000);
 });

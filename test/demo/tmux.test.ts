@@ -21,7 +21,25 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     dir = tempDir('cutover-demo-tmux-');
     mkdirSync(join(dir, 'tmp'));
     mkdirSync(join(dir, 'state'));
-    t('new-session', '-d', '-s', server, '-x', '160', '-y', '48', '-e', `TMPDIR=${join(dir, 'tmp')}`, '-e', `XDG_STATE_HOME=${join(dir, 'state')}`, '-e', 'USER=erin', 'bash', '--norc', '--noprofile');
+    t(
+      'new-session',
+      '-d',
+      '-s',
+      server,
+      '-x',
+      '160',
+      '-y',
+      '48',
+      '-e',
+      `TMPDIR=${join(dir, 'tmp')}`,
+      '-e',
+      `XDG_STATE_HOME=${join(dir, 'state')}`,
+      '-e',
+      'USER=erin',
+      'bash',
+      '--norc',
+      '--noprofile',
+    );
     t('send-keys', '-t', server, `cd ${process.cwd()} && PS1='$ ' && clear && echo BEFORE-DEMO`, 'Enter');
   });
 

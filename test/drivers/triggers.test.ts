@@ -30,9 +30,20 @@ const rb = loaded.runbook;
 
 const v = (value: SampleValue, labels: Record<string, string> = {}): Series => ({ labels, value });
 const sample = (t: number, panel: string, series: Series[], baseline?: Series[]): SessionEvent => ({
-  type: 'metric/sampled', t, panel, at: t, series, ...(baseline ? { baseline } : {}),
+  type: 'metric/sampled',
+  t,
+  panel,
+  at: t,
+  series,
+  ...(baseline ? { baseline } : {}),
 });
-const failed = (t: number, panel: string, kind: MetricErrorKind = 'refused'): SessionEvent => ({ type: 'metric/failed', t, panel, kind, message: 'down' });
+const failed = (t: number, panel: string, kind: MetricErrorKind = 'refused'): SessionEvent => ({
+  type: 'metric/failed',
+  t,
+  panel,
+  kind,
+  message: 'down',
+});
 
 /** Feeds events in order; returns what the evaluator emitted (type and trigger or level). */
 function run(events: SessionEvent[]): SessionEvent[] {
@@ -40,19 +51,45 @@ function run(events: SessionEvent[]): SessionEvent[] {
   return events.flatMap((e) => ev.observe(e));
 }
 const brief = (out: SessionEvent[]) =>
-  out.map((e) => (e.type === 'rollback/recommended' ? `${e.t} recommend ${e.level} (${e.trigger})` : 'trigger' in e ? `${e.t} ${e.type} ${e.trigger}` : e.type));
+  out.map((e) =>
+    e.type === 'rollback/recommended'
+      ? `${e.t} recommend ${e.level} (${e.trigger})`
+      : 'trigger' in e
+        ? `${e.t} ${e.type} ${e.trigger}`
+        : e.type,
+  );
 
 describe('trigger evaluation', () => {
   it('goes pending, then firing once the condition held for the whole `for`, then resolves', () => {
-    const out = run([sample(0, 'err', [v(0.01)]), sample(5_000, 'err', [v(0.1)]), sample(20_000, 'err', [v(0.2)]), sample(35_000, 'err', [v(0.1)]), sample(40_000, 'err', [v(0.01)])]);
-    expect(brief(out)).toEqual(['5000 trigger/pending errors-high', '35000 trigger/firing errors-high', '35000 recommend traffic (errors-high)', '40000 trigger/resolved errors-high']);
+    const out = run([
+      sample(0, 'err', [v(0.01)]),
+      sample(5_000, 'err', [v(0.1)]),
+      sample(20_000, 'err', [v(0.2)]),
+      sample(35_000, 'err', [v(0.1)]),
+      sample(40_000, 'err', [v(0.01)]),
+    ]);
+    expect(brief(out)).toEqual([
+      '5000 trigger/pending errors-high',
+      '35000 trigger/firing errors-high',
+      '35000 recommend traffic (errors-high)',
+      '40000 trigger/resolved errors-high',
+    ]);
     expect(out[1]).toMatchObject({ value: 0.1, check: '> 0.05', since: 5_000 });
     expect(out[3]).toMatchObject({ value: 0.01, since: 5_000 });
   });
 
   it('resets a pending trigger when the condition stops holding before `for`', () => {
-    const out = run([sample(0, 'err', [v(0.1)]), sample(20_000, 'err', [v(0.01)]), sample(25_000, 'err', [v(0.1)]), sample(50_000, 'err', [v(0.1)])]);
-    expect(brief(out)).toEqual(['0 trigger/pending errors-high', '20000 trigger/resolved errors-high', '25000 trigger/pending errors-high']);
+    const out = run([
+      sample(0, 'err', [v(0.1)]),
+      sample(20_000, 'err', [v(0.01)]),
+      sample(25_000, 'err', [v(0.1)]),
+      sample(50_000, 'err', [v(0.1)]),
+    ]);
+    expect(brief(out)).toEqual([
+      '0 trigger/pending errors-high',
+      '20000 trigger/resolved errors-high',
+      '25000 trigger/pending errors-high',
+    ]);
   });
 
   it('fires at once without `for`, and recommends with a countdown for auto triggers', () => {
@@ -101,15 +138,23 @@ describe('during an outage (failed queries)', () => {
       sample(60_000, 'err', [v(0.1)]),
       sample(75_000, 'err', [v(0.1)]),
     ]);
-    expect(brief(out)).toEqual(['0 trigger/pending errors-high', '45000 trigger/pending errors-high', '75000 trigger/firing errors-high', '75000 recommend traffic (errors-high)']);
+    expect(brief(out)).toEqual([
+      '0 trigger/pending errors-high',
+      '45000 trigger/pending errors-high',
+      '75000 trigger/firing errors-high',
+      '75000 recommend traffic (errors-high)',
+    ]);
     expect(out[2]).toMatchObject({ since: 45_000 });
   });
 
   it('keeps a firing trigger firing (never claims resolved while blind), resolves once a good value is seen', () => {
     const out = run([sample(0, 'err', [v(0.9)]), failed(5_000, 'err'), failed(100_000, 'err'), sample(110_000, 'err', [v(0.01)])]);
     expect(brief(out)).toEqual([
-      '0 trigger/pending errors-high', '0 trigger/firing errors-now', '0 recommend code (errors-now)',
-      '110000 trigger/resolved errors-high', '110000 trigger/resolved errors-now',
+      '0 trigger/pending errors-high',
+      '0 trigger/firing errors-now',
+      '0 recommend code (errors-now)',
+      '110000 trigger/resolved errors-high',
+      '110000 trigger/resolved errors-now',
     ]);
   });
 });
@@ -123,8 +168,11 @@ describe('without a good sample (no data, only NaN, an unknown ratio)', () => {
       sample(15_000, 'err', [v('NaN'), v(0.01)]), // one good series: a good sample
     ]);
     expect(brief(out)).toEqual([
-      '0 trigger/pending errors-high', '0 trigger/firing errors-now', '0 recommend code (errors-now)',
-      '15000 trigger/resolved errors-high', '15000 trigger/resolved errors-now',
+      '0 trigger/pending errors-high',
+      '0 trigger/firing errors-now',
+      '0 recommend code (errors-now)',
+      '15000 trigger/resolved errors-high',
+      '15000 trigger/resolved errors-now',
     ]);
     expect(out[4]).toMatchObject({ value: 0.01, since: 0 });
   });
@@ -149,13 +197,23 @@ describe('without a good sample (no data, only NaN, an unknown ratio)', () => {
       sample(40_000, 'err', [v(0.1)]), // 40 s since the first, 20 s since the gap: not yet
       sample(50_000, 'err', [v(0.1)]),
     ]);
-    expect(brief(out)).toEqual(['0 trigger/pending errors-high', '20000 trigger/pending errors-high', '50000 trigger/firing errors-high', '50000 recommend traffic (errors-high)']);
+    expect(brief(out)).toEqual([
+      '0 trigger/pending errors-high',
+      '20000 trigger/pending errors-high',
+      '50000 trigger/firing errors-high',
+      '50000 recommend traffic (errors-high)',
+    ]);
     expect(out[2]).toMatchObject({ since: 20_000 });
   });
 
   it('onNoData: fire fires on no data, and resolves on a good value that does not hold', () => {
     const out = run([sample(0, 'rps', []), sample(10_000, 'rps', []), sample(15_000, 'rps', [v(50)])]);
-    expect(brief(out)).toEqual(['0 trigger/pending no-traffic', '10000 trigger/firing no-traffic', '10000 recommend traffic (no-traffic)', '15000 trigger/resolved no-traffic']);
+    expect(brief(out)).toEqual([
+      '0 trigger/pending no-traffic',
+      '10000 trigger/firing no-traffic',
+      '10000 recommend traffic (no-traffic)',
+      '15000 trigger/resolved no-traffic',
+    ]);
     expect(out[3]).toMatchObject({ value: 50, since: 0 });
   });
 
@@ -177,13 +235,26 @@ describe('recommendation', () => {
       sample(12_000, 'err', [v(0.01)]), // critical resolves: back to the minor one
     ]);
     expect(brief(out).filter((s) => s.includes('recommend'))).toEqual([
-      '0 recommend traffic (p95-slow)', '10000 recommend traffic (no-traffic)', '11000 recommend code (errors-now)', '12000 recommend traffic (no-traffic)',
+      '0 recommend traffic (p95-slow)',
+      '10000 recommend traffic (no-traffic)',
+      '11000 recommend code (errors-now)',
+      '12000 recommend traffic (no-traffic)',
     ]);
   });
 
   it('is deterministic and agrees with the core selectors after a reduce', () => {
     const events: SessionEvent[] = [
-      { type: 'session/started', t: 0, sessionId: 's', runbook: rb, runbookPath: 't.yaml', runbookSha256: '', operator: 'o', mode: 'live', version: '0' },
+      {
+        type: 'session/started',
+        t: 0,
+        sessionId: 's',
+        runbook: rb,
+        runbookPath: 't.yaml',
+        runbookSha256: '',
+        operator: 'o',
+        mode: 'live',
+        version: '0',
+      },
       sample(1_000, 'p95', [v(0.5)], [v(0.1)]),
       sample(2_000, 'rps', [v(0)]),
       sample(12_000, 'rps', [v(0)]),

@@ -33,7 +33,9 @@ describe.skipIf(!tmux || !disk)('tmux: cutover run with its journal on a full di
 
   beforeAll(() => {
     mkdirSync(fallbackDir);
-    writeFileSync(join(dir, 'rb.yaml'), `name: full disk
+    writeFileSync(
+      join(dir, 'rb.yaml'),
+      `name: full disk
 phases:
   - id: one
     title: First phase
@@ -47,9 +49,28 @@ rollback:
       expected: 1m
       steps:
         - { id: undo-1, title: Undo, local: { command: [touch, ${rolledBack}] } }
-`);
+`,
+    );
     // TMPDIR is ours and off the tmpfs, so the fallback file lands where the test looks for it.
-    t('new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-e', `XDG_STATE_HOME=${state}`, '-e', `TMPDIR=${fallbackDir}`, '-e', 'USER=carol', 'bash', '--norc', '--noprofile');
+    t(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '160',
+      '-y',
+      '48',
+      '-e',
+      `XDG_STATE_HOME=${state}`,
+      '-e',
+      `TMPDIR=${fallbackDir}`,
+      '-e',
+      'USER=carol',
+      'bash',
+      '--norc',
+      '--noprofile',
+    );
     keys(`cd ${dir} && PS1='$ ' && clear && echo BEFORE-CUTOVER-$((40+2))`, 'Enter');
   });
 
@@ -71,7 +92,9 @@ rollback:
     // Keys count only once the console reads them raw: an Enter typed before that reaches it as a
     // line feed (the tty's ICRNL), which it ignores. So wait for the terminal to leave canonical mode.
     const tty = t('display', '-p', '-t', session, '#{pane_tty}').trim();
-    await expect.poll(() => execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' }), { timeout: 10_000 }).toMatch(/(^|\s)-icanon(\s|$)/);
+    await expect
+      .poll(() => execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' }), { timeout: 10_000 })
+      .toMatch(/(^|\s)-icanon(\s|$)/);
 
     // Given the session has journaled its start, when the disk fills up...
     const started = () => {
@@ -93,7 +116,9 @@ rollback:
     keys('Down');
     await expect.poll(screen).toMatch(/▸ ○ Touch the marker/);
     keys('Enter');
-    await expect.poll(() => lines().filter(Boolean).at(-1)).toMatch(/^ run step: NOT RECORDING \(ENOSPC\): only roll back, abort, no-go and quit work/);
+    await expect
+      .poll(() => lines().filter(Boolean).at(-1))
+      .toMatch(/^ run step: NOT RECORDING \(ENOSPC\): only roll back, abort, no-go and quit work/);
     expect(screen()).toMatch(/▸ ○ Touch the marker/);
     expect(existsSync(forward)).toBe(false);
 
@@ -119,7 +144,10 @@ rollback:
     expect(after).toMatch(/^EXIT=74$/m);
     expect(after).toContain('BEFORE-CUTOVER-42');
     expect(after).not.toContain('2 Checklist');
-    const told = /^cutover: the journal (\S+) is INCOMPLETE: (\d+) events? could not be written to it; they are in (\S+) \(0600\)\. Once there is room: cat (\S+) >> (\S+) && cutover verify (\S+)$/m.exec(after);
+    const told =
+      /^cutover: the journal (\S+) is INCOMPLETE: (\d+) events? could not be written to it; they are in (\S+) \(0600\)\. Once there is room: cat (\S+) >> (\S+) && cutover verify (\S+)$/m.exec(
+        after,
+      );
     expect(told, after).not.toBeNull();
     const [, journalNamed, count, fallback, catFrom, catTo, verifyArg] = told!;
     const expectedFallback = join(fallbackDir, `${basename(journal, '.jsonl')}.unwritten.jsonl`);
@@ -130,7 +158,10 @@ rollback:
     const written = readJournal(journal);
     expect(written.problems).toEqual([]);
     expect(verifyChain(journal)).toMatchObject({ ok: true, torn: false });
-    const lost = readFileSync(fallback, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; type: string; ok?: boolean; level?: string; operator?: string });
+    const lost = readFileSync(fallback, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { seq: number; type: string; ok?: boolean; level?: string; operator?: string });
     expect(lost).toHaveLength(Number(count));
     expect(lost[0].seq).toBe(written.entries.at(-1)!.seq + 1);
     expect(lost.map((e) => e.seq)).toEqual(lost.map((_, i) => lost[0].seq + i));

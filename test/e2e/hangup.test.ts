@@ -26,15 +26,38 @@ describe.skipIf(!tmux)('tmux: the terminal hangs up under cutover run', () => {
 
   it('records the cancelled command and session/ended (SIGHUP) even though the screen is gone', async () => {
     mkdirSync(join(dir, 'state'));
-    writeFileSync(join(dir, 'rb.yaml'), `name: hangup
+    writeFileSync(
+      join(dir, 'rb.yaml'),
+      `name: hangup
 phases:
   - id: one
     title: One
     steps:
       - { id: long, title: A long step, local: { command: "trap '' TERM; echo started; sleep 30", shell: true } }
-`);
+`,
+    );
     // cutover is the pane's only process: killing the server closes its terminal, as a dropped link does.
-    t('new-session', '-d', '-s', 'h', '-x', '120', '-y', '40', '-c', dir, '-e', `XDG_STATE_HOME=${join(dir, 'state')}`, process.execPath, bin, 'run', '-f', 'rb.yaml', '--operator', 'erin');
+    t(
+      'new-session',
+      '-d',
+      '-s',
+      'h',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-c',
+      dir,
+      '-e',
+      `XDG_STATE_HOME=${join(dir, 'state')}`,
+      process.execPath,
+      bin,
+      'run',
+      '-f',
+      'rb.yaml',
+      '--operator',
+      'erin',
+    );
     const screen = () => t('capture-pane', '-p', '-t', 'h');
     await expect.poll(screen, { timeout: 15_000 }).toMatch(/▸ ○ A long step/);
     t('send-keys', '-t', 'h', 'Enter');
@@ -42,7 +65,10 @@ phases:
       const d = join(dir, 'state', 'cutover', 'sessions');
       return existsSync(d) ? readdirSync(d).map((f) => join(d, f))[0] : undefined;
     };
-    const events = () => (journal() ? readJournal(journal()!).entries.map((e) => e.event as { type: string; reason?: string; error?: string; signal?: string }) : []);
+    const events = () =>
+      journal()
+        ? readJournal(journal()!).entries.map((e) => e.event as { type: string; reason?: string; error?: string; signal?: string })
+        : [];
     await expect.poll(() => events().some((e) => e.type === 'command/output'), { timeout: 10_000 }).toBe(true);
     t('kill-server');
     await expect.poll(() => events().at(-1)?.type, { timeout: 15_000 }).toBe('session/ended');

@@ -20,7 +20,9 @@ describe.skipIf(!tmux)('tmux: cutover run in a real terminal', () => {
   beforeAll(() => {
     dir = tempDir('cutover-tmux-');
     mkdirSync(join(dir, 'state'));
-    writeFileSync(join(dir, 'rb.yaml'), `name: tmux smoke
+    writeFileSync(
+      join(dir, 'rb.yaml'),
+      `name: tmux smoke
 phases:
   - id: one
     title: First phase
@@ -39,9 +41,26 @@ rollback:
       expected: 1m
       steps:
         - { id: undo-1, title: Undo, local: { command: [echo, undone] } }
-`);
+`,
+    );
     // A shell first, so that after cutover exits we can see what the terminal shows.
-    t('new-session', '-d', '-s', session, '-x', '160', '-y', '48', '-e', `XDG_STATE_HOME=${join(dir, 'state')}`, '-e', 'USER=carol', 'bash', '--norc', '--noprofile');
+    t(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '160',
+      '-y',
+      '48',
+      '-e',
+      `XDG_STATE_HOME=${join(dir, 'state')}`,
+      '-e',
+      'USER=carol',
+      'bash',
+      '--norc',
+      '--noprofile',
+    );
     // $((...)) so that the marker appears in the output only, not in the typed command line.
     t('send-keys', '-t', session, `cd ${dir} && PS1='$ ' && clear && echo BEFORE-CUTOVER-$((40+2))`, 'Enter');
   });
@@ -69,7 +88,14 @@ rollback:
     await expect.poll(() => rowsOf(screen(), ['1 Health', '2 Checklist', '4 Rollback', '3 Timeline'])).toBe(true);
     t('resize-window', '-t', session, '-x', '160', '-y', '48');
     await expect.poll(() => rowsOf(screen(), ['1 Health', '3 Timeline'])).toBe(true);
-    await expect.poll(() => screen().split('\n').find((l) => l.includes('1 Health'))?.includes('2 Checklist')).toBe(true);
+    await expect
+      .poll(() =>
+        screen()
+          .split('\n')
+          .find((l) => l.includes('1 Health'))
+          ?.includes('2 Checklist'),
+      )
+      .toBe(true);
 
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);

@@ -40,37 +40,40 @@ beforeAll(() => {
 
 afterAll(() => rmSync(build, { recursive: true, force: true }));
 
-const acked = (file: string): number[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1).map(Number) : [];
+const acked = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1).map(Number) : []);
 
 describe('a writer killed with SIGKILL', () => {
-  it.each([300, 2000])('loses no acknowledged event and leaves a valid chain (after %i acks)', async (threshold) => {
-    const dir = tempDir();
-    const journal = join(dir, 'j.jsonl');
-    const acks = join(dir, 'acks');
-    const child = spawn(process.execPath, [join(build, 'child.mjs'), journal, acks], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    let exit: string | undefined;
-    child.on('exit', (code, signal) => (exit = signal ?? `code ${code}: ${stderr}`));
-    await until(() => exit !== undefined || acked(acks).length >= threshold, `${threshold} acks`, 30_000);
-    expect(exit).toBeUndefined(); // the child must still be mid-stream when killed
-    child.kill('SIGKILL');
-    await until(() => exit !== undefined, 'the child to die');
-    expect(exit).toBe('SIGKILL');
+  it.each([300, 2000])(
+    'loses no acknowledged event and leaves a valid chain (after %i acks)',
+    async (threshold) => {
+      const dir = tempDir();
+      const journal = join(dir, 'j.jsonl');
+      const acks = join(dir, 'acks');
+      const child = spawn(process.execPath, [join(build, 'child.mjs'), journal, acks], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      let exit: string | undefined;
+      child.on('exit', (code, signal) => (exit = signal ?? `code ${code}: ${stderr}`));
+      await until(() => exit !== undefined || acked(acks).length >= threshold, `${threshold} acks`, 30_000);
+      expect(exit).toBeUndefined(); // the child must still be mid-stream when killed
+      child.kill('SIGKILL');
+      await until(() => exit !== undefined, 'the child to die');
+      expect(exit).toBe('SIGKILL');
 
-    const seen = acked(acks);
-    const read = readJournal(journal);
-    const seqs = read.entries.map((e) => e.seq);
-    expect(read.problems).toEqual([]);
-    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    expect(seqs.length).toBeGreaterThanOrEqual(Math.max(...seen));
-    expect(verifyChain(journal)).toMatchObject({ ok: true, lines: seqs.length });
+      const seen = acked(acks);
+      const read = readJournal(journal);
+      const seqs = read.entries.map((e) => e.seq);
+      expect(read.problems).toEqual([]);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+      expect(seqs.length).toBeGreaterThanOrEqual(Math.max(...seen));
+      expect(verifyChain(journal)).toMatchObject({ ok: true, lines: seqs.length });
 
-    // Resuming after the crash continues the same chain.
-    const w = await JournalWriter.openForAppend(journal);
-    await w.append({ type: 'session/resumed', t: Date.now() });
-    await w.close();
-    expect(verifyChain(journal)).toEqual({ ok: true, lines: seqs.length + 1, torn: false });
-  }, 60_000);
+      // Resuming after the crash continues the same chain.
+      const w = await JournalWriter.openForAppend(journal);
+      await w.append({ type: 'session/resumed', t: Date.now() });
+      await w.close();
+      expect(verifyChain(journal)).toEqual({ ok: true, lines: seqs.length + 1, torn: false });
+    },
+    60_000,
+  );
 });

@@ -17,7 +17,9 @@ describe('sessionsDir', () => {
 
 describe('journal file names', () => {
   it('are a UTC stamp without colons, then the slugged runbook name', () => {
-    expect(journalFileName('checkout-api v2.1.0', new Date('2026-11-21T23:40:05.123Z'))).toBe('2026-11-21T23-40-05Z-checkout-api-v2-1-0.jsonl');
+    expect(journalFileName('checkout-api v2.1.0', new Date('2026-11-21T23:40:05.123Z'))).toBe(
+      '2026-11-21T23-40-05Z-checkout-api-v2-1-0.jsonl',
+    );
   });
   it.each([
     ['  Checkout API (prod!) ', 'checkout-api-prod'],

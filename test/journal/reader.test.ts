@@ -34,7 +34,13 @@ describe('readJournal', () => {
     ls[2] = '{"seq":3,"type":"metric/sam';
     const read = readJournal(fileOf(text(ls)));
     expect(read.problems).toEqual([{ line: 3, message: 'not valid JSON' }]);
-    expect(read.entries.map((e) => [e.line, e.seq])).toEqual([[1, 1], [2, 2], [4, 4], [5, 5], [6, 6]]);
+    expect(read.entries.map((e) => [e.line, e.seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [4, 4],
+      [5, 5],
+      [6, 6],
+    ]);
     expect(read.torn).toBe(false);
   });
 

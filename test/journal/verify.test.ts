@@ -66,7 +66,8 @@ describe('verifyChain', () => {
   });
 
   it('detects a forged insertion whatever plausible seq it claims', () => {
-    for (const seq of [3, 4, 5]) expect(verifyText(text(tamper(lines, 'inserted', 3, seq).lines))).toMatchObject({ ok: false, line: 4, kind: 'inserted' });
+    for (const seq of [3, 4, 5])
+      expect(verifyText(text(tamper(lines, 'inserted', 3, seq).lines))).toMatchObject({ ok: false, line: 4, kind: 'inserted' });
   });
 
   it('points at a forged line even when its hash was forged correctly', () => {

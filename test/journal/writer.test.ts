@@ -175,9 +175,16 @@ describe('JournalWriter', () => {
     const p = join(tempDir(), 'j.jsonl');
     const w = await JournalWriter.create(p);
     await w.append(decision(1));
-    vi.spyOn(fs, 'write').mockImplementation(((fd: number, buf: Buffer, off: number, _len: number, pos: number, cb: (e: Error | null, n?: number) => void) => {
+    vi.spyOn(fs, 'write').mockImplementation(((
+      fd: number,
+      buf: Buffer,
+      off: number,
+      _len: number,
+      pos: number,
+      cb: (e: Error | null, n?: number) => void,
+    ) => {
       // A short write, then the disk is full: half a line reaches the file.
-      if (off === 0) return fs.writeSync(fd, buf, 0, 10, pos), setImmediate(() => cb(null, 10));
+      if (off === 0) return (fs.writeSync(fd, buf, 0, 10, pos), setImmediate(() => cb(null, 10)));
       setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
     }) as unknown as typeof fs.write);
     const pending = [w.append(chatty(2)), w.append(decision(3))].map((x) => x.catch((e: Error) => e.message));

@@ -43,7 +43,10 @@ function normalize(frame: string, replay: boolean): string[] {
   const lines = frame.split('\n');
   // The status bar's alert names its key live ("[R roll back traffic]"), which replay does not have; the
   // journal path at the end is then cut at a different column.
-  const status = lines[0].replace(MARK, ' MARK ').replace(/ {2}\[[^\]]*\]/, '').replace(/ {2}\/\S*$/, '');
+  const status = lines[0]
+    .replace(MARK, ' MARK ')
+    .replace(/ {2}\[[^\]]*\]/, '')
+    .replace(/ {2}\/\S*$/, '');
   const panes = lines.slice(replay ? 2 : 1, -1).map((l) => HINTS.reduce((s, h) => s.replace(h, ' '.repeat(h.length)), l));
   return [status, ...panes];
 }
@@ -69,7 +72,12 @@ describe('replay fidelity', () => {
     try {
       await health(0, 0.002);
       await shoot('start');
-      for (const [sec, step] of [[10, 'backup'], [20, 'green-health'], [30, 'artifact'], [35, 'err-low']] as const) {
+      for (const [sec, step] of [
+        [10, 'backup'],
+        [20, 'green-health'],
+        [30, 'artifact'],
+        [35, 'err-low'],
+      ] as const) {
         await health(sec, 0.002);
         s.act(step);
         await done(step);
@@ -105,7 +113,11 @@ describe('replay fidelity', () => {
 
     const player = await openReplay(path, { paused: true });
     await player.index.run();
-    const replay = renderSized(<App model={replayModel(player, { journalPath: path, color: false, onQuit: () => {} })} color={false} />, COLS, ROWS + 1);
+    const replay = renderSized(
+      <App model={replayModel(player, { journalPath: path, color: false, onQuit: () => {} })} color={false} />,
+      COLS,
+      ROWS + 1,
+    );
     try {
       const decisions = Array.from({ length: player.index.decisions.length }, (_, i) => player.index.decisions.at(i));
       expect(decisions.length).toBeGreaterThanOrEqual(5);

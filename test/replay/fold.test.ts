@@ -31,14 +31,51 @@ const restored = (s: Snapshot) => {
   return OutputTails.restore(u.record, u.started);
 };
 const panel = fc.constantFrom('error_rate', 'p95_canary', 'other');
-const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((v) => !Object.is(v, -0)), fc.constantFrom('NaN' as const, '+Inf' as const));
+const value = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((v) => !Object.is(v, -0)),
+  fc.constantFrom('NaN' as const, '+Inf' as const),
+);
 const event: fc.Arbitrary<Omit<SessionEvent, 't'>> = fc.oneof(
   // Partial lines, empty chunks, many lines (tails are cut to 200): what output folding must get right.
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('command/output' as const), cmd, host: fc.constant('h'), stream: fc.constantFrom('stdout' as const, 'stderr' as const), text: fc.oneof(fc.stringMatching(/^[ab\n]{0,8}$/), fc.constantFrom('', '\n', 'x'.repeat(3), 'line\n'.repeat(150), 'a\nb')) }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('metric/sampled' as const), panel, at: fc.nat(), series: fc.array(fc.record({ labels: fc.constant({}), value }), { maxLength: 2 }) }) },
-  fc.record({ type: fc.constant('metric/failed' as const), panel, kind: fc.constantFrom('refused' as const, 'timeout' as const), message: fc.string({ maxLength: 10 }) }),
-  fc.record({ type: fc.constant('metric/range' as const), panel, from: fc.nat(), step: fc.nat(), points: fc.array(fc.tuple(fc.nat(), value), { maxLength: 3 }) }),
-  fc.record({ type: fc.constant('command/started' as const), cmd, step: fc.constantFrom('backup', 'shift-back'), host: fc.constant('h'), command: fc.constant('x') }),
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      type: fc.constant('command/output' as const),
+      cmd,
+      host: fc.constant('h'),
+      stream: fc.constantFrom('stdout' as const, 'stderr' as const),
+      text: fc.oneof(fc.stringMatching(/^[ab\n]{0,8}$/), fc.constantFrom('', '\n', 'x'.repeat(3), 'line\n'.repeat(150), 'a\nb')),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('metric/sampled' as const),
+      panel,
+      at: fc.nat(),
+      series: fc.array(fc.record({ labels: fc.constant({}), value }), { maxLength: 2 }),
+    }),
+  },
+  fc.record({
+    type: fc.constant('metric/failed' as const),
+    panel,
+    kind: fc.constantFrom('refused' as const, 'timeout' as const),
+    message: fc.string({ maxLength: 10 }),
+  }),
+  fc.record({
+    type: fc.constant('metric/range' as const),
+    panel,
+    from: fc.nat(),
+    step: fc.nat(),
+    points: fc.array(fc.tuple(fc.nat(), value), { maxLength: 3 }),
+  }),
+  fc.record({
+    type: fc.constant('command/started' as const),
+    cmd,
+    step: fc.constantFrom('backup', 'shift-back'),
+    host: fc.constant('h'),
+    command: fc.constant('x'),
+  }),
   fc.record({ type: fc.constant('command/exited' as const), cmd, host: fc.constant('h'), code: fc.constantFrom(0, 1, null), ms: fc.nat() }),
   fc.record({ type: fc.constant('step/started' as const), phase: fc.constant('pre'), step: fc.constantFrom('backup', 'green-health') }),
   fc.record({ type: fc.constant('rollback/confirmed' as const), level: fc.constant('traffic'), operator: fc.constant('a') }),
@@ -68,7 +105,8 @@ describe('fast fold', () => {
   });
 
   it('a packed snapshot unpacks to the same state and tails, whatever the text (lone surrogates, emoji, empty lines)', () => {
-    const text = ['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(30) + '\npartial';
+    const text =
+      ['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(30) + '\npartial';
     const events: SessionEvent[] = [
       started(),
       { type: 'command/started', t: T0, cmd: 'c1', step: 'backup', host: 'h', command: 'x' },
@@ -83,7 +121,10 @@ describe('fast fold', () => {
     const packer = new Packer();
     const packed = packer.pack(events.length, state, tails);
     // The long tail is compressed, the short one kept as it is.
-    expect(packed.tails?.entries.map(([id, p]) => [id, p.data !== undefined])).toEqual([['c1', true], ['c2', false]]);
+    expect(packed.tails?.entries.map(([id, p]) => [id, p.data !== undefined])).toEqual([
+      ['c1', true],
+      ['c2', false],
+    ]);
     expect(unpack(packed)).toBe(state);
     expect(restored(packed).record()).toStrictEqual(tails.record());
     // Nothing changed: the next snapshot shares the packed tails.

@@ -25,7 +25,11 @@ async function replay(): Promise<Player> {
   player = await openReplay(JOURNAL, { paused: true });
   await player.index.run();
   stop = player.run(20);
-  r = renderSized(<App model={replayModel(player, { journalPath: JOURNAL, color: false, onQuit: () => void quits++ })} color={false} />, 160, 40);
+  r = renderSized(
+    <App model={replayModel(player, { journalPath: JOURNAL, color: false, onQuit: () => void quits++ })} color={false} />,
+    160,
+    40,
+  );
   await expect.poll(bar).toMatch(/❚❚ 1x T\+00:00 \/ T\+02:30 ●─+◆─+R.* 3\/79 events/);
   return player;
 }

@@ -76,7 +76,10 @@ describe('player', () => {
     p.stepEvent(-1);
     p.stepEvent(-1);
     expect(p.position).toBe(at - 1);
-    const decided = events.map((e, i) => [e.type, i] as const).filter(([t]) => /gate\/decided|trigger\/firing|rollback\/(recommended|confirmed|finished)/.test(t)).map(([, i]) => i);
+    const decided = events
+      .map((e, i) => [e.type, i] as const)
+      .filter(([t]) => /gate\/decided|trigger\/firing|rollback\/(recommended|confirmed|finished)/.test(t))
+      .map(([, i]) => i);
     p.seekFraction(0);
     const stops: number[] = [];
     for (let k = 0; k < decided.length + 1; k++) {

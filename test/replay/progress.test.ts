@@ -4,33 +4,63 @@ import { progressLine, type ProgressView } from '../../src/replay/progress.js';
 import { plain } from '../../src/ui/rows.js';
 
 const base: ProgressView = {
-  playing: false, atEnd: false, speed: 1, skipIdle: false, now: 0, start: 0, end: 100_000, indexedUntil: 100_000, done: true, indexed: 1,
-  decisions: [{ t: 25_000, kind: 1 }, { t: 50_000, kind: 2 }, { t: 75_000, kind: 3 }], position: 1, count: 1000, problems: 0,
+  playing: false,
+  atEnd: false,
+  speed: 1,
+  skipIdle: false,
+  now: 0,
+  start: 0,
+  end: 100_000,
+  indexedUntil: 100_000,
+  done: true,
+  indexed: 1,
+  decisions: [
+    { t: 25_000, kind: 1 },
+    { t: 50_000, kind: 2 },
+    { t: 75_000, kind: 3 },
+  ],
+  position: 1,
+  count: 1000,
+  problems: 0,
 };
 const show = (v: Partial<ProgressView>, width = 80) => plain(progressLine({ ...base, ...v }, width, false));
 
 describe('progress line', () => {
   it('shows play state, speed, T+ position and length, the bar and the event count', () => {
     expect(show({})).toMatch(/^ ❚❚ 1x T\+00:00 \/ T\+01:40 ●─+◆─+▲─+R─+ 1\/1,000 events$/);
-    expect(show({ playing: true, speed: 64, skipIdle: true, now: 50_000, position: 500 })).toMatch(/^ ▶ 64x skip-idle T\+00:50 \/ T\+01:40 ━+◆━+●─+R─+ 500\/1,000 events$/);
+    expect(show({ playing: true, speed: 64, skipIdle: true, now: 50_000, position: 500 })).toMatch(
+      /^ ▶ 64x skip-idle T\+00:50 \/ T\+01:40 ━+◆━+●─+R─+ 500\/1,000 events$/,
+    );
     expect(show({ atEnd: true, now: 100_000, position: 1000 })).toMatch(/^ ■ 1x T\+01:40 .*━R━*●/);
   });
 
   it('marks the decisions where they happened: the cursor wins a shared cell, then rollback over trigger over gate', () => {
-    const bar = show({ decisions: [{ t: 60_000, kind: 1 }, { t: 60_100, kind: 3 }, { t: 60_200, kind: 2 }] });
+    const bar = show({
+      decisions: [
+        { t: 60_000, kind: 1 },
+        { t: 60_100, kind: 3 },
+        { t: 60_200, kind: 2 },
+      ],
+    });
     expect(bar.match(/[◆▲R]/g)).toEqual(['R']);
     expect(show({ now: 25_000 })).not.toMatch(/◆/);
   });
 
   it('while indexing: what is not read yet, and how far it got', () => {
     // Decisions are known only as far as indexing got.
-    expect(show({ done: false, indexed: 0.42, indexedUntil: 40_000, decisions: [{ t: 25_000, kind: 1 }] })).toMatch(/●─+◆─+┄+ 1\/1,000 events {2}indexing 42%$/);
+    expect(show({ done: false, indexed: 0.42, indexedUntil: 40_000, decisions: [{ t: 25_000, kind: 1 }] })).toMatch(
+      /●─+◆─+┄+ 1\/1,000 events {2}indexing 42%$/,
+    );
   });
 
   it('says when lines were skipped or seq does not follow on; a message wins', () => {
-    expect(show({ problems: 2, firstProblem: { line: 7, message: 'not valid JSON' } }, 160)).toMatch(/⚠ 2 bad lines skipped \(line 7: not valid JSON\)$/);
+    expect(show({ problems: 2, firstProblem: { line: 7, message: 'not valid JSON' } }, 160)).toMatch(
+      /⚠ 2 bad lines skipped \(line 7: not valid JSON\)$/,
+    );
     expect(show({ seqGap: { line: 9, expected: 8, got: 10 } }, 160)).toMatch(/⚠ line 9: seq 10, 8 expected \(cutover verify tells more\)$/);
-    expect(show({ problems: 1, firstProblem: { line: 3, message: 'x' }, message: 'no later decision' }, 160)).toMatch(/ no later decision$/);
+    expect(show({ problems: 1, firstProblem: { line: 3, message: 'x' }, message: 'no later decision' }, 160)).toMatch(
+      / no later decision$/,
+    );
   });
 
   it('keeps a bar of at least 10 cells and fits the width', () => {

@@ -28,7 +28,10 @@ import { renderSized } from '../support/ink.js';
 const dir = mkdtempSync(join(tmpdir(), 'cutover-untrusted-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const FIXTURE = readFileSync('fixtures/sessions/checkout-rolled-back.jsonl', 'utf8').split('\n').filter(Boolean);
-const first = () => { const { seq: _s, hash: _h, ...e } = JSON.parse(FIXTURE[0]); return e; };
+const first = () => {
+  const { seq: _s, hash: _h, ...e } = JSON.parse(FIXTURE[0]);
+  return e;
+};
 const ESC = /\x1b|\x07|\u202e|\u009b/;
 /** SGR (colour, bold) is Ink's own styling; anything else escaping would come from the journal. */
 const own = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
@@ -36,12 +39,14 @@ const own = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
 /** Chains objects (or raw strings, kept as they are) into journal text. */
 function chain(items: (object | string)[]): string {
   let prev = GENESIS_HASH;
-  return items.map((it, i) => {
-    if (typeof it === 'string') return `${it}\n`;
-    const l = encodeLine(i + 1, prev, it as { type: string; t: number });
-    prev = l.hash;
-    return `${l.text}\n`;
-  }).join('');
+  return items
+    .map((it, i) => {
+      if (typeof it === 'string') return `${it}\n`;
+      const l = encodeLine(i + 1, prev, it as { type: string; t: number });
+      prev = l.hash;
+      return `${l.text}\n`;
+    })
+    .join('');
 }
 
 function hostile(): { path: string; bad: [number, RegExp][] } {
@@ -58,7 +63,13 @@ function hostile(): { path: string; bad: [number, RegExp][] } {
     { type: 'note/added', t: t + 1000, operator: 'mallory', text: 'copy \x1b]52;c;ZWNobyBwd25lZA==\x07 this\nand \x1b[31mred\x1b[0m' },
     { type: 'step/started', t: t + 2000, phase: 'pre', step: 'green-health' },
     { type: 'step/failed', t: t + 3000, step: 'green-health', error: 'boom\x1b[2J\x1b[H\u009b2J' },
-    { type: 'metric/failed', t: t + 4000, panel: 'p95_canary', kind: 'http', message: 'HTTP 500 \x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\' },
+    {
+      type: 'metric/failed',
+      t: t + 4000,
+      panel: 'p95_canary',
+      kind: 'http',
+      message: 'HTTP 500 \x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\',
+    },
     { type: 'alerts/updated', t: t + 5000, alerts: [{ name: 'Evil\x1b[5mBlink', summary: '\u202eereh kcilc', startsAt: t, labels: {} }] },
     { type: 'command/started', t: t + 6000, cmd: '__proto__', step: 'green-health', host: 'h', command: 'x' },
     { type: 'command/started', t: t + 6000, cmd: 'c1', step: 'green-health', host: 'app-g1', command: 'cat \x1b[2J' },
@@ -115,7 +126,13 @@ describe('untrusted journals', () => {
     expect(await runCli(['replay', path], io)).toBe(0);
     expect(io.stdout()).not.toMatch(ESC);
     expect(io.stdout()).toMatch(/step green-health failed: boom/);
-    expect(io.stderr().trimEnd().split('\n').map((l) => l.replace(/: .*/, ''))).toEqual([...bad.map(([l]) => `${path}:${l}`), `${path}:5`]);
+    expect(
+      io
+        .stderr()
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/: .*/, '')),
+    ).toEqual([...bad.map(([l]) => `${path}:${l}`), `${path}:5`]);
     expect(io.stderr()).toMatch(new RegExp(`^${path}:5: seq 5 where 2 was expected`, 'm'));
     const rep = captureIo();
     expect(await runCli(['report', path], rep)).toBe(0);
@@ -141,14 +158,29 @@ describe('untrusted journals', () => {
     const t = start.t as number;
     const path = join(dir, 'escaping-keys.jsonl');
     const labels = { ['\x1b]52;c;ZWNobyBwd25lZA==\x07' + 'k'.repeat(5000)]: 5 };
-    writeFileSync(path, chain([first(), { type: 'metric/sampled', t: t + 1, panel: 'x', at: t, series: [{ labels, value: 1 }] }, start, { type: 'note/added', t: t + 2, operator: 'o', text: 'hi' }]));
+    writeFileSync(
+      path,
+      chain([
+        first(),
+        { type: 'metric/sampled', t: t + 1, panel: 'x', at: t, series: [{ labels, value: 1 }] },
+        start,
+        { type: 'note/added', t: t + 2, operator: 'o', text: 'hi' },
+      ]),
+    );
     for (const cmd of ['replay', 'report']) {
       const io = captureIo();
       expect(await runCli([cmd, path], io)).toBe(0);
       expect(io.stderr()).toMatch(/:2: metric\/sampled: series[ .]0[ .]labels k+…; skipped$/m);
       expect(io.stderr()).toMatch(/:3: session\/started: runbook[ .]hosts\.web expected array/);
       expect(io.stderr()).not.toMatch(ESC);
-      expect(Math.max(...io.stderr().split('\n').map((l) => l.length))).toBeLessThan(600);
+      expect(
+        Math.max(
+          ...io
+            .stderr()
+            .split('\n')
+            .map((l) => l.length),
+        ),
+      ).toBeLessThan(600);
     }
     const p = await openReplay(path, { paused: true });
     await p.index.run();
@@ -184,7 +216,10 @@ describe('untrusted journals', () => {
     const start = first();
     const t = start.t as number;
     const path = join(dir, 'huge-line.jsonl');
-    writeFileSync(path, chain([start, 'x'.repeat(65 * 1024 * 1024), { type: 'note/added', t: t + 1000, operator: 'o', text: 'after the huge line' }]));
+    writeFileSync(
+      path,
+      chain([start, 'x'.repeat(65 * 1024 * 1024), { type: 'note/added', t: t + 1000, operator: 'o', text: 'after the huge line' }]),
+    );
     const io = captureIo();
     expect(await runCli(['replay', path], io)).toBe(0);
     expect(io.stderr()).toMatch(new RegExp(`^${path}:2: longer than 64 MB; skipped$`, 'm'));
@@ -196,9 +231,20 @@ describe('untrusted journals', () => {
   });
 
   it('no mutation of a journal makes the player or the panes throw (property)', async () => {
-    const events = FIXTURE.map((l) => { const { seq: _s, hash: _h, ...e } = JSON.parse(l); return e as Record<string, unknown>; });
-    const weird = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('__proto__', 'constructor', '\x1b]0;x\x07', 'NaN', '+Inf', -1, 1e308, '', 'x'.repeat(5000)));
-    const mutation = fc.record({ line: fc.nat(), path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), value: weird, kind: fc.constantFrom('set', 'delete', 'cut', 'garbage') });
+    const events = FIXTURE.map((l) => {
+      const { seq: _s, hash: _h, ...e } = JSON.parse(l);
+      return e as Record<string, unknown>;
+    });
+    const weird = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('__proto__', 'constructor', '\x1b]0;x\x07', 'NaN', '+Inf', -1, 1e308, '', 'x'.repeat(5000)),
+    );
+    const mutation = fc.record({
+      line: fc.nat(),
+      path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      value: weird,
+      kind: fc.constantFrom('set', 'delete', 'cut', 'garbage'),
+    });
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), async (ms) => {
@@ -253,12 +299,40 @@ function mutate(items: (object | string)[], m: Mutation): void {
 function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
   const s = p.state;
   const now = p.now();
-  const spark = (pts: [number, number | string][], w: number, h: number) => sparkline(pts as [number, number][], { width: w, height: h }).split('\n');
+  const spark = (pts: [number, number | string][], w: number, h: number) =>
+    sparkline(pts as [number, number][], { width: w, height: h }).split('\n');
   const lines = [
-    ...healthLines({ rows: selectHealth(s, now), ...(s.alerts ? { alerts: s.alerts } : {}), width: 78, height: 20, cursor: 0, color: true, spark }),
+    ...healthLines({
+      rows: selectHealth(s, now),
+      ...(s.alerts ? { alerts: s.alerts } : {}),
+      width: 78,
+      height: 20,
+      cursor: 0,
+      color: true,
+      spark,
+    }),
     ...checklistLines({ phases: selectChecklist(s, now), cursor: 3, width: 78, height: 20, now, color: true }),
-    ...rollbackLines({ view: selectRollback(s, now), cursor: 0, hostCursor: 0, commands: s.commands, tails: p.tails, now, width: 78, height: 12, color: true, readOnly: true }),
-    ...timelineLines({ events: { length: p.position, get: (i) => p.reader.get(i) }, cache: new TimelineCache(), offset: 0, filter: '', width: 78, height: 12, color: true }).lines,
+    ...rollbackLines({
+      view: selectRollback(s, now),
+      cursor: 0,
+      hostCursor: 0,
+      commands: s.commands,
+      tails: p.tails,
+      now,
+      width: 78,
+      height: 12,
+      color: true,
+      readOnly: true,
+    }),
+    ...timelineLines({
+      events: { length: p.position, get: (i) => p.reader.get(i) },
+      cache: new TimelineCache(),
+      offset: 0,
+      filter: '',
+      width: 78,
+      height: 12,
+      color: true,
+    }).lines,
     statusLine({ state: s, now, journalPath: path, connections: 0, readOnly: true, width: 160, color: true }),
     progressLine(progressView(p), 160, true),
   ];

@@ -24,7 +24,13 @@ describe('cutover report: the outcome', () => {
   it('an aborted rollback recorded as rolled-back reads rollback-aborted, the record mentioned', async () => {
     const r = JSON.parse(await report(abortedRecordedAsRolledBack(), 'json'));
     expect(r.summary).toMatchObject({ outcome: 'rollback-aborted', recordedOutcome: 'rolled-back' });
-    expect(r.rollbacks).toEqual([expect.objectContaining({ level: 'traffic', status: 'aborted', aborted: expect.objectContaining({ operator: 'alice', reason: 'green is not ready' }) })]);
+    expect(r.rollbacks).toEqual([
+      expect.objectContaining({
+        level: 'traffic',
+        status: 'aborted',
+        aborted: expect.objectContaining({ operator: 'alice', reason: 'green is not ready' }),
+      }),
+    ]);
     const md = await report(abortedRecordedAsRolledBack(), 'md');
     expect(md).toMatch(/^\| Outcome \| \*\*rollback-aborted\*\* \(recorded as rolled-back\) \(errors on blue after the 50% shift\) \|$/m);
     expect(md).toMatch(/^- Result: \*\*aborted\*\*/m);
@@ -41,7 +47,10 @@ describe('cutover report: the outcome', () => {
 
   it('a rollback the session ended while it ran: interrupted in the header and in the section', async () => {
     // What the ending journals: its cancel makes the runner record a finish that is not ok.
-    const lines = crashedMidRollback().trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = crashedMidRollback()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const t = lines.at(-1).t + 1000;
     const { chain } = await import('../support/rollback-journals.js');
     const strip = lines.map(({ seq: _s, hash: _h, ...e }) => e);

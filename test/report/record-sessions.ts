@@ -32,7 +32,12 @@ async function rolledBack(): Promise<void> {
   const r = await record(path, CHECKOUT, ok, { runbookPath: 'runbooks/checkout.yaml' });
   const s = r.session;
   await health(r, 0, 0.002);
-  for (const [sec, step] of [[10, 'backup'], [20, 'green-health'], [30, 'artifact'], [35, 'err-low']] as const) {
+  for (const [sec, step] of [
+    [10, 'backup'],
+    [20, 'green-health'],
+    [30, 'artifact'],
+    [35, 'err-low'],
+  ] as const) {
     await health(r, sec, 0.002);
     s.act(step);
     await done(r, step);
@@ -63,10 +68,17 @@ async function rolledBack(): Promise<void> {
 async function completed(): Promise<void> {
   const path = join(DIR, 'config-push-completed.jsonl');
   rmSync(path, { force: true });
-  const script: HostScript = (host, _cmd, attempt) => (host === 'web2.internal' && attempt === 1 ? { code: 1, out: 'Job for nginx.service failed: stale pid file\n', secs: 3 } : { code: 0, out: '', secs: 1 });
+  const script: HostScript = (host, _cmd, attempt) =>
+    host === 'web2.internal' && attempt === 1
+      ? { code: 1, out: 'Job for nginx.service failed: stale pid file\n', secs: 3 }
+      : { code: 0, out: '', secs: 1 };
   const r = await record(path, CONFIG_PUSH, script, { operator: 'carol', runbookPath: 'runbooks/config-push.yaml' });
   const s = r.session;
-  for (const [sec, step] of [[5, 'announce'], [12, 'lint'], [20, 'reload']] as const) {
+  for (const [sec, step] of [
+    [5, 'announce'],
+    [12, 'lint'],
+    [20, 'reload'],
+  ] as const) {
     r.clock.at(sec);
     s.act(step);
     await done(r, step);
@@ -91,10 +103,18 @@ async function completed(): Promise<void> {
 async function resumed(): Promise<void> {
   const path = join(DIR, 'checkout-resumed.jsonl');
   rmSync(path, { force: true });
-  const script: HostScript = (host, cmd) => (host === 'app-b2.internal' && cmd.startsWith('deployctl') ? 'hang' : { code: 0, out: `ok (${host})\n`, secs: cmd.startsWith('deployctl') ? 20 : 2 });
+  const script: HostScript = (host, cmd) =>
+    host === 'app-b2.internal' && cmd.startsWith('deployctl')
+      ? 'hang'
+      : { code: 0, out: `ok (${host})\n`, secs: cmd.startsWith('deployctl') ? 20 : 2 };
   const r = await record(path, CHECKOUT, script, { runbookPath: 'runbooks/checkout.yaml' });
   const s = r.session;
-  for (const [sec, step] of [[10, 'backup'], [20, 'green-health'], [30, 'artifact'], [35, 'err-low']] as const) {
+  for (const [sec, step] of [
+    [10, 'backup'],
+    [20, 'green-health'],
+    [30, 'artifact'],
+    [35, 'err-low'],
+  ] as const) {
     await health(r, sec, 0.002);
     s.act(step);
     await done(r, step);
@@ -116,7 +136,19 @@ async function resumed(): Promise<void> {
   const journal = await JournalWriter.openForAppend<SessionEvent>(path);
   r.clock.at(200);
   const exec = hybridExecutors(back.runbook, ok, r.clock);
-  const bob = new Session({ runbook: back.runbook, runbookPath: back.runbookPath, runbookSha256: back.runbookSha256, operator: 'bob', mode: 'live', version: '0.1.0', journal, executors: exec, clock: r.clock.now, publishMs: 5, resumeFrom: back.events });
+  const bob = new Session({
+    runbook: back.runbook,
+    runbookPath: back.runbookPath,
+    runbookSha256: back.runbookSha256,
+    operator: 'bob',
+    mode: 'live',
+    version: '0.1.0',
+    journal,
+    executors: exec,
+    clock: r.clock.now,
+    publishMs: 5,
+    resumeFrom: back.events,
+  });
   await bob.start();
   const ctx = withTriggers(bob.ctx, back.runbook);
   r.clock.at(205);

@@ -37,12 +37,41 @@ describe('cutover report (golden)', () => {
 
   it('covers what a post-mortem needs', async () => {
     const r = JSON.parse((await report('fixtures/sessions/checkout-rolled-back.jsonl', 'json')).out);
-    expect(r.summary).toMatchObject({ runbook: 'checkout-api v2.1.0 (blue-green)', operator: 'alice', outcome: 'rolled-back', start: { at: '2026-11-21T22:00:00Z' }, end: { elapsed: 'T+02:30' } });
+    expect(r.summary).toMatchObject({
+      runbook: 'checkout-api v2.1.0 (blue-green)',
+      operator: 'alice',
+      outcome: 'rolled-back',
+      start: { at: '2026-11-21T22:00:00Z' },
+      end: { elapsed: 'T+02:30' },
+    });
     expect(r.phases[0]).toMatchObject({ title: 'Pre-deployment validation', plannedMs: 120_000, actualMs: 35_000, status: 'done' });
-    expect(r.gates).toEqual([expect.objectContaining({ elapsed: 'T+00:45', decision: 'go', operator: 'alice', reason: 'backup verified, green healthy' })]);
-    expect(r.triggers).toEqual([expect.objectContaining({ trigger: 'errors-high', elapsed: 'T+01:55', value: '8%', check: '> 0.05', threshold: '> 5%', holdingSince: 'T+01:25' })]);
-    expect(r.rollbacks[0]).toMatchObject({ level: 'traffic', status: 'ok', expectedMs: 120_000, actualMs: 4000, hosts: [{ host: 'lb1.internal', result: 'ok', code: 0, ms: 4000 }, { host: 'local', result: 'ok' }] });
-    expect(r.notes.map((n: { text: string }) => n.text)).toEqual(['blue takes 50% now; watching the error rate', 'errors climbing on blue: rolling traffic back']);
+    expect(r.gates).toEqual([
+      expect.objectContaining({ elapsed: 'T+00:45', decision: 'go', operator: 'alice', reason: 'backup verified, green healthy' }),
+    ]);
+    expect(r.triggers).toEqual([
+      expect.objectContaining({
+        trigger: 'errors-high',
+        elapsed: 'T+01:55',
+        value: '8%',
+        check: '> 0.05',
+        threshold: '> 5%',
+        holdingSince: 'T+01:25',
+      }),
+    ]);
+    expect(r.rollbacks[0]).toMatchObject({
+      level: 'traffic',
+      status: 'ok',
+      expectedMs: 120_000,
+      actualMs: 4000,
+      hosts: [
+        { host: 'lb1.internal', result: 'ok', code: 0, ms: 4000 },
+        { host: 'local', result: 'ok' },
+      ],
+    });
+    expect(r.notes.map((n: { text: string }) => n.text)).toEqual([
+      'blue takes 50% now; watching the error rate',
+      'errors climbing on blue: rolling traffic back',
+    ]);
     const firing = r.decisions.find((d: { what: string }) => d.what.startsWith('trigger errors-high FIRING'));
     expect(firing.health).toEqual([
       { panel: 'error_rate', title: 'Error rate', value: '8%', status: 'crit' },
@@ -53,7 +82,14 @@ describe('cutover report (golden)', () => {
   it('a crash mid-rollback shows as interrupted, the host in flight as unknown', async () => {
     const r = JSON.parse((await report('fixtures/sessions/checkout-resumed.jsonl', 'json')).out);
     expect(r.summary.resumed).toEqual([expect.objectContaining({ elapsed: 'T+03:20', operator: 'bob' })]);
-    expect(r.rollbacks[0]).toMatchObject({ level: 'code', status: 'interrupted', hosts: [{ host: 'app-b1.internal', result: 'ok' }, { host: 'app-b2.internal', result: 'unknown', error: 'outcome unknown (console restarted)' }] });
+    expect(r.rollbacks[0]).toMatchObject({
+      level: 'code',
+      status: 'interrupted',
+      hosts: [
+        { host: 'app-b1.internal', result: 'ok' },
+        { host: 'app-b2.internal', result: 'unknown', error: 'outcome unknown (console restarted)' },
+      ],
+    });
     expect(r.rollbacks[1]).toMatchObject({ level: 'traffic', status: 'ok', operator: 'bob' });
   });
 

@@ -4,25 +4,31 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem, loadRunbookText } from '../../src/runbook/index.js';
 
 const load = (triggers: string) =>
-  loadRunbookText('rb.yaml', [
-    'name: t',
-    'prometheus: { url: "http://127.0.0.1:9090" }',
-    'health: [{ id: errors, title: Errors, query: "x", unit: ratio, warn: "> 0.005", crit: "> 0.1" }]',
-    'phases: [{ id: p, title: P, steps: [{ id: s, title: S, manual: true }] }]',
-    'rollback:',
-    '  levels: [{ id: undo, title: Undo, steps: [{ id: u, title: U, manual: true }] }]',
-    '  triggers:',
-    ...triggers.split('\n').map((l) => `    ${l}`),
-    '',
-  ].join('\n'), {});
+  loadRunbookText(
+    'rb.yaml',
+    [
+      'name: t',
+      'prometheus: { url: "http://127.0.0.1:9090" }',
+      'health: [{ id: errors, title: Errors, query: "x", unit: ratio, warn: "> 0.005", crit: "> 0.1" }]',
+      'phases: [{ id: p, title: P, steps: [{ id: s, title: S, manual: true }] }]',
+      'rollback:',
+      '  levels: [{ id: undo, title: Undo, steps: [{ id: u, title: U, manual: true }] }]',
+      '  triggers:',
+      ...triggers.split('\n').map((l) => `    ${l}`),
+      '',
+    ].join('\n'),
+    {},
+  );
 
 describe('decision bands', () => {
   it('an inform-only band (no recommend), an investigate window (for) and an immediate automatic band load', () => {
-    const l = load([
-      '- { id: fix-forward, when: "errors > 0.005", severity: warning }',
-      '- { id: investigate, when: "errors > 0.02", for: 30m, severity: minor, recommend: undo }',
-      '- { id: now, when: "errors > 0.1", severity: critical, recommend: undo, auto: true, countdown: 10s }',
-    ].join('\n'));
+    const l = load(
+      [
+        '- { id: fix-forward, when: "errors > 0.005", severity: warning }',
+        '- { id: investigate, when: "errors > 0.02", for: 30m, severity: minor, recommend: undo }',
+        '- { id: now, when: "errors > 0.1", severity: critical, recommend: undo, auto: true, countdown: 10s }',
+      ].join('\n'),
+    );
     expect(l.problems).toEqual([]);
     const [inform, window, now] = l.runbook!.rollback!.triggers!;
     expect(inform.recommend).toBeUndefined();

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem, loadRunbookFile } from '../../src/runbook/index.js';
 
 const dir = 'fixtures/runbooks/broken';
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('broken runbooks', () => {
   it('has at least 25 files', () => {
@@ -17,7 +19,12 @@ describe('broken runbooks', () => {
   it.each(files)('%s gets exactly its expected lines', (name) => {
     const file = join(dir, name);
     const lines = readFileSync(file, 'latin1').split('\n');
-    const expected = lines.slice(0, lines.findIndex((l) => !l.startsWith('# expect: '))).map((l) => l.slice('# expect: '.length));
+    const expected = lines
+      .slice(
+        0,
+        lines.findIndex((l) => !l.startsWith('# expect: ')),
+      )
+      .map((l) => l.slice('# expect: '.length));
     expect(expected.length, `${name} must start with "# expect: LINE:COL: message"`).toBeGreaterThan(0);
     const r = loadRunbookFile(file, {});
     expect(r.runbook).toBeUndefined();

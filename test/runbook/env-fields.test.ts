@@ -45,7 +45,10 @@ const FIELDS: [field: string, part: Parameters<typeof runbook>[0]][] = [
   ['alertmanager.url', { top: `${PROM}\nalertmanager: { url: "http://127.0.0.1:${V}" }` }],
   ['alertmanager.headers.X-Org', { top: `${PROM}\nalertmanager: { url: "http://127.0.0.1:9093", headers: { X-Org: "${V}" } }` }],
   ['alertmanager.bearerToken', { top: `${PROM}\nalertmanager: { url: "http://127.0.0.1:9093", bearerToken: "${V}" }` }],
-  ['alertmanager.basicAuth.password', { top: `${PROM}\nalertmanager: { url: "http://127.0.0.1:9093", basicAuth: { username: u, password: "${V}" } }` }],
+  [
+    'alertmanager.basicAuth.password',
+    { top: `${PROM}\nalertmanager: { url: "http://127.0.0.1:9093", basicAuth: { username: u, password: "${V}" } }` },
+  ],
   ['ssh.user', { top: `${PROM}\nssh: { user: "${V}" }` }],
   ['ssh.identityFile', { top: `${PROM}\nssh: { identityFile: "~/.ssh/${V}" }` }],
   ['ssh.knownHosts', { top: `${PROM}\nssh: { knownHosts: "${V}/known_hosts" }` }],
@@ -55,13 +58,23 @@ const FIELDS: [field: string, part: Parameters<typeof runbook>[0]][] = [
   ['user of a host in hosts.web', { hosts: `  web: [{ host: app1, user: "${V}" }]` }],
   ['identityFile of a host in hosts.web', { hosts: `  web: [{ host: app1, identityFile: "${V}" }]` }],
   ['jump of a host in hosts.web', { hosts: `  web: [{ host: app1, jump: "${V}" }]` }],
-  ['http.headers.Authorization', { step: `{ id: s, title: S, http: { url: "http://127.0.0.1/", headers: { Authorization: "Bearer ${V}" } } }` }],
-  ['http.headers.Authorization', { level: `{ id: u, title: U, http: { url: "http://127.0.0.1/", headers: { Authorization: "Bearer ${V}" } } }` }],
+  [
+    'http.headers.Authorization',
+    { step: `{ id: s, title: S, http: { url: "http://127.0.0.1/", headers: { Authorization: "Bearer ${V}" } } }` },
+  ],
+  [
+    'http.headers.Authorization',
+    { level: `{ id: u, title: U, http: { url: "http://127.0.0.1/", headers: { Authorization: "Bearer ${V}" } } }` },
+  ],
   ['http.url', { step: `{ id: s, title: S, http: { url: "http://127.0.0.1:${V}/" } }` }],
   ['local.cwd', { step: `{ id: s, title: S, local: { command: ["true"], cwd: "${V}" } }` }],
   ['local.env.TOKEN', { level: `{ id: u, title: U, local: { command: ["true"], env: { TOKEN: "${V}" } } }` }],
 ];
-const CASES = FIELDS.map(([field, part]) => ({ field, part, where: part.top ? 'top' : part.hosts ? 'hosts' : part.step ? 'phase step' : 'rollback step' }));
+const CASES = FIELDS.map(([field, part]) => ({
+  field,
+  part,
+  where: part.top ? 'top' : part.hosts ? 'hosts' : part.step ? 'phase step' : 'rollback step',
+}));
 
 describe('${VAR} in the fields cutover expands', () => {
   it.each(CASES)('$field ($where): unset is one line on the variable', ({ field, part }) => {
@@ -129,6 +142,8 @@ describe('${VAR} where cutover does not expand it', () => {
   });
 
   it('titles and other text keep ${VAR} as written, with no problem', () => {
-    expect(loadRunbookText('rb.yaml', runbook({ step: '{ id: s, title: "Tell ${CUTOVER_NOPE}", manual: true }' }), {}).problems).toEqual([]);
+    expect(loadRunbookText('rb.yaml', runbook({ step: '{ id: s, title: "Tell ${CUTOVER_NOPE}", manual: true }' }), {}).problems).toEqual(
+      [],
+    );
   });
 });

@@ -49,20 +49,68 @@ function at(text: string, value: string): string {
 
 type Part = Parameters<typeof runbook>[0];
 const TABLE: [field: string, part: (v: string) => Part, min: string, below: string, message: string][] = [
-  ['prometheus.interval', (v) => ({ prometheus: `interval: ${v}` }), '1s', '0s', 'prometheus.interval is 0s; the shortest poll interval is 1s'],
-  ['prometheus.interval', (v) => ({ prometheus: `interval: ${v}` }), '1s', '999ms', 'prometheus.interval is 999ms; the shortest poll interval is 1s'],
-  ['prometheus.timeout', (v) => ({ prometheus: `timeout: ${v}` }), '100ms', '99ms', 'prometheus.timeout is 99ms; the shortest timeout is 100ms'],
+  [
+    'prometheus.interval',
+    (v) => ({ prometheus: `interval: ${v}` }),
+    '1s',
+    '0s',
+    'prometheus.interval is 0s; the shortest poll interval is 1s',
+  ],
+  [
+    'prometheus.interval',
+    (v) => ({ prometheus: `interval: ${v}` }),
+    '1s',
+    '999ms',
+    'prometheus.interval is 999ms; the shortest poll interval is 1s',
+  ],
+  [
+    'prometheus.timeout',
+    (v) => ({ prometheus: `timeout: ${v}` }),
+    '100ms',
+    '99ms',
+    'prometheus.timeout is 99ms; the shortest timeout is 100ms',
+  ],
   ['panel interval', (v) => ({ panel: `interval: ${v}` }), '1s', '500ms', 'interval is 500ms; the shortest poll interval is 1s'],
   ['panel range', (v) => ({ panel: `range: ${v}` }), '1m', '30s', 'range is 30s; the shortest sparkline window is 1m'],
-  ['ssh.connectTimeout', (v) => ({ ssh: `connectTimeout: ${v}` }), '1s', '500ms', 'ssh.connectTimeout is 500ms; the shortest connect timeout is 1s (an SSH handshake takes several round trips)'],
+  [
+    'ssh.connectTimeout',
+    (v) => ({ ssh: `connectTimeout: ${v}` }),
+    '1s',
+    '500ms',
+    'ssh.connectTimeout is 500ms; the shortest connect timeout is 1s (an SSH handshake takes several round trips)',
+  ],
   ['ssh.keepalive', (v) => ({ ssh: `keepalive: ${v}` }), '1s', '0s', 'ssh.keepalive is 0s; the shortest keepalive interval is 1s'],
-  ['run timeout', (v) => ({ step: `run: { on: web, command: "true", timeout: ${v} }` }), '100ms', '50ms', 'timeout is 50ms; the shortest timeout is 100ms'],
-  ['local timeout', (v) => ({ step: `local: { command: ["true"], timeout: ${v} }` }), '100ms', '0s', 'timeout is 0s; the shortest timeout is 100ms'],
-  ['http timeout', (v) => ({ step: `http: { url: "http://127.0.0.1/", timeout: ${v} }` }), '100ms', '10ms', 'timeout is 10ms; the shortest timeout is 100ms'],
+  [
+    'run timeout',
+    (v) => ({ step: `run: { on: web, command: "true", timeout: ${v} }` }),
+    '100ms',
+    '50ms',
+    'timeout is 50ms; the shortest timeout is 100ms',
+  ],
+  [
+    'local timeout',
+    (v) => ({ step: `local: { command: ["true"], timeout: ${v} }` }),
+    '100ms',
+    '0s',
+    'timeout is 0s; the shortest timeout is 100ms',
+  ],
+  [
+    'http timeout',
+    (v) => ({ step: `http: { url: "http://127.0.0.1/", timeout: ${v} }` }),
+    '100ms',
+    '10ms',
+    'timeout is 10ms; the shortest timeout is 100ms',
+  ],
   ['wait', (v) => ({ step: `wait: ${v}` }), '1ms', '0s', 'wait is 0s; it must be longer than 0'],
   ['phase planned', (v) => ({ step: `wait: 1m\n    planned: ${v}` }), '1ms', '0m', 'planned is 0m; it must be longer than 0'],
   ['level expected', (v) => ({ level: `expected: ${v}` }), '1ms', '0s', 'expected is 0s; it must be longer than 0'],
-  ['auto countdown', (v) => ({ trigger: `auto: true\n      countdown: ${v}` }), '5s', '4s', 'countdown is 4s; the shortest countdown is 5s (time to read it and cancel the rollback)'],
+  [
+    'auto countdown',
+    (v) => ({ trigger: `auto: true\n      countdown: ${v}` }),
+    '5s',
+    '4s',
+    'countdown is 4s; the shortest countdown is 5s (time to read it and cancel the rollback)',
+  ],
 ];
 
 const CASES = TABLE.map(([field, part, min, below, message]) => ({ field, part, min, below, message }));
@@ -87,7 +135,7 @@ describe('duration minimums', () => {
     expect(loadRunbookText('rb.yaml', runbook(part), {}).problems).toEqual([]);
   });
 
-  it('a sparkline window may not be shorter than its panel\'s poll interval', () => {
+  it("a sparkline window may not be shorter than its panel's poll interval", () => {
     expect(loadRunbookText('rb.yaml', runbook({ panel: 'interval: 2m\n    range: 2m' }), {}).problems).toEqual([]);
     const text = runbook({ panel: 'interval: 2m\n    range: 90s' });
     expect(loadRunbookText('rb.yaml', text, {}).problems.map(formatProblem)).toEqual([

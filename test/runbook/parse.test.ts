@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatElapsed, holds, loadRunbookText, parseAmount, parseCheck, parseCondition, parseDuration, resolveBatch, resolveMaxFail } from '../../src/runbook/index.js';
+import {
+  formatDuration,
+  formatElapsed,
+  holds,
+  loadRunbookText,
+  parseAmount,
+  parseCheck,
+  parseCondition,
+  parseDuration,
+  resolveBatch,
+  resolveMaxFail,
+} from '../../src/runbook/index.js';
 
 describe('durations', () => {
   it.each([
-    ['500ms', 500], ['30s', 30_000], ['2m', 120_000], ['1h30m', 5_400_000], ['1.5s', 1500], ['1d', 86_400_000],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['2m', 120_000],
+    ['1h30m', 5_400_000],
+    ['1.5s', 1500],
+    ['1d', 86_400_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
   it.each(['', '5', '5 minutes', 'm5', '-1s', '1x'])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
   it('formats for people', () => {
@@ -49,7 +65,8 @@ describe('amounts', () => {
   });
 });
 
-const minimal = (extra: string) => `name: t\nprometheus: { url: "http://127.0.0.1:9090" }\n${extra}\nphases:\n  - { id: p, title: P, steps: [] }\n`;
+const minimal = (extra: string) =>
+  `name: t\nprometheus: { url: "http://127.0.0.1:9090" }\n${extra}\nphases:\n  - { id: p, title: P, steps: [] }\n`;
 
 describe('PromQL positions', () => {
   it('maps an error inside a block scalar to its line in the file', () => {
@@ -70,9 +87,17 @@ describe('PromQL positions', () => {
 
 describe('hosts', () => {
   it('normalizes name, name:port, [v6]:port and objects', () => {
-    const r = loadRunbookText('f.yaml', 'name: t\nhosts:\n  g: [a.internal, "b.internal:2222", "[::1]:2200", { host: c, port: 22, user: ops }]\nphases:\n  - { id: p, title: P, steps: [] }\n');
+    const r = loadRunbookText(
+      'f.yaml',
+      'name: t\nhosts:\n  g: [a.internal, "b.internal:2222", "[::1]:2200", { host: c, port: 22, user: ops }]\nphases:\n  - { id: p, title: P, steps: [] }\n',
+    );
     expect(r.problems).toEqual([]);
-    expect(r.runbook?.hosts?.g).toEqual([{ host: 'a.internal' }, { host: 'b.internal', port: 2222 }, { host: '::1', port: 2200 }, { host: 'c', port: 22, user: 'ops' }]);
+    expect(r.runbook?.hosts?.g).toEqual([
+      { host: 'a.internal' },
+      { host: 'b.internal', port: 2222 },
+      { host: '::1', port: 2200 },
+      { host: 'c', port: 22, user: 'ops' },
+    ]);
   });
 });
 
@@ -82,14 +107,19 @@ describe('parsed runbook', () => {
     const rb = loadRunbookFile('fixtures/runbooks/blue-green.yaml', { TENANT: 'team-a' }).runbook!;
     expect(JSON.parse(JSON.stringify(rb))).toEqual(rb);
     expect(rb.prometheus?.interval).toBe(5000);
-    expect(rb.rollback?.triggers?.[1]).toMatchObject({ when: { panel: 'p95_canary', check: { ratio: true, op: '>', value: 2 } }, countdown: 20_000, auto: true });
+    expect(rb.rollback?.triggers?.[1]).toMatchObject({
+      when: { panel: 'p95_canary', check: { ratio: true, op: '>', value: 2 } },
+      countdown: 20_000,
+      auto: true,
+    });
     expect(rb.phases[0].steps[1].run).toMatchObject({ on: 'green', timeout: 10_000 });
     expect(rb.prometheus?.headers).toEqual({ 'X-Scope-OrgID': '${TENANT}' });
   });
 });
 
 describe('parallel steps', () => {
-  const steps = (extra: string) => `name: t\nphases:\n  - id: p\n    title: P\n    steps:\n      - { id: a, title: A, manual: true }\n      - { id: b, title: B, manual: true${extra} }\n`;
+  const steps = (extra: string) =>
+    `name: t\nphases:\n  - id: p\n    title: P\n    steps:\n      - { id: a, title: A, manual: true }\n      - { id: b, title: B, manual: true${extra} }\n`;
   it('parallel: true is kept on the step; without it the field is absent', () => {
     const r = loadRunbookText('f.yaml', steps(', parallel: true'), {});
     expect(r.problems).toEqual([]);
@@ -104,6 +134,9 @@ describe('parallel steps', () => {
     const { runbookJsonSchema } = await import('../../src/cli/schema.js');
     const path = ['properties', 'phases', 'items', 'properties', 'steps', 'items', 'properties', 'parallel'];
     const parallel = path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], runbookJsonSchema());
-    expect(parallel).toEqual({ type: 'boolean', description: expect.stringMatching(/^May start before the steps above it have passed or been skipped/) });
+    expect(parallel).toEqual({
+      type: 'boolean',
+      description: expect.stringMatching(/^May start before the steps above it have passed or been skipped/),
+    });
   });
 });

@@ -22,7 +22,9 @@ import { loadRunbookFile, loadRunbookText, type Check, type Panel, type Runbook 
 
 const DIR = 'fixtures/runbooks';
 const ENV = { ...process.env, TENANT: 'team-a', PROM_TOKEN: 'test-token' };
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 type Op = Check['op'];
 const up = (op: Op) => op === '>' || op === '>=';
@@ -32,20 +34,30 @@ const down = (op: Op) => op === '<' || op === '<=';
 function within(a: Pick<Check, 'op' | 'value'>, b: Pick<Check, 'op' | 'value'>): boolean {
   if (up(a.op) && up(b.op)) return a.value > b.value || (a.value === b.value && (b.op === '>=' || a.op === '>'));
   if (down(a.op) && down(b.op)) return a.value < b.value || (a.value === b.value && (b.op === '<=' || a.op === '<'));
-  if (a.op === '==') return (b.op === '==' && b.value === a.value) || (b.op !== '!=' && b.op !== '==' && within({ op: '>=', value: a.value }, b) && within({ op: '<=', value: a.value }, b));
+  if (a.op === '==')
+    return (
+      (b.op === '==' && b.value === a.value) ||
+      (b.op !== '!=' && b.op !== '==' && within({ op: '>=', value: a.value }, b) && within({ op: '<=', value: a.value }, b))
+    );
   return false;
 }
 
 /** Why a threshold is not in the panel's unit scale, or undefined when it is. */
 function scaleProblem(c: Check, panel: Panel): string | undefined {
-  if (c.ratio) return c.value > 0 && c.value <= 100 ? undefined : `ratio ${c.value} is not a plausible canary/baseline ratio (0 < r <= 100)`;
+  if (c.ratio)
+    return c.value > 0 && c.value <= 100 ? undefined : `ratio ${c.value} is not a plausible canary/baseline ratio (0 < r <= 100)`;
   const v = c.value;
   switch (panel.unit) {
-    case 'ratio': return v >= 0 && v <= 1 ? undefined : `${v} on a ratio panel (0..1; 5% is 0.05)`;
-    case 'percent': return v >= 0 && v <= 100 ? undefined : `${v} on a percent panel (0..100)`;
-    case 'seconds': return v >= 0 && v <= 60 ? undefined : `${v} s on a seconds panel: milliseconds written as seconds? (350 ms is 0.35)`;
-    case 'bytes': return v === 0 || v >= 1024 ? undefined : `${v} B on a bytes panel: MiB or GiB written as bytes? (200 MiB is 209715200)`;
-    default: return undefined;
+    case 'ratio':
+      return v >= 0 && v <= 1 ? undefined : `${v} on a ratio panel (0..1; 5% is 0.05)`;
+    case 'percent':
+      return v >= 0 && v <= 100 ? undefined : `${v} on a percent panel (0..100)`;
+    case 'seconds':
+      return v >= 0 && v <= 60 ? undefined : `${v} s on a seconds panel: milliseconds written as seconds? (350 ms is 0.35)`;
+    case 'bytes':
+      return v === 0 || v >= 1024 ? undefined : `${v} B on a bytes panel: MiB or GiB written as bytes? (200 MiB is 209715200)`;
+    default:
+      return undefined;
   }
 }
 
@@ -77,7 +89,9 @@ function disagreements(rb: Runbook): string[] {
     const same = (x: Check | undefined) => x !== undefined && x.ratio === c.ratio;
     const marks = [p.warn, p.crit].filter(same) as Check[];
     if (!marks.some((m) => within(c, m)))
-      out.push(`trigger ${t.id} (${c.text}) can fire while panel ${p.id} shows OK (warn ${p.warn?.text ?? 'none'}, crit ${p.crit?.text ?? 'none'})`);
+      out.push(
+        `trigger ${t.id} (${c.text}) can fire while panel ${p.id} shows OK (warn ${p.warn?.text ?? 'none'}, crit ${p.crit?.text ?? 'none'})`,
+      );
     else if (t.severity === 'critical' && !(same(p.crit) && within(c, p.crit!)))
       out.push(`critical trigger ${t.id} (${c.text}) can fire while panel ${p.id} is not CRIT (crit ${p.crit?.text ?? 'none'})`);
   }
@@ -114,7 +128,8 @@ describe('the rule catches what the issue saw', () => {
     expect(l.problems).toEqual([]);
     return disagreements(l.runbook!);
   };
-  const rss = (warn: string, crit: string) => `{ id: rss, title: Prometheus RSS, query: "process_resident_memory_bytes", unit: bytes${warn}${crit} }`;
+  const rss = (warn: string, crit: string) =>
+    `{ id: rss, title: Prometheus RSS, query: "process_resident_memory_bytes", unit: bytes${warn}${crit} }`;
 
   it('a trigger in MiB on a panel in bytes', () => {
     expect(rb(rss('', ', crit: "> 1073741824"'), '{ id: rss-high, when: "rss > 40", severity: major, recommend: undo }')).toEqual([
@@ -123,10 +138,13 @@ describe('the rule catches what the issue saw', () => {
     ]);
   });
 
-  it('a trigger below the panel\'s thresholds, or on a panel without any, fires while it shows OK', () => {
-    expect(rb(rss(', warn: "> 524288000"', ', crit: "> 1073741824"'), '{ id: rss-high, when: "rss > 40000000", severity: major, recommend: undo }')).toEqual([
-      'trigger rss-high (> 40000000) can fire while panel rss shows OK (warn > 524288000, crit > 1073741824)',
-    ]);
+  it("a trigger below the panel's thresholds, or on a panel without any, fires while it shows OK", () => {
+    expect(
+      rb(
+        rss(', warn: "> 524288000"', ', crit: "> 1073741824"'),
+        '{ id: rss-high, when: "rss > 40000000", severity: major, recommend: undo }',
+      ),
+    ).toEqual(['trigger rss-high (> 40000000) can fire while panel rss shows OK (warn > 524288000, crit > 1073741824)']);
     expect(rb(rss('', ''), '{ id: rss-high, when: "rss > 40000000", severity: warning }')).toEqual([
       'trigger rss-high (> 40000000) can fire while panel rss shows OK (warn none, crit none)',
     ]);
@@ -142,8 +160,12 @@ describe('the rule catches what the issue saw', () => {
       'trigger e > 5: 5 on a ratio panel (0..1; 5% is 0.05)',
     ]);
     const slow = '{ id: p95, title: p95, query: "x", unit: seconds, warn: "> 0.25", crit: "> 0.35" }';
-    expect(rb(slow, '{ id: s, when: "p95 > 350", severity: warning }')).toEqual(['trigger s > 350: 350 s on a seconds panel: milliseconds written as seconds? (350 ms is 0.35)']);
-    expect(rb(slow, '{ id: s, when: "p95 < 0.35", severity: warning }')).toEqual(['trigger s (< 0.35) can fire while panel p95 shows OK (warn > 0.25, crit > 0.35)']);
+    expect(rb(slow, '{ id: s, when: "p95 > 350", severity: warning }')).toEqual([
+      'trigger s > 350: 350 s on a seconds panel: milliseconds written as seconds? (350 ms is 0.35)',
+    ]);
+    expect(rb(slow, '{ id: s, when: "p95 < 0.35", severity: warning }')).toEqual([
+      'trigger s (< 0.35) can fire while panel p95 shows OK (warn > 0.25, crit > 0.35)',
+    ]);
   });
 
   it('half-lines: at or beyond', () => {

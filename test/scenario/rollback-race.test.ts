@@ -29,7 +29,9 @@ describe.skipIf(!sshdBin)('a rollback confirmed while a deploy command runs on a
     writeFileSync(join(dir, 'known_hosts'), sshd.knownHosts(), { mode: 0o600 });
     mkdirSync(join(dir, 'out'));
     file = join(dir, 'rb.yaml');
-    writeFileSync(file, `name: race
+    writeFileSync(
+      file,
+      `name: race
 ssh: { user: ${sshd.user}, identityFile: ${key.path}, knownHosts: ${join(dir, 'known_hosts')} }
 hosts:
   web: ["127.0.0.2:${sshd.port}"]
@@ -44,7 +46,8 @@ rollback:
       title: Back
       steps:
         - { id: undo, title: Undo, run: { on: web, command: "echo undone" } }
-`);
+`,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -56,13 +59,35 @@ rollback:
     const rb = loadRunbookFile(file).runbook!;
     const path = join(dir, `${name}.jsonl`);
     const journal = await JournalWriter.create<SessionEvent>(path);
-    const session = new Session({ runbook: rb, runbookPath: file, runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: execDriverExecutors(rb, { env: process.env }), publishMs: 5, cancelGraceMs });
+    const session = new Session({
+      runbook: rb,
+      runbookPath: file,
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      journal,
+      executors: execDriverExecutors(rb, { env: process.env }),
+      publishMs: 5,
+      cancelGraceMs,
+    });
     await session.start();
     expect(session.act('deploy')).toBeUndefined();
-    await expect.poll(() => session.store.events().all().filter((e) => e.type === 'command/output').length, { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(
+        () =>
+          session.store
+            .events()
+            .all()
+            .filter((e) => e.type === 'command/output').length,
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(2);
     expect(session.confirmRollback('back')).toBeUndefined();
     // On screen while it waits: the pane says it is stopping the deploy, on which host, for how long at most.
-    await expect.poll(() => selectRollback(session.state, session.now()).run?.stopping?.running.map((r) => r.host)).toEqual([`127.0.0.2:${sshd.port}`]);
+    await expect
+      .poll(() => selectRollback(session.state, session.now()).run?.stopping?.running.map((r) => r.host))
+      .toEqual([`127.0.0.2:${sshd.port}`]);
     await session.rollbackSettled();
     await session.end();
     return readJournal<SessionEvent>(path).entries.map((e) => e.event);

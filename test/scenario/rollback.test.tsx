@@ -42,7 +42,9 @@ describe.skipIf(!prom || !sshdBin)('scenario: deploy, trigger, rollback on real 
     mkdirSync(out);
     const hosts = sshd.addresses.map((a) => `"${a}:${sshd.port}"`).join(', ');
     runbookFile = join(dir, 'scenario.yaml');
-    writeFileSync(runbookFile, `name: scenario deploy
+    writeFileSync(
+      runbookFile,
+      `name: scenario deploy
 prometheus: { url: "${prometheus.url}", interval: 1s, timeout: 2s }
 ssh: { user: ${sshd.user}, identityFile: ${key.path}, knownHosts: ${join(dir, 'known_hosts')} }
 hosts:
@@ -73,7 +75,8 @@ rollback:
         - { id: back, title: Activate v1, run: { on: web, command: "echo v1 >> ${out}/rollback-$(echo $SSH_CONNECTION | cut -d' ' -f3)", batch: 1 } }
   triggers:
     - { id: errors-high, when: "errors > 0.1", for: 2s, severity: critical, recommend: revert }
-`);
+`,
+    );
     env = { ...process.env, HOME: home, XDG_STATE_HOME: join(dir, 'state'), USER: 'alice' };
     await prometheus.waitForSeries('http_requests_total');
   }, 90_000);
@@ -86,10 +89,21 @@ rollback:
   it('an operator runs the deploy, sees the trigger fire, and rolls back with two keys', async () => {
     const rb = loadRunbookFile(runbookFile);
     expect(rb.problems).toEqual([]);
-    const { session, journalPath } = await startSession({ runbook: rb.runbook!, runbookPath: runbookFile, runbookSha256: rb.sha256!, operator: 'alice', mode: 'live', env });
+    const { session, journalPath } = await startSession({
+      runbook: rb.runbook!,
+      runbookPath: runbookFile,
+      runbookSha256: rb.sha256!,
+      operator: 'alice',
+      mode: 'live',
+      env,
+    });
     let r: Rendered | undefined;
     try {
-      r = renderSized(<App model={sessionModel(session, { journalPath, onQuit: () => void session.end(session.outcome()) })} color={false} />, 160, 48);
+      r = renderSized(
+        <App model={sessionModel(session, { journalPath, onQuit: () => void session.end(session.outcome()) })} color={false} />,
+        160,
+        48,
+      );
       const frame = () => r!.lastFrame();
       await expect.poll(frame, { timeout: 15_000 }).toMatch(/Error ratio\s+0%\s+OK/);
 

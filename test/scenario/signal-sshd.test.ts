@@ -35,7 +35,9 @@ describe.skipIf(!sshdBin)('signals against a real sshd', () => {
     mkdirSync(out);
     // 127.0.0.2 runs a silent command; 127.0.0.3 a chatty one that records its pid.
     const command = `if [ "$(echo $SSH_CONNECTION | cut -d' ' -f3)" = 127.0.0.2 ]; then sleep 6; touch ${out}/silent-done; else echo $$ > ${out}/chatty.pid; while :; do echo tick; sleep 0.2; done; fi`;
-    writeFileSync(join(dir, 'rb.yaml'), `name: signal test
+    writeFileSync(
+      join(dir, 'rb.yaml'),
+      `name: signal test
 ssh: { user: ${sshd.user}, identityFile: ${key.path}, knownHosts: ${join(dir, 'known_hosts')} }
 hosts:
   web: ["127.0.0.2:${sshd.port}", "127.0.0.3:${sshd.port}"]
@@ -44,7 +46,8 @@ phases:
     title: One
     steps:
       - { id: long, title: A long command, run: { on: web, command: ${JSON.stringify(command)} } }
-`);
+`,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -54,7 +57,10 @@ phases:
 
   it('SIGTERM: exits journaled before session/ended; a silent remote command runs on, a chatty one dies of SIGPIPE', async () => {
     const state = join(dir, 'state');
-    const child = spawn(process.execPath, [bin, 'run', '-f', join(dir, 'rb.yaml'), '--yes'], { env: { ...process.env, XDG_STATE_HOME: state, USER: 'alice' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'run', '-f', join(dir, 'rb.yaml'), '--yes'], {
+      env: { ...process.env, XDG_STATE_HOME: state, USER: 'alice' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -70,7 +76,9 @@ phases:
     child.kill('SIGTERM');
     expect(await exited).toBe(1);
 
-    const events = readJournal(journal()!).entries.map((e) => e.event as { type: string; host?: string; error?: string; outcome?: string; reason?: string });
+    const events = readJournal(journal()!).entries.map(
+      (e) => e.event as { type: string; host?: string; error?: string; outcome?: string; reason?: string },
+    );
     expect(events.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'aborted', reason: 'SIGTERM received' });
     const exits = events.filter((e) => e.type === 'command/exited');
     expect(exits.map((e) => e.host).sort()).toEqual([`127.0.0.2:${sshd.port}`, `127.0.0.3:${sshd.port}`]);

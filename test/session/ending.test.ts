@@ -18,9 +18,27 @@ function stubbornExecutors(answers: (host: string) => boolean): Executors & { la
     late: () => late.forEach((f) => f()),
     remote: (req) =>
       new Promise((resolve) => {
-        for (const h of req.hosts) req.ctx.emit({ type: 'command/started', t: req.ctx.now(), cmd: `${req.id}@${h.host}`, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) });
+        for (const h of req.hosts)
+          req.ctx.emit({
+            type: 'command/started',
+            t: req.ctx.now(),
+            cmd: `${req.id}@${h.host}`,
+            step: req.step,
+            host: h.host,
+            command: req.run.command,
+            ...(req.level ? { level: req.level } : {}),
+          });
         req.signal.addEventListener('abort', () => {
-          const exit = (host: string) => req.ctx.emit({ type: 'command/exited', t: req.ctx.now(), cmd: `${req.id}@${host}`, host, code: null, signal: 'SIGTERM', ms: 1 });
+          const exit = (host: string) =>
+            req.ctx.emit({
+              type: 'command/exited',
+              t: req.ctx.now(),
+              cmd: `${req.id}@${host}`,
+              host,
+              code: null,
+              signal: 'SIGTERM',
+              ms: 1,
+            });
           for (const h of req.hosts.filter((h) => answers(h.host))) setTimeout(() => exit(h.host), 30);
           // The stubborn host answers only after the session has ended: that exit must not be journaled.
           late.push(() => req.hosts.filter((h) => !answers(h.host)).forEach((h) => exit(h.host)));
@@ -36,7 +54,19 @@ function stubbornExecutors(answers: (host: string) => boolean): Executors & { la
 async function journaled(exec: Executors, o: { cancelGraceMs?: number; resumeFrom?: SessionEvent[]; path?: string } = {}) {
   const path = o.path ?? join(tempDir(), 'j.jsonl');
   const journal = o.resumeFrom ? await JournalWriter.openForAppend<SessionEvent>(path) : await JournalWriter.create<SessionEvent>(path);
-  const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 1, ...(o.cancelGraceMs ? { cancelGraceMs: o.cancelGraceMs } : {}), ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}) });
+  const session = new Session({
+    runbook: runbook(),
+    runbookPath: 'rb.yaml',
+    runbookSha256: '',
+    operator: 'alice',
+    mode: 'live',
+    version: 't',
+    journal,
+    executors: exec,
+    publishMs: 1,
+    ...(o.cancelGraceMs ? { cancelGraceMs: o.cancelGraceMs } : {}),
+    ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}),
+  });
   await session.start();
   return { session, path, journal };
 }
@@ -58,8 +88,14 @@ describe('ending a session', () => {
     const exits = events.filter((e) => e.type === 'command/exited');
     expect(exits).toHaveLength(2);
     expect(exits.find((e) => e.host === 'app-g1.internal')).toMatchObject({ signal: 'SIGTERM' });
-    expect(exits.find((e) => e.host === 'app-g2.internal')).toMatchObject({ code: null, error: expect.stringMatching(/^outcome unknown: the session ended before app-g2.internal reported/) });
-    expect(events.find((e) => e.type === 'step/failed')).toMatchObject({ step: 'green-health', error: expect.stringMatching(/outcome unknown/) });
+    expect(exits.find((e) => e.host === 'app-g2.internal')).toMatchObject({
+      code: null,
+      error: expect.stringMatching(/^outcome unknown: the session ended before app-g2.internal reported/),
+    });
+    expect(events.find((e) => e.type === 'step/failed')).toMatchObject({
+      step: 'green-health',
+      error: expect.stringMatching(/outcome unknown/),
+    });
     expect(verifyChain(path).ok).toBe(true);
   });
 
@@ -117,12 +153,17 @@ describe('command ids', () => {
     expect(second.session.retry('green-health')).toBeUndefined();
     await expect.poll(() => second.session.state.steps['green-health']?.status).toBe('passed');
     await second.session.end();
-    const all = readJournal<SessionEvent>(first.path).entries.map((e) => e.event).filter((e) => e.type === 'command/started').map((e) => (e as { cmd: string }).cmd);
+    const all = readJournal<SessionEvent>(first.path)
+      .entries.map((e) => e.event)
+      .filter((e) => e.type === 'command/started')
+      .map((e) => (e as { cmd: string }).cmd);
     expect(all).toHaveLength(4);
     expect(new Set(all).size).toBe(4);
     expect(before.every((id) => all.includes(id))).toBe(true);
     // The prefix is the seq of the attempt's step/started event.
-    const started = readJournal<SessionEvent>(first.path).entries.filter((e) => e.event.type === 'step/started' && (e.event as { step: string }).step === 'green-health').map((e) => e.seq);
+    const started = readJournal<SessionEvent>(first.path)
+      .entries.filter((e) => e.event.type === 'step/started' && (e.event as { step: string }).step === 'green-health')
+      .map((e) => e.seq);
     expect(new Set(all.map((id) => id.split('@')[0]))).toEqual(new Set(started.map((s) => `green-health#${s}`)));
   });
 });
@@ -136,9 +177,27 @@ describe('the auto-rollback countdown', () => {
       timers.push(t);
       return () => timers.splice(timers.indexOf(t), 1);
     };
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: instantExecutors(), publishMs: 1, clock: () => now, schedule });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      executors: instantExecutors(),
+      publishMs: 1,
+      clock: () => now,
+      schedule,
+    });
     await session.start();
-    await session.emit({ type: 'rollback/recommended', t: now, level: 'traffic', trigger: 'p95-slow', reason: 'p95', countdownUntil: now + 20_000 });
+    await session.emit({
+      type: 'rollback/recommended',
+      t: now,
+      level: 'traffic',
+      trigger: 'p95-slow',
+      reason: 'p95',
+      countdownUntil: now + 20_000,
+    });
     await expect.poll(() => timers.length).toBe(1);
     expect(timers[0].at).toBe(now + 20_000);
     expect(session.state.rollback.run).toBeUndefined();
@@ -155,9 +214,26 @@ describe('the auto-rollback countdown', () => {
       timers.push(fn);
       return () => timers.splice(timers.indexOf(fn), 1);
     };
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: instantExecutors(), publishMs: 1, schedule });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      executors: instantExecutors(),
+      publishMs: 1,
+      schedule,
+    });
     await session.start();
-    await session.emit({ type: 'rollback/recommended', t: Date.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95', countdownUntil: Date.now() + 20_000 });
+    await session.emit({
+      type: 'rollback/recommended',
+      t: Date.now(),
+      level: 'traffic',
+      trigger: 'p95-slow',
+      reason: 'p95',
+      countdownUntil: Date.now() + 20_000,
+    });
     await expect.poll(() => timers.length).toBe(1);
     expect(session.dismissRecommendation()).toBeUndefined();
     expect(timers).toHaveLength(0);

@@ -19,7 +19,17 @@ phases:
 
 async function run(env: NodeJS.ProcessEnv) {
   const rb = loadRunbookText('rb.yaml', yaml, null).runbook!;
-  const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '', operator: 'a', mode: 'live', version: 't', executors: execDriverExecutors(rb, { env }), env, publishMs: 1 });
+  const session = new Session({
+    runbook: rb,
+    runbookPath: 'rb.yaml',
+    runbookSha256: '',
+    operator: 'a',
+    mode: 'live',
+    version: 't',
+    executors: execDriverExecutors(rb, { env }),
+    env,
+    publishMs: 1,
+  });
   await session.start();
   return session;
 }

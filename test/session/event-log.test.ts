@@ -24,7 +24,8 @@ function events(n: number): SessionEvent[] {
   const out: SessionEvent[] = [started(), { type: 'command/started', t: T0, cmd: 'c1', step: 'backup', host: 'h', command: 'x' }];
   for (let i = out.length; i < n; i++) {
     const t = T0 + i;
-    if (i % 7 === 0) out.push({ type: 'metric/sampled', t, panel: 'error_rate', at: t, series: [{ labels: { i: String(i) }, value: i / 1000 }] });
+    if (i % 7 === 0)
+      out.push({ type: 'metric/sampled', t, panel: 'error_rate', at: t, series: [{ labels: { i: String(i) }, value: i / 1000 }] });
     else if (i % 11 === 0) out.push({ type: 'note/added', t, operator: 'alice', text: `note ${i} ✓ ünïcödé` });
     else out.push({ type: 'command/output', t, cmd: 'c1', host: 'h', stream: 'stdout', text: `line ${i}\n` });
   }
@@ -66,7 +67,11 @@ describe('the live event log', () => {
     await journal.close();
     await expect.poll(() => s.events().inMemory).toBeLessThanOrEqual(WINDOW);
     truncateSync(path, 1000);
-    expect(s.events().get(100)).toMatchObject({ type: 'note/added', operator: 'cutover', text: `event 101 cannot be read back from ${path} (its line is not what was written): the journal was moved or changed while the session ran` });
+    expect(s.events().get(100)).toMatchObject({
+      type: 'note/added',
+      operator: 'cutover',
+      text: `event 101 cannot be read back from ${path} (its line is not what was written): the journal was moved or changed while the session ran`,
+    });
     rmSync(path);
     const all = s.events().all();
     expect(all).toHaveLength(300);
@@ -109,7 +114,19 @@ describe('the live event log', () => {
 
     const back = readForResume(path);
     const reopened = await JournalWriter.openForAppend<SessionEvent>(path);
-    const session = new Session({ runbook: back.runbook, runbookPath: 'rb.yaml', runbookSha256: '', operator: 'bob', mode: 'live', version: 't', journal: reopened, executors: instantExecutors(), publishMs: 1, resumeFrom: back.events, recentEvents: WINDOW });
+    const session = new Session({
+      runbook: back.runbook,
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'bob',
+      mode: 'live',
+      version: 't',
+      journal: reopened,
+      executors: instantExecutors(),
+      publishMs: 1,
+      resumeFrom: back.events,
+      recentEvents: WINDOW,
+    });
     await session.start();
     session.note('after the restart');
     await session.store.settled();
@@ -125,7 +142,18 @@ describe('the live event log', () => {
   it('cutover run prints every event, also those that left memory between two publishes', async () => {
     const path = join(tempDir(), 'j.jsonl');
     const journal = await JournalWriter.create<SessionEvent>(path);
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: instantExecutors(), publishMs: 60_000, recentEvents: 10 });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      journal,
+      executors: instantExecutors(),
+      publishMs: 60_000,
+      recentEvents: 10,
+    });
     const printed: string[] = [];
     await session.start();
     const stop = printTimeline(session, (s) => void printed.push(s));
@@ -135,7 +163,9 @@ describe('the live event log', () => {
     await expect.poll(() => session.store.events().inMemory).toBeLessThanOrEqual(10);
     stop();
     expect(printed).toHaveLength(301);
-    expect(printed.slice(1).map((l) => /note \(alice\): (.*)$/.exec(l.trim())?.[1])).toEqual(Array.from({ length: 300 }, (_, i) => `burst ${i}`));
+    expect(printed.slice(1).map((l) => /note \(alice\): (.*)$/.exec(l.trim())?.[1])).toEqual(
+      Array.from({ length: 300 }, (_, i) => `burst ${i}`),
+    );
     await session.end();
   });
 });

@@ -19,7 +19,18 @@ async function live(dir: string) {
   const journal = await JournalWriter.create<SessionEvent>(path);
   const exec = instantExecutors();
   const statuses: (string | undefined)[] = [];
-  const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '0'.repeat(64), operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 1, onJournalStatus: (f) => statuses.push(f?.message) });
+  const session = new Session({
+    runbook: runbook(),
+    runbookPath: 'rb.yaml',
+    runbookSha256: '0'.repeat(64),
+    operator: 'alice',
+    mode: 'live',
+    version: 't',
+    journal,
+    executors: exec,
+    publishMs: 1,
+    onJournalStatus: (f) => statuses.push(f?.message),
+  });
   await session.start();
   return { session, journal, exec, path, statuses };
 }
@@ -53,9 +64,14 @@ describe('a journal that cannot write', () => {
     expect(verdict.code).toBe(EX_INCOMPLETE);
     const fallback = /they are in (\S+) \(0600\)/.exec(verdict.message)![1];
     expect(statSync(fallback).mode & 0o777).toBe(0o600);
-    const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string });
+    const kept = readFileSync(fallback, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; type: string });
     expect(kept[0].seq).toBe(2);
-    expect(kept.map((e) => e.type)).toEqual(expect.arrayContaining(['note/added', 'rollback/confirmed', 'command/exited', 'rollback/finished']));
+    expect(kept.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['note/added', 'rollback/confirmed', 'command/exited', 'rollback/finished']),
+    );
     expect(kept.at(-1)!.type).toBe('session/ended');
     // The documented recovery: append the fallback to the journal, and the chain verifies.
     writeFileSync(path, readFileSync(path, 'utf8') + readFileSync(fallback, 'utf8'));
@@ -75,7 +91,13 @@ describe('a journal that cannot write', () => {
     expect(session.act('backup')).toBeUndefined();
     await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
     await session.end();
-    expect(readJournal(path).entries.map((e) => e.event.type)).toEqual(['session/started', 'note/added', 'step/started', 'step/passed', 'session/ended']);
+    expect(readJournal(path).entries.map((e) => e.event.type)).toEqual([
+      'session/started',
+      'note/added',
+      'step/started',
+      'step/passed',
+      'session/ended',
+    ]);
     expect(verifyChain(path).ok).toBe(true);
   });
 
@@ -84,8 +106,25 @@ describe('a journal that cannot write', () => {
     const path = join(dir, 'j.jsonl');
     const journal = await JournalWriter.create<SessionEvent>(path);
     let release: () => void = () => {};
-    const exec = { ...instantExecutors(), remote: (req: { signal: AbortSignal }) => new Promise<{ ok: boolean; summary: string }>((resolve) => { release = () => resolve({ ok: true, summary: 'ok' }); req.signal.addEventListener('abort', () => resolve({ ok: false, summary: 'cancelled' })); }) };
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 1 });
+    const exec = {
+      ...instantExecutors(),
+      remote: (req: { signal: AbortSignal }) =>
+        new Promise<{ ok: boolean; summary: string }>((resolve) => {
+          release = () => resolve({ ok: true, summary: 'ok' });
+          req.signal.addEventListener('abort', () => resolve({ ok: false, summary: 'cancelled' }));
+        }),
+    };
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      journal,
+      executors: exec,
+      publishMs: 1,
+    });
     await session.start();
     expect(session.confirmRollback('traffic')).toBeUndefined();
     await expect.poll(() => session.state.rollback.run?.steps['shift-back']?.status).toBe('started');

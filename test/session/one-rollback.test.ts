@@ -19,12 +19,30 @@ async function setup(rb = runbook()) {
     return () => void timers.splice(timers.indexOf(timer), 1);
   };
   const exec = instantExecutors();
-  const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1, clock: () => now, schedule });
+  const session = new Session({
+    runbook: rb,
+    runbookPath: 'rb.yaml',
+    runbookSha256: '',
+    operator: 'alice',
+    mode: 'live',
+    version: 't',
+    executors: exec,
+    publishMs: 1,
+    clock: () => now,
+    schedule,
+  });
   await session.start();
   const ctx = withTriggers(session.ctx, rb);
   /** A p95 sample of canary vs baseline, taken at `at` (default now). */
   const p95 = async (ratio: number, at = now) => {
-    ctx.emit({ type: 'metric/sampled', t: now, panel: 'p95_canary', at, series: [{ labels: {}, value: 0.1 * ratio }], baseline: [{ labels: {}, value: 0.1 }] });
+    ctx.emit({
+      type: 'metric/sampled',
+      t: now,
+      panel: 'p95_canary',
+      at,
+      series: [{ labels: {}, value: 0.1 * ratio }],
+      baseline: [{ labels: {}, value: 0.1 }],
+    });
     await session.store.settled();
   };
   /** Moves time on by `s` seconds, sampling every 10 s, and fires the timers that fall due. */
@@ -74,13 +92,18 @@ describe('one decision, one rollback', () => {
     await s.run(30, 3);
     expect(s.of('trigger/firing')).toHaveLength(2);
     const again = s.of('rollback/recommended').at(-1)!;
-    expect(again).toMatchObject({ level: 'traffic', reason: expect.stringMatching(/level traffic already ran: started T\+01:\d\d, OK; running it again is your decision/) });
+    expect(again).toMatchObject({
+      level: 'traffic',
+      reason: expect.stringMatching(/level traffic already ran: started T\+01:\d\d, OK; running it again is your decision/),
+    });
     expect(again).not.toHaveProperty('countdownUntil');
     expect(s.timers).toHaveLength(0);
     await s.run(120, 3);
     expect(s.of('rollback/confirmed')).toHaveLength(1);
     // Only a person runs it again, and the refusal a trigger gets says why.
-    expect(s.session.confirmRollback('traffic', true, 'auto (p95-slow)')).toMatch(/^level traffic already ran \(started T\+01:\d\d, OK\): a trigger never starts a level twice; the operator decides$/);
+    expect(s.session.confirmRollback('traffic', true, 'auto (p95-slow)')).toMatch(
+      /^level traffic already ran \(started T\+01:\d\d, OK\): a trigger never starts a level twice; the operator decides$/,
+    );
     expect(s.session.confirmRollback('traffic')).toBeUndefined();
     await s.session.rollbackSettled();
     expect(s.of('rollback/confirmed')).toHaveLength(2);
@@ -101,7 +124,14 @@ describe('one decision, one rollback', () => {
 
   it('a more severe level after a lesser one finished is a new decision: recommended, and run by its own auto trigger', async () => {
     const rb = runbook();
-    rb.rollback!.triggers!.push({ id: 'errors-severe', when: parseCondition('error_rate > 0.2')!, severity: 'critical', recommend: 'code', auto: true, countdown: 20_000 });
+    rb.rollback!.triggers!.push({
+      id: 'errors-severe',
+      when: parseCondition('error_rate > 0.2')!,
+      severity: 'critical',
+      recommend: 'code',
+      auto: true,
+      countdown: 20_000,
+    });
     const s = await setup(rb);
     await s.run(100, 3);
     expect(s.session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
@@ -117,18 +147,35 @@ describe('one decision, one rollback', () => {
 
   it('c covers the level: a second auto trigger for it starts no new countdown until the triggers are quiet', async () => {
     const rb = runbook();
-    rb.rollback!.triggers!.push({ id: 'errors-auto', when: parseCondition('error_rate > 0.05')!, severity: 'critical', recommend: 'traffic', auto: true, countdown: 20_000 });
+    rb.rollback!.triggers!.push({
+      id: 'errors-auto',
+      when: parseCondition('error_rate > 0.05')!,
+      severity: 'critical',
+      recommend: 'traffic',
+      auto: true,
+      countdown: 20_000,
+    });
     const s = await setup(rb);
     await s.run(70, 3);
-    expect(s.session.state.rollback.recommended).toMatchObject({ level: 'traffic', trigger: 'p95-slow', countdownUntil: expect.any(Number) });
+    expect(s.session.state.rollback.recommended).toMatchObject({
+      level: 'traffic',
+      trigger: 'p95-slow',
+      countdownUntil: expect.any(Number),
+    });
     expect(s.session.dismissRecommendation()).toBeUndefined();
     await s.session.store.settled();
     await s.errors(0.3);
     const rec = s.of('rollback/recommended').at(-1)!;
-    expect(rec).toMatchObject({ level: 'traffic', trigger: 'errors-auto', reason: expect.stringMatching(/alice dismissed traffic at T\+01:\d\d: no countdown until its triggers are quiet/) });
+    expect(rec).toMatchObject({
+      level: 'traffic',
+      trigger: 'errors-auto',
+      reason: expect.stringMatching(/alice dismissed traffic at T\+01:\d\d: no countdown until its triggers are quiet/),
+    });
     expect(rec).not.toHaveProperty('countdownUntil');
     expect(s.timers).toHaveLength(0);
-    expect(s.session.confirmRollback('traffic', true, 'auto (errors-auto)')).toMatch(/^alice dismissed traffic at T\+01:\d\d: no trigger starts it until its triggers are quiet again$/);
+    expect(s.session.confirmRollback('traffic', true, 'auto (errors-auto)')).toMatch(
+      /^alice dismissed traffic at T\+01:\d\d: no trigger starts it until its triggers are quiet again$/,
+    );
     await s.run(60, 3);
     expect(s.of('rollback/confirmed')).toHaveLength(0);
     // Once every trigger for the level is quiet, the next episode is a new decision again.

@@ -19,7 +19,16 @@ describe('rollback while a step runs', () => {
       connections: () => 0,
       close: async () => {},
     };
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1 });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      executors: exec,
+      publishMs: 1,
+    });
     await session.start();
     expect(session.act('backup')).toBeUndefined();
     await expect.poll(() => session.state.steps.backup?.status).toBe('passed');
@@ -31,7 +40,10 @@ describe('rollback while a step runs', () => {
     expect(session.state.steps['green-health'].error).toBe('cancelled');
     expect(session.state.rollback.run).toMatchObject({ level: 'traffic', ok: true });
     expect(calls).toEqual(['deploy: curl -fsS localhost:3000/api/health', 'traffic: lbctl weight blue 0']);
-    const types = session.store.events().all().map((e: SessionEvent) => e.type);
+    const types = session.store
+      .events()
+      .all()
+      .map((e: SessionEvent) => e.type);
     expect(types.indexOf('rollback/confirmed')).toBeLessThan(types.lastIndexOf('step/failed'));
     // No race: the cancelled deploy step has settled before the first rollback step starts.
     expect(types.lastIndexOf('step/failed')).toBeLessThan(types.indexOf('rollback/step'));
@@ -42,12 +54,23 @@ describe('rollback while a step runs', () => {
     const calls: string[] = [];
     const exec: Executors = {
       // The deploy command ignores its cancel; the rollback's answers at once.
-      remote: (req) => new Promise((resolve) => (calls.push(req.level ?? 'deploy'), req.level ? resolve({ ok: true, summary: 'ok' }) : undefined)),
+      remote: (req) =>
+        new Promise((resolve) => (calls.push(req.level ?? 'deploy'), req.level ? resolve({ ok: true, summary: 'ok' }) : undefined)),
       local: async () => ({ ok: true, summary: 'exit 0' }),
       connections: () => 0,
       close: async () => {},
     };
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', executors: exec, publishMs: 1, cancelGraceMs: 200 });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      executors: exec,
+      publishMs: 1,
+      cancelGraceMs: 200,
+    });
     await session.start();
     session.act('backup');
     await expect.poll(() => session.state.steps.backup?.status).toBe('passed');

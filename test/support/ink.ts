@@ -9,7 +9,10 @@ import { render as inkRender } from 'ink';
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = true;
-  constructor(public columns: number, public rows: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   write = (frame: string) => {
@@ -52,7 +55,14 @@ export function renderSized(el: ReactElement, columns = 160, rows = 40): Rendere
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
   const stderr = new FakeStdout(columns, rows);
-  const inst = inkRender(el, { stdout: stdout as never, stdin: stdin as never, stderr: stderr as never, debug: true, exitOnCtrlC: false, patchConsole: false });
+  const inst = inkRender(el, {
+    stdout: stdout as never,
+    stdin: stdin as never,
+    stderr: stderr as never,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   return {
     lastFrame: () => stdout.frames.at(-1) ?? '',
     press: (keys) => stdin.write(keys),
@@ -62,4 +72,14 @@ export function renderSized(el: ReactElement, columns = 160, rows = 40): Rendere
 }
 
 /** Key sequences. */
-export const KEY = { enter: '\r', esc: '\x1b', up: '\x1b[A', down: '\x1b[B', left: '\x1b[D', right: '\x1b[C', tab: '\t', shiftTab: '\x1b[Z', backspace: '\x7f' } as const;
+export const KEY = {
+  enter: '\r',
+  esc: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  left: '\x1b[D',
+  right: '\x1b[C',
+  tab: '\t',
+  shiftTab: '\x1b[Z',
+  backspace: '\x7f',
+} as const;

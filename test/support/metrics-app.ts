@@ -39,7 +39,12 @@ const PER_TICK = 5;
 /** Starts the app on a free port of 127.0.0.1. */
 export async function startMetricsApp(): Promise<MetricsApp> {
   const registry = new Registry();
-  const requests = new Counter({ name: 'http_requests_total', help: 'Requests served', labelNames: ['track', 'code'], registers: [registry] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests served',
+    labelNames: ['track', 'code'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Request latency',
@@ -48,7 +53,12 @@ export async function startMetricsApp(): Promise<MetricsApp> {
     registers: [registry],
   });
   const errorGauge = new Gauge({ name: 'fixture_error_rate', help: 'Error rate setting', labelNames: ['track'], registers: [registry] });
-  const latencyGauge = new Gauge({ name: 'fixture_latency_seconds', help: 'Latency setting', labelNames: ['track'], registers: [registry] });
+  const latencyGauge = new Gauge({
+    name: 'fixture_latency_seconds',
+    help: 'Latency setting',
+    labelNames: ['track'],
+    registers: [registry],
+  });
 
   const tracks: Track[] = ['canary', 'stable'];
   const settings: Record<Track, { errorRate: number; latencyMs: number; debt: number }> = {
@@ -108,7 +118,11 @@ export async function startMetricsApp(): Promise<MetricsApp> {
     url,
     target: `127.0.0.1:${port}`,
     async set(c) {
-      const res = await fetch(`${url}/control`, { method: 'POST', body: JSON.stringify(c), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${url}/control`, {
+        method: 'POST',
+        body: JSON.stringify(c),
+        headers: { 'content-type': 'application/json' },
+      });
       if (res.status !== 204) throw new Error(`fixture app /control answered ${res.status}: ${await res.text()}`);
     },
     async stop() {

@@ -45,7 +45,6 @@ export interface PrometheusServer {
   log(): string;
 }
 
-
 /** Polls `f` until it returns a truthy value (or stops throwing); fails with `what` after the deadline. */
 export async function waitFor<T>(f: () => T | Promise<T>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -57,7 +56,8 @@ export async function waitFor<T>(f: () => T | Promise<T>, what: string, timeoutM
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -78,7 +78,13 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusS
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...(o.args ?? [])];
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+    ...(o.args ?? []),
+  ];
   const proc = new ManagedProcess('prometheus', o.bin, args, `${url}/-/ready`);
   await proc.start();
 
@@ -99,10 +105,14 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusS
       return (await fetch(u)).json() as ReturnType<PrometheusServer['query']>;
     },
     async waitForSeries(q, timeoutMs = 20_000) {
-      await waitFor(async () => {
-        const r = await server.query(q);
-        return Array.isArray(r.data?.result) && (r.data.result as unknown[]).length > 0;
-      }, `Prometheus to have series for ${q}`, timeoutMs);
+      await waitFor(
+        async () => {
+          const r = await server.query(q);
+          return Array.isArray(r.data?.result) && (r.data.result as unknown[]).length > 0;
+        },
+        `Prometheus to have series for ${q}`,
+        timeoutMs,
+      );
     },
     log: () => proc.log(),
   };
@@ -115,7 +125,12 @@ export class ManagedProcess {
   private output = '';
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
 
-  constructor(private readonly name: string, private readonly bin: string, private readonly args: string[], private readonly readyUrl: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly bin: string,
+    private readonly args: string[],
+    private readonly readyUrl: string,
+  ) {}
 
   /** Spawns the binary and resolves once `readyUrl` answers 200; throws with the log if it dies first. */
   async start(timeoutMs = 20_000): Promise<void> {
@@ -127,11 +142,16 @@ export class ManagedProcess {
     process.once('exit', this.killOnExit);
     let exited = false;
     child.once('exit', () => (exited = true));
-    await waitFor(async () => {
-      if (exited) throw new Error(`${this.name} exited during start-up:\n${this.output}`);
-      const res = await fetch(this.readyUrl).catch(() => undefined);
-      return res?.status === 200;
-    }, `${this.name} to be ready at ${this.readyUrl}`, timeoutMs, 50).catch((e: Error) => {
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`${this.name} exited during start-up:\n${this.output}`);
+        const res = await fetch(this.readyUrl).catch(() => undefined);
+        return res?.status === 200;
+      },
+      `${this.name} to be ready at ${this.readyUrl}`,
+      timeoutMs,
+      50,
+    ).catch((e: Error) => {
       child.kill('SIGKILL');
       throw new Error(`${e.message}\n${this.output}`);
     });

@@ -11,20 +11,25 @@ const SOURCE = 'fixtures/sessions/checkout-rolled-back.jsonl';
 
 /** The source's events, without seq and hash. */
 function events(): Raw[] {
-  return readFileSync(SOURCE, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const { seq: _s, hash: _h, ...e } = JSON.parse(l) as Raw;
-    return e as Raw;
-  });
+  return readFileSync(SOURCE, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const { seq: _s, hash: _h, ...e } = JSON.parse(l) as Raw;
+      return e as Raw;
+    });
 }
 
 /** Events as journal text, re-chained. */
 export function chain(list: Raw[]): string {
   let prev = GENESIS_HASH;
-  return list.map((e, i) => {
-    const l = encodeLine(i + 1, prev, e);
-    prev = l.hash;
-    return `${l.text}\n`;
-  }).join('');
+  return list
+    .map((e, i) => {
+      const l = encodeLine(i + 1, prev, e);
+      prev = l.hash;
+      return `${l.text}\n`;
+    })
+    .join('');
 }
 
 /** Up to the second rollback step's command starting (event 69); `t` of that moment. */
@@ -52,6 +57,11 @@ export function abortedRecordedAsRolledBack(): string {
 export function crashedMidRollback(padding = 0): string {
   const { head } = untilConfirmStarts();
   const i = head.findIndex((e) => e.type === 'rollback/confirmed');
-  const notes = Array.from({ length: padding }, (_, n) => ({ type: 'note/added', t: head[i - 1].t, operator: 'alice', text: `note ${n} `.padEnd(80, '.') }));
+  const notes = Array.from({ length: padding }, (_, n) => ({
+    type: 'note/added',
+    t: head[i - 1].t,
+    operator: 'alice',
+    text: `note ${n} `.padEnd(80, '.'),
+  }));
   return chain([...head.slice(0, i), ...notes, ...head.slice(i)]);
 }

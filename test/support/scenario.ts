@@ -46,7 +46,14 @@ export function hybridExecutors(rb: Runbook, script: HostScript, clock?: ManualC
         const cmd = `${req.id ?? `${req.step}#${attempt}`}@${h.host}`;
         calls.push(`${h.host}: ${req.run.command}`);
         const emit = (e: Unstamped) => req.ctx.emit({ ...e, t: req.ctx.now() } as SessionEvent);
-        emit({ type: 'command/started', cmd, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);
+        emit({
+          type: 'command/started',
+          cmd,
+          step: req.step,
+          host: h.host,
+          command: req.run.command,
+          ...(req.level ? { level: req.level } : {}),
+        } as SessionEvent);
         const r = script(h.host, req.run.command, attempt);
         if (r === 'hang') {
           emit({ type: 'command/output', cmd, host: h.host, stream: 'stdout', text: 'activating…\n' });
@@ -82,14 +89,30 @@ export interface Recording {
 }
 
 /** Starts a live session on a runbook given as YAML, journaled at `path`. */
-export async function record(path: string, yaml: string, script: HostScript, o: { operator?: string; publishMs?: number; runbookPath?: string } = {}): Promise<Recording> {
+export async function record(
+  path: string,
+  yaml: string,
+  script: HostScript,
+  o: { operator?: string; publishMs?: number; runbookPath?: string } = {},
+): Promise<Recording> {
   const loaded = loadRunbookText('runbook.yaml', yaml);
   if (!loaded.runbook) throw new Error(loaded.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('\n'));
   const rb = loaded.runbook;
   const clock = new ManualClock();
   const journal = await JournalWriter.create<SessionEvent>(path, { assert: assertPlainJson });
   const exec = hybridExecutors(rb, script, clock);
-  const session = new Session({ runbook: rb, runbookPath: o.runbookPath ?? 'runbook.yaml', runbookSha256: createHash('sha256').update(yaml).digest('hex'), operator: o.operator ?? 'alice', mode: 'live', version: '0.1.0', journal, executors: exec, clock: clock.now, publishMs: o.publishMs ?? 5 });
+  const session = new Session({
+    runbook: rb,
+    runbookPath: o.runbookPath ?? 'runbook.yaml',
+    runbookSha256: createHash('sha256').update(yaml).digest('hex'),
+    operator: o.operator ?? 'alice',
+    mode: 'live',
+    version: '0.1.0',
+    journal,
+    executors: exec,
+    clock: clock.now,
+    publishMs: o.publishMs ?? 5,
+  });
   await session.start();
   const ctx: DriverContext = withTriggers(session.ctx, rb);
   const until = (pred: (s: Session['state']) => boolean) =>
@@ -105,7 +128,14 @@ export async function record(path: string, yaml: string, script: HostScript, o: 
     until,
     async sample(panel, value, baseline) {
       const series = [{ labels: {}, value }];
-      ctx.emit({ type: 'metric/sampled', t: clock.t, panel, at: clock.t, series, ...(baseline !== undefined ? { baseline: [{ labels: {}, value: baseline }] } : {}) });
+      ctx.emit({
+        type: 'metric/sampled',
+        t: clock.t,
+        panel,
+        at: clock.t,
+        series,
+        ...(baseline !== undefined ? { baseline: [{ labels: {}, value: baseline }] } : {}),
+      });
       await session.store.settled();
     },
   };

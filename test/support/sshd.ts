@@ -54,7 +54,6 @@ export function makeKey(dir: string, name: string, passphrase = ''): { path: str
   return { path, pub: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 
-
 /** Resolves when `host:port` answers with an SSH banner; rejects at the deadline. */
 export async function waitForBanner(host: string, port: number, deadlineMs = 10_000): Promise<void> {
   const until = Date.now() + deadlineMs;
@@ -107,18 +106,19 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
     ];
     writeFileSync(join(dir, 'sshd_config'), cfg.join('\n') + '\n');
     let log = '';
-    const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     proc.stderr!.on('data', (d: Buffer) => void (log += d.toString()));
     const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
     // A banner alone could come from another worker's sshd that took the same port first; this
     // sshd's own log saying it listens on every address is what proves the port is ours.
     const listening = () => o.addresses.every((a) => log.includes(`Server listening on ${a} port ${port}.`));
-    const up = Promise.all(o.addresses.map((a) => waitForBanner(a, port)))
-      .then(async () => {
-        const until = Date.now() + 5000;
-        while (!listening() && proc.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-        return listening() ? ('up' as const) : ('exited' as const);
-      });
+    const up = Promise.all(o.addresses.map((a) => waitForBanner(a, port))).then(async () => {
+      const until = Date.now() + 5000;
+      while (!listening() && proc.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return listening() ? ('up' as const) : ('exited' as const);
+    });
     let first: 'up' | 'exited';
     try {
       first = await Promise.race([up, exited.then(() => 'exited' as const)]);

@@ -7,7 +7,13 @@ import { staticModel } from './model.js';
 
 describe('App', () => {
   it('renders four panes', async () => {
-    const m = staticModel([started(), at(1, { type: 'metric/sampled', panel: 'error_rate', at: T0 + 1000, series: [{ labels: {}, value: 0.02 }] }) as SessionEvent], T0 + 2000);
+    const m = staticModel(
+      [
+        started(),
+        at(1, { type: 'metric/sampled', panel: 'error_rate', at: T0 + 1000, series: [{ labels: {}, value: 0.02 }] }) as SessionEvent,
+      ],
+      T0 + 2000,
+    );
     const r = renderSized(<App model={m} color={false} size={{ columns: 160, rows: 40 }} />);
     await expect.poll(() => r.lastFrame()).toMatch(/Checklist/);
     r.unmount();

@@ -45,8 +45,22 @@ describe('timeline', () => {
 describe('auto rollback', () => {
   it('counts down visibly, and c cancels it', async () => {
     const { model, session } = await liveModel();
-    void session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: session.now() - 60_000 });
-    void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95-slow (major): ratio 3 > 2 for 1m', countdownUntil: session.now() + 20_000 });
+    void session.emit({
+      type: 'trigger/firing',
+      t: session.now(),
+      trigger: 'p95-slow',
+      value: 3,
+      check: 'ratio > 2',
+      since: session.now() - 60_000,
+    });
+    void session.emit({
+      type: 'rollback/recommended',
+      t: session.now(),
+      level: 'traffic',
+      trigger: 'p95-slow',
+      reason: 'p95-slow (major): ratio 3 > 2 for 1m',
+      countdownUntil: session.now() + 20_000,
+    });
     r = renderSized(<App model={model} color={false} />);
     await expect.poll(frame).toMatch(/AUTO ROLLBACK in (20|19)s: press c to cancel/);
     r.press('4');
@@ -58,10 +72,22 @@ describe('auto rollback', () => {
 
   it('runs the level by itself when the countdown ends', async () => {
     const { model, session } = await liveModel();
-    void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95-slow', countdownUntil: session.now() + 300 });
+    void session.emit({
+      type: 'rollback/recommended',
+      t: session.now(),
+      level: 'traffic',
+      trigger: 'p95-slow',
+      reason: 'p95-slow',
+      countdownUntil: session.now() + 300,
+    });
     r = renderSized(<App model={model} color={false} />);
     await expect.poll(frame, { timeout: 5000 }).toMatch(/OK traffic by auto \(p95-slow\)/);
-    expect(session.store.events().all().find((e) => e.type === 'rollback/confirmed')).toMatchObject({ auto: true, operator: 'auto (p95-slow)' });
+    expect(
+      session.store
+        .events()
+        .all()
+        .find((e) => e.type === 'rollback/confirmed'),
+    ).toMatchObject({ auto: true, operator: 'auto (p95-slow)' });
   });
 });
 
@@ -71,9 +97,27 @@ describe('abort', () => {
     const slow: Executors = {
       remote: (req) =>
         new Promise((resolve) => {
-          for (const h of req.hosts) req.ctx.emit({ type: 'command/started', t: req.ctx.now(), cmd: `${req.step}@${h.host}`, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);
+          for (const h of req.hosts)
+            req.ctx.emit({
+              type: 'command/started',
+              t: req.ctx.now(),
+              cmd: `${req.step}@${h.host}`,
+              step: req.step,
+              host: h.host,
+              command: req.run.command,
+              ...(req.level ? { level: req.level } : {}),
+            } as SessionEvent);
           const done = () => {
-            for (const h of req.hosts) req.ctx.emit({ type: 'command/exited', t: req.ctx.now(), cmd: `${req.step}@${h.host}`, host: h.host, code: null, error: 'cancelled', ms: 1 });
+            for (const h of req.hosts)
+              req.ctx.emit({
+                type: 'command/exited',
+                t: req.ctx.now(),
+                cmd: `${req.step}@${h.host}`,
+                host: h.host,
+                code: null,
+                error: 'cancelled',
+                ms: 1,
+              });
             resolve({ ok: false, summary: 'cancelled' });
           };
           release = done;
@@ -102,7 +146,10 @@ describe('abort', () => {
     await expect.poll(frame).toMatch(/ABORTED code by alice/);
     await session.rollbackSettled();
     expect(release).toBeDefined();
-    const types = session.store.events().all().map((e) => e.type);
+    const types = session.store
+      .events()
+      .all()
+      .map((e) => e.type);
     expect(types.filter((t) => t === 'rollback/aborted')).toHaveLength(1);
     // The local step after the aborted one never started.
     expect(session.state.rollback.run?.steps.undo.status).toBe('pending');
@@ -125,8 +172,21 @@ describe('layouts', () => {
 describe('rolling back from anywhere', () => {
   it('R then Y rolls back the recommended level from the checklist: two keys', async () => {
     const { model, session, exec } = await liveModel();
-    void session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'errors-high', value: 0.08, check: '> 0.05', since: session.now() });
-    void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'errors-high', reason: 'errors-high (critical)' });
+    void session.emit({
+      type: 'trigger/firing',
+      t: session.now(),
+      trigger: 'errors-high',
+      value: 0.08,
+      check: '> 0.05',
+      since: session.now(),
+    });
+    void session.emit({
+      type: 'rollback/recommended',
+      t: session.now(),
+      level: 'traffic',
+      trigger: 'errors-high',
+      reason: 'errors-high (critical)',
+    });
     r = renderSized(<App model={model} color={false} />);
     await expect.poll(frame).toMatch(/╔═ 2 Checklist/);
     await expect.poll(frame).toMatch(/◀ RECOMMENDED/);

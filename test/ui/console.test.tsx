@@ -76,7 +76,10 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/▸ ○ Green answers health/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/✗ Green answers health/);
-    expect(exec.calls).toEqual(['app-g1.internal: curl -fsS localhost:3000/api/health', 'app-g2.internal: curl -fsS localhost:3000/api/health']);
+    expect(exec.calls).toEqual([
+      'app-g1.internal: curl -fsS localhost:3000/api/health',
+      'app-g2.internal: curl -fsS localhost:3000/api/health',
+    ]);
     fail = false;
     r.press('r');
     await expect.poll(frame).toMatch(/✓ Green answers health.*\(try 2\)/);
@@ -96,7 +99,12 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/Reason \(required\)/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/a no-go needs a reason/);
-    expect(session.store.events().all().some((e) => e.type === 'gate/decided')).toBe(false);
+    expect(
+      session.store
+        .events()
+        .all()
+        .some((e) => e.type === 'gate/decided'),
+    ).toBe(false);
     r.press(KEY.esc);
     await expect.poll(frame).not.toMatch(/Reason \(required\)/);
     r.press(KEY.enter);
@@ -127,12 +135,21 @@ describe('rollback', () => {
     r.press(KEY.enter);
     await expect.poll(frame).not.toMatch(/a rollback needs capital Y/);
     expect(frame()).toMatch(/ROLL BACK: Level 2: code rollback/);
-    expect(session.store.events().all().some((e) => e.type === 'rollback/confirmed')).toBe(false);
+    expect(
+      session.store
+        .events()
+        .all()
+        .some((e) => e.type === 'rollback/confirmed'),
+    ).toBe(false);
     expect(exec.calls).toEqual([]);
     r.press('Y');
     await expect.poll(frame).toMatch(/OK code by alice/);
     expect(frame()).toMatch(/app-b1.internal\s+ok/);
-    expect(exec.calls).toEqual(['app-b1.internal: deployctl activate v2.0.5', 'app-b2.internal: deployctl activate v2.0.5', 'local: ["kubectl","rollout","undo","deploy/checkout"]']);
+    expect(exec.calls).toEqual([
+      'app-b1.internal: deployctl activate v2.0.5',
+      'app-b2.internal: deployctl activate v2.0.5',
+      'local: ["kubectl","rollout","undo","deploy/checkout"]',
+    ]);
     // A second run of the same level is a deliberate act, and the dialog says it already ran.
     r.press('R');
     await expect.poll(frame).toMatch(/Already ran \(started T\+00:\d\d, OK\): this is a new decision\./);
@@ -140,8 +157,21 @@ describe('rollback', () => {
 
   it('a firing trigger preselects its level and says why', async () => {
     const { model, session } = await liveModel();
-    void session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'errors-high', value: 0.08, check: '> 0.05', since: session.now() - 30_000 });
-    void session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'errors-high', reason: 'errors-high (critical): Error rate is 8%, > 0.05 for 30s' });
+    void session.emit({
+      type: 'trigger/firing',
+      t: session.now(),
+      trigger: 'errors-high',
+      value: 0.08,
+      check: '> 0.05',
+      since: session.now() - 30_000,
+    });
+    void session.emit({
+      type: 'rollback/recommended',
+      t: session.now(),
+      level: 'traffic',
+      trigger: 'errors-high',
+      reason: 'errors-high (critical): Error rate is 8%, > 0.05 for 30s',
+    });
     r = renderSized(<App model={model} color={false} />);
     await expect.poll(frame).toMatch(/Level 1: traffic back to green.*◀ RECOMMENDED/);
     expect(frame()).toMatch(/why: errors-high \(critical\): Error rate is 8%, > 0.05 for 30s/);
@@ -153,8 +183,22 @@ describe('what matters, where the eyes are', () => {
     const { model, session } = await liveModel();
     r = renderSized(<App model={model} color={false} />, 100, 30);
     await expect.poll(frame).toMatch(/● REC/);
-    await session.emit({ type: 'trigger/firing', t: session.now(), trigger: 'p95-slow', value: 3, check: 'ratio > 2', since: session.now() - 60_000 });
-    await session.emit({ type: 'rollback/recommended', t: session.now(), level: 'traffic', trigger: 'p95-slow', reason: 'p95', countdownUntil: session.now() + 20_000 });
+    await session.emit({
+      type: 'trigger/firing',
+      t: session.now(),
+      trigger: 'p95-slow',
+      value: 3,
+      check: 'ratio > 2',
+      since: session.now() - 60_000,
+    });
+    await session.emit({
+      type: 'rollback/recommended',
+      t: session.now(),
+      level: 'traffic',
+      trigger: 'p95-slow',
+      reason: 'p95',
+      countdownUntil: session.now() + 20_000,
+    });
     await expect.poll(frame).toMatch(/^ ● REC {2}AUTO ROLLBACK traffic in (20|19)s {2}\[c cancel\]/);
     // Focus is on the checklist: the footer still leads with what to press.
     expect(frame()).toMatch(/╔═ 2 Checklist/);
@@ -167,7 +211,10 @@ describe('what matters, where the eyes are', () => {
 
   it('a running rollback says so with x to abort; its outcome stays once it finished', async () => {
     let release: () => void = () => {};
-    const exec = { ...instantExecutors(), remote: () => new Promise<{ ok: boolean; summary: string }>((res) => (release = () => res({ ok: true, summary: '1/1 hosts ok' }))) };
+    const exec = {
+      ...instantExecutors(),
+      remote: () => new Promise<{ ok: boolean; summary: string }>((res) => (release = () => res({ ok: true, summary: '1/1 hosts ok' }))),
+    };
     const { model, session } = await liveModel(undefined, exec);
     r = renderSized(<App model={model} color={false} />, 100, 30);
     session.confirmRollback('traffic');
@@ -205,7 +252,7 @@ describe('keys and help', () => {
     expect(quits()).toBe(0);
   });
 
-  it('the ? overlay lists the dialogs\' keys from their tables', async () => {
+  it("the ? overlay lists the dialogs' keys from their tables", async () => {
     const { model } = await liveModel();
     r = renderSized(<App model={model} color={false} />, 160, 90);
     r.press('?');

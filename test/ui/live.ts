@@ -18,7 +18,15 @@ export function instantExecutors(code: (host: string) => number = () => 0): Exec
       for (const h of req.hosts) {
         const cmd = `${req.id ?? `${req.step}#${++n}`}@${h.host}`;
         calls.push(`${h.host}: ${req.run.command}`);
-        req.ctx.emit({ type: 'command/started', t: req.ctx.now(), cmd, step: req.step, host: h.host, command: req.run.command, ...(req.level ? { level: req.level } : {}) } as SessionEvent);
+        req.ctx.emit({
+          type: 'command/started',
+          t: req.ctx.now(),
+          cmd,
+          step: req.step,
+          host: h.host,
+          command: req.run.command,
+          ...(req.level ? { level: req.level } : {}),
+        } as SessionEvent);
         req.ctx.emit({ type: 'command/output', t: req.ctx.now(), cmd, host: h.host, stream: 'stdout', text: `done on ${h.host}\n` });
         const c = code(h.host);
         if (c !== 0) ok = false;
@@ -37,7 +45,16 @@ export function instantExecutors(code: (host: string) => number = () => 0): Exec
 
 /** A started live session on a fixture runbook, and a console model over it. */
 export async function liveModel(rb: Runbook = fixture(), exec = instantExecutors()) {
-  const session = new Session({ runbook: rb, runbookPath: 'rb.yaml', runbookSha256: '0'.repeat(64), operator: 'alice', mode: 'live', version: '0.1.0', executors: exec, publishMs: 5 });
+  const session = new Session({
+    runbook: rb,
+    runbookPath: 'rb.yaml',
+    runbookSha256: '0'.repeat(64),
+    operator: 'alice',
+    mode: 'live',
+    version: '0.1.0',
+    executors: exec,
+    publishMs: 5,
+  });
   await session.start();
   let quit = 0;
   const model: ConsoleModel = sessionModel(session, { onQuit: () => void quit++ });

@@ -25,7 +25,17 @@ describe('NOT RECORDING', () => {
   it('shows the red mark, refuses a tick, and still rolls back with R then Y; the mark clears once writes succeed', async () => {
     const journal = await JournalWriter.create<SessionEvent>(join(tempDir(), 'j.jsonl'));
     const exec = instantExecutors();
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: exec, publishMs: 5 });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      journal,
+      executors: exec,
+      publishMs: 5,
+    });
     await session.start();
     let full = true;
     failWrites(() => full);
@@ -34,7 +44,15 @@ describe('NOT RECORDING', () => {
     session.note('filling up');
     await expect.poll(frame).toMatch(/NOT RECORDING: no space left on device \(ENOSPC\)/);
     // Red and inverse: the mark is drawn with the alarm colour.
-    const mark = statusLine({ state: session.state, now: session.now(), connections: 0, readOnly: false, width: 160, color: true, notRecording: session.store.notRecording })[0];
+    const mark = statusLine({
+      state: session.state,
+      now: session.now(),
+      connections: 0,
+      readOnly: false,
+      width: 160,
+      color: true,
+      notRecording: session.store.notRecording,
+    })[0];
     expect(mark).toMatchObject({ text: ' NOT RECORDING: no space left on device (ENOSPC) ', color: 'red', inverse: true, bold: true });
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/tick: NOT RECORDING \(ENOSPC\): only roll back, abort, no-go and quit work/);
@@ -50,7 +68,9 @@ describe('NOT RECORDING', () => {
     await expect.poll(frame, { timeout: 5000 }).toMatch(/● REC/);
     expect(frame()).not.toMatch(/NOT RECORDING/);
     // Recording as usual is not an alarm: no inverse block.
-    expect(statusLine({ state: session.state, now: session.now(), connections: 0, readOnly: false, width: 160, color: true })[0]).toMatchObject({ text: ' ● REC ', inverse: false });
+    expect(
+      statusLine({ state: session.state, now: session.now(), connections: 0, readOnly: false, width: 160, color: true })[0],
+    ).toMatchObject({ text: ' ● REC ', inverse: false });
     await session.end();
   });
 });

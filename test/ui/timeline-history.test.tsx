@@ -20,7 +20,18 @@ const PAGE_UP = '\x1b[5~';
 describe('timeline of a long session', () => {
   it('scrolls back to events that left memory, and a filter finds them', async () => {
     const journal = await JournalWriter.create<SessionEvent>(join(tempDir(), 'j.jsonl'));
-    const session = new Session({ runbook: runbook(), runbookPath: 'rb.yaml', runbookSha256: '', operator: 'alice', mode: 'live', version: 't', journal, executors: instantExecutors(), publishMs: 5, recentEvents: 20 });
+    const session = new Session({
+      runbook: runbook(),
+      runbookPath: 'rb.yaml',
+      runbookSha256: '',
+      operator: 'alice',
+      mode: 'live',
+      version: 't',
+      journal,
+      executors: instantExecutors(),
+      publishMs: 5,
+      recentEvents: 20,
+    });
     await session.start();
     for (let i = 0; i < 300; i++) session.note(`entry ${String(i).padStart(3, '0')}`);
     await session.store.settled();

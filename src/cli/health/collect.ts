@@ -33,10 +33,7 @@ export async function collectOnce(runbook: Runbook, start: SessionEvent, env: No
   const ctx = recordingContext();
   const client = clientFor(runbook, { env });
   const am = alertmanagerTarget(runbook);
-  await Promise.all([
-    ...(runbook.health ?? []).map((p) => pollPanel(client, p, ctx)),
-    ...(am ? [pollAlerts(am, ctx, { env })] : []),
-  ]);
+  await Promise.all([...(runbook.health ?? []).map((p) => pollPanel(client, p, ctx)), ...(am ? [pollAlerts(am, ctx, { env })] : [])]);
   return reduceAll([start, ...ctx.events]);
 }
 

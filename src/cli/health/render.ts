@@ -58,9 +58,27 @@ export function renderJson(r: HealthReport): string {
 }
 
 const LABEL: Record<PanelStatus, string> = {
-  ok: 'OK', warn: 'WARN', crit: 'CRIT', nodata: 'NODATA', stale: 'STALE', unreachable: 'UNREACH', error: 'ERROR', waiting: 'WAIT', unknown: 'UNKNOWN',
+  ok: 'OK',
+  warn: 'WARN',
+  crit: 'CRIT',
+  nodata: 'NODATA',
+  stale: 'STALE',
+  unreachable: 'UNREACH',
+  error: 'ERROR',
+  waiting: 'WAIT',
+  unknown: 'UNKNOWN',
 };
-const COLOR: Record<PanelStatus, number> = { ok: 32, warn: 33, crit: 31, nodata: 35, stale: 35, unreachable: 35, error: 35, waiting: 2, unknown: 35 };
+const COLOR: Record<PanelStatus, number> = {
+  ok: 32,
+  warn: 33,
+  crit: 31,
+  nodata: 35,
+  stale: 35,
+  unreachable: 35,
+  error: 35,
+  waiting: 2,
+  unknown: 35,
+};
 const VERDICT_COLOR: Record<Verdict['status'], number> = { ok: 32, warning: 33, critical: 31, unknown: 35 };
 
 /** The report as aligned text; colours only when `color` (a TTY without NO_COLOR). */
@@ -87,7 +105,10 @@ export function renderText(r: HealthReport, panels: Panel[], color: boolean): st
   if (r.alerts) out.push(...alertLines(r.alerts, paint));
   if (r.triggers?.length) {
     out.push('triggers:');
-    for (const t of r.triggers) out.push(`  ${paint(t.state === 'firing' ? 31 : 33, t.state.toUpperCase().padEnd(7))} ${t.id} (${t.severity}): ${t.panel} ${t.check}${t.since ? ` since ${clock(t.since)}` : ''}`);
+    for (const t of r.triggers)
+      out.push(
+        `  ${paint(t.state === 'firing' ? 31 : 33, t.state.toUpperCase().padEnd(7))} ${t.id} (${t.severity}): ${t.panel} ${t.check}${t.since ? ` since ${clock(t.since)}` : ''}`,
+      );
   }
   if (r.recommended) out.push(`${paint(31, 'rollback recommended:')} ${r.recommended.level}: ${r.recommended.reason}`);
   const v = verdict(r.rows);
@@ -114,7 +135,10 @@ function alertLines(a: NonNullable<HealthReport['alerts']>, paint: (c: number, s
   if (a.list.length === 0) return ['alerts: none firing'];
   return [
     `alerts: ${a.list.length} firing`,
-    ...a.list.map((x) => `  ${paint(x.severity === 'critical' ? 31 : 33, `[${clean(x.severity ?? 'no severity')}]`)} ${clean(x.name)} since ${clock(x.startsAt)}${x.summary ? `: ${clean(x.summary)}` : ''}`),
+    ...a.list.map(
+      (x) =>
+        `  ${paint(x.severity === 'critical' ? 31 : 33, `[${clean(x.severity ?? 'no severity')}]`)} ${clean(x.name)} since ${clock(x.startsAt)}${x.summary ? `: ${clean(x.summary)}` : ''}`,
+    ),
   ];
 }
 

@@ -20,11 +20,16 @@ export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<vo
   await new Promise<void>((resolve) => {
     let last = 0;
     let stopped = false;
-    const indexing = player.index.run(() => {
-      if (stopped || performance.now() - last < PROGRESS_MS) return;
-      last = performance.now();
-      player.changed();
-    }).then(() => !stopped && player.changed(), () => {});
+    const indexing = player.index
+      .run(() => {
+        if (stopped || performance.now() - last < PROGRESS_MS) return;
+        last = performance.now();
+        player.changed();
+      })
+      .then(
+        () => !stopped && player.changed(),
+        () => {},
+      );
     const stopTimer = player.run();
     const finish = () => {
       if (stopped) return;
@@ -35,10 +40,15 @@ export async function replayTty(player: Player, o: ReplayTtyOptions): Promise<vo
       guard.dispose();
       void indexing.finally(resolve);
     };
-    const guard = guardTerminal(process.stdout, () => app.unmount(), () => finish(), (err) => {
-      process.stderr.write(`cutover replay: internal error: ${(err as Error)?.message ?? err}\n`);
-      finish();
-    });
+    const guard = guardTerminal(
+      process.stdout,
+      () => app.unmount(),
+      () => finish(),
+      (err) => {
+        process.stderr.write(`cutover replay: internal error: ${(err as Error)?.message ?? err}\n`);
+        finish();
+      },
+    );
     const model = replayModel(player, { journalPath: o.path, color: o.color, onQuit: finish });
     const app = render(createElement(App, { model, color: o.color }), CONSOLE_RENDER);
   });

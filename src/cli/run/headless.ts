@@ -56,20 +56,28 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
     const t = criticalFiring(session.state);
     if (!t) return undefined;
     // An auto trigger's recommendation follows its firing in the same batch: wait for it before judging.
-    if (t.auto && t.recommend) await until(session, (s) => rollingBack(s) || s.rollback.recommended !== undefined || criticalFiring(s)?.id !== t.id);
+    if (t.auto && t.recommend)
+      await until(session, (s) => rollingBack(s) || s.rollback.recommended !== undefined || criticalFiring(s)?.id !== t.id);
     if (rollingBack(session.state)) return afterRollback(session, stop);
     const rec = session.state.rollback.recommended;
     if (rec?.countdownUntil !== undefined) {
-      o.out(`cutover: critical trigger '${t.id}' is firing: auto rollback ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - session.now()) / 1000))}s\n`);
+      o.out(
+        `cutover: critical trigger '${t.id}' is firing: auto rollback ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - session.now()) / 1000))}s\n`,
+      );
       await until(session, (s) => rollingBack(s) || s.rollback.recommended?.countdownUntil === undefined);
       if (rollingBack(session.state)) return afterRollback(session, stop);
       if (!criticalFiring(session.state)) return undefined;
     }
     const panel = session.state.session?.runbook.health?.find((h) => h.id === t.panel);
     const def = session.state.session?.runbook.rollback?.triggers?.find((x) => x.id === t.id);
-    const value = t.value === null ? 'no data' : def?.when.check.ratio ? `ratio ${formatValue(t.value)}` : formatValue(t.value, panel?.unit);
+    const value =
+      t.value === null ? 'no data' : def?.when.check.ratio ? `ratio ${formatValue(t.value)}` : formatValue(t.value, panel?.unit);
     const check = def ? formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, def.when.check.ratio) : t.check;
-    return stop('failed', EXIT.trigger, `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${check}); an unattended run does not go on: a person decides, from a terminal`);
+    return stop(
+      'failed',
+      EXIT.trigger,
+      `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${check}); an unattended run does not go on: a person decides, from a terminal`,
+    );
   };
   for (const phase of session.state.session?.runbook.phases ?? []) {
     for (const step of phase.steps) {
@@ -78,11 +86,25 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
       const stopped = await critical();
       if (stopped !== undefined) return stopped;
       // Failed before a restart (or its outcome is unknown): retrying is a person's call.
-      if (st() === 'failed') return stop('failed', EXIT.failed, `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}; retry or skip it from a terminal`);
-      if (stepKind(step) === 'manual' && !o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at manual step '${step.id}' (${step.title}): it needs a person; run in a terminal, or pass --yes`);
+      if (st() === 'failed')
+        return stop(
+          'failed',
+          EXIT.failed,
+          `step '${step.id}' failed: ${session.state.steps[step.id]?.error ?? ''}; retry or skip it from a terminal`,
+        );
+      if (stepKind(step) === 'manual' && !o.yes)
+        return stop(
+          'stopped-at-gate',
+          EXIT.gate,
+          `stopped at manual step '${step.id}' (${step.title}): it needs a person; run in a terminal, or pass --yes`,
+        );
       const refused = session.act(step.id);
       if (refused) return stop('failed', EXIT.failed, `cannot run step '${step.id}': ${refused}`);
-      await until(session, (s) => ['passed', 'failed', 'skipped'].includes(s.steps[step.id]?.status ?? '') || rollingBack(s) || criticalFiring(s) !== undefined);
+      await until(
+        session,
+        (s) =>
+          ['passed', 'failed', 'skipped'].includes(s.steps[step.id]?.status ?? '') || rollingBack(s) || criticalFiring(s) !== undefined,
+      );
       if (rollingBack(session.state)) return afterRollback(session, stop);
       const halted = await critical();
       if (halted !== undefined) return halted;
@@ -92,7 +114,12 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
       // --yes never says go while a critical trigger fires.
       const held = await critical();
       if (held !== undefined) return held;
-      if (!o.yes) return stop('stopped-at-gate', EXIT.gate, `stopped at gate "${phase.gate.title}": a person decides go / no-go; run in a terminal, or pass --yes`);
+      if (!o.yes)
+        return stop(
+          'stopped-at-gate',
+          EXIT.gate,
+          `stopped at gate "${phase.gate.title}": a person decides go / no-go; run in a terminal, or pass --yes`,
+        );
       const refused = session.decideGate(phase.id, 'go', 'unattended run (--yes)');
       if (refused) return stop('failed', EXIT.failed, `gate "${phase.gate.title}": ${refused}`);
       await until(session, (s) => s.gates[phase.id]?.decision === 'go');
@@ -115,7 +142,12 @@ function rollingBack(s: SessionState): boolean {
 async function afterRollback(session: Session, stop: (o: Outcome, c: number, why?: string) => Promise<number>): Promise<number> {
   await session.rollbackSettled();
   const run = session.state.rollback.run;
-  const how = run?.interrupted !== undefined && run.finishedAt === undefined ? 'interrupted by a restart, outcome unknown (run it again from a terminal if needed)' : run?.ok ? 'finished' : 'did not finish';
+  const how =
+    run?.interrupted !== undefined && run.finishedAt === undefined
+      ? 'interrupted by a restart, outcome unknown (run it again from a terminal if needed)'
+      : run?.ok
+        ? 'finished'
+        : 'did not finish';
   // The run decides: finished ok, failed, aborted, or interrupted by a restart (never continued unattended).
   return stop(selectOutcome(session.state), EXIT.failed, `rolled back (${run?.level}): ${how}`);
 }

@@ -21,6 +21,12 @@ export function recordVerdict(journal: JournalWriter<SessionEvent>, env: NodeJS.
   const what = `cutover: the journal ${journal.path} is INCOMPLETE: ${n} event${n === 1 ? '' : 's'} could not be written to it`;
   const fb = writeFallback(journal.path, lost, fallbackDirs(journal.path, env));
   if (!('tried' in fb))
-    return { code: EX_INCOMPLETE, message: `${what}; they are in ${fb.path} (0600). Once there is room: cat ${fb.path} >> ${journal.path} && cutover verify ${journal.path}\n` };
-  return { code: EX_INCOMPLETE, message: `${what}, and no directory took a fallback file (tried ${fb.tried.join(', ')}); here they are, one JSON line each:\n${lost.toString('utf8')}` };
+    return {
+      code: EX_INCOMPLETE,
+      message: `${what}; they are in ${fb.path} (0600). Once there is room: cat ${fb.path} >> ${journal.path} && cutover verify ${journal.path}\n`,
+    };
+  return {
+    code: EX_INCOMPLETE,
+    message: `${what}, and no directory took a fallback file (tried ${fb.tried.join(', ')}); here they are, one JSON line each:\n${lost.toString('utf8')}`,
+  };
 }

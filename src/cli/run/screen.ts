@@ -14,7 +14,12 @@ export interface TerminalGuard {
  * Routes SIGINT, SIGTERM and SIGHUP to `onSignal` and an uncaught error to `leave` then `onCrash`
  * (once), until disposed.
  */
-export function guardTerminal(out: NodeJS.WriteStream, leave: () => void, onSignal: (signal: NodeJS.Signals) => void, onCrash: (err: unknown) => void): TerminalGuard {
+export function guardTerminal(
+  out: NodeJS.WriteStream,
+  leave: () => void,
+  onSignal: (signal: NodeJS.Signals) => void,
+  onCrash: (err: unknown) => void,
+): TerminalGuard {
   const handlers = Object.fromEntries(SIGNALS.map((s) => [s, () => onSignal(s)])) as Record<NodeJS.Signals, () => void>;
   let crashed = false;
   const crash = (err: unknown) => {

@@ -33,7 +33,9 @@ export function operatorName(flag: string | undefined, env: NodeJS.ProcessEnv): 
 }
 
 /** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
-export async function startSession(o: StartOptions): Promise<{ session: Session; journalPath: string; journal: JournalWriter<SessionEvent> }> {
+export async function startSession(
+  o: StartOptions,
+): Promise<{ session: Session; journalPath: string; journal: JournalWriter<SessionEvent> }> {
   let journal: JournalWriter<SessionEvent>;
   let journalPath: string;
   if (o.resume) {
@@ -42,7 +44,9 @@ export async function startSession(o: StartOptions): Promise<{ session: Session;
   } else {
     const dir = sessionsDir(o.env);
     journalPath = await newJournalPath(dir, o.runbook.name).catch((e: NodeJS.ErrnoException) => {
-      throw new Error(`cannot create the sessions directory ${dir} (${e.code ?? e.message}): make it writable, or set XDG_STATE_HOME to a directory that is`);
+      throw new Error(
+        `cannot create the sessions directory ${dir} (${e.code ?? e.message}): make it writable, or set XDG_STATE_HOME to a directory that is`,
+      );
     });
     journal = await JournalWriter.create<SessionEvent>(journalPath);
   }
@@ -67,27 +71,47 @@ export async function startSession(o: StartOptions): Promise<{ session: Session;
 /** Reads a journal to resume: its events and its runbook. Throws a one-line error when it cannot. */
 export function readForResume(path: string): { events: SessionEvent[]; runbook: Runbook; runbookPath: string; runbookSha256: string } {
   const r = readJournal<SessionEvent>(path);
-  if (r.problems.length) throw new Error(`${path}:${r.problems[0].line}: ${r.problems[0].message}; the journal is damaged (cutover verify ${path} tells more)`);
+  if (r.problems.length)
+    throw new Error(`${path}:${r.problems[0].line}: ${r.problems[0].message}; the journal is damaged (cutover verify ${path} tells more)`);
   const first = r.entries[0]?.event;
   if (!first || first.type !== 'session/started') throw new Error(`${path}: not a cutover journal (the first line is not session/started)`);
   const last = r.entries.at(-1)!.event;
   if (last.type === 'session/ended')
-    throw new Error(`${path}: this session already ended (${last.outcome}, ${new Date(last.t).toISOString()}); an ended session is not resumed: start a new one with cutover run -f ${first.runbookPath}`);
-  return { events: r.entries.map((x) => x.event), runbook: first.runbook, runbookPath: first.runbookPath, runbookSha256: first.runbookSha256 };
+    throw new Error(
+      `${path}: this session already ended (${last.outcome}, ${new Date(last.t).toISOString()}); an ended session is not resumed: start a new one with cutover run -f ${first.runbookPath}`,
+    );
+  return {
+    events: r.entries.map((x) => x.event),
+    runbook: first.runbook,
+    runbookPath: first.runbookPath,
+    runbookSha256: first.runbookSha256,
+  };
 }
 
 function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, sparkWidth?: number): Driver[] {
   if (!rb.prometheus || !(rb.health?.length || rb.alertmanager)) return [];
   const drivers: Driver[] = [];
   let stopped = false;
-  const loading = Promise.all([import('../../drivers/prometheus/poller.js'), import('../../drivers/prometheus/alerts.js'), import('../../drivers/triggers.js')]).then(([p, a, t]) => {
+  const loading = Promise.all([
+    import('../../drivers/prometheus/poller.js'),
+    import('../../drivers/prometheus/alerts.js'),
+    import('../../drivers/triggers.js'),
+  ]).then(([p, a, t]) => {
     if (stopped) return;
     const tctx = t.withTriggers(ctx, rb);
     drivers.push(p.startPoller(rb, tctx, { env, ...(sparkWidth ? { sparkWidth } : {}) }));
     const alerts = a.startAlertsPoller(rb, ctx, { env });
     if (alerts) drivers.push(alerts);
   });
-  return [{ stop: async () => { stopped = true; await loading; await Promise.all(drivers.map((d) => d.stop())); } }];
+  return [
+    {
+      stop: async () => {
+        stopped = true;
+        await loading;
+        await Promise.all(drivers.map((d) => d.stop()));
+      },
+    },
+  ];
 }
 
 function version(): string {

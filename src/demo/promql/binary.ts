@@ -34,7 +34,8 @@ export function binaryOp(e: Extract<Expr, { kind: 'binary' }>, l: Value, r: Valu
     return { type: 'scalar', value: f(l.value, r.value) };
   }
   // A comparison without bool keeps the vector side's sample (and its name) where it holds.
-  const one = (s: Sample, v: number): Sample | undefined => (cmp && !e.bool ? (v ? s : undefined) : { labels: dropName(s.labels), value: v });
+  const one = (s: Sample, v: number): Sample | undefined =>
+    cmp && !e.bool ? (v ? s : undefined) : { labels: dropName(s.labels), value: v };
   if (l.type === 'scalar') return { type: 'vector', samples: vector(r, e.op).flatMap((s) => one(s, f(l.value, s.value)) ?? []) };
   if (r.type === 'scalar') return { type: 'vector', samples: vector(l, e.op).flatMap((s) => one(s, f(s.value, r.value)) ?? []) };
   const right = new Map<string, Sample>();
@@ -52,7 +53,11 @@ export function binaryOp(e: Extract<Expr, { kind: 'binary' }>, l: Value, r: Valu
     const v = f(s.value, o.value);
     if (cmp && !e.bool && !v) continue;
     // Two left-hand series for one right-hand one: Prometheus refuses rather than answer twice.
-    if (matched.has(k)) throw new QueryError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right), which the demo\'s simulated endpoint does not support', true);
+    if (matched.has(k))
+      throw new QueryError(
+        "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right), which the demo's simulated endpoint does not support",
+        true,
+      );
     matched.add(k);
     out.push({ labels: resultLabels(e, cmp && !e.bool ? s.labels : dropName(s.labels)), value: cmp && !e.bool ? s.value : v });
   }

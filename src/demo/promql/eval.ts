@@ -17,7 +17,10 @@ export interface Sample {
 }
 
 /** What an expression evaluates to. */
-export type Value = { type: 'scalar'; value: number } | { type: 'vector'; samples: Sample[] } | { type: 'matrix'; series: { labels: Labels; points: Point[] }[] };
+export type Value =
+  | { type: 'scalar'; value: number }
+  | { type: 'vector'; samples: Sample[] }
+  | { type: 'matrix'; series: { labels: Labels; points: Point[] }[] };
 
 /** Where series come from (the demo's sample store). */
 export interface SeriesSource {
@@ -40,11 +43,18 @@ const AGGS: Record<string, (vs: number[]) => number> = {
 };
 
 /** The error for PromQL beyond the subset (answered with HTTP 422). */
-export const unsupported = (what: string) => new QueryError(`${what} is not supported by the demo's simulated query endpoint (it answers the demo runbooks' queries; with prometheus on PATH the demo uses a real one)`, true);
+export const unsupported = (what: string) =>
+  new QueryError(
+    `${what} is not supported by the demo's simulated query endpoint (it answers the demo runbooks' queries; with prometheus on PATH the demo uses a real one)`,
+    true,
+  );
 
 /** A stable key for a label set. */
 export function labelKey(l: Labels): string {
-  return Object.keys(l).sort().map((k) => `${k}\u0001${l[k]}`).join('\u0002');
+  return Object.keys(l)
+    .sort()
+    .map((k) => `${k}\u0001${l[k]}`)
+    .join('\u0002');
 }
 
 /** The labels without the metric name. */
@@ -96,7 +106,8 @@ function call(e: Extract<Expr, { kind: 'call' }>, t: number, src: SeriesSource):
   const range = RANGE_FUNCTIONS[fn];
   if (range) {
     const arg = e.args[0];
-    if (e.args.length !== 1 || arg.kind !== 'selector' || arg.range === undefined) throw new QueryError(`${fn}() takes one range vector, like ${fn}(http_requests_total[5m])`);
+    if (e.args.length !== 1 || arg.kind !== 'selector' || arg.range === undefined)
+      throw new QueryError(`${fn}() takes one range vector, like ${fn}(http_requests_total[5m])`);
     const m = evaluate(arg, t, src) as Extract<Value, { type: 'matrix' }>;
     const end = t - (arg.offset ?? 0);
     const samples: Sample[] = [];
@@ -110,9 +121,15 @@ function call(e: Extract<Expr, { kind: 'call' }>, t: number, src: SeriesSource):
   if (each) {
     // Prometheus refuses a wrong number of arguments; a missing bound must not turn into NaN values.
     const [least, most] = SAMPLE_ARITY[fn] ?? [1, 1];
-    if (e.args.length < least || e.args.length > most) throw new QueryError(`${fn}() takes ${least === most ? least : `${least} or ${most}`} argument${most === 1 ? '' : 's'}, not ${e.args.length}`);
+    if (e.args.length < least || e.args.length > most)
+      throw new QueryError(
+        `${fn}() takes ${least === most ? least : `${least} or ${most}`} argument${most === 1 ? '' : 's'}, not ${e.args.length}`,
+      );
     const extra = e.args.slice(1).map((a) => scalarArg(a, t, src, fn));
-    return { type: 'vector', samples: vector(evaluate(e.args[0], t, src), `${fn}()`).map((s) => ({ labels: dropName(s.labels), value: each(s.value, ...extra) })) };
+    return {
+      type: 'vector',
+      samples: vector(evaluate(e.args[0], t, src), `${fn}()`).map((s) => ({ labels: dropName(s.labels), value: each(s.value, ...extra) })),
+    };
   }
   switch (fn) {
     case 'histogram_quantile': {
@@ -150,7 +167,11 @@ function aggregate(e: Extract<Expr, { kind: 'agg' }>, t: number, src: SeriesSour
   for (const s of vector(evaluate(e.expr, t, src), `${e.op}()`)) {
     const base = dropName(s.labels);
     const g = e.grouping;
-    const labels = !g ? {} : g.without ? Object.fromEntries(Object.entries(base).filter(([k]) => !g.labels.includes(k))) : Object.fromEntries(g.labels.filter((k) => base[k] !== undefined).map((k) => [k, base[k]]));
+    const labels = !g
+      ? {}
+      : g.without
+        ? Object.fromEntries(Object.entries(base).filter(([k]) => !g.labels.includes(k)))
+        : Object.fromEntries(g.labels.filter((k) => base[k] !== undefined).map((k) => [k, base[k]]));
     const k = labelKey(labels);
     if (!groups.has(k)) groups.set(k, { labels, values: [] });
     groups.get(k)!.values.push(s.value);

@@ -59,7 +59,8 @@ export function bucketQuantile(q: number, input: Bucket[]): number {
   const buckets = [...input].sort((a, b) => a.le - b.le);
   if (buckets.length < 2 || buckets[buckets.length - 1].le !== Infinity) return NaN;
   // Counts must not fall as bounds rise (a scrape can catch buckets mid-update).
-  for (let i = 1; i < buckets.length; i++) if (buckets[i].count < buckets[i - 1].count) buckets[i] = { ...buckets[i], count: buckets[i - 1].count };
+  for (let i = 1; i < buckets.length; i++)
+    if (buckets[i].count < buckets[i - 1].count) buckets[i] = { ...buckets[i], count: buckets[i - 1].count };
   const total = buckets[buckets.length - 1].count;
   if (!(total > 0)) return NaN;
   let rank = q * total;

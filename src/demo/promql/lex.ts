@@ -5,7 +5,10 @@
 
 /** A query the endpoint cannot answer: bad syntax, or PromQL beyond the demo's subset. */
 export class QueryError extends Error {
-  constructor(message: string, readonly unsupported = false) {
+  constructor(
+    message: string,
+    readonly unsupported = false,
+  ) {
     super(message);
     this.name = 'QueryError';
   }
@@ -32,8 +35,14 @@ export function lex(q: string): Tok[] {
   let i = 0;
   while (i < q.length) {
     const c = q[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '#') { while (i < q.length && q[i] !== '\n') i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < q.length && q[i] !== '\n') i++;
+      continue;
+    }
     const at = i;
     const prev = out[out.length - 1];
     if (prev?.t === 'op' && prev.v === '[' && /\d/.test(c)) {

@@ -26,7 +26,22 @@ export type Expr =
 export { QueryError, parsePromDuration } from './lex.js';
 
 /** Aggregation operators of PromQL (the supported ones are decided by the evaluator). */
-export const AGGREGATIONS = ['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio'];
+export const AGGREGATIONS = [
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'limitk',
+  'limit_ratio',
+];
 
 // Binary operators by precedence, loosest first; `^` is right-associative.
 const LEVELS = [['or'], ['and', 'unless'], ['==', '!=', '<=', '<', '>=', '>'], ['+', '-'], ['*', '/', '%', 'atan2'], ['^']];
@@ -39,7 +54,8 @@ export function parsePromql(query: string): Expr {
   const isOp = (v: string) => peek().t === 'op' && peek().v === v;
   const isWord = (v: string) => peek().t === 'id' && peek().v.toLowerCase() === v;
   const expect = (v: string) => {
-    if (!isOp(v)) throw new QueryError(`expected '${v}' at character ${peek().at + 1}${peek().t === 'end' ? ' (the query ends too early)' : ''}`);
+    if (!isOp(v))
+      throw new QueryError(`expected '${v}' at character ${peek().at + 1}${peek().t === 'end' ? ' (the query ends too early)' : ''}`);
     p++;
   };
   const labelList = (): string[] => {
@@ -67,25 +83,30 @@ export function parsePromql(query: string): Expr {
         const on = toks[p++].v.toLowerCase() === 'on';
         matching = { on, labels: labelList() };
       }
-      if (isWord('group_left') || isWord('group_right')) throw new QueryError(`${peek().v} (many-to-one matching) is not supported by the demo's simulated endpoint`, true);
+      if (isWord('group_left') || isWord('group_right'))
+        throw new QueryError(`${peek().v} (many-to-one matching) is not supported by the demo's simulated endpoint`, true);
       const rhs = op === '^' ? binary(level) : binary(level + 1);
       lhs = { kind: 'binary', op, lhs, rhs, bool, ...(matching ? { matching } : {}) };
       if (op === '^') return lhs;
     }
   };
   const unary = (): Expr => {
-    if (isOp('-')) return p++, { kind: 'neg', expr: unary() };
-    if (isOp('+')) return p++, unary();
+    if (isOp('-')) return (p++, { kind: 'neg', expr: unary() });
+    if (isOp('+')) return (p++, unary());
     return postfix(primary());
   };
   const postfix = (e: Expr): Expr => {
     if (isOp('[')) {
       p++;
-      if (e.kind !== 'selector' || e.range !== undefined) throw new QueryError('a range [..] only follows a metric selector here (subqueries are not supported by the demo\'s simulated endpoint)', true);
+      if (e.kind !== 'selector' || e.range !== undefined)
+        throw new QueryError(
+          "a range [..] only follows a metric selector here (subqueries are not supported by the demo's simulated endpoint)",
+          true,
+        );
       const d = peek();
       if (d.t !== 'dur') throw new QueryError(`expected a duration like 5m at character ${d.at + 1}`);
       p++;
-      if (isOp(':')) throw new QueryError('subqueries are not supported by the demo\'s simulated endpoint', true);
+      if (isOp(':')) throw new QueryError("subqueries are not supported by the demo's simulated endpoint", true);
       expect(']');
       e = { ...e, range: parsePromDuration(d.v)! };
     }
@@ -97,7 +118,7 @@ export function parsePromql(query: string): Expr {
       p++;
       e = { ...e, offset: ms };
     }
-    if (isOp('@')) throw new QueryError('the @ modifier is not supported by the demo\'s simulated endpoint', true);
+    if (isOp('@')) throw new QueryError("the @ modifier is not supported by the demo's simulated endpoint", true);
     return e;
   };
   const args = (): Expr[] => {
@@ -112,8 +133,9 @@ export function parsePromql(query: string): Expr {
   };
   const primary = (): Expr => {
     const tk = peek();
-    if (tk.t === 'num') return p++, { kind: 'number', value: Number(/^(inf|nan)$/i.test(tk.v) ? (tk.v.toLowerCase() === 'inf' ? Infinity : NaN) : tk.v) };
-    if (tk.t === 'str') return p++, { kind: 'string', value: tk.v };
+    if (tk.t === 'num')
+      return (p++, { kind: 'number', value: Number(/^(inf|nan)$/i.test(tk.v) ? (tk.v.toLowerCase() === 'inf' ? Infinity : NaN) : tk.v) });
+    if (tk.t === 'str') return (p++, { kind: 'string', value: tk.v });
     if (isOp('(')) {
       p++;
       const e = binary(0);
@@ -133,7 +155,13 @@ export function parsePromql(query: string): Expr {
       const a = args();
       group();
       if (a.length === 0 || a.length > 2) throw new QueryError(`${name}() takes one expression${a.length > 2 ? '' : ' (got none)'}`);
-      return { kind: 'agg', op: name.toLowerCase(), ...(grouping ? { grouping } : {}), expr: a[a.length - 1], ...(a.length === 2 ? { param: a[0] } : {}) };
+      return {
+        kind: 'agg',
+        op: name.toLowerCase(),
+        ...(grouping ? { grouping } : {}),
+        expr: a[a.length - 1],
+        ...(a.length === 2 ? { param: a[0] } : {}),
+      };
     }
     if (isOp('(')) return { kind: 'call', fn: name, args: args() };
     return { kind: 'selector', name, matchers: isOp('{') ? matchers() : [] };
@@ -146,7 +174,8 @@ export function parsePromql(query: string): Expr {
       if (n.t !== 'id') throw new QueryError(`expected a label name at character ${n.at + 1}`);
       p++;
       const op = peek();
-      if (op.t !== 'op' || !['=', '!=', '=~', '!~'].includes(op.v)) throw new QueryError(`expected =, !=, =~ or !~ after ${n.v} at character ${op.at + 1}`);
+      if (op.t !== 'op' || !['=', '!=', '=~', '!~'].includes(op.v))
+        throw new QueryError(`expected =, !=, =~ or !~ after ${n.v} at character ${op.at + 1}`);
       p++;
       const v = peek();
       if (v.t !== 'str') throw new QueryError(`expected a quoted value for ${n.v} at character ${v.at + 1}`);

@@ -16,11 +16,26 @@ export class ConnectError extends Error {}
 /** Notes worth surfacing (a key added to known_hosts under accept-new). */
 export type Notice = (message: string) => void;
 
-const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 /** Connects to `t`, through `via` when the target has a jump. Resolves once authenticated. */
-export async function openConnection(ssh2: Ssh2Module, t: Target, via: Client | undefined, notice: Notice = () => {}, signal?: AbortSignal): Promise<Client> {
-  if (t.proxyCommand) throw new ConnectError(`${t.label}: ~/.ssh/config gives it a ProxyCommand, which cutover does not run; use ProxyJump instead`);
+export async function openConnection(
+  ssh2: Ssh2Module,
+  t: Target,
+  via: Client | undefined,
+  notice: Notice = () => {},
+  signal?: AbortSignal,
+): Promise<Client> {
+  if (t.proxyCommand)
+    throw new ConnectError(`${t.label}: ~/.ssh/config gives it a ProxyCommand, which cutover does not run; use ProxyJump instead`);
   let plan;
   try {
     plan = planAuth(ssh2, t);
@@ -80,7 +95,13 @@ export async function openConnection(ssh2: Ssh2Module, t: Target, via: Client | 
       if (e.level === 'client-authentication') return fail(new ConnectError(authFailedMessage(t, plan)));
       fail(new ConnectError(describe(t, e, via !== undefined)));
     });
-    client.on('close', () => fail(new ConnectError(refusal ?? `${t.label}: the connection closed during the SSH handshake; check sshd's log on the host (MaxStartups, AllowUsers)`)));
+    client.on('close', () =>
+      fail(
+        new ConnectError(
+          refusal ?? `${t.label}: the connection closed during the SSH handshake; check sshd's log on the host (MaxStartups, AllowUsers)`,
+        ),
+      ),
+    );
     try {
       if (signal?.aborted) return onAbort();
       client.connect(config);
@@ -105,7 +126,15 @@ function forward(via: Client, t: Target, signal?: AbortSignal): Promise<NonNulla
       reject(e);
     };
     const onAbort = () => giveUp(new ConnectError(`${t.label}: the session is closing; connection abandoned`));
-    const timer = setTimeout(() => giveUp(new ConnectError(`${t.label}: the jump host did not open a channel to ${t.hostname}:${t.port} within ${t.connectTimeout / 1000}s`)), t.connectTimeout);
+    const timer = setTimeout(
+      () =>
+        giveUp(
+          new ConnectError(
+            `${t.label}: the jump host did not open a channel to ${t.hostname}:${t.port} within ${t.connectTimeout / 1000}s`,
+          ),
+        ),
+      t.connectTimeout,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) return onAbort();
     try {
@@ -114,7 +143,12 @@ function forward(via: Client, t: Target, signal?: AbortSignal): Promise<NonNulla
         over = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        if (err) reject(new ConnectError(`${t.label}: the jump host could not reach ${t.hostname}:${t.port} (${err.message}); check the name and port as the jump host sees them`));
+        if (err)
+          reject(
+            new ConnectError(
+              `${t.label}: the jump host could not reach ${t.hostname}:${t.port} (${err.message}); check the name and port as the jump host sees them`,
+            ),
+          );
         else resolve(stream);
       });
     } catch (e) {

@@ -87,7 +87,12 @@ export class ExecDriver {
 
   /** Runs a `run` or `local` step (its group looked up in the runbook). Other step kinds are a bug. */
   async runStep(step: Step, o: { level?: string; id?: string; signal?: AbortSignal } = {}): Promise<FanoutResult> {
-    const base = { step: step.id, ...(o.level ? { level: o.level } : {}), ...(o.id ? { id: o.id } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+    const base = {
+      step: step.id,
+      ...(o.level ? { level: o.level } : {}),
+      ...(o.id ? { id: o.id } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    };
     if (step.local) {
       const r = await this.runLocal({ ...base, ...step.local });
       return { ok: r.status === 'ok', results: [r], tripped: false, cancelled: o.signal?.aborted === true };
@@ -96,7 +101,13 @@ export class ExecDriver {
     const { on, ...run } = step.run;
     const hosts = this.opts.runbook?.hosts?.[on];
     // Load-time checks refuse unknown and empty groups; running nowhere must still never pass.
-    if (!hosts?.length) return { ok: false, results: [{ host: on, status: 'error', code: null, ms: 0, error: `no hosts in group '${on}'; check hosts in the runbook` }], tripped: false, cancelled: false };
+    if (!hosts?.length)
+      return {
+        ok: false,
+        results: [{ host: on, status: 'error', code: null, ms: 0, error: `no hosts in group '${on}'; check hosts in the runbook` }],
+        tripped: false,
+        cancelled: false,
+      };
     return this.runRemote({ ...base, ...run, hosts });
   }
 
@@ -109,32 +120,66 @@ export class ExecDriver {
       n,
       (i) => this.remoteOn(req, req.hosts[i], id, signal),
       (r) => r.status !== 'ok',
-      { concurrency: req.concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32, batchSize: resolveBatch(req.batch, n), maxFailures: resolveMaxFail(req.maxFail, n), signal },
+      {
+        concurrency: req.concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32,
+        batchSize: resolveBatch(req.batch, n),
+        maxFailures: resolveMaxFail(req.maxFail, n),
+        signal,
+      },
     );
-    const results = slots.map((s, i): HostResult =>
-      s.launched ? s.value : { host: label(req.hosts[i]), status: 'skipped', code: null, ms: 0, error: s.reason === 'max-fail' ? 'not run: maxFail was exceeded' : 'not run: cancelled' },
+    const results = slots.map(
+      (s, i): HostResult =>
+        s.launched
+          ? s.value
+          : {
+              host: label(req.hosts[i]),
+              status: 'skipped',
+              code: null,
+              ms: 0,
+              error: s.reason === 'max-fail' ? 'not run: maxFail was exceeded' : 'not run: cancelled',
+            },
     );
     return { ok: results.every((r) => r.status === 'ok'), results, tripped, cancelled: signal.aborted };
   }
 
   /** One local command (`host: "local"` in events). */
-  async runLocal(req: { step: string; level?: string; id?: string; command: string | string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeout?: number; signal?: AbortSignal }): Promise<HostResult> {
+  async runLocal(req: {
+    step: string;
+    level?: string;
+    id?: string;
+    command: string | string[];
+    shell?: boolean;
+    cwd?: string;
+    env?: Record<string, string>;
+    timeout?: number;
+    signal?: AbortSignal;
+  }): Promise<HostResult> {
     const run = this.hostRun(req.step, req.level, req.id ?? this.nextId(req.step), 'local', displayCommand(req.command));
     const signal = this.signal(req.signal);
-    const outcome = await runLocal({ ...req, signal, output: run.output, ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}) });
+    const outcome = await runLocal({
+      ...req,
+      signal,
+      output: run.output,
+      ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}),
+    });
     return run.finish(this.clean(outcome));
   }
 
   /** Opens the connections of `hosts` ahead of time (warm pool); resolves to the hosts that failed. */
   async connect(hosts: HostSpec[], concurrency?: number): Promise<{ host: string; error: string }[]> {
     const failed: { host: string; error: string }[] = [];
-    await fanout(hosts.length, async (i) => {
-      try {
-        await this.pool.acquire(this.target(hosts[i]));
-      } catch (e) {
-        failed.push({ host: label(hosts[i]), error: this.cleanText((e as Error).message) });
-      }
-    }, () => false, { concurrency: concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32 });
+    await fanout(
+      hosts.length,
+      async (i) => {
+        try {
+          await this.pool.acquire(this.target(hosts[i]));
+        } catch (e) {
+          failed.push({ host: label(hosts[i]), error: this.cleanText((e as Error).message) });
+        }
+      },
+      () => false,
+      { concurrency: concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32 },
+    );
     return failed;
   }
 
@@ -154,7 +199,14 @@ export class ExecDriver {
     let outcome: Outcome;
     try {
       const target = this.target(spec);
-      outcome = await runRemote(this.pool, { target, command: req.command, output: run.output, signal, ...(req.timeout !== undefined ? { timeout: req.timeout } : {}), ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}) });
+      outcome = await runRemote(this.pool, {
+        target,
+        command: req.command,
+        output: run.output,
+        signal,
+        ...(req.timeout !== undefined ? { timeout: req.timeout } : {}),
+        ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}),
+      });
     } catch (e) {
       outcome = { code: null, error: (e as Error).message };
     }
@@ -176,7 +228,11 @@ export class ExecDriver {
   }
 
   private hostRun(step: string, level: string | undefined, id: string, host: string, command: string): HostRun {
-    return new HostRun(this.opts.ctx, { cmd: `${id}@${host}`, step, host, command: this.redactor.text(command), ...(level ? { level } : {}) }, (emit) => new CommandOutput(this.redactor, emit, this.opts.output));
+    return new HostRun(
+      this.opts.ctx,
+      { cmd: `${id}@${host}`, step, host, command: this.redactor.text(command), ...(level ? { level } : {}) },
+      (emit) => new CommandOutput(this.redactor, emit, this.opts.output),
+    );
   }
 
   private target(spec: HostSpec): Target {

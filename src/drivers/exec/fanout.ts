@@ -21,7 +21,12 @@ export interface Schedule {
 export type Slot<T> = { launched: true; value: T } | { launched: false; reason: 'max-fail' | 'cancelled' };
 
 /** Runs `launch(i)` for every index under the schedule. `failed` says whether a value counts as a failure. */
-export async function fanout<T>(count: number, launch: (i: number) => Promise<T>, failed: (v: T) => boolean, s: Schedule): Promise<{ slots: Slot<T>[]; tripped: boolean }> {
+export async function fanout<T>(
+  count: number,
+  launch: (i: number) => Promise<T>,
+  failed: (v: T) => boolean,
+  s: Schedule,
+): Promise<{ slots: Slot<T>[]; tripped: boolean }> {
   const slots: (Slot<T> | undefined)[] = new Array(count);
   const limit = Math.max(1, s.concurrency);
   const batch = Math.max(1, Math.min(count, s.batchSize ?? count));

@@ -61,7 +61,10 @@ export function verifyHostKey(name: string, blob: Buffer, policy: HostKeyPolicy,
   const entries = entriesFor(name, policy);
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key.equals(blob));
   if (revoked)
-    return { ok: false, reason: `${label}: host key ${fp} (${type}) is marked @revoked in ${revoked.file}:${revoked.line}; refusing to connect. Ask the host's owner for its new key` };
+    return {
+      ok: false,
+      reason: `${label}: host key ${fp} (${type}) is marked @revoked in ${revoked.file}:${revoked.line}; refusing to connect. Ask the host's owner for its new key`,
+    };
   const plain = entries.filter((e) => !e.marker);
   if (plain.some((e) => e.key.equals(blob))) return { ok: true };
   const sameType = plain.find((e) => e.keyType === type);
@@ -94,7 +97,10 @@ export function verifyHostKey(name: string, blob: Buffer, policy: HostKeyPolicy,
   try {
     addKnownHost(file, knownHostsLine(name.toLowerCase(), blob, policy.hash));
   } catch (e) {
-    return { ok: false, reason: `${label}: cannot add its key to ${file}: ${(e as Error).message}; fix the file's permissions or set ssh.knownHosts` };
+    return {
+      ok: false,
+      reason: `${label}: cannot add its key to ${file}: ${(e as Error).message}; fix the file's permissions or set ssh.knownHosts`,
+    };
   }
   return { ok: true, added: `${label}: added ${type} key ${fp} to ${file}` };
 }
@@ -113,7 +119,11 @@ function addKnownHost(file: string, line: string): void {
 
 /** Host key algorithms in the order to offer: types already known for `name` first, as OpenSSH does. */
 export function preferredHostKeyAlgorithms(name: string, policy: HostKeyPolicy, all: readonly string[]): string[] {
-  const types = new Set(entriesFor(name, policy).filter((e) => !e.marker).map((e) => e.keyType));
+  const types = new Set(
+    entriesFor(name, policy)
+      .filter((e) => !e.marker)
+      .map((e) => e.keyType),
+  );
   if (types.size === 0) return [...all];
   const known = (alg: string) => types.has(alg.startsWith('rsa-sha2-') ? 'ssh-rsa' : alg);
   return [...all.filter(known), ...all.filter((a) => !known(a))];

@@ -29,7 +29,11 @@ export class HostRun {
   readonly output: CommandOutput;
   private readonly t0: number;
 
-  constructor(private readonly ctx: DriverContext, private readonly s: Started, makeOutput: (emit: (stream: StreamName, text: string) => void) => CommandOutput) {
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly s: Started,
+    makeOutput: (emit: (stream: StreamName, text: string) => void) => CommandOutput,
+  ) {
     this.t0 = ctx.now();
     ctx.emit({ type: 'command/started', t: this.t0, ...s });
     this.output = makeOutput((stream, text) => ctx.emit({ type: 'command/output', t: ctx.now(), cmd: s.cmd, host: s.host, stream, text }));
@@ -51,6 +55,14 @@ export class HostRun {
       ms,
     });
     const status = o.code === 0 && !o.error ? 'ok' : o.started ? 'failed' : 'error';
-    return { host: this.s.host, cmd: this.s.cmd, status, code: o.code, ...(o.signal ? { signal: o.signal } : {}), ...(o.error ? { error: o.error } : {}), ms };
+    return {
+      host: this.s.host,
+      cmd: this.s.cmd,
+      status,
+      code: o.code,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.error ? { error: o.error } : {}),
+      ms,
+    };
   }
 }

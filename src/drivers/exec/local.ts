@@ -32,7 +32,8 @@ export async function runLocal(lc: LocalCommand): Promise<Outcome> {
     return { code: null, error: 'local: a string command runs through a shell; add shell: true, or write it as an argv list' };
   const argv = typeof lc.command === 'string' ? [lc.command] : lc.command;
   if (argv.length === 0 || argv[0] === '') return { code: null, error: 'local: the command is empty' };
-  if (lc.cwd !== undefined && !isDir(lc.cwd)) return { code: null, error: `local: the working directory ${lc.cwd} does not exist; fix cwd in the step` };
+  if (lc.cwd !== undefined && !isDir(lc.cwd))
+    return { code: null, error: `local: the working directory ${lc.cwd} does not exist; fix cwd in the step` };
   const grace = lc.killGrace ?? 2000;
   const { execa } = await import('execa');
   // An abort during the import has already fired: a listener added now would never hear it.
@@ -69,10 +70,12 @@ export async function runLocal(lc: LocalCommand): Promise<Outcome> {
   child.stdout?.on('data', (b: Buffer) => lc.output.write('stdout', b));
   child.stderr?.on('data', (b: Buffer) => lc.output.write('stderr', b));
   child.once('exit', () => {
-    timers.push(setTimeout(() => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }, grace));
+    timers.push(
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, grace),
+    );
   });
   const r = await child;
   for (const t of timers) clearTimeout(t);
@@ -85,7 +88,10 @@ export async function runLocal(lc: LocalCommand): Promise<Outcome> {
 }
 
 function spawnError(file: string, code: string, shell: boolean): string {
-  if (code === 'ENOENT') return shell ? 'local: no shell to run the command (/bin/sh is missing)' : `local: command not found: ${file}; check PATH or give the full path`;
+  if (code === 'ENOENT')
+    return shell
+      ? 'local: no shell to run the command (/bin/sh is missing)'
+      : `local: command not found: ${file}; check PATH or give the full path`;
   if (code === 'EACCES') return `local: permission denied running ${file}; is it executable?`;
   return `local: cannot start ${file}: ${code}`;
 }

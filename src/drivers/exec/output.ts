@@ -55,12 +55,24 @@ export class CommandOutput {
   private ended = false;
 
   /** `emit` receives each batch: whole lines, each ending in `\n`. */
-  constructor(redactor: Redactor, private readonly emit: (stream: StreamName, text: string) => void, limits: OutputLimits = {}) {
+  constructor(
+    redactor: Redactor,
+    private readonly emit: (stream: StreamName, text: string) => void,
+    limits: OutputLimits = {},
+  ) {
     this.maxBytes = limits.maxBytes ?? 1024 * 1024;
     this.maxLine = limits.maxLine ?? 4096;
     this.flushMs = limits.flushMs ?? 100;
     this.rawLimit = Math.max(this.maxLine * 4, 16384);
-    const mk = (): Stream => ({ decoder: new StringDecoder('utf8'), redact: redactor.stream(), pending: '', cr: false, discarding: false, lines: [], lastEmit: -Infinity });
+    const mk = (): Stream => ({
+      decoder: new StringDecoder('utf8'),
+      redact: redactor.stream(),
+      pending: '',
+      cr: false,
+      discarding: false,
+      lines: [],
+      lastEmit: -Infinity,
+    });
     this.streams = { stdout: mk(), stderr: mk() };
   }
 

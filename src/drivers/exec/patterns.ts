@@ -6,7 +6,10 @@ const cache = new Map<string, RegExp>();
 export function matchWildcard(pattern: string, text: string): boolean {
   let re = cache.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, 'is');
     if (cache.size > 10_000) cache.clear();
     cache.set(pattern, re);

@@ -77,7 +77,10 @@ export class SshConfigSet {
       if (v !== undefined) out[k] = v;
     };
     const hostname = one('hostname');
-    set('hostname', hostname?.replace(/%(%|h)/g, (_, t: string) => (t === 'h' ? host : '%')));
+    set(
+      'hostname',
+      hostname?.replace(/%(%|h)/g, (_, t: string) => (t === 'h' ? host : '%')),
+    );
     set('user', user === undefined ? one('user') : undefined);
     set('port', num('port'));
     set('proxyJump', one('proxyjump'));
@@ -96,7 +99,13 @@ export class SshConfigSet {
 }
 
 /** Where the driver looks by default; each part can be given instead (tests confine it to a temp HOME). */
-export function defaultContext(o: { home?: string; env?: NodeJS.ProcessEnv; localUser?: string; sshConfigFiles?: ConfigFile[]; globalKnownHosts?: string[] }): ResolveContext {
+export function defaultContext(o: {
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  localUser?: string;
+  sshConfigFiles?: ConfigFile[];
+  globalKnownHosts?: string[];
+}): ResolveContext {
   const env = o.env ?? process.env;
   const home = o.home ?? env.HOME ?? homedir();
   const files = o.sshConfigFiles ?? [
@@ -109,7 +118,13 @@ export function defaultContext(o: { home?: string; env?: NodeJS.ProcessEnv; loca
   } catch {
     localUser ??= env.USER ?? 'root';
   }
-  return { config: new SshConfigSet(files, home), home, env, localUser, globalKnownHosts: o.globalKnownHosts ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'] };
+  return {
+    config: new SshConfigSet(files, home),
+    home,
+    env,
+    localUser,
+    globalKnownHosts: o.globalKnownHosts ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+  };
 }
 
 /** Appends the lines of `file` to `out`, with every Include replaced by the files it names. */

@@ -50,7 +50,11 @@ export async function runRemote(pool: SshPool, rc: RemoteCommand): Promise<Outco
         // The exec request was sent and the connection died before its answer: the command may
         // have run, so it is neither retried nor reported as never run.
         pool.drop(rc.target, lease.client);
-        return { code: null, error: `${rc.target.label}: the connection was lost as the command was starting; it may have run, its outcome is unknown`, started: true };
+        return {
+          code: null,
+          error: `${rc.target.label}: the connection was lost as the command was starting; it may have run, its outcome is unknown`,
+          started: true,
+        };
       }
       return { code: null, error: `${rc.target.label}: could not start the command: ${(e as Error).message}` };
     }
@@ -66,7 +70,11 @@ class StartAbandoned extends Error {}
  * can arrive in the same network read as the channel confirmation, before any later tick. Gives
  * up on timeout or cancel; a channel that opens after that gets TERM and is closed.
  */
-function openExec(client: Client, rc: RemoteCommand, onChannel: (ch: ClientChannel) => Promise<Outcome>): Promise<{ running: Promise<Outcome> }> {
+function openExec(
+  client: Client,
+  rc: RemoteCommand,
+  onChannel: (ch: ClientChannel) => Promise<Outcome>,
+): Promise<{ running: Promise<Outcome> }> {
   return new Promise((resolve, reject) => {
     let over = false;
     let timer: NodeJS.Timeout | undefined;
@@ -135,36 +143,51 @@ function watch(client: Client, ch: ClientChannel, rc: RemoteCommand, since: numb
       } catch {
         // the channel is already closing
       }
-      timers.push(setTimeout(() => {
-        // No exit status after TERM: sshd ignored it (OpenSSH does for root logins, which run
-        // without privilege separation) or the command traps it. Closing the channel does not
-        // kill a command without a terminal, so say that it may still run.
-        if (!exit) stopping = `${why}; TERM got no answer, so the command may still be running on ${rc.target.label}`;
-        ch.close();
-        finish(exit ?? { code: null });
-      }, grace));
+      timers.push(
+        setTimeout(() => {
+          // No exit status after TERM: sshd ignored it (OpenSSH does for root logins, which run
+          // without privilege separation) or the command traps it. Closing the channel does not
+          // kill a command without a terminal, so say that it may still run.
+          if (!exit) stopping = `${why}; TERM got no answer, so the command may still be running on ${rc.target.label}`;
+          ch.close();
+          finish(exit ?? { code: null });
+        }, grace),
+      );
     };
     const onAbort = () => stop('cancelled');
-    const lost: Outcome = { code: null, error: `${rc.target.label}: the connection was lost while the command ran; its outcome is unknown` };
+    const lost: Outcome = {
+      code: null,
+      error: `${rc.target.label}: the connection was lost while the command ran; its outcome is unknown`,
+    };
     const onLost = () => finish(exit ?? lost);
     ch.on('data', (b: Buffer) => rc.output.write('stdout', b));
     ch.stderr.on('data', (b: Buffer) => rc.output.write('stderr', b));
     ch.on('exit', (code: number | null, sig?: string) => {
       if (done) return; // settled already (lost, or given up on): no timer to leave behind
-      exit = code !== null && code !== undefined ? { code } : { code: null, ...(sig ? { signal: sig.startsWith('SIG') ? sig : `SIG${sig}` } : {}) };
+      exit =
+        code !== null && code !== undefined
+          ? { code }
+          : { code: null, ...(sig ? { signal: sig.startsWith('SIG') ? sig : `SIG${sig}` } : {}) };
       // Output still in flight arrives before close; a background process holding the pipe open
       // must not hold the step forever, so close is awaited for at most the grace period.
-      timers.push(setTimeout(() => {
-        ch.close();
-        finish(exit!);
-      }, grace));
+      timers.push(
+        setTimeout(() => {
+          ch.close();
+          finish(exit!);
+        }, grace),
+      );
     });
     // ssh2 closes the channels of a dropped connection before it reports the connection closed.
-    ch.on('close', () => finish(exit ?? (socketAlive(client) ? { code: null, error: `${rc.target.label}: the command ended without an exit status` } : lost)));
+    ch.on('close', () =>
+      finish(exit ?? (socketAlive(client) ? { code: null, error: `${rc.target.label}: the command ended without an exit status` } : lost)),
+    );
     client.once('close', onLost);
     rc.signal?.addEventListener('abort', onAbort, { once: true });
     if (rc.signal?.aborted) onAbort();
-    if (rc.timeout !== undefined) timers.push(setTimeout(() => stop(`timed out after ${formatMs(rc.timeout!)}`), Math.max(0, rc.timeout - (performance.now() - since))));
+    if (rc.timeout !== undefined)
+      timers.push(
+        setTimeout(() => stop(`timed out after ${formatMs(rc.timeout!)}`), Math.max(0, rc.timeout - (performance.now() - since))),
+      );
   });
 }
 

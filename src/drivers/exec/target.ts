@@ -84,12 +84,14 @@ export function resolveTarget(written: HostSpec, writtenSsh: SshSettings, ctx: R
 function hop(hops: JumpSpec[], ssh: SshSettings, ctx: ResolveContext, route: string[], followed: Set<string>): Target {
   const j = hops[hops.length - 1];
   const name = j.host.toLowerCase();
-  if (route.length > MAX_JUMPS) throw new TargetError(`ProxyJump chain too long: ${[...route, j.host].join(' -> ')}; check ProxyJump in ~/.ssh/config and the runbook`);
+  if (route.length > MAX_JUMPS)
+    throw new TargetError(`ProxyJump chain too long: ${[...route, j.host].join(' -> ')}; check ProxyJump in ~/.ssh/config and the runbook`);
   const cfg = ctx.config.lookup(j.host, j.user);
   const fallback = ssh.identityFile ? [ssh.identityFile] : [];
   const base = build(j.host, j.host, cfg, { user: j.user, port: j.port, identity: [], fallback }, ssh, ctx);
   const own = hops.length === 1 && cfg.proxyJump && cfg.proxyJump !== 'none' ? cfg.proxyJump : undefined;
-  if (own && followed.has(name)) throw new TargetError(`ProxyJump loop: ${[...route, j.host].join(' -> ')}; check ProxyJump in ~/.ssh/config`);
+  if (own && followed.has(name))
+    throw new TargetError(`ProxyJump loop: ${[...route, j.host].join(' -> ')}; check ProxyJump in ~/.ssh/config`);
   const via = hops.length > 1 ? hops.slice(0, -1) : own ? parseJumps(own, j.host) : undefined;
   const next = via ? hop(via, ssh, ctx, [...route, j.host], own ? new Set([...followed, name]) : followed) : undefined;
   return withJump(base, next, via ? undefined : cfg.proxyCommand);
@@ -109,7 +111,9 @@ function build(label: string, alias: string, cfg: HostConfig, given: Given, ssh:
   const x = (p: string) => expandPath(p, { ctx, hostname, alias, user, port });
   const listed = [...given.identity, ...cfg.identityFile, ...(given.fallback ?? [])];
   const identityFiles = [...new Set((listed.length ? listed : defaultIdentities(ctx.home)).map(x))];
-  const userFiles = ssh.knownHosts ? [x(ssh.knownHosts)] : (cfg.userKnownHostsFile ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']).filter((f) => f !== 'none').map(x);
+  const userFiles = ssh.knownHosts
+    ? [x(ssh.knownHosts)]
+    : (cfg.userKnownHostsFile ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']).filter((f) => f !== 'none').map(x);
   const globalFiles = ssh.knownHosts ? [] : (cfg.globalKnownHostsFile ?? ctx.globalKnownHosts).filter((f) => f !== 'none').map(x);
   const agent = agentSocket(cfg.identityAgent, ctx, x);
   return {
@@ -171,7 +175,15 @@ interface Tokens {
 
 /** Expands `~`, `${VAR}` and ssh_config's %d %u %h %n %r %p %% tokens in a path. */
 export function expandPath(p: string, t: Tokens): string {
-  const tokens: Record<string, string> = { d: t.ctx.home, u: t.ctx.localUser, h: t.hostname, n: t.alias, r: t.user, p: String(t.port), '%': '%' };
+  const tokens: Record<string, string> = {
+    d: t.ctx.home,
+    u: t.ctx.localUser,
+    h: t.hostname,
+    n: t.alias,
+    r: t.user,
+    p: String(t.port),
+    '%': '%',
+  };
   return p
     .replace(/^~(?=\/|$)/, t.ctx.home)
     .replace(/\$\{([A-Za-z_]\w*)\}/g, (m, v: string) => t.ctx.env[v] ?? m)

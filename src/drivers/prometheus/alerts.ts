@@ -14,10 +14,15 @@ export type AlertmanagerTarget = HttpTarget & { filter?: string[] };
 
 /** Asks Alertmanager for its active alerts, oldest first. Throws MetricError. */
 export async function fetchAlerts(target: AlertmanagerTarget, opts: HttpOptions & { signal?: AbortSignal } = {}): Promise<Alert[]> {
-  const params: [string, string][] = [['active', 'true'], ['silenced', 'false'], ['inhibited', 'false']];
+  const params: [string, string][] = [
+    ['active', 'true'],
+    ['silenced', 'false'],
+    ['inhibited', 'false'],
+  ];
   for (const f of target.filter ?? []) params.push(['filter', f]);
   const body = await getJson(target, 'Alertmanager', '/api/v2/alerts', params, opts);
-  if (!Array.isArray(body) || body.some((a) => !a || typeof a !== 'object')) throw badResponse({ service: 'Alertmanager', url: displayUrl(target.url) }, 'expected a JSON list of alerts');
+  if (!Array.isArray(body) || body.some((a) => !a || typeof a !== 'object'))
+    throw badResponse({ service: 'Alertmanager', url: displayUrl(target.url) }, 'expected a JSON list of alerts');
   return body.map(toAlert).sort((a, b) => a.startsAt - b.startsAt || a.name.localeCompare(b.name));
 }
 
@@ -38,7 +43,8 @@ function toAlert(a: { labels?: unknown; annotations?: unknown; startsAt?: unknow
 
 function strings(x: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) if (typeof v === 'string' && k !== '__proto__') out[plainText(k)] = plainText(v);
+  if (x && typeof x === 'object')
+    for (const [k, v] of Object.entries(x)) if (typeof v === 'string' && k !== '__proto__') out[plainText(k)] = plainText(v);
   return out;
 }
 
@@ -51,7 +57,11 @@ export function alertmanagerTarget(runbook: Runbook): AlertmanagerTarget | undef
 }
 
 /** Fetches the alerts once and emits `alerts/updated` or `alerts/failed`; true on success. */
-export async function pollAlerts(target: AlertmanagerTarget, ctx: DriverContext, opts: HttpOptions & { signal?: AbortSignal } = {}): Promise<boolean> {
+export async function pollAlerts(
+  target: AlertmanagerTarget,
+  ctx: DriverContext,
+  opts: HttpOptions & { signal?: AbortSignal } = {},
+): Promise<boolean> {
   try {
     const alerts = await fetchAlerts(target, opts);
     ctx.emit({ type: 'alerts/updated', t: ctx.now(), alerts });
@@ -74,7 +84,11 @@ export interface AlertsPoller {
  * Polls Alertmanager at the runbook's Prometheus interval (one request at a time, backing off on
  * errors like the panels do). Returns undefined when the runbook has no alertmanager section.
  */
-export function startAlertsPoller(runbook: Runbook, ctx: DriverContext, opts: HttpOptions & { maxBackoff?: number } = {}): AlertsPoller | undefined {
+export function startAlertsPoller(
+  runbook: Runbook,
+  ctx: DriverContext,
+  opts: HttpOptions & { maxBackoff?: number } = {},
+): AlertsPoller | undefined {
   const t = alertmanagerTarget(runbook);
   if (!t) return undefined;
   const interval = runbook.prometheus?.interval ?? DEFAULT_INTERVAL_MS;

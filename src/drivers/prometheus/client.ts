@@ -35,7 +35,10 @@ export interface QueryOptions {
 
 /** The Prometheus HTTP API client. Stateless apart from its configuration; safe to share. */
 export class PromClient {
-  constructor(readonly target: HttpTarget, private readonly opts: HttpOptions = {}) {}
+  constructor(
+    readonly target: HttpTarget,
+    private readonly opts: HttpOptions = {},
+  ) {}
 
   /** Evaluates `query` at one instant (Prometheus's now unless `time` is given). */
   async query(query: string, o: QueryOptions = {}): Promise<InstantResult> {
@@ -47,17 +50,25 @@ export class PromClient {
 
   /** Evaluates `query` over [start, end] (ms) every `step` ms. */
   async queryRange(query: string, r: { start: number; end: number; step: number }, o: QueryOptions = {}): Promise<RangeResult> {
-    const params: [string, string][] = [['query', query], ['start', seconds(r.start)], ['end', seconds(r.end)], ['step', seconds(r.step)]];
+    const params: [string, string][] = [
+      ['query', query],
+      ['start', seconds(r.start)],
+      ['end', seconds(r.end)],
+      ['step', seconds(r.step)],
+    ];
     const data = await this.call('/api/v1/query_range', params, query, o.signal);
     const site = this.site(query);
     const d = data.data as { resultType?: unknown; result?: unknown };
-    if (d?.resultType !== 'matrix' || !Array.isArray(d.result)) throw badResponse(site, `query_range returned ${String(d?.resultType)}, not a matrix`);
+    if (d?.resultType !== 'matrix' || !Array.isArray(d.result))
+      throw badResponse(site, `query_range returned ${String(d?.resultType)}, not a matrix`);
     const list = d.result as { metric?: unknown; values?: unknown }[];
     const series = strictly(site, 'matrix', () =>
-      byLabels(list.map((s) => ({
-        labels: labelsOf(s.metric),
-        points: pairs(s.values).map(([t, v]) => [millis(t), value(v)] as [number, SampleValue]),
-      }))),
+      byLabels(
+        list.map((s) => ({
+          labels: labelsOf(s.metric),
+          points: pairs(s.values).map(([t, v]) => [millis(t), value(v)] as [number, SampleValue]),
+        })),
+      ),
     );
     return { series, warnings: data.warnings };
   }
@@ -66,7 +77,11 @@ export class PromClient {
   private async call(path: string, params: [string, string][], query: string, signal?: AbortSignal) {
     // The server stops evaluating when we stop waiting, so a slow query does not keep loading it.
     const timeout: [string, string] = ['timeout', seconds(this.target.timeout ?? DEFAULT_TIMEOUT_MS)];
-    const body = await getJson(this.target, 'Prometheus', path, [...params, timeout], { ...this.opts, query, ...(signal ? { signal } : {}) });
+    const body = await getJson(this.target, 'Prometheus', path, [...params, timeout], {
+      ...this.opts,
+      query,
+      ...(signal ? { signal } : {}),
+    });
     const site = this.site(query);
     if (!body || typeof body !== 'object') throw badResponse(site, 'the JSON body is not an object');
     const b = body as { status?: unknown; data?: unknown; error?: unknown; warnings?: unknown };
@@ -102,12 +117,17 @@ export function parseInstant(data: unknown, warnings: string[], site: RequestSit
         for (const s of list(d.result) as { metric?: unknown; value?: unknown }[]) {
           // Native histograms carry `histogram` instead of `value`; a panel shows numbers only.
           if (!s || typeof s !== 'object') throw new Malformed('a series is not an object');
-          if (s.value === undefined) { skipped++; continue; }
+          if (s.value === undefined) {
+            skipped++;
+            continue;
+          }
           const [t, v] = pair(s.value);
           at ??= millis(t);
           series.push({ labels: labelsOf(s.metric), value: value(v) });
         }
-        const w = skipped ? [...warnings, `${skipped} native histogram series skipped; wrap the query in histogram_quantile() or histogram_count()`] : warnings;
+        const w = skipped
+          ? [...warnings, `${skipped} native histogram series skipped; wrap the query in histogram_quantile() or histogram_count()`]
+          : warnings;
         return { series: byLabels(series), ...(at !== undefined ? { at } : {}), warnings: w };
       });
     case 'matrix':
@@ -125,7 +145,10 @@ export function parseInstant(data: unknown, warnings: string[], site: RequestSit
         return { series: byLabels(series), ...(at !== undefined ? { at } : {}), warnings };
       });
     case 'string':
-      throw new MetricError('query', `query '${oneLine(site.query ?? '')}' returns a string, not a number; a panel needs a numeric expression`);
+      throw new MetricError(
+        'query',
+        `query '${oneLine(site.query ?? '')}' returns a string, not a number; a panel needs a numeric expression`,
+      );
     default:
       throw badResponse(site, `unknown resultType ${JSON.stringify(d?.resultType)}`);
   }
@@ -159,7 +182,8 @@ function pairs(x: unknown): [unknown, unknown][] {
 
 function labelsOf(x: unknown): Record<string, string> {
   if (x === undefined || x === null) return {};
-  if (typeof x !== 'object' || Array.isArray(x) || Object.values(x).some((v) => typeof v !== 'string')) throw new Malformed('labels are not a map of strings');
+  if (typeof x !== 'object' || Array.isArray(x) || Object.values(x).some((v) => typeof v !== 'string'))
+    throw new Malformed('labels are not a map of strings');
   return x as Record<string, string>;
 }
 

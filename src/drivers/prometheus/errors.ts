@@ -9,7 +9,10 @@ import { formatDuration } from '../../runbook/duration.js';
 
 /** A failed request, classified: `kind` drives the panel status, `message` is shown as is. */
 export class MetricError extends Error {
-  constructor(readonly kind: MetricErrorKind, message: string) {
+  constructor(
+    readonly kind: MetricErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'MetricError';
   }
@@ -65,7 +68,8 @@ function about(site: RequestSite): string {
 
 /** Thrown when the request was given up after `ms`. */
 export function timeoutError(site: RequestSite, ms: number): MetricError {
-  const hint = site.service === 'Prometheus' ? 'it may be overloaded; raise prometheus.timeout if this query is slow' : 'check that it is healthy';
+  const hint =
+    site.service === 'Prometheus' ? 'it may be overloaded; raise prometheus.timeout if this query is slow' : 'check that it is healthy';
   return new MetricError('timeout', `${site.service} at ${site.url} did not answer within ${formatDuration(ms)}${about(site)}; ${hint}`);
 }
 
@@ -75,9 +79,15 @@ export function networkError(e: unknown, site: RequestSite): MetricError {
   const code = cause?.code ?? (e as { code?: string }).code;
   const cfg = site.service === 'Prometheus' ? 'prometheus.url' : 'alertmanager.url';
   if (code === 'ECONNREFUSED')
-    return new MetricError('refused', `${site.service} at ${site.url} refused the connection${about(site)}; is it running, and is ${cfg} right?`);
+    return new MetricError(
+      'refused',
+      `${site.service} at ${site.url} refused the connection${about(site)}; is it running, and is ${cfg} right?`,
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL')
-    return new MetricError('dns', `cannot resolve '${site.host ?? site.url}' for ${site.service}${about(site)}: DNS lookup failed (${code}); check ${cfg} and DNS`);
+    return new MetricError(
+      'dns',
+      `cannot resolve '${site.host ?? site.url}' for ${site.service}${about(site)}: DNS lookup failed (${code}); check ${cfg} and DNS`,
+    );
   let what = oneLine(cause?.message ?? (e as Error).message ?? String(e));
   // fetch refuses some ports outright (1, 25, 6000, ...); say so instead of the bare "bad port".
   if (what === 'bad port') what = `fetch refuses to connect to this port (a blocked port); serve ${site.service} on another one`;
@@ -108,16 +118,22 @@ export function httpError(status: number, statusText: string, body: string, site
   const head = `${site.service} at ${site.url} answered HTTP ${status}${statusText ? ` ${oneLine(statusText, 60)}` : ''}`;
   const detail = text !== undefined ? `: ${oneLine(text, 300)}` : body.trim() ? `: ${oneLine(body, 80)}` : '';
   const hint =
-    status === 401 || status === 403 ? '; check bearerToken, basicAuth or headers in the runbook'
-    : status === 404 ? `; is the URL the API's base (no /api/v1 at the end)?`
-    : status >= 500 ? '; the server or a proxy in front of it is failing, retrying'
-    : '';
+    status === 401 || status === 403
+      ? '; check bearerToken, basicAuth or headers in the runbook'
+      : status === 404
+        ? `; is the URL the API's base (no /api/v1 at the end)?`
+        : status >= 500
+          ? '; the server or a proxy in front of it is failing, retrying'
+          : '';
   return new MetricError('http', `${head}${detail}${about(site)}${hint}`);
 }
 
 /** A 2xx answer that is not what the API promises (HTML from a proxy, truncated JSON, ...). */
 export function badResponse(site: RequestSite, why: string): MetricError {
-  return new MetricError('bad-response', `${site.service} at ${site.url} sent an unexpected answer${about(site)}: ${oneLine(why, 200)}; is the URL pointing at its HTTP API?`);
+  return new MetricError(
+    'bad-response',
+    `${site.service} at ${site.url} sent an unexpected answer${about(site)}: ${oneLine(why, 200)}; is the URL pointing at its HTTP API?`,
+  );
 }
 
 /** An answer bigger than the transport reads: refused rather than held in memory. */

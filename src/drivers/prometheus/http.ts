@@ -4,7 +4,19 @@
  * moment of each request (so secrets live only in memory, only as long as the request).
  */
 import { MissingEnvError, expandEnv } from '../../runbook/env.js';
-import { MetricError, badResponse, displayUrl, httpError, networkError, oneLine, scrubSecrets, scrubText, timeoutError, tooLargeError, type RequestSite } from './errors.js';
+import {
+  MetricError,
+  badResponse,
+  displayUrl,
+  httpError,
+  networkError,
+  oneLine,
+  scrubSecrets,
+  scrubText,
+  timeoutError,
+  tooLargeError,
+  type RequestSite,
+} from './errors.js';
 
 /** Where and how to reach an HTTP API: the runbook's `prometheus` or `alertmanager` section. */
 export interface HttpTarget {
@@ -70,7 +82,11 @@ export async function getJson(
       if (ac.signal.aborted && ac.signal.reason === 'too-large') throw tooLargeError(site, maxBytes);
       if (ac.signal.aborted) throw ac.signal.reason === 'timeout' ? timeoutError(site, timeout) : new StoppedError();
       // fetch's own TypeErrors quote what they refuse (a header value, so maybe a secret): never pass them on.
-      if (e instanceof TypeError && (e as { cause?: unknown }).cause === undefined) throw new MetricError('config', `${service} request could not be built (${oneLine(e.message.replace(/"[^"]*"/g, '"…"'), 120)}); check ${service.toLowerCase()} in the runbook`);
+      if (e instanceof TypeError && (e as { cause?: unknown }).cause === undefined)
+        throw new MetricError(
+          'config',
+          `${service} request could not be built (${oneLine(e.message.replace(/"[^"]*"/g, '"…"'), 120)}); check ${service.toLowerCase()} in the runbook`,
+        );
       throw networkError(e, site);
     }
     // A server may echo what it was sent (a token, a tenant) in its error text: never show it.
@@ -84,7 +100,8 @@ export async function getJson(
       throw badResponse(site, `HTTP ${res.status} with a body that is not JSON (${type}): "${scrubText(body, secrets).slice(0, 60)}"`);
     }
     const envelope = parsed as { status?: unknown; error?: unknown } | null;
-    if (envelope && typeof envelope === 'object' && envelope.status === 'error' && typeof envelope.error === 'string') envelope.error = scrubText(envelope.error, secrets);
+    if (envelope && typeof envelope === 'object' && envelope.status === 'error' && typeof envelope.error === 'string')
+      envelope.error = scrubText(envelope.error, secrets);
     return parsed;
   } catch (e) {
     throw e instanceof MetricError ? scrubSecrets(e, secrets) : e;
@@ -137,7 +154,11 @@ function prepare(target: HttpTarget, service: string, path: string, params: [str
     else if (user !== undefined) headers.authorization = `Basic ${Buffer.from(`${user}:${pass ?? ''}`).toString('base64')}`;
     for (const [k, v] of Object.entries(headers)) {
       // Checked here so that fetch's own error, which quotes the value, never happens.
-      if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) throw new MetricError('config', `${section}.${k === 'authorization' ? 'bearerToken/basicAuth' : `headers.${k}`} holds a character an HTTP header cannot carry (a newline, a control or non-Latin-1 character), once \${VAR} is expanded; check the runbook and the environment`);
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(v))
+        throw new MetricError(
+          'config',
+          `${section}.${k === 'authorization' ? 'bearerToken/basicAuth' : `headers.${k}`} holds a character an HTTP header cannot carry (a newline, a control or non-Latin-1 character), once \${VAR} is expanded; check the runbook and the environment`,
+        );
     }
     // Everything that may be secret, longest first, to scrub from messages.
     const secrets = [...envValues(target, env), token, pass, headers.authorization, headers.authorization?.replace(/^\w+ /, '')]
@@ -153,7 +174,13 @@ function prepare(target: HttpTarget, service: string, path: string, params: [str
 
 /** The values every `${VAR}` of the target's url, headers and auth expands to. */
 function envValues(target: HttpTarget, env: NodeJS.ProcessEnv): string[] {
-  const texts = [target.url, ...Object.values(target.headers ?? {}), target.bearerToken ?? '', target.basicAuth?.username ?? '', target.basicAuth?.password ?? ''];
+  const texts = [
+    target.url,
+    ...Object.values(target.headers ?? {}),
+    target.bearerToken ?? '',
+    target.basicAuth?.username ?? '',
+    target.basicAuth?.password ?? '',
+  ];
   const out: string[] = [];
   for (const t of texts) for (const m of t.matchAll(/\$\{([A-Za-z_]\w*)\}/g)) if (env[m[1]]) out.push(env[m[1]]!);
   return out;

@@ -102,7 +102,10 @@ class PanelLoop {
   private failures = 0;
   private rangeDueAt = -Infinity;
 
-  constructor(private readonly panel: Panel, private readonly d: LoopDeps) {}
+  constructor(
+    private readonly panel: Panel,
+    private readonly d: LoopDeps,
+  ) {}
 
   start(): void {
     this.running = this.tick();

@@ -15,7 +15,9 @@ export const LinesView = memo(function LinesView({ lines }: LinesViewProps) {
         // No wrap="truncate": lines are fit to width already, and Ink would slice every one of them each frame.
         <Text key={i}>
           {merge(l).map((s, j) =>
-            plainStyle(s) ? s.text : (
+            plainStyle(s) ? (
+              s.text
+            ) : (
               <Text key={j} color={s.color} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
                 {s.text}
               </Text>
@@ -37,7 +39,8 @@ function merge(l: Line): Segment[] {
   for (const s of l) {
     if (!s.text) continue;
     const last = out[out.length - 1];
-    if (last && last.color === s.color && !!last.bold === !!s.bold && !!last.dim === !!s.dim && !!last.inverse === !!s.inverse) out[out.length - 1] = { ...last, text: last.text + s.text };
+    if (last && last.color === s.color && !!last.bold === !!s.bold && !!last.dim === !!s.dim && !!last.inverse === !!s.inverse)
+      out[out.length - 1] = { ...last, text: last.text + s.text };
     else out.push(s);
   }
   return out;

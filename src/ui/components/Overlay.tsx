@@ -13,7 +13,10 @@ export interface OverlayProps {
 }
 
 export function Overlay({ view, columns, rows, color }: OverlayProps) {
-  const width = Math.min(columns - 4, Math.max(40, ...view.lines.map((l) => plain(l).length + 4), view.title.length + 6, view.hint.length + 4));
+  const width = Math.min(
+    columns - 4,
+    Math.max(40, ...view.lines.map((l) => plain(l).length + 4), view.title.length + 6, view.hint.length + 4),
+  );
   const inner = width - 4;
   const maxLines = Math.max(1, rows - 8);
   const body = view.lines.slice(0, maxLines).map((l) => padLine(fit(l, inner), inner));
@@ -23,11 +26,26 @@ export function Overlay({ view, columns, rows, color }: OverlayProps) {
   const left = Math.max(0, Math.floor((columns - width) / 2));
   const border = color ? (view.danger ? 'red' : 'cyan') : undefined;
   return (
-    <Box position="absolute" marginTop={top} marginLeft={left} width={width} flexDirection="column" borderStyle="double" borderColor={border} paddingX={1}>
-      <Text bold color={border}>{pad(sanitizeLine(view.title), inner)}</Text>
+    <Box
+      position="absolute"
+      marginTop={top}
+      marginLeft={left}
+      width={width}
+      flexDirection="column"
+      borderStyle="double"
+      borderColor={border}
+      paddingX={1}
+    >
+      <Text bold color={border}>
+        {pad(sanitizeLine(view.title), inner)}
+      </Text>
       <Text>{' '.repeat(inner)}</Text>
       <LinesView lines={body} />
-      {view.hint ? <Text bold inverse={view.danger}>{pad(view.hint, inner)}</Text> : null}
+      {view.hint ? (
+        <Text bold inverse={view.danger}>
+          {pad(view.hint, inner)}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -19,11 +19,21 @@ export function PaneFrame({ title, focused, width, height, color, children }: Pa
   const border = color ? (focused ? 'cyan' : 'gray') : undefined;
   return (
     <Box width={width} height={height} flexDirection="column">
-      <Text color={border} bold={focused}>{top}</Text>
+      <Text color={border} bold={focused}>
+        {top}
+      </Text>
       {/* Keyed by focus: Ink re-adds the top border when borderStyle changes on an existing node.
           No overflow="hidden": Ink would slice every line of the pane each frame; the rows
           functions cut lines to the pane's width and height themselves. */}
-      <Box key={focused ? 'focused' : 'plain'} width={width} height={height - 1} flexDirection="column" borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={border}>
+      <Box
+        key={focused ? 'focused' : 'plain'}
+        width={width}
+        height={height - 1}
+        flexDirection="column"
+        borderStyle={focused ? 'double' : 'single'}
+        borderTop={false}
+        borderColor={border}
+      >
         {children}
       </Box>
     </Box>

@@ -89,6 +89,20 @@ export function match(bindings: Binding[], key: string): Binding | undefined {
 
 /** Pretty key labels for the footer and help ("enter" → "⏎", "shift-tab" → "⇧⇥"). */
 export function keyLabel(k: string): string {
-  const labels: Record<string, string> = { enter: 'enter', esc: 'esc', tab: 'tab', 'shift-tab': 'S-tab', up: '↑', down: '↓', left: '←', right: '→', 'shift-left': 'S-←', 'shift-right': 'S-→', pageup: 'pgup', pagedown: 'pgdn', ' ': 'space' };
+  const labels: Record<string, string> = {
+    enter: 'enter',
+    esc: 'esc',
+    tab: 'tab',
+    'shift-tab': 'S-tab',
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+    'shift-left': 'S-←',
+    'shift-right': 'S-→',
+    pageup: 'pgup',
+    pagedown: 'pgdn',
+    ' ': 'space',
+  };
   return labels[k] ?? k;
 }

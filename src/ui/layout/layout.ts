@@ -54,13 +54,21 @@ export function parseLayout(file: string, text: string): { layout?: Layout; prob
   const seen = new Set<string>();
   r.data.rows.forEach((row, i) =>
     row.columns.forEach((c, j) => {
-      if (seen.has(c.pane)) problems.push({ ...src.locate(['rows', i, 'columns', j, 'pane']), file, message: `pane '${c.pane}' appears twice; each pane goes in one cell` });
+      if (seen.has(c.pane))
+        problems.push({
+          ...src.locate(['rows', i, 'columns', j, 'pane']),
+          file,
+          message: `pane '${c.pane}' appears twice; each pane goes in one cell`,
+        });
       seen.add(c.pane);
     }),
   );
   if (problems.length) return { problems };
   return {
-    layout: { name: r.data.name, rows: r.data.rows.map((row) => ({ size: row.size ?? 1, columns: row.columns.map((c) => ({ pane: c.pane, size: c.size ?? 1 })) })) },
+    layout: {
+      name: r.data.name,
+      rows: r.data.rows.map((row) => ({ size: row.size ?? 1, columns: row.columns.map((c) => ({ pane: c.pane, size: c.size ?? 1 })) })),
+    },
     problems: [],
   };
 }
@@ -71,7 +79,8 @@ export class LayoutError extends Error {}
 /** Loads a layout by name (from layouts/) or by path. */
 export function loadLayout(nameOrPath: string): Layout {
   const file = /[/\\]|\.ya?ml$/.test(nameOrPath) ? nameOrPath : join(LAYOUT_DIR, `${nameOrPath}.yaml`);
-  if (!existsSync(file)) throw new LayoutError(`${nameOrPath}: no such layout; built in: war-room, stacked, wall (or give a path to a .yaml file)`);
+  if (!existsSync(file))
+    throw new LayoutError(`${nameOrPath}: no such layout; built in: war-room, stacked, wall (or give a path to a .yaml file)`);
   const r = parseLayout(file, readFileSync(file, 'utf8'));
   if (!r.layout) throw new LayoutError(r.problems.map(formatProblem).join('\n'));
   return r.layout;
@@ -103,11 +112,17 @@ export function split(total: number, weights: number[]): number[] {
 
 /** Places every pane of a layout in a width x height area. */
 export function placeCells(layout: Layout, width: number, height: number): Cell[] {
-  const heights = split(height, layout.rows.map((r) => r.size));
+  const heights = split(
+    height,
+    layout.rows.map((r) => r.size),
+  );
   const cells: Cell[] = [];
   let y = 0;
   layout.rows.forEach((row, i) => {
-    const widths = split(width, row.columns.map((c) => c.size));
+    const widths = split(
+      width,
+      row.columns.map((c) => c.size),
+    );
     let x = 0;
     row.columns.forEach((c, j) => {
       cells.push({ pane: c.pane, x, y, width: widths[j], height: heights[i] });

@@ -36,7 +36,14 @@ describe.skipIf(!sshdBin || !agentBin)('authentication: ssh-agent and encrypted 
 
   function driver(env: NodeJS.ProcessEnv, identityFile?: string) {
     const ctx = recordingContext();
-    return new ExecDriver({ ctx, home, env: { HOME: home, ...env }, sshConfigFiles: [], globalKnownHosts: [], runbook: { ssh: { knownHosts: kh, ...(identityFile ? { identityFile } : {}) } } });
+    return new ExecDriver({
+      ctx,
+      home,
+      env: { HOME: home, ...env },
+      sshConfigFiles: [],
+      globalKnownHosts: [],
+      runbook: { ssh: { knownHosts: kh, ...(identityFile ? { identityFile } : {}) } },
+    });
   }
   async function run(d: ExecDriver, side: string) {
     const r = await d.runRemote({ step: 'a', hosts: [{ host: '127.0.0.2', port: sshd.port }], command: `touch ${side}` });

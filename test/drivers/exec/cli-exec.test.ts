@@ -24,17 +24,20 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     sshd = await startSshd({ addresses: ['127.0.0.2', '127.0.0.3'], authorizedKeys: [h.key.pub] });
     writeFileSync(h.knownHosts, sshd.knownHosts());
     rb = join(h.home, 'rb.yaml');
-    writeFileSync(rb, [
-      'name: exec test',
-      `ssh: { knownHosts: ${h.knownHosts} }`,
-      'hosts:',
-      `  web: ["127.0.0.2:${sshd.port}", "127.0.0.3:${sshd.port}"]`,
-      `  lone: ["127.0.0.2:${sshd.port}"]`,
-      `  bad: ["127.0.0.2:1"]`,
-      'phases:',
-      '  - { id: p, title: P, steps: [ { id: s, title: S, manual: true } ] }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      rb,
+      [
+        'name: exec test',
+        `ssh: { knownHosts: ${h.knownHosts} }`,
+        'hosts:',
+        `  web: ["127.0.0.2:${sshd.port}", "127.0.0.3:${sshd.port}"]`,
+        `  lone: ["127.0.0.2:${sshd.port}"]`,
+        `  bad: ["127.0.0.2:1"]`,
+        'phases:',
+        '  - { id: p, title: P, steps: [ { id: s, title: S, manual: true } ] }',
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(async () => {
     await sshd?.stop();
@@ -82,7 +85,9 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
   it('reports an unreachable host as an error line, no stack trace', async () => {
     const r = await exec('-f', rb, 'bad', '--', 'true');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/127\.0\.0\.2:1  ERROR +\S+ +connection refused by 127\.0\.0\.2:1; is sshd running there, and is the port right\?\n/);
+    expect(r.out).toMatch(
+      /127\.0\.0\.2:1  ERROR +\S+ +connection refused by 127\.0\.0\.2:1; is sshd running there, and is the port right\?\n/,
+    );
     expect(r.out + r.err).not.toMatch(/\n\s+at /);
   });
 
@@ -103,7 +108,9 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
   it('usage mistakes exit 64 with a hint', async () => {
     expect((await exec('-f', rb, 'web')).code).toBe(64);
     expect((await exec('web', '--', 'true')).err).toContain('name the runbook with -f RUNBOOK');
-    expect((await exec('-f', rb, 'web', '--batch', 'lots', '--', 'true')).err).toContain("--batch 'lots' is not a number of hosts or a percentage");
+    expect((await exec('-f', rb, 'web', '--batch', 'lots', '--', 'true')).err).toContain(
+      "--batch 'lots' is not a number of hosts or a percentage",
+    );
     expect((await exec('-f', rb, 'web', '--timeout', '5', '--', 'true')).code).toBe(64);
   });
 
@@ -145,7 +152,10 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     expect(io.stdout()).toMatch(/2 hosts: 2 ok/);
     expect(io.stderr()).toMatch(/^cutover exec: NOT RECORDING: journal \S+: write failed \(EIO/m);
     const fallback = /they are in (\S+) \(0600\)/.exec(io.stderr())![1];
-    const kept = readFileSync(fallback, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const kept = readFileSync(fallback, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(kept.filter((e) => e.type === 'command/exited')).toHaveLength(2);
     expect(kept.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'completed' });
   });

@@ -60,7 +60,13 @@ describe.skipIf(!sshdBin)('batch and maxFail on real hosts', () => {
 
   it('maxFail: 1 with batch: 1 tolerates one failure and stops at the second; later hosts never run', async () => {
     const { driver } = makeDriver(h);
-    const r = await driver.runRemote({ step: 'mf', hosts: hostsOf(sshd), command: marker({ sleep: 0, failOn: ['127.0.0.3', '127.0.0.4'] }), batch: { count: 1 }, maxFail: { count: 1 } });
+    const r = await driver.runRemote({
+      step: 'mf',
+      hosts: hostsOf(sshd),
+      command: marker({ sleep: 0, failOn: ['127.0.0.3', '127.0.0.4'] }),
+      batch: { count: 1 },
+      maxFail: { count: 1 },
+    });
     await driver.closeAll();
     expect(r.tripped).toBe(true);
     expect(r.results.map((x) => x.status)).toEqual(['ok', 'failed', 'failed', 'skipped', 'skipped', 'skipped']);
@@ -79,7 +85,13 @@ describe.skipIf(!sshdBin)('batch and maxFail on real hosts', () => {
 
   it('maxFail: 20% of 6 tolerates one failure (rounded down)', async () => {
     const { driver } = makeDriver(h);
-    const r = await driver.runRemote({ step: 'mfp', hosts: hostsOf(sshd), command: marker({ sleep: 0, failOn: ['127.0.0.2', '127.0.0.3'] }), batch: { count: 1 }, maxFail: { percent: 20 } });
+    const r = await driver.runRemote({
+      step: 'mfp',
+      hosts: hostsOf(sshd),
+      command: marker({ sleep: 0, failOn: ['127.0.0.2', '127.0.0.3'] }),
+      batch: { count: 1 },
+      maxFail: { percent: 20 },
+    });
     await driver.closeAll();
     expect(r.results.map((x) => x.status)).toEqual(['failed', 'failed', 'skipped', 'skipped', 'skipped', 'skipped']);
   });

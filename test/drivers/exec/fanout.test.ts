@@ -93,16 +93,30 @@ describe('fanout', () => {
   it('cancel stops launching; hosts not launched are reported cancelled', async () => {
     const ac = new AbortController();
     const f = fake([], () => 20);
-    const p = fanout(10, async (i) => {
-      if (i === 1) ac.abort();
-      return f.launch(i);
-    }, failed, { concurrency: 1, signal: ac.signal });
+    const p = fanout(
+      10,
+      async (i) => {
+        if (i === 1) ac.abort();
+        return f.launch(i);
+      },
+      failed,
+      { concurrency: 1, signal: ac.signal },
+    );
     const r = await p;
     expect(r.slots.filter((s) => s.launched).length).toBe(2);
     expect(r.slots[5]).toEqual({ launched: false, reason: 'cancelled' });
   });
 
   it('handles an empty group', async () => {
-    expect((await fanout(0, async () => 1, () => false, { concurrency: 4 })).slots).toEqual([]);
+    expect(
+      (
+        await fanout(
+          0,
+          async () => 1,
+          () => false,
+          { concurrency: 4 },
+        )
+      ).slots,
+    ).toEqual([]);
   });
 });

@@ -56,7 +56,11 @@ describe('faults (in-process SSH server)', () => {
     const { driver, events } = makeDriver(h);
     const r = await driver.runRemote({ step: 'f', hosts: [host()], command: 'drop' });
     await driver.closeAll();
-    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: `${label()}: the connection was lost while the command ran; its outcome is unknown` });
+    expect(r.results[0]).toMatchObject({
+      status: 'failed',
+      code: null,
+      error: `${label()}: the connection was lost while the command ran; its outcome is unknown`,
+    });
     expect(outputOf(events, label())).toBe('partial\n');
   });
 
@@ -135,7 +139,11 @@ describe('faults (in-process SSH server)', () => {
     fake.onExecRequest = undefined;
     await driver.closeAll();
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: expect.stringMatching(/^timed out after 300ms; .* may still run there$/) });
+    expect(r.results[0]).toMatchObject({
+      status: 'failed',
+      code: null,
+      error: expect.stringMatching(/^timed out after 300ms; .* may still run there$/),
+    });
   });
 
   it('cancels a command whose exec request the host never answers', async () => {
@@ -161,7 +169,11 @@ describe('faults (in-process SSH server)', () => {
     fake.onExecRequest = undefined;
     await driver.closeAll();
     expect(fake.execRequests - n0).toBe(1);
-    expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: `${label()}: the connection was lost as the command was starting; it may have run, its outcome is unknown` });
+    expect(r.results[0]).toMatchObject({
+      status: 'failed',
+      code: null,
+      error: `${label()}: the connection was lost as the command was starting; it may have run, its outcome is unknown`,
+    });
   });
 
   it('strips control sequences from a signal name the host sends', async () => {
@@ -194,7 +206,10 @@ describe('faults (in-process SSH server)', () => {
     await driver.closeAll();
     await silent.stop();
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(r.results[0]).toMatchObject({ status: 'error', error: `127.0.0.9:${silent.port}: no SSH handshake with 127.0.0.9:${silent.port} within 0.5s (connectTimeout); the host may be down, firewalled or overloaded` });
+    expect(r.results[0]).toMatchObject({
+      status: 'error',
+      error: `127.0.0.9:${silent.port}: no SSH handshake with 127.0.0.9:${silent.port} within 0.5s (connectTimeout); the host may be down, firewalled or overloaded`,
+    });
   });
 
   it('closeAll abandons a connection still in its handshake instead of waiting for the timeout', async () => {

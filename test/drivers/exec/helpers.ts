@@ -43,7 +43,11 @@ export function makeDriver(h: TestHome, o: Partial<ExecOptions> = {}): { driver:
     globalKnownHosts: [],
     killGrace: 500,
     ...o,
-    runbook: { ssh: { knownHosts: h.knownHosts, ...o.runbook?.ssh }, ...(o.runbook?.hosts ? { hosts: o.runbook.hosts } : {}), ...(o.runbook?.redact ? { redact: o.runbook.redact } : {}) },
+    runbook: {
+      ssh: { knownHosts: h.knownHosts, ...o.runbook?.ssh },
+      ...(o.runbook?.hosts ? { hosts: o.runbook.hosts } : {}),
+      ...(o.runbook?.redact ? { redact: o.runbook.redact } : {}),
+    },
   });
   return { driver, events: ctx.events };
 }

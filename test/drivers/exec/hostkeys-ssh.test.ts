@@ -93,7 +93,10 @@ describe.skipIf(!sshdBin || !keyscan)('host keys against real sshds', () => {
   it('accept-new adds the key as OpenSSH does (0600 file, [host]:port line), then trusts it', async () => {
     const kh = join(dir, 'sub', 'known_hosts');
     const notices: string[] = [];
-    const { driver } = makeDriver(h, { runbook: { ssh: { knownHosts: kh, strictHostKeys: 'accept-new' } }, onNotice: (m) => notices.push(m) });
+    const { driver } = makeDriver(h, {
+      runbook: { ssh: { knownHosts: kh, strictHostKeys: 'accept-new' } },
+      onNotice: (m) => notices.push(m),
+    });
     const r = await driver.runRemote({ step: 'an', hosts: [{ host: '127.0.0.3', port: one.port }], command: 'true' });
     await driver.closeAll();
     expect(r.ok).toBe(true);
@@ -106,7 +109,13 @@ describe.skipIf(!sshdBin || !keyscan)('host keys against real sshds', () => {
 
   it('without a runbook knownHosts, reads ~/.ssh/known_hosts', async () => {
     writeFileSync(h.knownHosts, one.knownHosts());
-    const driver = new ExecDriver({ ctx: recordingContext(), home: h.home, env: { HOME: h.home }, sshConfigFiles: [], globalKnownHosts: [] });
+    const driver = new ExecDriver({
+      ctx: recordingContext(),
+      home: h.home,
+      env: { HOME: h.home },
+      sshConfigFiles: [],
+      globalKnownHosts: [],
+    });
     const r = await driver.runRemote({ step: 'home', hosts: [{ host: '127.0.0.2', port: one.port }], command: 'true' });
     await driver.closeAll();
     expect(r.ok).toBe(true);

@@ -12,7 +12,8 @@ describe.skipIf(!sshdBin)('ProxyJump through real sshds', () => {
   let jump: Sshd; // 127.0.0.2
   let inner: Sshd; // 127.0.0.3 and 127.0.0.4
   const h = testHome();
-  const forwards = (s: Sshd) => [...s.log().matchAll(/server_request_direct_tcpip: originator \S+ port \d+, target (\S+) port (\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
+  const forwards = (s: Sshd) =>
+    [...s.log().matchAll(/server_request_direct_tcpip: originator \S+ port \d+, target (\S+) port (\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
   beforeAll(async () => {
     [jump, inner] = await Promise.all([
       startSshd({ addresses: ['127.0.0.2'], authorizedKeys: [h.key.pub], logLevel: 'DEBUG1' }),
@@ -27,7 +28,10 @@ describe.skipIf(!sshdBin)('ProxyJump through real sshds', () => {
 
   it('runs through the runbook jump, sharing one connection to it for all hosts', async () => {
     const { driver, events } = makeDriver(h, { runbook: { ssh: { jump: `127.0.0.2:${jump.port}` } } });
-    const hosts = [{ host: '127.0.0.3', port: inner.port }, { host: '127.0.0.4', port: inner.port }];
+    const hosts = [
+      { host: '127.0.0.3', port: inner.port },
+      { host: '127.0.0.4', port: inner.port },
+    ];
     const r = await driver.runRemote({ step: 'j', hosts, command: 'set -- $SSH_CONNECTION; echo "on $3"' });
     await driver.closeAll();
     expect(r.results).toMatchObject([{ status: 'ok' }, { status: 'ok' }]);
@@ -37,11 +41,22 @@ describe.skipIf(!sshdBin)('ProxyJump through real sshds', () => {
   });
 
   it('follows ProxyJump in ~/.ssh/config recursively: tgt via mid via edge', async () => {
-    writeFileSync(h.config, [
-      'Host tgt', '  HostName 127.0.0.4', `  Port ${inner.port}`, '  ProxyJump mid',
-      'Host mid', '  HostName 127.0.0.3', `  Port ${inner.port}`, '  ProxyJump edge',
-      'Host edge', '  HostName 127.0.0.2', `  Port ${jump.port}`,
-    ].join('\n'));
+    writeFileSync(
+      h.config,
+      [
+        'Host tgt',
+        '  HostName 127.0.0.4',
+        `  Port ${inner.port}`,
+        '  ProxyJump mid',
+        'Host mid',
+        '  HostName 127.0.0.3',
+        `  Port ${inner.port}`,
+        '  ProxyJump edge',
+        'Host edge',
+        '  HostName 127.0.0.2',
+        `  Port ${jump.port}`,
+      ].join('\n'),
+    );
     const before = { jump: forwards(jump).length, inner: forwards(inner).length };
     const { driver, events } = makeDriver(h);
     const r = await driver.runRemote({ step: 'chain', hosts: [{ host: 'tgt' }], command: 'set -- $SSH_CONNECTION; echo "on $3"' });
@@ -59,7 +74,11 @@ describe.skipIf(!sshdBin)('ProxyJump through real sshds', () => {
     const r = await driver.runRemote({ step: 'jx', hosts: [{ host: '127.0.0.3', port: inner.port }], command: 'true' });
     await driver.closeAll();
     expect(r.results[0].status).toBe('error');
-    expect(r.results[0].error).toMatch(new RegExp(`^127\\.0\\.0\\.3:${inner.port}: through jump host 127\\.0\\.0\\.2: 127\\.0\\.0\\.2: connection refused by 127\\.0\\.0\\.2:${closed}`));
+    expect(r.results[0].error).toMatch(
+      new RegExp(
+        `^127\\.0\\.0\\.3:${inner.port}: through jump host 127\\.0\\.0\\.2: 127\\.0\\.0\\.2: connection refused by 127\\.0\\.0\\.2:${closed}`,
+      ),
+    );
   });
 
   it('says when the jump host cannot reach the target', async () => {

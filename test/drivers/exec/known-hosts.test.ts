@@ -2,7 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprint, hashName, hostMatches, knownHostsLine, knownHostsName, parseKnownHosts } from '../../../src/drivers/exec/known-hosts.js';
+import {
+  fingerprint,
+  hashName,
+  hostMatches,
+  knownHostsLine,
+  knownHostsName,
+  parseKnownHosts,
+} from '../../../src/drivers/exec/known-hosts.js';
 import { verifyHostKey, type HostKeyPolicy } from '../../../src/drivers/exec/host-keys.js';
 import { matchPatternList } from '../../../src/drivers/exec/patterns.js';
 import { needBinary } from '../../support/binaries.js';
@@ -98,7 +105,11 @@ describe.skipIf(!keygen)('verifyHostKey', () => {
   const good = key('good');
   const evil = key('evil');
   const file = () => join(dir, `kh-${Math.random().toString(36).slice(2)}`);
-  const policy = (userFile: string, strict: HostKeyPolicy['strict'] = 'yes'): HostKeyPolicy => ({ userFiles: [userFile], globalFiles: [], strict });
+  const policy = (userFile: string, strict: HostKeyPolicy['strict'] = 'yes'): HostKeyPolicy => ({
+    userFiles: [userFile],
+    globalFiles: [],
+    strict,
+  });
 
   it('accepts a known key', () => {
     const f = file();
@@ -148,7 +159,10 @@ describe.skipIf(!keygen)('verifyHostKey', () => {
 
   it('accept-new does not take a new key type for a host it already knows', () => {
     const f = file();
-    writeFileSync(f, `h5 ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('ssh-rsa'), Buffer.alloc(20, 1)]).toString('base64')}\n`);
+    writeFileSync(
+      f,
+      `h5 ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('ssh-rsa'), Buffer.alloc(20, 1)]).toString('base64')}\n`,
+    );
     const v = verifyHostKey('h5', good.blob, policy(f, 'accept-new'), 'h5', 22);
     expect(v.ok).toBe(false);
     expect((v as { reason: string }).reason).toContain('only has ssh-rsa');

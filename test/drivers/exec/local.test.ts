@@ -25,10 +25,16 @@ describe('local commands', () => {
 
   it('runs a string through a shell only with shell: true', async () => {
     const { d, events } = driver();
-    expect(await d.runLocal({ step: 'l', command: 'echo one && echo two >&2; exit 4', shell: true })).toMatchObject({ status: 'failed', code: 4 });
+    expect(await d.runLocal({ step: 'l', command: 'echo one && echo two >&2; exit 4', shell: true })).toMatchObject({
+      status: 'failed',
+      code: 4,
+    });
     expect(outputOf(events, 'local')).toBe('one\n');
     expect(outputOf(events, 'local', 'stderr')).toBe('two\n');
-    expect(await d.runLocal({ step: 'l', command: 'echo x' })).toMatchObject({ status: 'error', error: expect.stringContaining('shell: true') });
+    expect(await d.runLocal({ step: 'l', command: 'echo x' })).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('shell: true'),
+    });
   });
 
   it('passes env on top of the environment, and cwd', async () => {
@@ -105,9 +111,15 @@ describe('local commands', () => {
 
   it('reports a missing binary and a missing cwd without throwing', async () => {
     const { d } = driver();
-    expect(await d.runLocal({ step: 'l', command: ['cutover-no-such-binary'] })).toMatchObject({ status: 'error', error: 'local: command not found: cutover-no-such-binary; check PATH or give the full path' });
+    expect(await d.runLocal({ step: 'l', command: ['cutover-no-such-binary'] })).toMatchObject({
+      status: 'error',
+      error: 'local: command not found: cutover-no-such-binary; check PATH or give the full path',
+    });
     const gone = join(dir, 'gone');
-    expect(await d.runLocal({ step: 'l', command: ['true'], cwd: gone })).toMatchObject({ status: 'error', error: expect.stringContaining(`${gone} does not exist`) });
+    expect(await d.runLocal({ step: 'l', command: ['true'], cwd: gone })).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining(`${gone} does not exist`),
+    });
     expect(existsSync(gone)).toBe(false);
   });
 

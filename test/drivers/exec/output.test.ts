@@ -5,8 +5,16 @@ import { until } from './helpers.js';
 
 function collector(limits = {}) {
   const got: { stream: StreamName; text: string; at: number }[] = [];
-  const out = new CommandOutput(new Redactor(['internal-secret']), (stream, text) => got.push({ stream, text, at: performance.now() }), limits);
-  const text = (s: StreamName = 'stdout') => got.filter((g) => g.stream === s).map((g) => g.text).join('');
+  const out = new CommandOutput(
+    new Redactor(['internal-secret']),
+    (stream, text) => got.push({ stream, text, at: performance.now() }),
+    limits,
+  );
+  const text = (s: StreamName = 'stdout') =>
+    got
+      .filter((g) => g.stream === s)
+      .map((g) => g.text)
+      .join('');
   return { out, got, text };
 }
 
@@ -98,7 +106,14 @@ describe('CommandOutput', () => {
     const times = got.map((g) => g.at);
     for (let i = 1; i < times.length - 1; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(45);
     expect(got.length).toBeLessThanOrEqual(Math.ceil(400 / 50) + 2);
-    expect(got.map((g) => g.text).join('').split('\n').filter(Boolean).every((l) => l === 'tick')).toBe(true);
+    expect(
+      got
+        .map((g) => g.text)
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l === 'tick'),
+    ).toBe(true);
   });
 
   it('a quiet stream emits its first line without waiting a full interval', async () => {

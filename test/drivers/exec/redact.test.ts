@@ -14,9 +14,17 @@ describe('Redactor.text: built-in token shapes', () => {
     ['password= keeps the name', 'login password=hunter2 user=bob', `login password=${REDACTED} user=bob`],
     ['JSON password', '{"password": "s3cr3t", "user": "bob"}', `{"password": "${REDACTED}", "user": "bob"}`],
     ['api_key: value', 'api_key: 12345abcde', `api_key: ${REDACTED}`],
-    ['credentials in a URL', 'git clone https://bob:tok3n@git.example.com/x.git', `git clone https://bob:${REDACTED}@git.example.com/x.git`],
+    [
+      'credentials in a URL',
+      'git clone https://bob:tok3n@git.example.com/x.git',
+      `git clone https://bob:${REDACTED}@git.example.com/x.git`,
+    ],
     ['ordinary text is untouched', 'deploy v2.1.0 to 4 hosts: ok', 'deploy v2.1.0 to 4 hosts: ok'],
-    ['one-line private key block', 'k=-----BEGIN OPENSSH PRIVATE KEY----- AAAA -----END OPENSSH PRIVATE KEY-----', `k=${REDACTED} private key`],
+    [
+      'one-line private key block',
+      'k=-----BEGIN OPENSSH PRIVATE KEY----- AAAA -----END OPENSSH PRIVATE KEY-----',
+      `k=${REDACTED} private key`,
+    ],
   ];
   it.each(cases)('%s', (_, input, want) => {
     expect(r.text(input)).toBe(want);

@@ -23,10 +23,18 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
 
   it('captures exit codes and both streams, per host, in host order, as plain-JSON events', async () => {
     const { driver, events } = makeDriver(h);
-    const r = await driver.runRemote({ step: 'st', hosts: hostsOf(sshd), command: 'set -- $SSH_CONNECTION; echo "out $3"; echo "err $3" >&2; [ "$3" = 127.0.0.3 ] && exit 3; exit 0' });
+    const r = await driver.runRemote({
+      step: 'st',
+      hosts: hostsOf(sshd),
+      command: 'set -- $SSH_CONNECTION; echo "out $3"; echo "err $3" >&2; [ "$3" = 127.0.0.3 ] && exit 3; exit 0',
+    });
     await driver.closeAll();
     const [a, b, c] = hostsOf(sshd).map((x) => `${x.host}:${x.port}`);
-    expect(r.results.map((x) => [x.host, x.status, x.code])).toEqual([[a, 'ok', 0], [b, 'failed', 3], [c, 'ok', 0]]);
+    expect(r.results.map((x) => [x.host, x.status, x.code])).toEqual([
+      [a, 'ok', 0],
+      [b, 'failed', 3],
+      [c, 'ok', 0],
+    ]);
     expect(r.ok).toBe(false);
     expect(outputOf(events, b)).toBe('out 127.0.0.3\n');
     expect(outputOf(events, b, 'stderr')).toBe('err 127.0.0.3\n');
@@ -63,7 +71,11 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
     const { driver, events } = makeDriver(h);
     const host = hostsOf(sshd, ['127.0.0.2']);
     const flag = join(dir, 'go');
-    const p = driver.runRemote({ step: 'stream', hosts: host, command: `echo first; while [ ! -e ${flag} ]; do sleep 0.05; done; echo second` });
+    const p = driver.runRemote({
+      step: 'stream',
+      hosts: host,
+      command: `echo first; while [ ! -e ${flag} ]; do sleep 0.05; done; echo second`,
+    });
     await until(() => outputOf(events, `127.0.0.2:${sshd.port}`) === 'first\n', 'the first line before the command ends');
     expect(events.some((e) => e.type === 'command/exited')).toBe(false);
     writeFileSync(flag, '');
@@ -81,12 +93,21 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
     const { driver } = makeDriver(h);
     const pidFile = join(dir, 'timeout.pid');
     const t0 = Date.now();
-    const r = await driver.runRemote({ step: 'to', hosts: hostsOf(sshd, ['127.0.0.2']), command: `echo $$ > ${pidFile}; exec sleep 30`, timeout: 500 });
+    const r = await driver.runRemote({
+      step: 'to',
+      hosts: hostsOf(sshd, ['127.0.0.2']),
+      command: `echo $$ > ${pidFile}; exec sleep 30`,
+      timeout: 500,
+    });
     await driver.closeAll();
     expect(Date.now() - t0).toBeLessThan(5000);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     if (root) {
-      expect(r.results[0]).toMatchObject({ status: 'failed', code: null, error: 'timed out after 500ms; TERM got no answer, so the command may still be running on ' + r.results[0].host });
+      expect(r.results[0]).toMatchObject({
+        status: 'failed',
+        code: null,
+        error: 'timed out after 500ms; TERM got no answer, so the command may still be running on ' + r.results[0].host,
+      });
       await until(() => /session_signal_req/.test(sshd.log()), 'sshd to log the signal request');
       process.kill(pid, 'SIGKILL');
     } else {
@@ -107,14 +128,22 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
     await driver.closeAll();
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r.cancelled).toBe(true);
-    expect(r.results.map((x) => [x.status, x.error?.split(';')[0]])).toEqual([['failed', 'cancelled'], ['failed', 'cancelled'], ['skipped', 'not run: cancelled']]);
+    expect(r.results.map((x) => [x.status, x.error?.split(';')[0]])).toEqual([
+      ['failed', 'cancelled'],
+      ['failed', 'cancelled'],
+      ['skipped', 'not run: cancelled'],
+    ]);
     if (!root) expect(r.results[0].signal).toBe('SIGTERM');
     for (const e of events) if (e.type === 'command/output') process.kill(Number(e.text), 'SIGKILL');
   });
 
   it('redacts secrets and strips control sequences from remote output', async () => {
     const { driver, events } = makeDriver(h, { runbook: { redact: ['corp-[0-9]+'] } });
-    const r = await driver.runRemote({ step: 'rd', hosts: hostsOf(sshd, ['127.0.0.2']), command: `printf 'password=hunter2 AKIAIOSFODNN7EXAMPLE corp-1234\\n\\033]52;c;cHduZWQ=\\007\\033[2J\\033[31mred\\033[0m\\n'` });
+    const r = await driver.runRemote({
+      step: 'rd',
+      hosts: hostsOf(sshd, ['127.0.0.2']),
+      command: `printf 'password=hunter2 AKIAIOSFODNN7EXAMPLE corp-1234\\n\\033]52;c;cHduZWQ=\\007\\033[2J\\033[31mred\\033[0m\\n'`,
+    });
     await driver.closeAll();
     expect(r.ok).toBe(true);
     expect(outputOf(events, `127.0.0.2:${sshd.port}`)).toBe('password=[REDACTED] [REDACTED] [REDACTED]\nred\n');
@@ -123,15 +152,26 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
   it('reports an unreachable host and still runs the others', async () => {
     const { driver } = makeDriver(h);
     const closed = await freePort();
-    const r = await driver.runRemote({ step: 'un', hosts: [{ host: '127.0.0.2', port: closed }, ...hostsOf(sshd, ['127.0.0.3'])], command: 'true' });
+    const r = await driver.runRemote({
+      step: 'un',
+      hosts: [{ host: '127.0.0.2', port: closed }, ...hostsOf(sshd, ['127.0.0.3'])],
+      command: 'true',
+    });
     await driver.closeAll();
-    expect(r.results[0]).toMatchObject({ status: 'error', code: null, error: expect.stringMatching(/connection refused by 127\.0\.0\.2:\d+; is sshd running/) });
+    expect(r.results[0]).toMatchObject({
+      status: 'error',
+      code: null,
+      error: expect.stringMatching(/connection refused by 127\.0\.0\.2:\d+; is sshd running/),
+    });
     expect(r.results[1].status).toBe('ok');
   });
 
   it('runs a run step from the runbook, its group and options', async () => {
     const { driver } = makeDriver(h, { runbook: { hosts: { app: hostsOf(sshd) } } });
-    const r = await driver.runStep({ id: 'deploy', title: 'Deploy', run: { on: 'app', command: 'exit 0', batch: { count: 1 }, timeout: 5000 } }, { level: 'code' });
+    const r = await driver.runStep(
+      { id: 'deploy', title: 'Deploy', run: { on: 'app', command: 'exit 0', batch: { count: 1 }, timeout: 5000 } },
+      { level: 'code' },
+    );
     await driver.closeAll();
     expect(r.ok).toBe(true);
     expect(r.results).toHaveLength(3);

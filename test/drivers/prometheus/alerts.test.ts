@@ -33,7 +33,13 @@ describe.skipIf(!prometheusBin || !alertmanagerBin)('alerts (real Alertmanager f
     app = await startMetricsApp();
     am = await startAlertmanager(alertmanagerBin!);
     // Resend every second: alerts raised before Prometheus has discovered Alertmanager are not lost for a minute.
-    prom = await startPrometheus({ bin: prometheusBin!, targets: [app.target], rules: RULES, alertmanagers: [am.target], args: ['--rules.alert.resend-delay=1s'] });
+    prom = await startPrometheus({
+      bin: prometheusBin!,
+      targets: [app.target],
+      rules: RULES,
+      alertmanagers: [am.target],
+      args: ['--rules.alert.resend-delay=1s'],
+    });
     await prom.waitForSeries('fixture_error_rate');
   });
   afterAll(async () => {
@@ -47,12 +53,21 @@ describe.skipIf(!prometheusBin || !alertmanagerBin)('alerts (real Alertmanager f
     expect(await fetchAlerts({ url: am.url })).toEqual([]);
     const before = Date.now();
     await app.set({ errorRate: 0.5, track: 'canary' });
-    const alerts = await waitFor(async () => {
-      const list = await fetchAlerts({ url: am.url });
-      return list.length > 0 ? list : undefined;
-    }, 'the alert to reach Alertmanager', 30_000);
+    const alerts = await waitFor(
+      async () => {
+        const list = await fetchAlerts({ url: am.url });
+        return list.length > 0 ? list : undefined;
+      },
+      'the alert to reach Alertmanager',
+      30_000,
+    );
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ name: 'FixtureErrorsHigh', severity: 'critical', summary: 'error rate of canary is 0.5', labels: { track: 'canary', job: 'app' } });
+    expect(alerts[0]).toMatchObject({
+      name: 'FixtureErrorsHigh',
+      severity: 'critical',
+      summary: 'error rate of canary is 0.5',
+      labels: { track: 'canary', job: 'app' },
+    });
     expect(alerts[0].startsAt).toBeGreaterThan(before - 1000);
     expect(alerts[0].startsAt).toBeLessThanOrEqual(Date.now());
 
@@ -74,7 +89,11 @@ describe.skipIf(!prometheusBin || !alertmanagerBin)('alerts (real Alertmanager f
     const port = await freePort();
     const down = recordingContext();
     expect(await pollAlerts({ url: `http://127.0.0.1:${port}` }, down)).toBe(false);
-    expect(down.events[0]).toMatchObject({ type: 'alerts/failed', kind: 'refused', message: `Alertmanager at http://127.0.0.1:${port} refused the connection; is it running, and is alertmanager.url right?` });
+    expect(down.events[0]).toMatchObject({
+      type: 'alerts/failed',
+      kind: 'refused',
+      message: `Alertmanager at http://127.0.0.1:${port} refused the connection; is it running, and is alertmanager.url right?`,
+    });
   });
 
   it('lists firing alerts in `cutover health`, text and JSON, without changing the exit code', async () => {
@@ -86,13 +105,19 @@ describe.skipIf(!prometheusBin || !alertmanagerBin)('alerts (real Alertmanager f
     });
     const text = captureIo();
     expect(await main(['-f', file], text)).toBe(0);
-    expect(text.stdout()).toMatch(/alerts: 1 firing\n {2}\[critical\] FixtureErrorsHigh since \d\d:\d\d:\d\d: error rate of canary is 0\.5\n/);
+    expect(text.stdout()).toMatch(
+      /alerts: 1 firing\n {2}\[critical\] FixtureErrorsHigh since \d\d:\d\d:\d\d: error rate of canary is 0\.5\n/,
+    );
     const json = captureIo();
     expect(await main(['-f', file, '--json'], json)).toBe(0);
     expect(JSON.parse(json.stdout()).alerts.firing).toMatchObject([{ name: 'FixtureErrorsHigh', severity: 'critical' }]);
 
     const port = await freePort();
-    const offline = writeRunbook({ prometheus: { url: prom.url }, alertmanager: { url: `http://127.0.0.1:${port}` }, health: [{ id: 'up', title: 'Targets up', query: 'sum(up)' }] });
+    const offline = writeRunbook({
+      prometheus: { url: prom.url },
+      alertmanager: { url: `http://127.0.0.1:${port}` },
+      health: [{ id: 'up', title: 'Targets up', query: 'sum(up)' }],
+    });
     const io = captureIo();
     expect(await main(['-f', offline], io)).toBe(0);
     expect(io.stdout()).toContain(`alerts: unknown: Alertmanager at http://127.0.0.1:${port} refused the connection`);

@@ -59,8 +59,10 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
     for (;;) {
       const e = sampled((await sampleAll(rb)).events[0]);
       const direct = await prom.query(q, e.at);
-      const want = (direct.data!.result as { metric: Record<string, string>; value: [number, string] }[])
-        .map((s) => ({ labels: s.metric, value: sampleNumber(s.value[1]) }));
+      const want = (direct.data!.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => ({
+        labels: s.metric,
+        value: sampleNumber(s.value[1]),
+      }));
       const got = e.series.map((s) => ({ labels: s.labels, value: sampleNumber(s.value) }));
       const key = (x: { labels: Record<string, string> }) => JSON.stringify(x.labels);
       got.sort((a, b) => key(a).localeCompare(key(b)));
@@ -76,17 +78,43 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
   it('keeps NaN and infinities as such, and an empty result as no data (never 0)', async () => {
     const rb = makeRunbook({
       prometheus: { url: prom.url },
-      health: [panel('nan', '0/0'), panel('inf', '1/0'), panel('ninf', '-1/0'), panel('none', 'nothing_here{job="x"}'), panel('zero', 'vector(0)')],
+      health: [
+        panel('nan', '0/0'),
+        panel('inf', '1/0'),
+        panel('ninf', '-1/0'),
+        panel('none', 'nothing_here{job="x"}'),
+        panel('zero', 'vector(0)'),
+      ],
     });
     const { events, rows } = await sampleAll(rb);
-    expect(events.map((e) => (e.type === 'metric/sampled' ? e.series.map((s) => s.value) : e.type))).toEqual([['NaN'], ['+Inf'], ['-Inf'], [], [0]]);
-    expect(rows.map((r) => [r.status, r.text])).toEqual([['ok', 'NaN'], ['ok', '+Inf'], ['ok', '-Inf'], ['nodata', 'no data'], ['ok', '0']]);
+    expect(events.map((e) => (e.type === 'metric/sampled' ? e.series.map((s) => s.value) : e.type))).toEqual([
+      ['NaN'],
+      ['+Inf'],
+      ['-Inf'],
+      [],
+      [0],
+    ]);
+    expect(rows.map((r) => [r.status, r.text])).toEqual([
+      ['ok', 'NaN'],
+      ['ok', '+Inf'],
+      ['ok', '-Inf'],
+      ['nodata', 'no data'],
+      ['ok', '0'],
+    ]);
   });
 
   it('samples canary and baseline of a compare panel at the same instant, in one event', async () => {
     const rb = makeRunbook({
       prometheus: { url: prom.url },
-      health: [{ id: 'err', title: 'Errors', compare: { canary: errorRatio('canary'), baseline: errorRatio('stable') }, unit: 'ratio', crit: 'ratio > 2' }],
+      health: [
+        {
+          id: 'err',
+          title: 'Errors',
+          compare: { canary: errorRatio('canary'), baseline: errorRatio('stable') },
+          unit: 'ratio',
+          crit: 'ratio > 2',
+        },
+      ],
     });
     const { events, rows } = await sampleAll(rb);
     const e = sampled(events[0]);
@@ -100,7 +128,7 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
   it.each([
     ['a type error (HTTP 400)', 'rate(up)'],
     ['an execution error (HTTP 422)', 'label_replace(up, "a", "b", "c", "(")'],
-  ])('shows Prometheus\'s own message for %s', async (_, q) => {
+  ])("shows Prometheus's own message for %s", async (_, q) => {
     const direct = await prom.query(q);
     expect(direct.status).toBe('error');
     const { events, rows } = await sampleAll(makeRunbook({ prometheus: { url: prom.url }, health: [panel('bad', q)] }));
@@ -113,10 +141,17 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
 
   it('names the URL for a refused connection and the host for a DNS failure', async () => {
     const port = await freePort();
-    const refused = failure((await sampleAll(makeRunbook({ prometheus: { url: `http://127.0.0.1:${port}` }, health: [panel('a', 'up')] }))).events[0]);
+    const refused = failure(
+      (await sampleAll(makeRunbook({ prometheus: { url: `http://127.0.0.1:${port}` }, health: [panel('a', 'up')] }))).events[0],
+    );
     expect(refused).toMatchObject({ kind: 'refused' });
-    expect(refused.message).toBe(`Prometheus at http://127.0.0.1:${port} refused the connection (query 'up'); is it running, and is prometheus.url right?`);
-    const dns = failure((await sampleAll(makeRunbook({ prometheus: { url: 'http://cutover-no-such-host.invalid:9090' }, health: [panel('a', 'up')] }))).events[0]);
+    expect(refused.message).toBe(
+      `Prometheus at http://127.0.0.1:${port} refused the connection (query 'up'); is it running, and is prometheus.url right?`,
+    );
+    const dns = failure(
+      (await sampleAll(makeRunbook({ prometheus: { url: 'http://cutover-no-such-host.invalid:9090' }, health: [panel('a', 'up')] })))
+        .events[0],
+    );
     expect(dns.kind).toBe('dns');
     expect(dns.message).toMatch(/^cannot resolve 'cutover-no-such-host.invalid' for Prometheus \(query 'up'\): DNS lookup failed/);
   });
@@ -127,15 +162,41 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
     const { events, rows } = await sampleAll(makeRunbook({ prometheus: { url: proxy.url, timeout: '300ms' }, health: [panel('a', 'up')] }));
     proxy.set({});
     expect(Date.now() - t0).toBeLessThan(1500);
-    expect(failure(events[0]).message).toBe(`Prometheus at ${proxy.url} did not answer within 300ms (query 'up'); it may be overloaded; raise prometheus.timeout if this query is slow`);
+    expect(failure(events[0]).message).toBe(
+      `Prometheus at ${proxy.url} did not answer within 300ms (query 'up'); it may be overloaded; raise prometheus.timeout if this query is slow`,
+    );
     expect(rows[0].status).toBe('unreachable');
   });
 
   it.each([
-    [{ status: 503, contentType: 'application/json', body: '{"status":"error","errorType":"unavailable","error":"too many queries in flight"}' }, 'http', /answered HTTP 503 Service Unavailable: too many queries in flight \(query 'up'\)/, 'unreachable'],
-    [{ status: 502, contentType: 'text/html', body: '<html><body>Bad Gateway</body></html>' }, 'http', /answered HTTP 502 Bad Gateway: <html>/, 'unreachable'],
-    [{ status: 200, contentType: 'text/html', body: '<html>Please log in</html>' }, 'bad-response', /sent an unexpected answer \(query 'up'\): HTTP 200 with a body that is not JSON \(text\/html\): "<html>Please log in/, 'error'],
-    [{ status: 200, contentType: 'application/json', body: '{"status":"error","error":"query processing would load too many samples"}' }, 'query', /rejected query 'up': query processing would load too many samples/, 'error'],
+    [
+      {
+        status: 503,
+        contentType: 'application/json',
+        body: '{"status":"error","errorType":"unavailable","error":"too many queries in flight"}',
+      },
+      'http',
+      /answered HTTP 503 Service Unavailable: too many queries in flight \(query 'up'\)/,
+      'unreachable',
+    ],
+    [
+      { status: 502, contentType: 'text/html', body: '<html><body>Bad Gateway</body></html>' },
+      'http',
+      /answered HTTP 502 Bad Gateway: <html>/,
+      'unreachable',
+    ],
+    [
+      { status: 200, contentType: 'text/html', body: '<html>Please log in</html>' },
+      'bad-response',
+      /sent an unexpected answer \(query 'up'\): HTTP 200 with a body that is not JSON \(text\/html\): "<html>Please log in/,
+      'error',
+    ],
+    [
+      { status: 200, contentType: 'application/json', body: '{"status":"error","error":"query processing would load too many samples"}' },
+      'query',
+      /rejected query 'up': query processing would load too many samples/,
+      'error',
+    ],
   ])('classifies %j', async (mode, kind, message, status) => {
     proxy.set(mode);
     const { events, rows } = await sampleAll(makeRunbook({ prometheus: { url: proxy.url }, health: [panel('a', 'up')] }));
@@ -159,7 +220,8 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
     const secret = 's3cret-token-value';
     proxy.set({ bearer: secret });
     proxy.reset();
-    const bearer = (env: NodeJS.ProcessEnv) => sampleAll(makeRunbook({ prometheus: { url: proxy.url, bearerToken: '${PROM_TOKEN}' }, health: [panel('a', 'up')] }), env);
+    const bearer = (env: NodeJS.ProcessEnv) =>
+      sampleAll(makeRunbook({ prometheus: { url: proxy.url, bearerToken: '${PROM_TOKEN}' }, health: [panel('a', 'up')] }), env);
     expect((await bearer({ PROM_TOKEN: secret })).events[0].type).toBe('metric/sampled');
     const missing = failure((await bearer({})).events[0]);
     expect(missing).toMatchObject({ kind: 'config' });
@@ -169,7 +231,10 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
     expect(wrong.message).toMatch(/HTTP 401 Unauthorized.*check bearerToken, basicAuth or headers/);
     expect(JSON.stringify([missing, wrong])).not.toContain(secret);
     proxy.set({});
-    const basic = makeRunbook({ prometheus: { url: proxy.url, basicAuth: { username: 'ops', password: '${PROM_PASS}' } }, health: [panel('a', 'up')] });
+    const basic = makeRunbook({
+      prometheus: { url: proxy.url, basicAuth: { username: 'ops', password: '${PROM_PASS}' } },
+      health: [panel('a', 'up')],
+    });
     await sampleAll(basic, { PROM_PASS: 'pa:ss' });
     expect(proxy.authHeaders()).toContain(`Basic ${Buffer.from('ops:pa:ss').toString('base64')}`);
   });
@@ -190,7 +255,8 @@ describe.skipIf(!bin)('Prometheus client (real Prometheus)', () => {
     const w = rangeWindow(60_000, 10, e.from + 60_000);
     expect(w.start).toBe(e.from);
     const u = new URL(`${prom.url}/api/v1/query_range`);
-    for (const [k, v] of Object.entries({ query: q, start: String(w.start / 1000), end: String(w.end / 1000), step: '3' })) u.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({ query: q, start: String(w.start / 1000), end: String(w.end / 1000), step: '3' }))
+      u.searchParams.set(k, v);
     const direct = (await (await fetch(u)).json()) as { data: { result: { values: [number, string][] }[] } };
     expect(e.points).toEqual(direct.data.result[0].values.map(([t, v]) => [Math.round(t * 1000), sampleNumber(v)]));
   });

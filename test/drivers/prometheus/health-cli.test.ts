@@ -26,7 +26,13 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
       health: [
         { id: 'err', title: 'Error rate', query: ERR, unit: 'ratio', warn: '> 0.1', crit: '> 0.3' },
         { id: 'rps', title: 'Requests', query: 'sum by (track) (rate(http_requests_total[5s]))', unit: 'rps', crit: '< 1' },
-        { id: 'lat', title: 'Latency canary vs stable', compare: { canary: 'max(fixture_latency_seconds{track="canary"})', baseline: 'max(fixture_latency_seconds{track="stable"})' }, unit: 'seconds', warn: 'ratio > 3' },
+        {
+          id: 'lat',
+          title: 'Latency canary vs stable',
+          compare: { canary: 'max(fixture_latency_seconds{track="canary"})', baseline: 'max(fixture_latency_seconds{track="stable"})' },
+          unit: 'seconds',
+          warn: 'ratio > 3',
+        },
       ],
       rollback: {
         levels: [{ id: 'traffic', title: 'Traffic', steps: [{ id: 'r', title: 'R', manual: true }] }],
@@ -60,18 +66,31 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     expect(io.stdout()).toMatch(line);
     expect(io.stdout()).toMatch(new RegExp(`^${verdict} \\(exit ${code}\\)$`, 'm'));
     // Multi-series panels list their top series; compare panels show both sides and the ratio.
-    expect(io.stdout()).toMatch(/^ {2}OK {6}Requests {18}[\d.]+\/s +crit < 1\/s\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n/m);
+    expect(io.stdout()).toMatch(
+      /^ {2}OK {6}Requests {18}[\d.]+\/s +crit < 1\/s\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n/m,
+    );
     expect(io.stdout()).toMatch(/^ {2}OK {6}Latency canary vs stable {2}20ms vs 20ms, ratio 1 {2}warn ratio > 3$/m);
     expect(io.stderr()).toBe('');
     const json = captureIo();
     expect(await main(['-f', file, '--json'], json)).toBe(code);
     const out = JSON.parse(json.stdout());
-    expect(out).toMatchObject({ status: verdict, exit: code, panels: [{ id: 'err', value: rate }, { id: 'rps', seriesCount: 2 }, { id: 'lat', compare: { ratio: 1 } }] });
+    expect(out).toMatchObject({
+      status: verdict,
+      exit: code,
+      panels: [
+        { id: 'err', value: rate },
+        { id: 'rps', seriesCount: 2 },
+        { id: 'lat', compare: { ratio: 1 } },
+      ],
+    });
   });
 
   it('exits 3 when Prometheus is unreachable, naming it', async () => {
     const port = await freePort();
-    const down = writeRunbook({ prometheus: { url: `http://127.0.0.1:${port}` }, health: [{ id: 'err', title: 'Error rate', query: ERR }] });
+    const down = writeRunbook({
+      prometheus: { url: `http://127.0.0.1:${port}` },
+      health: [{ id: 'err', title: 'Error rate', query: ERR }],
+    });
     const io = captureIo();
     expect(await main(['-f', down], io)).toBe(3);
     expect(io.stdout()).toContain(`UNREACH Error rate`);
@@ -81,7 +100,8 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
 
   it('exits 3 on no data, but 2 when another panel is critical', async () => {
     await errorRate(0.5);
-    const nodata = (extra: object[]) => writeRunbook({ prometheus: { url: prom.url }, health: [{ id: 'none', title: 'Nothing', query: 'nothing_here' }, ...extra] });
+    const nodata = (extra: object[]) =>
+      writeRunbook({ prometheus: { url: prom.url }, health: [{ id: 'none', title: 'Nothing', query: 'nothing_here' }, ...extra] });
     const io = captureIo();
     expect(await main(['-f', nodata([])], io)).toBe(3);
     expect(io.stdout()).toContain('NODATA  Nothing  no data');
@@ -117,7 +137,10 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     const ac = new AbortController();
     const io = captureIo();
     const done = runHealth({ file, watch: true, json: false }, io, ac.signal);
-    await waitFor(() => io.stdout().includes('FIRING') && io.stdout().split('critical (exit 2)').length > 2, 'two frames, one with the trigger firing');
+    await waitFor(
+      () => io.stdout().includes('FIRING') && io.stdout().split('critical (exit 2)').length > 2,
+      'two frames, one with the trigger firing',
+    );
     ac.abort();
     expect(await done).toBe(2);
     expect(io.stdout()).toMatch(/^triggers:\n {2}FIRING {2}errors-high \(critical\): err > 0\.3 since \d\d:\d\d:\d\d$/m);
@@ -128,7 +151,11 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     await waitFor(() => json.stdout().split('\n').length > 2, 'two JSON frames');
     ac2.abort();
     expect(await done2).toBe(2);
-    const frames = json.stdout().trim().split('\n').map((l) => JSON.parse(l) as { exit: number });
+    const frames = json
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { exit: number });
     expect(frames.every((f) => f.exit === 2)).toBe(true);
   });
 });

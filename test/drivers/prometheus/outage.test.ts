@@ -32,7 +32,13 @@ describe.skipIf(!bin)('Prometheus outage mid-run (real Prometheus, killed and re
     const rb = makeRunbook({
       prometheus: { url: prom.url, interval: '500ms', timeout: '1s' },
       health: [
-        { id: 'err', title: 'Errors', query: 'sum(rate(http_requests_total{code="500"}[30s])) / sum(rate(http_requests_total[30s]))', unit: 'ratio', crit: '> 0.1' },
+        {
+          id: 'err',
+          title: 'Errors',
+          query: 'sum(rate(http_requests_total{code="500"}[30s])) / sum(rate(http_requests_total[30s]))',
+          unit: 'ratio',
+          crit: '> 0.1',
+        },
         { id: 'rps', title: 'RPS', query: 'sum(rate(http_requests_total[30s]))', unit: 'rps', crit: '< 1' },
       ],
       rollback: {
@@ -59,15 +65,20 @@ describe.skipIf(!bin)('Prometheus outage mid-run (real Prometheus, killed and re
       await waitFor(() => failures(killedAt, 'err').length >= 3 && failures(killedAt, 'rps').length >= 3, 'three failed polls per panel');
       const down = rows();
       expect(down.map((r) => r.status)).toEqual(['unreachable', 'unreachable']);
-      for (const r of down) expect(r.detail).toMatch(/^(Prometheus at http:\/\/127\.0\.0\.1:\d+ refused the connection|connection to Prometheus at .* failed)/);
+      for (const r of down)
+        expect(r.detail).toMatch(/^(Prometheus at http:\/\/127\.0\.0\.1:\d+ refused the connection|connection to Prometheus at .* failed)/);
       const kinds = new Set(failures(killedAt, 'err').map((e) => (e as Extract<SessionEvent, { type: 'metric/failed' }>).kind));
       expect([...kinds].every((k) => k === 'refused' || k === 'network')).toBe(true);
       expect(triggerEvents()).toEqual([]);
 
       await prom.restart();
       const restartedAt = ctx.events.length;
-      await waitFor(() => ctx.events.slice(restartedAt).some((e) => e.type === 'metric/sampled' && e.panel === 'err')
-        && ctx.events.slice(restartedAt).some((e) => e.type === 'metric/sampled' && e.panel === 'rps'), 'samples again after the restart');
+      await waitFor(
+        () =>
+          ctx.events.slice(restartedAt).some((e) => e.type === 'metric/sampled' && e.panel === 'err') &&
+          ctx.events.slice(restartedAt).some((e) => e.type === 'metric/sampled' && e.panel === 'rps'),
+        'samples again after the restart',
+      );
       await waitFor(() => rows().every((r) => r.status === 'ok'), 'both panels ok after the restart');
       expect(triggerEvents()).toEqual([]);
     } finally {

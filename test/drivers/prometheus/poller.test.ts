@@ -38,7 +38,8 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
     proxy.reset();
     proxy.set(mode);
   }
-  const of = (events: SessionEvent[], panel: string, type: SessionEvent['type']) => events.filter((e) => e.type === type && 'panel' in e && e.panel === panel);
+  const of = (events: SessionEvent[], panel: string, type: SessionEvent['type']) =>
+    events.filter((e) => e.type === type && 'panel' in e && e.panel === panel);
 
   it('polls each panel at its own interval, keeps every series, draws sparklines, and stops cleanly', async () => {
     await freshProxy({});
@@ -47,7 +48,13 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
       health: [
         { id: 'rps', title: 'RPS', query: RPS, unit: 'rps' },
         { id: 'codes', title: 'By code', query: BY_CODE, interval: '400ms' },
-        { id: 'err', title: 'Errors', compare: { canary: errorRatio('canary'), baseline: errorRatio('stable') }, unit: 'ratio', range: '1m' },
+        {
+          id: 'err',
+          title: 'Errors',
+          compare: { canary: errorRatio('canary'), baseline: errorRatio('stable') },
+          unit: 'ratio',
+          range: '1m',
+        },
       ],
     });
     const ctx = recordingContext();
@@ -57,7 +64,10 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
     const n = ctx.events.length;
 
     const times = of(ctx.events, 'rps', 'metric/sampled').map((e) => e.t);
-    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i])
+      .sort((a, b) => a - b);
     expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(150);
     expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(300);
     const codes = of(ctx.events, 'codes', 'metric/sampled');
@@ -81,7 +91,10 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
 
   it('never piles up requests when Prometheus is slower than the interval', async () => {
     await freshProxy({ delayMs: 400 });
-    const rb = makeRunbook({ prometheus: { url: proxy.url, interval: '100ms', timeout: '3s' }, health: [{ id: 'rps', title: 'RPS', query: RPS }] });
+    const rb = makeRunbook({
+      prometheus: { url: proxy.url, interval: '100ms', timeout: '3s' },
+      health: [{ id: 'rps', title: 'RPS', query: RPS }],
+    });
     const ctx = recordingContext();
     const poller = startPoller(rb, ctx, { sparkWidth: 0 });
     await waitFor(() => of(ctx.events, 'rps', 'metric/sampled').length >= 5, '5 slow samples', 10_000);
@@ -95,7 +108,10 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
 
   it('times out, backs off exponentially without overlapping requests, and recovers', async () => {
     await freshProxy({ delayMs: 3000 });
-    const rb = makeRunbook({ prometheus: { url: proxy.url, interval: '100ms', timeout: '200ms' }, health: [{ id: 'rps', title: 'RPS', query: RPS }] });
+    const rb = makeRunbook({
+      prometheus: { url: proxy.url, interval: '100ms', timeout: '200ms' },
+      health: [{ id: 'rps', title: 'RPS', query: RPS }],
+    });
     const ctx = recordingContext();
     const poller = startPoller(rb, ctx, { sparkWidth: 0 });
     await waitFor(() => of(ctx.events, 'rps', 'metric/failed').length >= 4, '4 timeouts', 10_000);

@@ -66,7 +66,9 @@ export async function startProxy(upstream: string): Promise<FaultProxy> {
         const drip = setInterval(() => res.write(' '), m.trickleMs);
         res.once('close', () => clearInterval(drip));
       } else if (m.echoHeaders) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: `refused: ${JSON.stringify(req.headers)}` }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'error', error: `refused: ${JSON.stringify(req.headers)}` }));
       } else if (m.status !== undefined && m.chunked) {
         res.writeHead(m.status, { 'content-type': m.contentType ?? 'text/plain' });
         const body = m.body ?? '';

@@ -1,7 +1,15 @@
 // The pure parts of the Prometheus driver and the sparkline renderer: no server needed.
 import { describe, expect, it } from 'vitest';
 import type { SampleValue } from '../../../src/core/events.js';
-import { backoffDelay, displayUrl, oneLine, parseInstant, pickSeries, rangeStep, rangeWindow } from '../../../src/drivers/prometheus/index.js';
+import {
+  backoffDelay,
+  displayUrl,
+  oneLine,
+  parseInstant,
+  pickSeries,
+  rangeStep,
+  rangeWindow,
+} from '../../../src/drivers/prometheus/index.js';
 import { sparkline } from '../../../src/ui/sparkline.js';
 
 const site = { service: 'Prometheus', url: 'http://p:9090', query: 'q' };
@@ -30,19 +38,48 @@ describe('scheduling arithmetic', () => {
 
 describe('instant results', () => {
   it('reads a scalar as one series without labels', () => {
-    expect(parseInstant({ resultType: 'scalar', result: [1700000000.5, '2'] }, [], site)).toEqual({ series: [{ labels: {}, value: 2 }], at: 1700000000500, warnings: [] });
+    expect(parseInstant({ resultType: 'scalar', result: [1700000000.5, '2'] }, [], site)).toEqual({
+      series: [{ labels: {}, value: 2 }],
+      at: 1700000000500,
+      warnings: [],
+    });
   });
   it('keeps -0 out of events (JSON would turn it into 0 anyway)', () => {
     const r = parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, '-0'] }] }, [], site);
     expect(Object.is(r.series[0].value, 0)).toBe(true);
   });
   it('skips native histograms with a warning instead of failing', () => {
-    const r = parseInstant({ resultType: 'vector', result: [{ metric: { a: '1' }, histogram: [1, {}] }, { metric: { a: '2' }, value: [1, '3'] }] }, ['w'], site);
+    const r = parseInstant(
+      {
+        resultType: 'vector',
+        result: [
+          { metric: { a: '1' }, histogram: [1, {}] },
+          { metric: { a: '2' }, value: [1, '3'] },
+        ],
+      },
+      ['w'],
+      site,
+    );
     expect(r.series).toEqual([{ labels: { a: '2' }, value: 3 }]);
     expect(r.warnings).toEqual(['w', expect.stringContaining('1 native histogram series skipped')]);
   });
   it('shows the latest point of a range selector', () => {
-    const r = parseInstant({ resultType: 'matrix', result: [{ metric: {}, values: [[1, '1'], [2, '5']] }] }, [], site);
+    const r = parseInstant(
+      {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: {},
+            values: [
+              [1, '1'],
+              [2, '5'],
+            ],
+          },
+        ],
+      },
+      [],
+      site,
+    );
     expect(r).toMatchObject({ series: [{ value: 5 }], at: 2000 });
   });
   it('refuses a string result with a message naming the query', () => {
@@ -58,11 +95,28 @@ describe('instant results', () => {
   });
   it('never reads a malformed value as a number (Number("") and Number(null) are 0)', () => {
     for (const bad of ['', ' ', null, 'x', undefined, true]) {
-      expect(() => parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, bad] }] }, [], site), JSON.stringify(bad)).toThrow(/sent an unexpected answer.*malformed vector result/);
+      expect(
+        () => parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, bad] }] }, [], site),
+        JSON.stringify(bad),
+      ).toThrow(/sent an unexpected answer.*malformed vector result/);
     }
     expect(() => parseInstant({ resultType: 'scalar', result: [1, ''] }, [], site)).toThrow(/malformed scalar result/);
-    expect(() => parseInstant({ resultType: 'matrix', result: [{ metric: {}, values: [[1, null]] }] }, [], site)).toThrow(/malformed matrix result/);
-    expect(parseInstant({ resultType: 'vector', result: [{ metric: {}, value: [1, '1e-05'] }, { metric: { a: '1' }, value: [1, '+Inf'] }] }, [], site).series.map((s) => s.value)).toEqual(['+Inf', 1e-5]);
+    expect(() => parseInstant({ resultType: 'matrix', result: [{ metric: {}, values: [[1, null]] }] }, [], site)).toThrow(
+      /malformed matrix result/,
+    );
+    expect(
+      parseInstant(
+        {
+          resultType: 'vector',
+          result: [
+            { metric: {}, value: [1, '1e-05'] },
+            { metric: { a: '1' }, value: [1, '+Inf'] },
+          ],
+        },
+        [],
+        site,
+      ).series.map((s) => s.value),
+    ).toEqual(['+Inf', 1e-5]);
   });
   it('picks the sparkline series with the highest latest value', () => {
     const s = (v: SampleValue) => ({ labels: { v: String(v) }, points: [[0, v]] as [number, SampleValue][] });
@@ -83,7 +137,8 @@ describe('messages', () => {
 });
 
 describe('sparkline', () => {
-  const ramp = (n: number, f: (i: number) => SampleValue = (i) => i): [number, SampleValue][] => Array.from({ length: n }, (_, i) => [i * 1000, f(i)]);
+  const ramp = (n: number, f: (i: number) => SampleValue = (i) => i): [number, SampleValue][] =>
+    Array.from({ length: n }, (_, i) => [i * 1000, f(i)]);
 
   it('draws a rising line as braille, bottom left to top right', () => {
     const s = sparkline(ramp(8), { width: 4, height: 1 });
@@ -91,7 +146,10 @@ describe('sparkline', () => {
   });
 
   it('is plain text: no escape sequences, exactly height lines of width characters', () => {
-    const s = sparkline(ramp(40, (i) => Math.sin(i / 4)), { width: 20, height: 3 });
+    const s = sparkline(
+      ramp(40, (i) => Math.sin(i / 4)),
+      { width: 20, height: 3 },
+    );
     expect(s).not.toMatch(/\x1b/);
     expect(s.split('\n').map((l) => [...l].length)).toEqual([20, 20, 20]);
   });
@@ -103,16 +161,32 @@ describe('sparkline', () => {
     expect(s.slice(2, 4)).toBe('  ');
     const missing = ramp(16, () => 5).filter(([t]) => t < 4000 || t >= 8000);
     expect(sparkline(missing, { width: 8, height: 1, from: 0, step: 1000, to: 15_000 })).toBe(s);
-    expect(sparkline(ramp(16, (i) => (i >= 4 && i < 8 ? '+Inf' : 5)), { width: 8, height: 1 })).toBe(s);
+    expect(
+      sparkline(
+        ramp(16, (i) => (i >= 4 && i < 8 ? '+Inf' : 5)),
+        { width: 8, height: 1 },
+      ),
+    ).toBe(s);
   });
 
   it('draws a lone point between gaps as a dot', () => {
-    const pts: [number, SampleValue][] = [[0, 1], [1000, 'NaN'], [2000, 2], [3000, 'NaN'], [4000, 1]];
+    const pts: [number, SampleValue][] = [
+      [0, 1],
+      [1000, 'NaN'],
+      [2000, 2],
+      [3000, 'NaN'],
+      [4000, 1],
+    ];
     expect(sparkline(pts, { width: 3, height: 1 }).trim()).not.toBe('');
   });
 
   it('is blank without points, and flat values sit in the middle', () => {
     expect(sparkline([], { width: 3, height: 2 })).toBe('   \n   ');
-    expect(sparkline(ramp(6, () => 7), { width: 3, height: 1 })).toBe('⠒⠒⠒');
+    expect(
+      sparkline(
+        ramp(6, () => 7),
+        { width: 3, height: 1 },
+      ),
+    ).toBe('⠒⠒⠒');
   });
 });

@@ -28,7 +28,9 @@ export function makeRunbook(spec: RunbookSpec): Runbook {
     fast.push((rb) => set(rb, ms));
     return { ...o, interval: '1s' };
   };
-  const health = Array.isArray(spec.health) ? { health: spec.health.map((p: Record<string, unknown>, i) => interval(p, (rb, ms) => (rb.health![i].interval = ms))) } : {};
+  const health = Array.isArray(spec.health)
+    ? { health: spec.health.map((p: Record<string, unknown>, i) => interval(p, (rb, ms) => (rb.health![i].interval = ms))) }
+    : {};
   const written = { ...spec, prometheus: interval(spec.prometheus, (rb, ms) => (rb.prometheus!.interval = ms)), ...health };
   const r = loadRunbookText('test.yaml', runbookText(written), null);
   if (!r.runbook) throw new Error(`test runbook does not load:\n${r.problems.map((p) => `${p.line}:${p.col}: ${p.message}`).join('\n')}`);
@@ -54,7 +56,17 @@ export function writeRunbook(spec: RunbookSpec): string {
 
 /** The session/started event for a runbook, for folding events with the core reducer. */
 export function started(runbook: Runbook, t = 0): SessionEvent {
-  return { type: 'session/started', t, sessionId: 't', runbook, runbookPath: 'test.yaml', runbookSha256: '', operator: 'test', mode: 'live', version: '0' };
+  return {
+    type: 'session/started',
+    t,
+    sessionId: 't',
+    runbook,
+    runbookPath: 'test.yaml',
+    runbookSha256: '',
+    operator: 'test',
+    mode: 'live',
+    version: '0',
+  };
 }
 
 /** Error ratio of a track of the fixture app over 5 s (1 s scrapes: enough points for rate). */

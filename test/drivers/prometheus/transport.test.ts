@@ -12,7 +12,8 @@ import { waitFor } from '../../support/prometheus.js';
 import { startProxy, type FaultProxy } from './proxy.js';
 import { makeRunbook, removeWrittenRunbooks, started, writeRunbook } from './runbooks.js';
 
-const vector = (value: unknown, t: unknown = 1_700_000_000) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [t, value] }] } });
+const vector = (value: unknown, t: unknown = 1_700_000_000) =>
+  JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [t, value] }] } });
 
 describe('HTTP transport faults (a misbehaving server)', () => {
   let proxy: FaultProxy;
@@ -71,15 +72,23 @@ describe('HTTP transport faults (a misbehaving server)', () => {
     ['with a Content-Length', false],
     ['chunked', true],
   ])('refuses an answer bigger than the cap (%s) with a clear error instead of buffering it', async (_, chunked) => {
-    const big = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: Array.from({ length: 2000 }, (_, i) => ({ metric: { i: String(i) }, value: [1, '1'] })) } });
+    const big = JSON.stringify({
+      status: 'success',
+      data: { resultType: 'vector', result: Array.from({ length: 2000 }, (_, i) => ({ metric: { i: String(i) }, value: [1, '1'] })) },
+    });
     expect(big.length).toBeGreaterThan(16 * 1024);
     await fresh({ status: 200, contentType: 'application/json', body: big, chunked });
     const { e, row, message } = await pollOnce({}, {}, { maxBodyBytes: 16 * 1024 });
     expect(e).toMatchObject({ type: 'metric/failed', kind: 'bad-response' });
-    expect(message).toBe(`Prometheus at ${proxy.url} sent an answer larger than 16384 bytes (query 'up'); narrow the query (sum by, topk) so that fewer series come back`);
+    expect(message).toBe(
+      `Prometheus at ${proxy.url} sent an answer larger than 16384 bytes (query 'up'); narrow the query (sum by, topk) so that fewer series come back`,
+    );
     expect(row.status).toBe('error');
     // The same answer under the default cap is read whole.
-    expect((await pollOnce({})).e).toMatchObject({ type: 'metric/sampled', series: expect.arrayContaining([{ labels: { i: '0' }, value: 1 }]) });
+    expect((await pollOnce({})).e).toMatchObject({
+      type: 'metric/sampled',
+      series: expect.arrayContaining([{ labels: { i: '0' }, value: 1 }]),
+    });
   });
 
   it('never shows a token, a password or a ${VAR} value that a gateway echoes back', async () => {
@@ -114,17 +123,29 @@ describe('HTTP transport faults (a misbehaving server)', () => {
 
   it('strips terminal control sequences from server text, in events and in `cutover health`', async () => {
     const evil = 'bad\x1b]52;c;ZXZpbA==\x07 query\x1b[2J\x1b[31m here\r\x9b1m';
-    await fresh({ status: 422, contentType: 'application/json', body: JSON.stringify({ status: 'error', errorType: 'execution', error: evil }) });
+    await fresh({
+      status: 422,
+      contentType: 'application/json',
+      body: JSON.stringify({ status: 'error', errorType: 'execution', error: evil }),
+    });
     const { e, message } = await pollOnce({});
     expect(e).toMatchObject({ type: 'metric/failed', kind: 'query' });
     expect(message).toMatch(/: bad query here/);
     expect(message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
 
-    await fresh({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...JSON.parse(vector('1')), warnings: [`partial\x1b[2J\nresponse`] }) });
+    await fresh({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ ...JSON.parse(vector('1')), warnings: [`partial\x1b[2J\nresponse`] }),
+    });
     const warned = (await pollOnce({})).e;
     expect(warned).toMatchObject({ type: 'metric/sampled', warnings: ['partial response'] });
 
-    await fresh({ status: 422, contentType: 'application/json', body: JSON.stringify({ status: 'error', errorType: 'execution', error: evil }) });
+    await fresh({
+      status: 422,
+      contentType: 'application/json',
+      body: JSON.stringify({ status: 'error', errorType: 'execution', error: evil }),
+    });
     const file = writeRunbook({ prometheus: { url: proxy.url }, health: [{ id: 'a', title: 'A', query: 'up' }] });
     const io = captureIo();
     expect(await main(['-f', file], io)).toBe(3);
@@ -148,18 +169,33 @@ describe('HTTP transport faults (a misbehaving server)', () => {
   });
 
   it('keeps only strings from Alertmanager, without control sequences', async () => {
-    const alert = { labels: { alertname: 'Boom\x1b[2J', severity: 'critical', n: 5, __proto__x: 'y' }, annotations: { summary: 'line\x1b]0;title\x07 one\nline two' }, startsAt: '2024-01-01T00:00:00Z' };
+    const alert = {
+      labels: { alertname: 'Boom\x1b[2J', severity: 'critical', n: 5, __proto__x: 'y' },
+      annotations: { summary: 'line\x1b]0;title\x07 one\nline two' },
+      startsAt: '2024-01-01T00:00:00Z',
+    };
     await fresh({ status: 200, contentType: 'application/json', body: JSON.stringify([alert]) });
     const list = await fetchAlerts({ url: proxy.url });
     for (const a of list) assertPlainJson(a);
-    expect(list).toEqual([{ name: 'Boom', severity: 'critical', summary: 'line one line two', startsAt: Date.parse('2024-01-01T00:00:00Z'), labels: { alertname: 'Boom', severity: 'critical', __proto__x: 'y' } }]);
+    expect(list).toEqual([
+      {
+        name: 'Boom',
+        severity: 'critical',
+        summary: 'line one line two',
+        startsAt: Date.parse('2024-01-01T00:00:00Z'),
+        labels: { alertname: 'Boom', severity: 'critical', __proto__x: 'y' },
+      },
+    ]);
     await fresh({ status: 200, contentType: 'application/json', body: '[null]' });
     await expect(fetchAlerts({ url: proxy.url })).rejects.toMatchObject({ kind: 'bad-response' });
   });
 
   it('`cutover health --watch` ends on SIGINT, stops its pollers and lets go of the signal', async () => {
     await fresh({ status: 200, contentType: 'application/json', body: vector('1') });
-    const file = writeRunbook({ prometheus: { url: proxy.url, interval: '1s' }, health: [{ id: 'a', title: 'A', query: 'up', crit: '> 5' }] });
+    const file = writeRunbook({
+      prometheus: { url: proxy.url, interval: '1s' },
+      health: [{ id: 'a', title: 'A', query: 'up', crit: '> 5' }],
+    });
     const before = process.listenerCount('SIGINT');
     const io = captureIo();
     const done = main(['-f', file, '--watch'], io);

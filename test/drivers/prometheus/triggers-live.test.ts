@@ -33,7 +33,9 @@ describe.skipIf(!bin)('triggers on a real Prometheus', () => {
       health: [{ id: 'err', title: 'Errors', query: ERR, unit: 'ratio', crit: '> 0.1' }],
       rollback: {
         levels: [{ id: 'traffic', title: 'Traffic', steps: [{ id: 'r', title: 'R', manual: true }] }],
-        triggers: [{ id: 'errors-high', when: 'err > 0.1', for: '2s', severity: 'critical', recommend: 'traffic', auto: true, countdown: '5s' }],
+        triggers: [
+          { id: 'errors-high', when: 'err > 0.1', for: '2s', severity: 'critical', recommend: 'traffic', auto: true, countdown: '5s' },
+        ],
       },
     });
     const ctx = recordingContext();
@@ -55,7 +57,12 @@ describe.skipIf(!bin)('triggers on a real Prometheus', () => {
       const between = ctx.events.filter((e) => e.type === 'metric/sampled' && e.t >= pending.t && e.t <= firing.t);
       expect(between.length).toBeGreaterThanOrEqual(4);
       for (const e of between) if (e.type === 'metric/sampled') expect(sampleNumber(e.series[0].value)).toBeGreaterThan(0.1);
-      expect(find('rollback/recommended')).toMatchObject({ level: 'traffic', trigger: 'errors-high', t: firing.t, countdownUntil: firing.t + 5000 });
+      expect(find('rollback/recommended')).toMatchObject({
+        level: 'traffic',
+        trigger: 'errors-high',
+        t: firing.t,
+        countdownUntil: firing.t + 5000,
+      });
 
       await app.set({ errorRate: 0 });
       const resolved = await waitFor(() => find('trigger/resolved'), 'the trigger to resolve', 20_000);

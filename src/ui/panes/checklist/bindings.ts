@@ -18,10 +18,15 @@ export function checklistBindings(ctx: PaneContext): Binding[] {
       keys: ['enter'],
       description: step?.kind === 'manual' ? 'tick' : item?.kind === 'gate' ? 'go / no-go' : 'run step',
       acts: true,
-      disabledReason: !item ? 'nothing selected' : item.kind === 'gate' ? refused(ctx, { kind: 'gate', phase: item.phase }) : refused(ctx, { kind: 'run', step: item.step.id }),
+      disabledReason: !item
+        ? 'nothing selected'
+        : item.kind === 'gate'
+          ? refused(ctx, { kind: 'gate', phase: item.phase })
+          : refused(ctx, { kind: 'run', step: item.step.id }),
       handler: () => {
         if (!session || !item) return;
-        if (item.kind === 'gate') ctx.dispatch({ type: 'dialog', dialog: { kind: 'gate', phase: item.phase, title: item.title, input: '' } });
+        if (item.kind === 'gate')
+          ctx.dispatch({ type: 'dialog', dialog: { kind: 'gate', phase: item.phase, title: item.title, input: '' } });
         else report(ctx, session.act(item.step.id));
       },
     },

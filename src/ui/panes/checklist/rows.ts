@@ -18,8 +18,22 @@ export function checklistItems(phases: PhaseRow[]): ChecklistItem[] {
 }
 
 const STEP_ICON: Record<StepRow['status'], string> = { pending: '○', running: '◐', passed: '✓', failed: '✗', skipped: '⤼' };
-const STEP_COLOR: Record<StepRow['status'], Color> = { pending: undefined, running: 'cyan', passed: 'green', failed: 'red', skipped: 'yellow' };
-const PHASE_COLOR: Record<PhaseRow['status'], Color> = { locked: 'gray', pending: undefined, running: 'cyan', failed: 'red', gate: 'magenta', done: 'green', 'no-go': 'red' };
+const STEP_COLOR: Record<StepRow['status'], Color> = {
+  pending: undefined,
+  running: 'cyan',
+  passed: 'green',
+  failed: 'red',
+  skipped: 'yellow',
+};
+const PHASE_COLOR: Record<PhaseRow['status'], Color> = {
+  locked: 'gray',
+  pending: undefined,
+  running: 'cyan',
+  failed: 'red',
+  gate: 'magenta',
+  done: 'green',
+  'no-go': 'red',
+};
 
 export interface ChecklistInput {
   phases: PhaseRow[];
@@ -37,7 +51,10 @@ export function checklistLines(inp: ChecklistInput): Line[] {
   let item = 0;
   let cursorLine = 0;
   for (const p of inp.phases) {
-    const timing = p.actualMs !== undefined || p.plannedMs !== undefined ? `${p.actualMs !== undefined ? formatDuration(p.actualMs) : '–'} / ${p.plannedMs !== undefined ? formatDuration(p.plannedMs) : '–'}` : '';
+    const timing =
+      p.actualMs !== undefined || p.plannedMs !== undefined
+        ? `${p.actualMs !== undefined ? formatDuration(p.actualMs) : '–'} / ${p.plannedMs !== undefined ? formatDuration(p.plannedMs) : '–'}`
+        : '';
     lines.push([
       { text: p.status === 'locked' ? '⊘ ' : '▪ ', color: c(PHASE_COLOR[p.status]) },
       { text: p.title, bold: true, color: c(PHASE_COLOR[p.status]) },
@@ -49,7 +66,14 @@ export function checklistLines(inp: ChecklistInput): Line[] {
     for (const s of p.steps) {
       const sel = item === inp.cursor;
       if (sel) cursorLine = lines.length;
-      const extra = s.status === 'failed' && s.error ? `  ${s.error}` : s.status === 'skipped' && s.reason ? `  skipped: ${s.reason}` : s.status === 'running' && s.startedAt !== undefined ? `  ${formatDuration(Math.max(0, inp.now - s.startedAt))}` : '';
+      const extra =
+        s.status === 'failed' && s.error
+          ? `  ${s.error}`
+          : s.status === 'skipped' && s.reason
+            ? `  skipped: ${s.reason}`
+            : s.status === 'running' && s.startedAt !== undefined
+              ? `  ${formatDuration(Math.max(0, inp.now - s.startedAt))}`
+              : '';
       lines.push([
         { text: sel ? ' ▸ ' : '   ', bold: true },
         { text: `${STEP_ICON[s.status]} `, color: c(STEP_COLOR[s.status]) },
@@ -64,7 +88,11 @@ export function checklistLines(inp: ChecklistInput): Line[] {
       const sel = item === inp.cursor;
       if (sel) cursorLine = lines.length;
       const d = p.gate.decision;
-      const verdict = d ? `${d.decision.toUpperCase()} by ${d.operator}${d.reason ? `: ${d.reason}` : ''}` : p.status === 'gate' ? 'waiting for go / no-go (enter)' : 'after the steps';
+      const verdict = d
+        ? `${d.decision.toUpperCase()} by ${d.operator}${d.reason ? `: ${d.reason}` : ''}`
+        : p.status === 'gate'
+          ? 'waiting for go / no-go (enter)'
+          : 'after the steps';
       lines.push([
         { text: sel ? ' ▸ ' : '   ', bold: true },
         { text: '◆ ', color: c('magenta') },

@@ -6,7 +6,12 @@ import { fit, line, pad, type Line } from '../../rows.js';
 import { STATUS_COLOR, STATUS_MARK, type Color } from '../../theme.js';
 
 /** Renders a sparkline to lines of text (braille); injected so rows stay pure and testable. */
-export type SparkRenderer = (points: [number, number | string][], width: number, height: number, range?: { from: number; step: number }) => string[];
+export type SparkRenderer = (
+  points: [number, number | string][],
+  width: number,
+  height: number,
+  range?: { from: number; step: number },
+) => string[];
 
 export interface HealthInput {
   rows: HealthRow[];
@@ -40,7 +45,8 @@ export function healthLines(inp: HealthInput): Line[] {
       for (const s of r.series) block.push(line(`    ${s.text.padStart(9)}  ${s.labels}`, { dim: true }));
       if (r.seriesCount > r.series.length) block.push(line(`    … ${r.seriesCount - r.series.length} more series`, { dim: true }));
     }
-    if (inp.spark && r.points?.length) for (const s of inp.spark(r.points, Math.max(10, width - 6), 1, r.range)) block.push(line(`    ${s}`, { color: c('cyan') }));
+    if (inp.spark && r.points?.length)
+      for (const s of inp.spark(r.points, Math.max(10, width - 6), 1, r.range)) block.push(line(`    ${s}`, { color: c('cyan') }));
     return block;
   });
   const alerts = alertLines(inp.alerts, c);
@@ -63,9 +69,19 @@ function checkText(r: HealthRow): string {
 
 function alertLines(alerts: HealthInput['alerts'], c: (k: Color) => Color): Line[] {
   if (!alerts) return [];
-  const out: Line[] = [line(`ALERTS ${alerts.list.length ? `(${alerts.list.length} firing)` : '(none firing)'}`, { bold: true, color: c(alerts.list.length ? 'red' : 'green') })];
+  const out: Line[] = [
+    line(`ALERTS ${alerts.list.length ? `(${alerts.list.length} firing)` : '(none firing)'}`, {
+      bold: true,
+      color: c(alerts.list.length ? 'red' : 'green'),
+    }),
+  ];
   if (alerts.error) out.push(line(`  Alertmanager: ${alerts.error}`, { color: c('red') }));
-  for (const a of alerts.list) out.push([{ text: `  ${a.severity ? `[${a.severity}] ` : ''}`, color: c('red') }, { text: a.name, bold: true }, { text: a.summary ? `  ${a.summary}` : '', dim: true }]);
+  for (const a of alerts.list)
+    out.push([
+      { text: `  ${a.severity ? `[${a.severity}] ` : ''}`, color: c('red') },
+      { text: a.name, bold: true },
+      { text: a.summary ? `  ${a.summary}` : '', dim: true },
+    ]);
   return out;
 }
 

@@ -11,7 +11,19 @@ export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneConte
   const now = state.rollback.recommended?.countdownUntil !== undefined ? ctx.exactNow : ctx.now;
   const tails = model.tails();
   const lines = useMemo(
-    () => (rollbackLines({ view: selectRollback(state, now), cursor: ui.cursor.rollback, hostCursor: ui.hostCursor, commands: state.commands, tails, now, width, height, color, readOnly: model.readOnly })).slice(0, height),
+    () =>
+      rollbackLines({
+        view: selectRollback(state, now),
+        cursor: ui.cursor.rollback,
+        hostCursor: ui.hostCursor,
+        commands: state.commands,
+        tails,
+        now,
+        width,
+        height,
+        color,
+        readOnly: model.readOnly,
+      }).slice(0, height),
     // Output moves the tails, not the state's commands: their version says when the shown tail may have changed.
     [state, tails, tails.version, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],
   );

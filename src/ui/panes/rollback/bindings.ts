@@ -9,7 +9,9 @@ export function rollbackBindings(ctx: PaneContext): Binding[] {
   const level = view.levels[Math.min(ctx.ui.cursor.rollback, view.levels.length - 1)];
   const session = ctx.model.session;
   const move = (by: number) => () =>
-    running ? ctx.dispatch({ type: 'moveHost', by, max: view.run?.hosts.length ?? 0 }) : ctx.dispatch({ type: 'move', pane: 'rollback', by, max: view.levels.length });
+    running
+      ? ctx.dispatch({ type: 'moveHost', by, max: view.run?.hosts.length ?? 0 })
+      : ctx.dispatch({ type: 'move', pane: 'rollback', by, max: view.levels.length });
   return [
     { keys: ['up', 'k'], description: running ? 'previous host' : 'previous level', handler: move(-1), helpOnly: true },
     { keys: ['down', 'j'], description: running ? 'next host' : 'next level', handler: move(1), helpOnly: true },

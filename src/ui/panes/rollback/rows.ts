@@ -44,9 +44,16 @@ export function rollbackLines(inp: RollbackInput): Line[] {
     out.push(line(`why: ${rec.reason}`, { color: c('yellow') }));
     if (rec.countdownUntil !== undefined && !view.run?.status.match(/running/)) {
       const left = Math.max(0, Math.ceil((rec.countdownUntil - inp.now) / 1000));
-      out.push(line(`AUTO ROLLBACK in ${left}s${inp.readOnly ? '' : ': press c to cancel'}`, { bold: true, color: c('red'), inverse: true }));
+      out.push(
+        line(`AUTO ROLLBACK in ${left}s${inp.readOnly ? '' : ': press c to cancel'}`, { bold: true, color: c('red'), inverse: true }),
+      );
     }
-  } else if (!view.run) out.push(line(inp.readOnly ? 'no trigger recommends a rollback' : 'no trigger recommends a rollback; R opens the selected level', { dim: true }));
+  } else if (!view.run)
+    out.push(
+      line(inp.readOnly ? 'no trigger recommends a rollback' : 'no trigger recommends a rollback; R opens the selected level', {
+        dim: true,
+      }),
+    );
   const run = view.run;
   if (!run) return out.map((l) => fit(l, inp.width));
   const expected = run.expectedMs !== undefined ? ` / expected ${formatDuration(run.expectedMs)}` : '';
@@ -54,16 +61,42 @@ export function rollbackLines(inp: RollbackInput): Line[] {
   out.push([
     { text: `${run.status.toUpperCase()} `, bold: true, color: c(statusColor) },
     { text: `${run.level} by ${run.operator}  ${formatDuration(run.elapsedMs)}${expected}` },
-    { text: run.status !== 'running' && run.expectedMs !== undefined && run.elapsedMs > run.expectedMs ? '  OVER' : '', color: c('red'), bold: true },
+    {
+      text: run.status !== 'running' && run.expectedMs !== undefined && run.elapsedMs > run.expectedMs ? '  OVER' : '',
+      color: c('red'),
+      bold: true,
+    },
   ]);
   if (run.stopping) {
-    const left = Math.max(0, Math.min(Math.ceil((run.stopping.until - run.confirmedAt) / 1000), Math.ceil((run.stopping.until - inp.now) / 1000)));
+    const left = Math.max(
+      0,
+      Math.min(Math.ceil((run.stopping.until - run.confirmedAt) / 1000), Math.ceil((run.stopping.until - inp.now) / 1000)),
+    );
     const hosts = run.stopping.running.map((r) => r.host);
-    out.push(line(`STOPPING THE DEPLOY FIRST: TERM sent; waiting up to ${left}s for ${hosts.length ? hosts.join(', ') : 'the cancelled steps'}`, { bold: true, color: c('yellow') }));
+    out.push(
+      line(`STOPPING THE DEPLOY FIRST: TERM sent; waiting up to ${left}s for ${hosts.length ? hosts.join(', ') : 'the cancelled steps'}`, {
+        bold: true,
+        color: c('yellow'),
+      }),
+    );
   }
-  if (run.leftRunning) out.push(line(`the deploy may still be running on ${run.leftRunning.map((h) => h.host).join(', ')}: rolled back anyway`, { color: c('red') }));
-  if (run.status === 'interrupted') out.push(line(`the console restarted during it: outcome unknown; check the hosts${inp.readOnly ? '' : ', then R to run it again if needed'}`, { color: c('yellow') }));
-  for (const s of run.steps) out.push(line(`  ${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'started' ? '◐' : '○'} ${s.title}${s.error ? `: ${s.error}` : ''}`, { color: c(s.status === 'failed' ? 'red' : s.status === 'passed' ? 'green' : undefined) }));
+  if (run.leftRunning)
+    out.push(
+      line(`the deploy may still be running on ${run.leftRunning.map((h) => h.host).join(', ')}: rolled back anyway`, { color: c('red') }),
+    );
+  if (run.status === 'interrupted')
+    out.push(
+      line(`the console restarted during it: outcome unknown; check the hosts${inp.readOnly ? '' : ', then R to run it again if needed'}`, {
+        color: c('yellow'),
+      }),
+    );
+  for (const s of run.steps)
+    out.push(
+      line(
+        `  ${s.status === 'passed' ? '✓' : s.status === 'failed' ? '✗' : s.status === 'started' ? '◐' : '○'} ${s.title}${s.error ? `: ${s.error}` : ''}`,
+        { color: c(s.status === 'failed' ? 'red' : s.status === 'passed' ? 'green' : undefined) },
+      ),
+    );
   const room = Math.max(2, inp.height - out.length - 1);
   const hostRoom = Math.max(1, Math.min(run.hosts.length, Math.floor(room / 2)));
   const [a, b] = windowAround(run.hosts.length, inp.hostCursor, hostRoom);
@@ -75,7 +108,7 @@ export function rollbackLines(inp: RollbackInput): Line[] {
       { text: sel ? ' ▸ ' : '   ' },
       { text: pad(h.host, hostW), inverse: sel },
       { text: ` ${pad(h.status, 8)}`, color: c(HOST_COLOR[h.status]) },
-      { text: ` ${formatDuration(h.elapsedMs).padStart(6)}` , dim: true },
+      { text: ` ${formatDuration(h.elapsedMs).padStart(6)}`, dim: true },
       { text: h.error ? `  ${h.error}` : h.code !== undefined && h.code !== 0 ? `  exit ${h.code}` : '', color: c('red') },
     ]);
   }
@@ -88,7 +121,8 @@ export function rollbackLines(inp: RollbackInput): Line[] {
     const tail = inp.tails.lines(sel.cmd, left);
     // fit() below strips control sequences from every line, output included.
     if (tail) for (const t of tail) out.push(line(`  ${t}`));
-    else if (left > 0) out.push(line('  output no longer held in memory (many commands finished since); the journal has all of it', { dim: true }));
+    else if (left > 0)
+      out.push(line('  output no longer held in memory (many commands finished since); the journal has all of it', { dim: true }));
   }
   const [a2, b2] = inp.cursor < inp.height ? [0, inp.height] : windowAround(out.length, inp.cursor, inp.height);
   return out.slice(a2, b2).map((l) => fit(l, inp.width));

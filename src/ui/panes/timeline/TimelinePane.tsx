@@ -9,7 +9,8 @@ export const TimelinePane = memo(function TimelinePane({ ctx }: { ctx: PaneConte
   const events = ctx.model.events();
   const { width, height, color, ui, state } = ctx;
   const lines = useMemo(
-    () => (timelineLines({ events, cache: cache.current, offset: ui.offset, filter: ui.filter, width, height, color }).lines).slice(0, height),
+    () =>
+      timelineLines({ events, cache: cache.current, offset: ui.offset, filter: ui.filter, width, height, color }).lines.slice(0, height),
     // state changes whenever an event is folded, so it stands for the event list's length here.
     [events, state, ui.offset, ui.filter, width, height, color],
   );

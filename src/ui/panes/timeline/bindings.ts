@@ -12,7 +12,17 @@ export function timelineBindings(ctx: PaneContext): Binding[] {
     { keys: ['pageup'], description: 'page up', handler: scroll(page), helpOnly: true },
     { keys: ['pagedown'], description: 'page down', handler: scroll(-page), helpOnly: true },
     { keys: ['f', 'end'], description: ctx.ui.offset === 0 ? 'following' : 'follow', handler: () => ctx.dispatch({ type: 'follow' }) },
-    { keys: ['/'], description: ctx.ui.filter ? `filter: ${ctx.ui.filter}` : 'filter', handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'filter', input: ctx.ui.filter } }) },
-    { keys: ['n'], description: 'note', acts: true, disabledReason: refused(ctx, { kind: 'note' }), handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'note', input: '' } }) },
+    {
+      keys: ['/'],
+      description: ctx.ui.filter ? `filter: ${ctx.ui.filter}` : 'filter',
+      handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'filter', input: ctx.ui.filter } }),
+    },
+    {
+      keys: ['n'],
+      description: 'note',
+      acts: true,
+      disabledReason: refused(ctx, { kind: 'note' }),
+      handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'note', input: '' } }),
+    },
   ];
 }

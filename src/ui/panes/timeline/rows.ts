@@ -65,11 +65,14 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
   }
   const lines = picked.map((i) => {
     const l = inp.cache.get(inp.events, i);
-    return fit([
-      { text: `${l.clock} `, dim: true },
-      { text: `${l.elapsed} `, dim: true },
-      { text: l.text, color: c(KIND_COLOR[l.kind]), bold: l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note' },
-    ], inp.width);
+    return fit(
+      [
+        { text: `${l.clock} `, dim: true },
+        { text: `${l.elapsed} `, dim: true },
+        { text: l.text, color: c(KIND_COLOR[l.kind]), bold: l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note' },
+      ],
+      inp.width,
+    );
   });
   return { lines, total };
 }
