@@ -95,7 +95,7 @@ export function render(rows: SessionRow[]): string {
   const cells = rows.map((r) => [
     clip(sanitizeLine(r.runbook), 40),
     clip(sanitizeLine(r.operator), 16),
-    new Date(r.start).toISOString().slice(0, 16).replace('T', ' ') + 'Z',
+    `${new Date(r.start).toISOString().slice(0, 16).replace('T', ' ')}Z`,
     r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
     r.outcome,
     sanitizeLine(r.path),
@@ -103,11 +103,11 @@ export function render(rows: SessionRow[]): string {
   const head = ['RUNBOOK', 'OPERATOR', 'START (UTC)', 'DURATION', 'OUTCOME', 'PATH'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => [...c[i]].length)));
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat(widths[i] - [...x].length))).join('  ');
-  return [line(head), ...cells.map(line)].join('\n') + '\n';
+  return `${[line(head), ...cells.map(line)].join('\n')}\n`;
 }
 
 function clip(s: string, n: number): string {
-  return [...s].length > n ? [...s].slice(0, n - 1).join('') + '…' : s;
+  return [...s].length > n ? `${[...s].slice(0, n - 1).join('')}…` : s;
 }
 
 function mtime(path: string): number {

@@ -12,7 +12,9 @@ export function assertPlainJson(v: unknown, path = 'event'): void {
     return;
   }
   if (Array.isArray(v)) {
-    v.forEach((x, i) => assertPlainJson(x, `${path}[${i}]`));
+    v.forEach((x, i) => {
+      assertPlainJson(x, `${path}[${i}]`);
+    });
     return;
   }
   if (typeof v === 'object') {

@@ -59,7 +59,6 @@ export interface AlertView {
 export function selectAlert(state: SessionState, now: number): AlertView | undefined {
   const r = state.rollback;
   const run = r.run;
-  const start = state.session?.startedAt ?? 0;
   if (run && rollbackInProgress(state))
     return {
       kind: 'rolling-back',

@@ -59,8 +59,12 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   });
   cleanup.add({
     what: 'stop commands still running on the demo hosts',
-    async: () => void [...runningCommands].forEach((c) => signalGroup(c, 'SIGKILL')),
-    sync: () => void [...runningCommands].forEach((c) => signalGroup(c, 'SIGKILL')),
+    async: () => {
+      for (const c of [...runningCommands]) signalGroup(c, 'SIGKILL');
+    },
+    sync: () => {
+      for (const c of [...runningCommands]) signalGroup(c, 'SIGKILL');
+    },
   });
   const tools = join(root, 'tools');
   installTools(tools);

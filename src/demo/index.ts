@@ -11,7 +11,7 @@ import { loadRunbookFile } from '../runbook/load.js';
 import type { Problem } from '../runbook/problem.js';
 import type { Runbook } from '../runbook/schema.js';
 import { DEGRADE_SHARE, type Scenario } from './behaviour.js';
-import { Cleanup } from './cleanup.js';
+import type { Cleanup } from './cleanup.js';
 import { createDemoRoot } from './demo-root.js';
 import { startFleet, type Fleet, type MetricsChoice } from './fleet.js';
 import { planFleet } from './plan.js';

@@ -29,7 +29,7 @@ export function encodeLine(seq: number, prevHash: string, event: EventBase & { [
 /** Recovers the hashed body and the recorded hash from a line's raw text, or undefined if hash is not the last field. */
 export function splitHash(text: string): { body: string; hash: string } | undefined {
   const m = SUFFIX_RE.exec(text);
-  return m ? { body: text.slice(0, m.index) + '}', hash: m[1] } : undefined;
+  return m ? { body: `${text.slice(0, m.index)}}`, hash: m[1] } : undefined;
 }
 
 /** A parsed line: the entry's parts, or why the line is not one. */

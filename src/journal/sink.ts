@@ -90,14 +90,12 @@ export class FileSink {
       let error = this.keepUnwritten();
       // A torn half-line from a failed write would glue itself to the fallback lines appended later.
       if (error) await io.ftruncate(this.fd, this.end).catch(() => {});
-      await io
-        .fsync(this.fd)
-        .catch(
-          (err) =>
-            (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, {
-              cause: err,
-            })),
-        );
+      await io.fsync(this.fd).catch(
+        (err) =>
+          (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, {
+            cause: err,
+          })),
+      );
       this.fdClosed = true;
       await io.close(this.fd).catch((err) => (error ??= new Error(`journal ${this.path}: close failed (${message(err)})`, { cause: err })));
       if (error) throw error;

@@ -147,7 +147,7 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     }
     const appended = { seq: this.last.seq + 1, hash: line.hash };
     this.last = appended;
-    const bytes = Buffer.from(line.text + '\n', 'utf8');
+    const bytes = Buffer.from(`${line.text}\n`, 'utf8');
     return this.sink.add(bytes, isDecision(event.type), appended.seq).then((at) => ({ ...appended, at, length: bytes.length - 1 }));
   }
 

@@ -7,7 +7,7 @@
  * an equal state and an equal buffer.
  */
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
-import { OutputTails, type Tail, type TailRecord, type TailsRecord } from '../core/output-tails.js';
+import type { OutputTails, Tail, TailRecord, TailsRecord } from '../core/output-tails.js';
 import type { SessionState } from '../core/state.js';
 
 /** Tails shorter than this (in characters) stay as they are: compressing them saves nothing. */

@@ -66,7 +66,10 @@ export function expandForCheck(text: string, env: NodeJS.ProcessEnv | null): str
 function strings(v: unknown, path: PropertyKey[], visit: (text: string, path: Path) => void): void {
   if (!ALL_SEGS.some((segs) => segs.length >= path.length && prefix(segs, path))) return;
   if (typeof v === 'string') visit(v, path);
-  else if (Array.isArray(v)) v.forEach((x, i) => strings(x, [...path, i], visit));
+  else if (Array.isArray(v))
+    v.forEach((x, i) => {
+      strings(x, [...path, i], visit);
+    });
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) strings(x, [...path, k], visit);
 }
 

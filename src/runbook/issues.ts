@@ -124,7 +124,7 @@ function describe(v: unknown): string {
   if (v === null) return 'empty (null)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string "${v.length > 30 ? v.slice(0, 30) + '…' : v}"`;
+  if (typeof v === 'string') return `the string "${v.length > 30 ? `${v.slice(0, 30)}…` : v}"`;
   return `${typeof v} ${String(v)}`;
 }
 

@@ -99,7 +99,9 @@ export class EventLog {
     if (!this.offsets) return;
     const lines = scanLines(this.offsets.path, this.count);
     if (lines.length !== this.count) return;
-    lines.forEach((l, i) => this.wrote(i, { seq: i + 1, at: l.start, length: l.length }));
+    lines.forEach((l, i) => {
+      this.wrote(i, { seq: i + 1, at: l.start, length: l.length });
+    });
   }
 
   /** Event `i`, 0 <= i < length. */

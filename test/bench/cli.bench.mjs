@@ -29,7 +29,7 @@ let extra = '';
 for (let i = 0; (head + extra + tail).split('\n').length < 200; i++)
   extra += `  - id: extra-${i}\n    title: Extra phase ${i}\n    planned: 1m\n    steps:\n      - { id: x${i}a, title: Check ${i}, expect: { panel: error_rate, check: "< 0.01" } }\n      - { id: x${i}b, title: Run ${i}, run: { on: blue, command: "true", batch: "50%" } }\n`;
 const file = join(dir, 'runbook-200.yaml');
-const text = head + extra + 'rollback:\n' + tail;
+const text = `${head + extra}rollback:\n${tail}`;
 writeFileSync(file, text);
 
 const help = time(['--help']);

@@ -111,7 +111,7 @@ const outputTimer = setInterval(() => {
   for (const h of hosts) {
     const lines = [];
     for (let i = 0; i < LINES_PER_SEC / 10; i++) lines.push(`[${h}] applying change ${seq++} of the release: ok`);
-    session.ctx.emit({ type: 'command/output', t: now(), cmd: `b1#1@${h}`, host: h, stream: 'stdout', text: lines.join('\n') + '\n' });
+    session.ctx.emit({ type: 'command/output', t: now(), cmd: `b1#1@${h}`, host: h, stream: 'stdout', text: `${lines.join('\n')}\n` });
   }
 }, 100);
 const metricTimer = setInterval(() => {

@@ -105,7 +105,7 @@ try {
     ms: await median(() => timed(process.execPath, [join(root, 'bin', 'cutover'), 'exec', '-f', runbook, 'all', '--', 'true'], env)),
   });
   const hostsFile = join(dir, 'pssh-hosts');
-  writeFileSync(hostsFile, addrs.map((a) => `${a}:${port}`).join('\n') + '\n');
+  writeFileSync(hostsFile, `${addrs.map((a) => `${a}:${port}`).join('\n')}\n`);
   results.push({
     name: 'parallel-ssh -p 100',
     ms: await median(() =>
@@ -234,7 +234,7 @@ function ensureAnsible() {
 async function runAnsible(bin) {
   const a = mkdtempSync(join(dir, 'ansible-')); // fresh control sockets: every run is cold
   const inv = join(a, 'inventory');
-  writeFileSync(inv, '[all]\n' + addrs.map((x) => `${x} ansible_port=${port}`).join('\n') + '\n');
+  writeFileSync(inv, `[all]\n${addrs.map((x) => `${x} ansible_port=${port}`).join('\n')}\n`);
   return timed(bin, ['all', '-i', inv, '-f', String(N), '-u', user, '-m', 'command', '-a', 'true'], {
     ...env,
     ANSIBLE_HOME: a,

@@ -16,7 +16,9 @@ const PANELS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 const freePort = () =>
   new Promise((resolve) => {

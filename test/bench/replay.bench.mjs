@@ -148,11 +148,11 @@ function generate(path) {
     prev = l.hash;
     buf.push(l.text);
     if (buf.length === 10_000) {
-      writeSync(fd, buf.join('\n') + '\n');
+      writeSync(fd, `${buf.join('\n')}\n`);
       buf = [];
     }
   }
-  if (buf.length) writeSync(fd, buf.join('\n') + '\n');
+  if (buf.length) writeSync(fd, `${buf.join('\n')}\n`);
   closeSync(fd);
   return seq;
 }

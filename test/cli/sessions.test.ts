@@ -39,7 +39,7 @@ beforeAll(() => {
     { ...first, t: first.t + day, operator: 'dave' },
     { type: 'note/added', t: first.t + day + 90_000, operator: 'dave', text: 'x' },
   ]);
-  writeFileSync(join(dir, 'crashed.jsonl'), crashed + '{"seq":3,"type":"note/ad');
+  writeFileSync(join(dir, 'crashed.jsonl'), `${crashed}{"seq":3,"type":"note/ad`);
   const notes = Array.from({ length: 60_000 }, (_, i) => ({
     type: 'note/added',
     t: first.t + 2 * day + i * 1000,
@@ -147,7 +147,7 @@ describe('cutover sessions', () => {
     copyFileSync('fixtures/sessions/checkout-rolled-back.jsonl', join(rb, 'ok.jsonl'));
     // Written by a version that recorded `rolled-back` for any rollback, this one aborted.
     writeFileSync(join(rb, 'aborted.jsonl'), abortedRecordedAsRolledBack());
-    writeFileSync(join(rb, 'crashed.jsonl'), crashedMidRollback() + '{"seq":70,"type":"comm');
+    writeFileSync(join(rb, 'crashed.jsonl'), `${crashedMidRollback()}{"seq":70,"type":"comm`);
     const io = captureIo();
     expect(await runCli(['sessions', '--dir', rb], io)).toBe(0);
     const rows = io

@@ -44,7 +44,7 @@ describe('OutputTails', () => {
   });
 
   it('keeps the last OUTPUT_TAIL_LINES lines, whether they come in one chunk or one by one', () => {
-    const many = lines(0, OUTPUT_TAIL_LINES + 50).join('\n') + '\n';
+    const many = `${lines(0, OUTPUT_TAIL_LINES + 50).join('\n')}\n`;
     const oneChunk = tailsOf([begin('c1'), out('c1', many)]);
     const byLine = tailsOf([begin('c1'), ...lines(0, OUTPUT_TAIL_LINES + 50).map((l) => out('c1', `${l}\n`))]);
     for (const t of [oneChunk, byLine]) {

@@ -3,12 +3,12 @@
 // document says, the rollback is automatic: after its countdown it puts all traffic on green.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, startDriven } from './drive.js';
 
 describe('demo: blue-green with three gates (procedure e)', () => {
   it('degrade: at 50% the error rate passes 10%, and after the countdown the rollback puts all traffic back on green by itself', async () => {
     const d = await startDriven('blue-green-gates.yaml', { timeScale: 60 });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       await expect.poll(d.frame, { timeout: 10_000 }).toMatch(/simulated ok/);
       await operate(d, 'soak-50');

@@ -7,13 +7,13 @@
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, rollBack, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, rollBack, startDriven } from './drive.js';
 
 describe('demo: blue-green.yaml (DESIGN.md example)', () => {
   it('degrade: blue already runs v2.1.0; at 50% errors-high fires and level 1 puts all traffic back on green, once', async () => {
     // x10 (the demo's default): errors-high's 30 s is 3 s, p95-slow's 1 m is 6 s, the soak 12 s.
     const d = await startDriven('blue-green.yaml', { timeScale: 10 });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       for (const h of ['app-b1.internal', 'app-b2.internal'])
         expect(readlinkSync(join(d.demo.root, 'hosts', h, 'current'))).toBe('releases/v2.1.0');

@@ -4,12 +4,12 @@
 // its automatic rollback drains the canary after the countdown, with nobody pressing R.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, startDriven } from './drive.js';
 
 describe('demo: canary.yaml', () => {
   it('degrade: the canary breaks on its own share; canary-errors fires and the canary is drained automatically', async () => {
     const d = await startDriven('canary.yaml', { timeScale: 60 });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       await operate(d, 'bake');
       await expect.poll(() => d.session.state.triggers['canary-errors']?.state, { timeout: 30_000 }).toBe('firing');

@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, rollBack, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, rollBack, startDriven } from './drive.js';
 
 describe('demo: checklist with four rollback procedures (procedure b)', () => {
   it('degrade: errors above 10% recommend procedure B, which rolls both services and the schema back', async () => {
     const d = await startDriven('checklist-four-procedures.yaml', { timeScale: 120 });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       await operate(d, 'deploy-web');
       await rollBack(d, 'errors-critical', 'code-and-db');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/core/index.js';
 import { FLOOR, scaleMs } from '../../src/demo/timescale.js';
 import { needBinary } from '../support/binaries.js';
-import { assertRolledBack, journal, operate, quit, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, startDriven } from './drive.js';
 
 const prom = needBinary('prometheus', 'prometheus');
 const SCALE = 300;
@@ -17,7 +17,7 @@ const SCALE = 300;
 describe.skipIf(!prom)('demo: progressive canary on a real Prometheus (procedure d)', () => {
   it('degrade: at 50% the canary errors exceed 1.5x the baseline; after the countdown the rollback runs by itself, once', async () => {
     const d = await startDriven('progressive-canary.yaml', { timeScale: SCALE, metrics: 'prometheus' });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       expect(d.demo.metricsSource).toBe('prometheus');
       await expect.poll(d.frame, { timeout: 10_000 }).toMatch(/prometheus ok/);

@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertRolledBack, journal, operate, quit, rollBack, startDriven } from './drive.js';
+import { assertRolledBack, type Driven, journal, operate, quit, rollBack, startDriven } from './drive.js';
 
 describe('demo: eight phases, three-level rollback (procedure a)', () => {
   it('degrade: the error rate passes 5% in production; level 1 (feature toggle) brings it back', async () => {
     const d = await startDriven('three-level-rollback.yaml', { timeScale: 120 });
-    let closed;
+    let closed: Awaited<ReturnType<Driven['close']>> | undefined;
     try {
       await operate(d, 'prod-soak');
       await rollBack(d, 'errors-critical', 'feature-toggle');

@@ -25,7 +25,7 @@ describe('journal file names', () => {
     ['  Checkout API (prod!) ', 'checkout-api-prod'],
     ['Zürich façade', 'zurich-facade'],
     ['日本', 'session'],
-    ['a'.repeat(39) + '-bbbb', 'a'.repeat(39)],
+    [`${'a'.repeat(39)}-bbbb`, 'a'.repeat(39)],
     ['x'.repeat(100), 'x'.repeat(40)],
   ])('slug %j is %j', (name, slug) => expect(slugify(name)).toBe(slug));
 

@@ -11,7 +11,7 @@ function fileOf(text: string): string {
 }
 
 const lines = chainLines(sampleEvents(6));
-const text = (ls: string[]) => ls.map((l) => l + '\n').join('');
+const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
 
 describe('readJournal', () => {
   it('tolerates a torn last line: left out, flagged, not a problem', () => {
@@ -58,7 +58,7 @@ describe('readJournal', () => {
 
   it('gives the same entries whatever the chunk size, multibyte text straddling chunks included', () => {
     const ls = chainLines([{ type: 'note/added', t: 1, text: 'żółć 🚀 ünïcödé '.repeat(20) }, ...sampleEvents(8)]);
-    const p = fileOf(text(ls) + 'torn{');
+    const p = fileOf(`${text(ls)}torn{`);
     const whole = readJournal(p);
     expect(whole.entries).toHaveLength(9);
     for (const chunkBytes of [1, 3, 7, 64, 1000]) expect(readJournal(p, { chunkBytes })).toEqual(whole);
@@ -73,7 +73,7 @@ describe('streamJournal', () => {
   it('yields the entries readJournal returns, and hands problems to onProblem', async () => {
     const ls = [...lines];
     ls[3] = 'garbage';
-    const p = fileOf(text(ls) + '{"seq":7');
+    const p = fileOf(`${text(ls)}{"seq":7`);
     const problems: ReadProblem[] = [];
     const streamed = [];
     for await (const e of streamJournal(p, { chunkBytes: 5, onProblem: (x) => problems.push(x) })) streamed.push(e);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { encodeLine, verifyChain, verifyText } from '../../src/journal/index.js';
 import { chainLines, sampleEvents, tempDir } from './helpers.js';
 
-const text = (lines: string[]) => lines.map((l) => l + '\n').join('');
+const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
 
 /** A forged line: plausible seq and content, made-up hash. */
 function forged(seq: number): string {

@@ -105,8 +105,7 @@ describe('fast fold', () => {
   });
 
   it('a packed snapshot unpacks to the same state and tails, whatever the text (lone surrogates, emoji, empty lines)', () => {
-    const text =
-      ['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(30) + '\npartial';
+    const text = `${['plain', '', 'emoji 🚀 and ünïcödé', 'lone \ud800 surrogate', '\u0000nul', 'tab\there'].join('\n').repeat(30)}\npartial`;
     const events: SessionEvent[] = [
       started(),
       { type: 'command/started', t: T0, cmd: 'c1', step: 'backup', host: 'h', command: 'x' },

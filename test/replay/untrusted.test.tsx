@@ -100,7 +100,9 @@ describe('untrusted journals', () => {
     const p = await openReplay(path, { paused: true });
     await p.index.run();
     expect(p.index.problems.map((x) => x.line)).toEqual(bad.map(([l]) => l));
-    p.index.problems.forEach((x, i) => expect(x.message).toMatch(bad[i][1]));
+    p.index.problems.forEach((x, i) => {
+      expect(x.message).toMatch(bad[i][1]);
+    });
     p.seekFraction(1);
     p.stepEvent(1);
     const r = renderSized(<App model={replayModel(p, { journalPath: path, color: true, onQuit: () => {} })} color />, 160, 40);
@@ -157,7 +159,7 @@ describe('untrusted journals', () => {
     start.runbook.hosts = { 'web\x1b]0;pwned\x07': 'not a list' };
     const t = start.t as number;
     const path = join(dir, 'escaping-keys.jsonl');
-    const labels = { ['\x1b]52;c;ZWNobyBwd25lZA==\x07' + 'k'.repeat(5000)]: 5 };
+    const labels = { [`\x1b]52;c;ZWNobyBwd25lZA==\x07${'k'.repeat(5000)}`]: 5 };
     writeFileSync(
       path,
       chain([
@@ -191,7 +193,7 @@ describe('untrusted journals', () => {
 
   it('a line too long for memory is skipped and reported, never concatenated; the lines after it still read', () => {
     const path = join(dir, 'long-lines.jsonl');
-    const text = 'a\n' + 'x'.repeat(100) + '\nbb\n' + 'y'.repeat(50) + '\ncc\n' + 'z'.repeat(70);
+    const text = `a\n${'x'.repeat(100)}\nbb\n${'y'.repeat(50)}\ncc\n${'z'.repeat(70)}`;
     writeFileSync(path, text);
     const fd = openSync(path, 'r');
     try {
@@ -252,7 +254,7 @@ describe('untrusted journals', () => {
         for (const m of ms) mutate(items, m);
         const path = join(dir, `fuzz-${n++}.jsonl`);
         writeFileSync(path, chain(items));
-        let p;
+        let p: Awaited<ReturnType<typeof openReplay>>;
         try {
           p = await openReplay(path, { paused: true });
         } catch (e) {

@@ -97,7 +97,7 @@ describe('cutover report (golden)', () => {
     const lines = readFileSync('fixtures/sessions/config-push-completed.jsonl', 'utf8').split('\n');
     lines[4] = '{"seq":5,"type":"note/added","t":1,"hash":"00000000000000000000000000000000"}';
     const path = join(dir, 'damaged.jsonl');
-    writeFileSync(path, lines.join('\n') + '{"seq":31,"type":"not');
+    writeFileSync(path, `${lines.join('\n')}{"seq":31,"type":"not`);
     const r = await report(path, 'md');
     expect(r.code).toBe(0);
     expect(r.err).toBe(`${path}:5: note/added: operator expected string, received undefined; skipped\n`);

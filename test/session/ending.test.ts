@@ -15,7 +15,9 @@ import { tempDir } from '../journal/helpers.js';
 function stubbornExecutors(answers: (host: string) => boolean): Executors & { late: () => void } {
   const late: (() => void)[] = [];
   return {
-    late: () => late.forEach((f) => f()),
+    late: () => {
+      for (const f of late) f();
+    },
     remote: (req) =>
       new Promise((resolve) => {
         for (const h of req.hosts)
@@ -41,7 +43,9 @@ function stubbornExecutors(answers: (host: string) => boolean): Executors & { la
             });
           for (const h of req.hosts.filter((h) => answers(h.host))) setTimeout(() => exit(h.host), 30);
           // The stubborn host answers only after the session has ended: that exit must not be journaled.
-          late.push(() => req.hosts.filter((h) => !answers(h.host)).forEach((h) => exit(h.host)));
+          late.push(() => {
+            for (const h of req.hosts.filter((x) => !answers(x.host))) exit(h.host);
+          });
           if (req.hosts.every((h) => answers(h.host))) setTimeout(() => resolve({ ok: false, summary: 'cancelled' }), 40);
         });
       }),

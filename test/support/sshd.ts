@@ -80,7 +80,7 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
   const dir = tempDir('cutover-sshd-');
   makeKey(dir, 'host_ed25519');
   const hostKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
-  writeFileSync(join(dir, 'authorized_keys'), o.authorizedKeys.join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'authorized_keys'), `${o.authorizedKeys.join('\n')}\n`, { mode: 0o600 });
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const cfg = [
@@ -104,7 +104,7 @@ export async function startSshd(o: SshdOptions): Promise<Sshd> {
       'SetEnv SHLVL=1',
       ...(o.config ?? []),
     ];
-    writeFileSync(join(dir, 'sshd_config'), cfg.join('\n') + '\n');
+    writeFileSync(join(dir, 'sshd_config'), `${cfg.join('\n')}\n`);
     let log = '';
     const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
       stdio: ['ignore', 'ignore', 'pipe'],

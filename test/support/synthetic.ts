@@ -95,5 +95,5 @@ export function writeJournal(path: string, events: readonly object[]): void {
     prev = l.hash;
     lines.push(l.text);
   });
-  writeFileSync(path, lines.join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
 }

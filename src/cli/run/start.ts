@@ -74,7 +74,7 @@ export function readForResume(path: string): { events: SessionEvent[]; runbook: 
   if (r.problems.length)
     throw new Error(`${path}:${r.problems[0].line}: ${r.problems[0].message}; the journal is damaged (cutover verify ${path} tells more)`);
   const first = r.entries[0]?.event;
-  if (!first || first.type !== 'session/started') throw new Error(`${path}: not a cutover journal (the first line is not session/started)`);
+  if (first?.type !== 'session/started') throw new Error(`${path}: not a cutover journal (the first line is not session/started)`);
   const last = r.entries.at(-1)!.event;
   if (last.type === 'session/ended')
     throw new Error(

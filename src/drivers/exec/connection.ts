@@ -36,7 +36,7 @@ export async function openConnection(
 ): Promise<Client> {
   if (t.proxyCommand)
     throw new ConnectError(`${t.label}: ~/.ssh/config gives it a ProxyCommand, which cutover does not run; use ProxyJump instead`);
-  let plan;
+  let plan: ReturnType<typeof planAuth>;
   try {
     plan = planAuth(ssh2, t);
   } catch (e) {

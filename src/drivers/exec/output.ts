@@ -182,7 +182,7 @@ export class CommandOutput {
     if (s.timer) clearTimeout(s.timer);
     s.timer = undefined;
     if (s.lines.length === 0) return;
-    const text = s.lines.join('\n') + '\n';
+    const text = `${s.lines.join('\n')}\n`;
     s.lines = [];
     s.lastEmit = performance.now();
     this.emit(name, text);

@@ -44,7 +44,7 @@ export class SshPool {
   async acquire(t: Target): Promise<Lease> {
     if (this.closed) throw new ConnectError(`${t.label}: the session is closing; not connecting`);
     const have = this.entries.get(t.key);
-    if (have && have.alive) {
+    if (have?.alive) {
       const client = await have.pending;
       if (have.alive) return { client, fresh: false };
     }

@@ -55,7 +55,7 @@ export class Redactor {
     // Built-in shapes with a group keep it (`password=`) so the reader still sees what was hidden.
     for (const re of BUILTIN) out = replaceAll(out, re, (m, keep) => (typeof keep === 'string' && keep !== m ? keep + REDACTED : REDACTED));
     const begin = KEY_BEGIN.exec(out);
-    return begin ? out.slice(0, begin.index) + `${REDACTED} private key` : out;
+    return begin ? `${out.slice(0, begin.index)}${REDACTED} private key` : out;
   }
 
   /** A fresh per-stream redactor (key blocks are tracked per stream). */

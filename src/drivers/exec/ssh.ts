@@ -28,7 +28,7 @@ export interface RemoteCommand {
 export async function runRemote(pool: SshPool, rc: RemoteCommand): Promise<Outcome> {
   for (let attempt = 0; ; attempt++) {
     if (rc.signal?.aborted) return { code: null, error: 'cancelled before it started' };
-    let lease;
+    let lease: Awaited<ReturnType<SshPool['acquire']>>;
     try {
       lease = await abortable(pool.acquire(rc.target), rc.signal);
     } catch (e) {

@@ -52,7 +52,7 @@ export function parseLayout(file: string, text: string): { layout?: Layout; prob
   if (!r.success) return { problems: issuesToProblems(src, r.error.issues, data) };
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  r.data.rows.forEach((row, i) =>
+  r.data.rows.forEach((row, i) => {
     row.columns.forEach((c, j) => {
       if (seen.has(c.pane))
         problems.push({
@@ -61,8 +61,8 @@ export function parseLayout(file: string, text: string): { layout?: Layout; prob
           message: `pane '${c.pane}' appears twice; each pane goes in one cell`,
         });
       seen.add(c.pane);
-    }),
-  );
+    });
+  });
   if (problems.length) return { problems };
   return {
     layout: {

@@ -86,7 +86,7 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     const r = await exec('-f', rb, 'bad', '--', 'true');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /127\.0\.0\.2:1  ERROR +\S+ +connection refused by 127\.0\.0\.2:1; is sshd running there, and is the port right\?\n/,
+      /127\.0\.0\.2:1 {2}ERROR +\S+ +connection refused by 127\.0\.0\.2:1; is sshd running there, and is the port right\?\n/,
     );
     expect(r.out + r.err).not.toMatch(/\n\s+at /);
   });

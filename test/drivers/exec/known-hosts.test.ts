@@ -83,7 +83,7 @@ describe.skipIf(!keygen)('known_hosts parsing and matching', () => {
 
   it('hashes names the way ssh-keygen -F finds them', () => {
     const f = join(dir, 'ours-hashed');
-    writeFileSync(f, knownHostsLine('[web9]:2200', a.blob, true) + '\n');
+    writeFileSync(f, `${knownHostsLine('[web9]:2200', a.blob, true)}\n`);
     const r = spawnSync(keygen!, ['-F', '[web9]:2200', '-f', f], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(hostMatches({ hosts: hashName('x', Buffer.alloc(20, 7)) }, 'x')).toBe(true);

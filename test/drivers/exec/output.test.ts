@@ -70,7 +70,7 @@ describe('CommandOutput', () => {
 
   it('cuts long lines with a marker', () => {
     const { out, text } = collector({ maxLine: 10 });
-    out.write('stdout', 'short\n' + 'x'.repeat(25) + '\nafter\n');
+    out.write('stdout', `short\n${'x'.repeat(25)}\nafter\n`);
     out.end();
     expect(text()).toBe(`short\n${'x'.repeat(10)}${LINE_CUT}\nafter\n`);
   });

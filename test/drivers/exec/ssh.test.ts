@@ -106,7 +106,7 @@ describe.skipIf(!sshdBin)('SSH commands against a real sshd', () => {
       expect(r.results[0]).toMatchObject({
         status: 'failed',
         code: null,
-        error: 'timed out after 500ms; TERM got no answer, so the command may still be running on ' + r.results[0].host,
+        error: `timed out after 500ms; TERM got no answer, so the command may still be running on ${r.results[0].host}`,
       });
       await until(() => /session_signal_req/.test(sshd.log()), 'sshd to log the signal request');
       process.kill(pid, 'SIGKILL');

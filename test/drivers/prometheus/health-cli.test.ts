@@ -51,7 +51,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     await app.set({ errorRate: v });
     await waitFor(async () => {
       const r = await prom.query(ERR);
-      return (r.data?.result as { value: [number, string] }[])[0]?.value[1] === String(v);
+      return (r.data?.result as { value: [number, string] }[] | undefined)?.[0]?.value[1] === String(v);
     }, `Prometheus to see error rate ${v}`);
   }
 

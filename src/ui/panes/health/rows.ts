@@ -33,9 +33,9 @@ export function healthLines(inp: HealthInput): Line[] {
     const sel = i === inp.cursor;
     const head: Line = [
       { text: sel ? '▸ ' : '  ', bold: true },
-      { text: pad(r.title, titleW) + ' ', bold: sel },
-      { text: pad(valueText(r), 18) + ' ', color: c(STATUS_COLOR[r.status]), bold: r.status === 'crit' },
-      { text: pad(STATUS_MARK[r.status], 9) + ' ', color: c(STATUS_COLOR[r.status]), bold: true },
+      { text: `${pad(r.title, titleW)} `, bold: sel },
+      { text: `${pad(valueText(r), 18)} `, color: c(STATUS_COLOR[r.status]), bold: r.status === 'crit' },
+      { text: `${pad(STATUS_MARK[r.status], 9)} `, color: c(STATUS_COLOR[r.status]), bold: true },
       { text: checkText(r), dim: true },
     ];
     const block: Line[] = [head];
