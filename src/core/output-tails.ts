@@ -25,8 +25,13 @@ export const OUTPUT_TAIL_LINES = 200;
 export const OUTPUT_TAIL_CHARS = 64 * 1024;
 /** Tails of finished commands kept: a rollback on a few hundred hosts keeps every host's. */
 export const FINISHED_TAILS = 1000;
-/** Characters in all tails together (about 16 MB of one-byte strings): finished tails go first, then running ones shrink to a share. */
-export const TOTAL_TAIL_CHARS = 16 * 1024 * 1024;
+/**
+ * Characters in all tails together (about 6 MB of one-byte strings): finished tails go first, then
+ * running ones shrink to a share. 200 hosts streaming keep all 200 lines each (3.6M characters of
+ * 90-character lines) and the step before's; a larger total only fills up later in the night, and
+ * the console's memory would grow until it did (test/bench/memory.bench.mjs).
+ */
+export const TOTAL_TAIL_CHARS = 6 * 1024 * 1024;
 
 /** The bounds of a buffer (tests use small ones). */
 export interface TailLimits {

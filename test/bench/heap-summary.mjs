@@ -85,7 +85,7 @@ function str(i, max = 80) {
     try {
       raw = JSON.parse(`"${raw.replace(/\\u?[0-9a-fA-F]{0,3}$|\\$/, '')}"`);
     } catch {}
-    s = raw.length > max ? raw.slice(0, max) + '…' : raw;
+    s = raw.length > max ? `${raw.slice(0, max)}…` : raw;
     if (strCache.size < 100_000) strCache.set(key, s);
   }
   return s;
@@ -158,7 +158,7 @@ function holder(n) {
   return parts.join(' ').replace(/ \./g, '.').replace(/ \[\]/g, '[]');
 }
 
-const mb = (n) => (n / 1048576).toFixed(1).padStart(8) + ' MiB';
+const mb = (n) => `${(n / 1048576).toFixed(1).padStart(8)} MiB`;
 let total = 0;
 const byKind = new Map();
 const byHolder = new Map();
@@ -180,17 +180,23 @@ for (let n = 0; n < count; n++) {
 
 console.log(`${file}: ${meta.node_count} nodes, ${meta.edge_count} edges, ${mb(total).trim()} in all`);
 console.log('\nself size by kind');
-for (const [k, v] of [...byKind].sort((a, b) => b[1].size - a[1].size).slice(0, ROWS)) console.log(`${mb(v.size)} ${String(v.n).padStart(9)}  ${k}`);
+for (const [k, v] of [...byKind].sort((a, b) => b[1].size - a[1].size).slice(0, ROWS))
+  console.log(`${mb(v.size)} ${String(v.n).padStart(9)}  ${k}`);
 
 console.log('\nbiggest collections (outgoing references): what sits below them (first-retainer tree), and every holder');
-const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => nodes[b * NF + N_EDGES] - nodes[a * NF + N_EDGES]).slice(0, ROWS);
+const order = Array.from({ length: count }, (_, i) => i)
+  .sort((a, b) => nodes[b * NF + N_EDGES] - nodes[a * NF + N_EDGES])
+  .slice(0, ROWS);
 const top = new Map(order.map((n) => [n, { below: 0, holders: [] }]));
 for (let n = 0; n < count; n++) {
   for (let cur = n, depth = 0; cur >= 0 && depth < 16; cur = retainer[cur], depth++) if (top.has(cur)) top.get(cur).below += selfSize(n);
   for (let e = firstEdge[n] * EF, end = firstEdge[n + 1] * EF; e < end; e += EF) {
     const t = top.get(edges[e + E_TO] / NF);
     const et = edgeTypes[edges[e + E_TYPE]];
-    if (t && et !== 'weak' && t.holders.length < 4) t.holders.push(`${kind(n)}${et === 'element' || et === 'hidden' ? '[]' : `.${str(edges[e + E_NAME], 40)}`}${et === 'context' && scopeOf[n] >= 0 ? ` (scope of ${str(nodes[scopeOf[n] * NF + N_NAME], 40) || 'a function'})` : ''}`);
+    if (t && et !== 'weak' && t.holders.length < 4)
+      t.holders.push(
+        `${kind(n)}${et === 'element' || et === 'hidden' ? '[]' : `.${str(edges[e + E_NAME], 40)}`}${et === 'context' && scopeOf[n] >= 0 ? ` (scope of ${str(nodes[scopeOf[n] * NF + N_NAME], 40) || 'a function'})` : ''}`,
+      );
   }
 }
 for (const n of order) {
@@ -200,4 +206,5 @@ for (const n of order) {
 }
 
 console.log('\nself size by holder (first retainer chain)');
-for (const [k, v] of [...byHolder].sort((a, b) => b[1].size - a[1].size).slice(0, ROWS)) console.log(`${mb(v.size)} ${String(v.n).padStart(9)}  ${k}`);
+for (const [k, v] of [...byHolder].sort((a, b) => b[1].size - a[1].size).slice(0, ROWS))
+  console.log(`${mb(v.size)} ${String(v.n).padStart(9)}  ${k}`);

@@ -62,28 +62,36 @@
 //      BENCH_HOSTS=0 ...                                                      (the panels alone)
 //      BENCH_HEAPSNAPSHOT=/tmp/night.heapsnapshot BENCH_MINUTES=6 ...; node test/bench/heap-summary.mjs /tmp/night.heapsnapshot
 // The bench re-runs itself with --expose-gc (figures are taken after a forced GC, and before it
-// too), and without the CI variables (Ink writes no frames when it believes it runs in CI).
+// too) and with the V8 flags that bin/cutover's first line gives the console (read from there, so
+// the bench measures what an operator runs).
 // What it relies on, to keep it easy to adapt: Session's constructor (with `clock`), start, emit
 // and end; sessionModel and the model's getState/subscribe; Ink's render, in `mountConsole` only
-// (no ink-patches); the state's commands and the store's event list only for an optional hint.
+// (CONSOLE_RENDER, as the TTY console); the state's commands and the store's event list only for an optional hint.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 
-if (typeof globalThis.gc !== 'function' || 'CI' in process.env || 'CONTINUOUS_INTEGRATION' in process.env) {
-  if (process.env.CUTOVER_MEMORY_BENCH_CHILD) throw new Error('memory bench: could not get --expose-gc and a non-CI environment');
-  const { CI: _ci, CONTINUOUS_INTEGRATION: _c, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { NODE_ENV: 'production', ...env, CUTOVER_MEMORY_BENCH_CHILD: '1' },
-  });
+/** The V8 flags on bin/cutover's first line (`#!/usr/bin/env -S node --flag ...`). */
+const CONSOLE_FLAGS = readFileSync(new URL('../../bin/cutover', import.meta.url), 'utf8')
+  .split('\n')[0]
+  .split(/\s+/)
+  .filter((w) => w.startsWith('--'));
+if (typeof globalThis.gc !== 'function') {
+  if (process.env.CUTOVER_MEMORY_BENCH_CHILD) throw new Error('memory bench: could not get --expose-gc');
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...CONSOLE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { NODE_ENV: 'production', ...process.env, CUTOVER_MEMORY_BENCH_CHILD: '1' },
+    },
+  );
   process.exit(r.status ?? 1);
 }
 
-// After the re-exec check, so that Ink is loaded with the environment above.
 const { createElement } = await import('react');
 const { render } = await import('ink');
 const { Session } = await import('../../dist/session/session.js');
@@ -91,7 +99,10 @@ const { JournalWriter } = await import('../../dist/journal/writer.js');
 const { App } = await import('../../dist/ui/App.js');
 const { sessionModel } = await import('../../dist/ui/session-model.js');
 const { RunbookSchema } = await import('../../dist/runbook/schema.js');
+const { allowStyles, CONSOLE_RENDER } = await import('../../dist/ui/render-options.js');
 const { In, Out } = await import('./term.mjs');
+// Styles as on an operator's terminal, even when this benchmark's own output is a pipe.
+allowStyles();
 
 const env = process.env;
 const REALTIME = env.BENCH_REALTIME === '1';
@@ -138,18 +149,50 @@ const panelDefs = Array.from({ length: PANELS }, (_, i) => {
   const unit = UNITS[i % UNITS.length];
   const base = { ratio: 0.004, percent: 42, seconds: 0.23, rps: 1250, bytes: 2.1e9, count: 12 }[unit];
   const checks = {
-    ratio: { warn: '> 0.01', crit: '> 0.05' }, percent: { warn: '> 80', crit: '> 95' }, seconds: { warn: '> 0.5', crit: '> 1' },
-    rps: { warn: '< 200', crit: '< 50' }, bytes: { warn: '> 6e9', crit: '> 7.5e9' }, count: { warn: '> 40', crit: '> 80' },
+    ratio: { warn: '> 0.01', crit: '> 0.05' },
+    percent: { warn: '> 80', crit: '> 95' },
+    seconds: { warn: '> 0.5', crit: '> 1' },
+    rps: { warn: '< 200', crit: '< 50' },
+    bytes: { warn: '> 6e9', crit: '> 7.5e9' },
+    count: { warn: '> 40', crit: '> 80' },
   }[unit];
-  return { id: `p${i}`, title: `${unit} panel ${i}`, query: `sum by (instance) (rate(metric_${i}_total{job="app"}[1m]))`, unit, ...checks, base, series: i < MULTI_SERIES_PANELS ? 5 : 1, period: 60_000 * (3 + i) };
+  return {
+    id: `p${i}`,
+    title: `${unit} panel ${i}`,
+    query: `sum by (instance) (rate(metric_${i}_total{job="app"}[1m]))`,
+    unit,
+    ...checks,
+    base,
+    series: i < MULTI_SERIES_PANELS ? 5 : 1,
+    period: 60_000 * (3 + i),
+  };
 });
 const runbook = RunbookSchema.parse({
   name: 'memory night bench',
   prometheus: { url: 'http://127.0.0.1:9', interval: '1s' },
   hosts: { fleet: hosts },
   health: panelDefs.map(({ base: _b, series: _s, period: _p, ...p }) => p),
-  phases: [{ id: 'roll', title: 'Roll out', steps: Array.from({ length: STEPS }, (_, i) => ({ id: `s${i}`, title: `Roll out part ${i}`, run: { on: 'fleet', command: `deployctl apply --release v2.14.3 --part ${i}` } })) }],
-  rollback: { levels: [{ id: 'back', title: 'Back', expected: '2m', steps: [{ id: 'b1', title: 'Back on the fleet', run: { on: 'fleet', command: 'deployctl activate v2.14.2' } }] }] },
+  phases: [
+    {
+      id: 'roll',
+      title: 'Roll out',
+      steps: Array.from({ length: STEPS }, (_, i) => ({
+        id: `s${i}`,
+        title: `Roll out part ${i}`,
+        run: { on: 'fleet', command: `deployctl apply --release v2.14.3 --part ${i}` },
+      })),
+    },
+  ],
+  rollback: {
+    levels: [
+      {
+        id: 'back',
+        title: 'Back',
+        expected: '2m',
+        steps: [{ id: 'b1', title: 'Back on the fleet', run: { on: 'fleet', command: 'deployctl activate v2.14.2' } }],
+      },
+    ],
+  },
 });
 
 /** A panel's value at time t: a slow wave, a drift over the night, and noise. */
@@ -165,13 +208,20 @@ function outputLine(h, t, second) {
   const ts = `${second}${String(Math.min(999, (t % 1000) + int(0, 99))).padStart(3, '0')}Z`;
   const n = ++lineNo;
   switch (n % 7) {
-    case 0: return `${ts} INFO  deployctl[${4000 + h}]: applying change ${n} of release v2.14.3 to ${SERVICES[n % 6]}: ok (${(rand() * 40).toFixed(1)} ms)`;
-    case 1: return `${ts} INFO  fetch s3://artifacts/app/v2.14.3/layer-${n % 97}.tar.zst ${int(0, 100)}% ${(rand() * 512).toFixed(1)} MiB/512.0 MiB ${(20 + rand() * 80).toFixed(1)} MiB/s`;
-    case 2: return `${ts} DEBUG healthcheck http://10.${h % 8}.${int(0, 255)}.${int(1, 254)}:8080/healthz -> 200 in ${int(1, 90)}ms`;
-    case 3: return `${ts} WARN  slow query on shard ${int(0, 63)}: ${int(200, 4000)} ms (${int(1, 90000)} rows, lock wait ${int(0, 900)} ms)`;
-    case 4: return `${ts} INFO  migrated ${int(1000, 99999)} rows of table events_2025${String(int(1, 12)).padStart(2, '0')} (batch ${n})`;
-    case 5: return `app-${String(h).padStart(3, '0')} systemd[1]: Started app-worker@${n % 512}.service - App worker ${n % 512} (pid ${int(10000, 99999)}).`;
-    default: return `${ts} INFO  gc pause ${(rand() * 12).toFixed(2)} ms, heap ${int(200, 900)} MiB, ${int(0, 5000)} req in flight, p99 ${int(5, 400)} ms`;
+    case 0:
+      return `${ts} INFO  deployctl[${4000 + h}]: applying change ${n} of release v2.14.3 to ${SERVICES[n % 6]}: ok (${(rand() * 40).toFixed(1)} ms)`;
+    case 1:
+      return `${ts} INFO  fetch s3://artifacts/app/v2.14.3/layer-${n % 97}.tar.zst ${int(0, 100)}% ${(rand() * 512).toFixed(1)} MiB/512.0 MiB ${(20 + rand() * 80).toFixed(1)} MiB/s`;
+    case 2:
+      return `${ts} DEBUG healthcheck http://10.${h % 8}.${int(0, 255)}.${int(1, 254)}:8080/healthz -> 200 in ${int(1, 90)}ms`;
+    case 3:
+      return `${ts} WARN  slow query on shard ${int(0, 63)}: ${int(200, 4000)} ms (${int(1, 90000)} rows, lock wait ${int(0, 900)} ms)`;
+    case 4:
+      return `${ts} INFO  migrated ${int(1000, 99999)} rows of table events_2025${String(int(1, 12)).padStart(2, '0')} (batch ${n})`;
+    case 5:
+      return `app-${String(h).padStart(3, '0')} systemd[1]: Started app-worker@${n % 512}.service - App worker ${n % 512} (pid ${int(10000, 99999)}).`;
+    default:
+      return `${ts} INFO  gc pause ${(rand() * 12).toFixed(2)} ms, heap ${int(200, 900)} MiB, ${int(0, 5000)} req in flight, p99 ${int(5, 400)} ms`;
   }
 }
 
@@ -192,7 +242,9 @@ class Night {
   nextStep() {
     const t = this.now();
     if (this.step >= 0) {
-      hosts.forEach((h, i) => this.send({ type: 'command/exited', t, cmd: this.cmds[i], host: h, code: 0, ms: t - this.stepStarted }));
+      hosts.forEach((h, i) => {
+        this.send({ type: 'command/exited', t, cmd: this.cmds[i], host: h, code: 0, ms: t - this.stepStarted });
+      });
       this.send({ type: 'step/passed', t, step: `s${this.step}` });
     }
     this.step++;
@@ -201,7 +253,9 @@ class Night {
     this.cmds = hosts.map((h) => `s${this.step}#1@${h}`);
     const command = `deployctl apply --release v2.14.3 --part ${this.step}`;
     this.send({ type: 'step/started', t, phase: 'roll', step: `s${this.step}`, operator: 'bench' });
-    hosts.forEach((h, i) => this.send({ type: 'command/started', t, cmd: this.cmds[i], step: `s${this.step}`, host: h, command }));
+    hosts.forEach((h, i) => {
+      this.send({ type: 'command/started', t, cmd: this.cmds[i], step: `s${this.step}`, host: h, command });
+    });
   }
   /** One round of coalesced output: an event per host with 3 to 7 lines. */
   output() {
@@ -210,7 +264,7 @@ class Night {
     hosts.forEach((h, i) => {
       const lines = [];
       for (let k = int(3, 7); k > 0; k--) lines.push(outputLine(i, t, second));
-      this.send({ type: 'command/output', t, cmd: this.cmds[i], host: h, stream: 'stdout', text: lines.join('\n') + '\n' });
+      this.send({ type: 'command/output', t, cmd: this.cmds[i], host: h, stream: 'stdout', text: `${lines.join('\n')}\n` });
     });
   }
   /** One poll of every panel; every RANGE_EVERY_MS also its sparkline window. */
@@ -218,7 +272,10 @@ class Night {
     const t = this.now();
     const at = Math.floor(t / 1000) * 1000;
     for (const p of panelDefs) {
-      const series = Array.from({ length: p.series }, (_, k) => ({ labels: p.series > 1 ? { instance: `app-${String(k * 37).padStart(3, '0')}.internal:9100`, job: 'app' } : { job: 'app' }, value: value(p, k, t) }));
+      const series = Array.from({ length: p.series }, (_, k) => ({
+        labels: p.series > 1 ? { instance: `app-${String(k * 37).padStart(3, '0')}.internal:9100`, job: 'app' } : { job: 'app' },
+        value: value(p, k, t),
+      }));
       this.send({ type: 'metric/sampled', t, panel: p.id, at, series });
       if (withRange) {
         const end = Math.floor(t / RANGE_STEP_MS) * RANGE_STEP_MS;
@@ -245,12 +302,17 @@ class NullOut extends Out {
 }
 
 /**
- * Mounts the console as the TTY console does. The one place for Ink's render options: adjust here
- * for Ink 8. `onRender` (Ink's own option) counts renders so the bench knows a frame is done.
+ * Mounts the console as the TTY console does (its render options, the frame cap scaled with the
+ * clock). `onRender` (Ink's own option) counts renders so the bench knows a frame is done.
  */
 function mountConsole(model, stdout, stdin, maxFps, onRender) {
   return render(createElement(App, { model, color: true }), {
-    stdout, stdin, stderr: new NullOut(COLS, ROWS), incrementalRendering: true, maxFps, patchConsole: false, exitOnCtrlC: false, onRender,
+    ...CONSOLE_RENDER,
+    stdout,
+    stdin,
+    stderr: new NullOut(COLS, ROWS),
+    maxFps,
+    onRender,
   });
 }
 
@@ -273,7 +335,15 @@ function virtualIntervals(simNow) {
   const timers = new Set();
   const real = { setInterval: globalThis.setInterval, clearInterval: globalThis.clearInterval };
   globalThis.setInterval = (fn, ms, ...args) => {
-    const h = { fn: () => fn(...args), ms: Math.max(1, ms ?? 1), at: simNow() + Math.max(1, ms ?? 1), ref: () => h, unref: () => h, hasRef: () => false, refresh: () => h };
+    const h = {
+      fn: () => fn(...args),
+      ms: Math.max(1, ms ?? 1),
+      at: simNow() + Math.max(1, ms ?? 1),
+      ref: () => h,
+      unref: () => h,
+      hasRef: () => false,
+      refresh: () => h,
+    };
     timers.add(h);
     return h;
   };
@@ -283,11 +353,12 @@ function virtualIntervals(simNow) {
     /** Fires every interval due at `t`; true when one fired. */
     fire(t) {
       let fired = false;
-      for (const h of timers) if (h.at <= t) {
-        h.at += h.ms;
-        h.fn();
-        fired = true;
-      }
+      for (const h of timers)
+        if (h.at <= t) {
+          h.at += h.ms;
+          h.fn();
+          fired = true;
+        }
       return fired;
     },
     restore: () => Object.assign(globalThis, real),
@@ -318,12 +389,27 @@ async function memoryAfterGc() {
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-memory-'));
 const journalPath = join(dir, 'j.jsonl');
 const journal = await JournalWriter.create(journalPath);
-const executors = { remote: async () => ({ ok: true, summary: '' }), local: async () => ({ ok: true, summary: '' }), connections: () => HOSTS, close: async () => {} };
+const executors = {
+  remote: async () => ({ ok: true, summary: '' }),
+  local: async () => ({ ok: true, summary: '' }),
+  connections: () => HOSTS,
+  close: async () => {},
+};
 const T0 = Date.now();
 let simMs = 0;
 const simNow = REALTIME ? () => Date.now() : () => T0 + simMs;
 const elapsedSim = () => (REALTIME ? Date.now() - T0 : simMs);
-const session = new Session({ runbook, runbookPath: 'bench.yaml', runbookSha256: '', operator: 'bench', mode: 'live', version: 'bench', journal, executors, clock: simNow });
+const session = new Session({
+  runbook,
+  runbookPath: 'bench.yaml',
+  runbookSha256: '',
+  operator: 'bench',
+  mode: 'live',
+  version: 'bench',
+  journal,
+  executors,
+  clock: simNow,
+});
 await session.start();
 
 let last = Promise.resolve();
@@ -352,7 +438,9 @@ async function checkpoint(minute) {
   if (Math.abs(minute - FIRST_MIN) < 1e-9) atFirst = await memoryAfterGc();
   const m = memory();
   const wall = (performance.now() - wall0) / 1000;
-  console.log(`  ${String(minute).padStart(4)} min  rss ${mb(m.rss).padStart(7)} MiB  heap ${mb(m.heap).padStart(7)} MiB (of ${mb(m.heapTotal).padStart(7)})  external ${mb(m.external).padStart(6)} MiB  events ${String(night.events).padStart(8)}  frames ${String(stdout.frames).padStart(6)}  wall ${wall.toFixed(1)} s${minute === FIRST_MIN ? `  (after gc: rss ${mb(atFirst.rss)}, heap ${mb(atFirst.heap)})` : ''}`);
+  console.log(
+    `  ${String(minute).padStart(4)} min  rss ${mb(m.rss).padStart(7)} MiB  heap ${mb(m.heap).padStart(7)} MiB (of ${mb(m.heapTotal).padStart(7)})  external ${mb(m.external).padStart(6)} MiB  events ${String(night.events).padStart(8)}  frames ${String(stdout.frames).padStart(6)}  wall ${wall.toFixed(1)} s${minute === FIRST_MIN ? `  (after gc: rss ${mb(atFirst.rss)}, heap ${mb(atFirst.heap)})` : ''}`,
+  );
   if (m.heap > 0.8 * limit) stoppedEarly = `the heap is at ${mb(m.heap)} MiB of its ${mb(limit)} MiB limit`;
   else if (MAX_WALL_S && wall > MAX_WALL_S && minute >= FIRST_MIN && minute < MINUTES)
     stoppedEarly = `the wall-clock budget of ${MAX_WALL_S} s is spent (BENCH_MAX_WALL_S=0 runs all ${MINUTES} min, as slowly as the console's CPU needs)`;
@@ -360,7 +448,9 @@ async function checkpoint(minute) {
 }
 
 const minuteMarks = [...new Set([FIRST_MIN, ...Array.from({ length: Math.floor(MINUTES) }, (_, i) => i + 1)])].sort((a, b) => a - b);
-console.log(`${REALTIME ? 'real time' : `simulated time, at most ${SPEED}x real time`}: ${MINUTES} min, ${HOSTS} hosts x 50 lines/s (events every ${OUTPUT_MS} ms), ${PANELS} panels every ${PANEL_INTERVAL_MS / 1000} s; steps of ${STEP_MINUTES} min`);
+console.log(
+  `Node ${process.version}, V8 flags of bin/cutover: ${CONSOLE_FLAGS.join(' ') || 'none'}\n${REALTIME ? 'real time' : `simulated time, at most ${SPEED}x real time`}: ${MINUTES} min, ${HOSTS} hosts x 50 lines/s (events every ${OUTPUT_MS} ms), ${PANELS} panels every ${PANEL_INTERVAL_MS / 1000} s; steps of ${STEP_MINUTES} min`,
+);
 
 night.nextStep();
 if (REALTIME) {
@@ -465,14 +555,30 @@ const heapRatio = atEnd.heap / (atFirst?.heap ?? NaN);
 // Stopped early, a figure within its budget says nothing yet about the end of the night.
 const verdict = (ok) => (!ok ? 'OVER' : stoppedEarly ? `INCOMPLETE (stopped at ${simMin.toFixed(0)} of ${MINUTES} min)` : 'PASS');
 const perMin = (a, b) => (atFirst && simMin > FIRST_MIN ? `${((a - b) / MiB / (simMin - FIRST_MIN)).toFixed(1)} MiB/min` : 'n/a');
-console.log(`\nload: ${events} events folded and journaled, ${frames} frames rendered (${renders} Ink renders) in ${simMin.toFixed(1)} simulated min: ${(frames / (simEnded / 1000)).toFixed(2)} frames and ${(events / (simEnded / 1000)).toFixed(0)} events per simulated second`);
-console.log(`wall ${wall.toFixed(1)} s (${(simEnded / 1000 / wall).toFixed(1)}x real time), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; ${mb(stdout.bytes)} MiB written to the terminal`);
+console.log(
+  `\nload: ${events} events folded and journaled, ${frames} frames rendered (${renders} Ink renders) in ${simMin.toFixed(1)} simulated min: ${(frames / (simEnded / 1000)).toFixed(2)} frames and ${(events / (simEnded / 1000)).toFixed(0)} events per simulated second`,
+);
+console.log(
+  `wall ${wall.toFixed(1)} s (${(simEnded / 1000 / wall).toFixed(1)}x real time), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; ${mb(stdout.bytes)} MiB written to the terminal`,
+);
 if (held) console.log(held);
 if (stoppedEarly) console.log(`STOPPED EARLY after ${simMin.toFixed(0)} simulated min: ${stoppedEarly}`);
-console.log(`after ${FIRST_MIN} min (after gc)   rss ${mb(atFirst?.rss ?? NaN)} MiB  heap ${mb(atFirst?.heap ?? NaN)} MiB   (before gc: rss ${mb(atFirst?.raw.rss ?? NaN)}, heap ${mb(atFirst?.raw.heap ?? NaN)})`);
-console.log(`at the end, ${simMin.toFixed(1)} min (after gc)  rss ${mb(atEnd.rss)} MiB  heap ${mb(atEnd.heap)} MiB   (before gc: rss ${mb(atEnd.raw.rss)}, heap ${mb(atEnd.raw.heap)})`);
-console.log(`growth after ${FIRST_MIN} min    rss ${perMin(atEnd.rss, atFirst?.rss)}, heap ${perMin(atEnd.heap, atFirst?.heap)} (after gc)`);
-console.log(`RSS at the end     ${mb(atEnd.rss)} MiB (budget < ${BUDGET_RSS_MB} MB = ${mb(BUDGET_RSS_MB * 1e6)} MiB) ${verdict(atEnd.rss < BUDGET_RSS_MB * 1e6)}`);
-console.log(`flat RSS           end/${FIRST_MIN}-min ${rssRatio.toFixed(2)} (budget <= ${BUDGET_FLAT}) ${verdict(rssRatio <= BUDGET_FLAT)}`);
-console.log(`flat heap          end/${FIRST_MIN}-min ${heapRatio.toFixed(2)} (budget <= ${BUDGET_FLAT}) ${verdict(heapRatio <= BUDGET_FLAT)}`);
+console.log(
+  `after ${FIRST_MIN} min (after gc)   rss ${mb(atFirst?.rss ?? NaN)} MiB  heap ${mb(atFirst?.heap ?? NaN)} MiB   (before gc: rss ${mb(atFirst?.raw.rss ?? NaN)}, heap ${mb(atFirst?.raw.heap ?? NaN)})`,
+);
+console.log(
+  `at the end, ${simMin.toFixed(1)} min (after gc)  rss ${mb(atEnd.rss)} MiB  heap ${mb(atEnd.heap)} MiB   (before gc: rss ${mb(atEnd.raw.rss)}, heap ${mb(atEnd.raw.heap)})`,
+);
+console.log(
+  `growth after ${FIRST_MIN} min    rss ${perMin(atEnd.rss, atFirst?.rss)}, heap ${perMin(atEnd.heap, atFirst?.heap)} (after gc)`,
+);
+console.log(
+  `RSS at the end     ${mb(atEnd.rss)} MiB (budget < ${BUDGET_RSS_MB} MB = ${mb(BUDGET_RSS_MB * 1e6)} MiB) ${verdict(atEnd.rss < BUDGET_RSS_MB * 1e6)}`,
+);
+console.log(
+  `flat RSS           end/${FIRST_MIN}-min ${rssRatio.toFixed(2)} (budget <= ${BUDGET_FLAT}) ${verdict(rssRatio <= BUDGET_FLAT)}`,
+);
+console.log(
+  `flat heap          end/${FIRST_MIN}-min ${heapRatio.toFixed(2)} (budget <= ${BUDGET_FLAT}) ${verdict(heapRatio <= BUDGET_FLAT)}`,
+);
 process.exit(0);
