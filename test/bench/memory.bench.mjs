@@ -68,17 +68,14 @@
 // and end; sessionModel and the model's getState/subscribe; Ink's render, in `mountConsole` only
 // (CONSOLE_RENDER, as the TTY console); the state's commands and the store's event list only for an optional hint.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { consoleFlags } from './term.mjs';
 
-/** The V8 flags on bin/cutover's first line (`#!/usr/bin/env -S node --flag ...`). */
-const CONSOLE_FLAGS = readFileSync(new URL('../../bin/cutover', import.meta.url), 'utf8')
-  .split('\n')[0]
-  .split(/\s+/)
-  .filter((w) => w.startsWith('--'));
+const CONSOLE_FLAGS = consoleFlags();
 if (typeof globalThis.gc !== 'function') {
   if (process.env.CUTOVER_MEMORY_BENCH_CHILD) throw new Error('memory bench: could not get --expose-gc');
   const r = spawnSync(

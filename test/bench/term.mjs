@@ -1,6 +1,7 @@
 // A terminal in memory for the console benchmarks: an stdout that timestamps every write and an
 // stdin that takes key sequences. Not a benchmark itself (run.mjs runs *.bench.mjs only).
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /** An stdout of `columns` x `rows` recording each write with its time; `frames` counts real frames. */
 export class Out extends EventEmitter {
@@ -49,4 +50,12 @@ export async function waitFor(f, ms) {
     if (v || performance.now() > end) return v;
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/** The V8 flags on bin/cutover's first line (`#!/usr/bin/env -S node --flag ...`): benchmarks run the console with them. */
+export function consoleFlags() {
+  return readFileSync(new URL('../../bin/cutover', import.meta.url), 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .filter((w) => w.startsWith('--'));
 }
