@@ -4,6 +4,7 @@
 // gates, a trigger and a rollback. Then the real `cutover replay` pieces: open (index the start),
 // first frame of the real console (Ink, fake terminal), indexing in the background, then seeks
 // by key (digits, arrows, n/p, . and ,), each timed from keypress to the frame showing it.
+// The replay runs in a process of its own with bin/cutover's V8 flags, as `cutover replay` does.
 // Prints open-to-first-frame, index time, seek p50/max, peak RSS. Uses dist/ (npm run build).
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { App } from '../../dist/ui/App.js';
-import { In, Out, waitFor } from './term.mjs';
+import { consoleFlags, In, Out, waitFor } from './term.mjs';
 
 import { encodeLine, GENESIS_HASH } from '../../dist/journal/line.js';
 import { RunbookSchema } from '../../dist/runbook/schema.js';
@@ -166,7 +167,10 @@ if (!process.argv[2]) {
   console.log(
     `journal: ${written.toLocaleString('en-US')} events, ${(statSync(path).size / 1e6).toFixed(0)} MB, ${HOSTS} hosts x ${STEPS} waves (${HOSTS * STEPS} commands), ${PANELS} panels; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
   );
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), path], { stdio: 'inherit', env: process.env });
+  const r = spawnSync(process.execPath, [...consoleFlags(), '--expose-gc', fileURLToPath(import.meta.url), path], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   rmSync(dir, { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
@@ -184,7 +188,7 @@ const firstFrame = stdout.writes.find((w) => w.s.includes('REPLAY')).t - t0;
 const mem = (what) =>
   process.env.BENCH_DEBUG &&
   console.log(
-    `  ${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    `  ${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} of ${(process.memoryUsage().heapTotal / 1e6).toFixed(0)} MB, external ${(process.memoryUsage().external / 1e6).toFixed(0)} MB, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
 mem('first frame');
 
