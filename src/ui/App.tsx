@@ -1,6 +1,6 @@
 /** The console: status bar, the layout's panes, footer; dialogs and help over them. One key handler. */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, useInput, useStdout } from 'ink';
 import { available, keyName, match, splitKeys, type Binding, type InkKey } from './keys/bindings.js';
 import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
 import type { ConsoleModel } from './model.js';
@@ -8,10 +8,10 @@ import type { PaneContext } from './pane-context.js';
 import { PANES } from './registry.js';
 import { LinesView } from './components/LinesView.js';
 import { PaneFrame } from './components/PaneFrame.js';
-import { Overlay } from './components/Overlay.js';
+import { Overlay, overlayBox, type OverlayView } from './components/Overlay.js';
 import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogView } from './dialogs.js';
-import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typeInto, type DialogContext } from './dialog-keys.js';
+import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typedInput, typeInto, type DialogContext } from './dialog-keys.js';
 import { rollbackInProgress, selectRollback } from '../core/select-rollback.js';
 import { refusal } from '../core/refusal.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
@@ -61,13 +61,18 @@ export function App({ model, layout: asked, color, size }: AppProps) {
 
   const layout: Layout = useMemo(() => chooseLayout(asked, term.columns), [asked, term.columns < 120]);
   const extra = model.extraStatus?.(term.columns);
-  const gridHeight = Math.max(4, term.rows - 1 - 2 - (extra ? 1 : 0));
-  const cells = placeCells(layout, term.columns, gridHeight);
-  const present = cells.map((c) => c.pane);
+  // The frame fills the terminal: status bar on the first line, footer on the last (Ink draws a
+  // frame of exactly the terminal's height in place, without a trailing newline).
+  const screenRows = term.rows;
+  const gridHeight = Math.max(4, screenRows - 2 - (extra ? 1 : 0));
+  const placed = placeCells(layout, term.columns, gridHeight);
+  const present = placed.map((c) => c.pane);
   const focus: PaneKind = present.includes(ui.focus) ? ui.focus : present[0];
+  // Zoomed, the focused pane takes the whole grid (the others keep their cells for their bindings' sizes).
+  const cells = ui.zoom ? [{ pane: focus, x: 0, y: 0, width: term.columns, height: gridHeight }] : placed;
 
   const ctxOf = (pane: PaneKind, u: UiState = ui, st = state): PaneContext => {
-    const cell = cells.find((c) => c.pane === pane)!;
+    const cell = cells.find((c) => c.pane === pane) ?? placed.find((c) => c.pane === pane)!;
     // Panes show time to the second: a clock quantized to it lets their memos hold between seconds.
     return {
       model,
@@ -82,7 +87,9 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     };
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
-  const global = globalBindings(model, present, focus, dispatch, paneNow);
+  const global = globalBindings(model, present, focus, dispatch, paneNow, ui.zoom);
+  // The open overlay's scroll range, from the last frame: the key handler scrolls within it.
+  const overlayRange = useRef({ max: 0, page: 1 });
 
   // Keys that arrive in one read (a paste, a held Backspace, typing over a slow link) are handled one by one.
   useInput((input, key) => {
@@ -92,13 +99,13 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   function onKey(input: string, key: InkKey): void {
     const k = keyName(input, key);
     const u = uiRef.current;
-    if (u.help) return dispatch({ type: 'help', open: false });
+    if (u.help) return scrollOverlay(k, true) ? undefined : dispatch({ type: 'help', open: false });
     if (u.dialog) return onDialogKey(u.dialog, k, input);
     if (u.flash) dispatch({ type: 'flash' });
     // Bindings from the latest UI and session state, not from the last render.
     const f = present.includes(u.focus) ? u.focus : present[0];
     const fresh = available(PANES[f].bindings(ctxOf(f, uiRef.current, model.getState())), model.readOnly);
-    const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch, paneNow), model.readOnly), k);
+    const b = match(fresh, k) ?? match(available(globalBindings(model, present, f, dispatch, paneNow, u.zoom), model.readOnly), k);
     if (!b) return;
     if (b.disabledReason) return dispatch({ type: 'flash', text: `${b.description}: ${b.disabledReason}` });
     b.handler(k);
@@ -120,7 +127,19 @@ export function App({ model, layout: asked, color, size }: AppProps) {
     if (b) return b.handler(k);
     const typed = typeInto(d, k, raw);
     if (typed) return dispatch({ type: 'dialog', dialog: typed });
+    // j, k, Home and End scroll only a dialog without a text field (in one, they are text or move the cursor).
+    if (scrollOverlay(k, typedInput(d) === undefined)) return;
     if (closesOnOtherKeys(d)) dispatch({ type: 'dialog' });
+  }
+
+  /** Scrolls an overlay taller than the screen; false when the key does not scroll it. */
+  function scrollOverlay(k: string, letters: boolean): boolean {
+    const { max, page } = overlayRange.current;
+    const by: Record<string, number> = { up: -1, down: 1, pageup: -page, pagedown: page };
+    if (letters) Object.assign(by, { k: -1, j: 1, home: -Infinity, end: Infinity });
+    if (max === 0 || by[k] === undefined) return false;
+    dispatch({ type: 'overlayScroll', by: by[k], max });
+    return true;
   }
 
   function submitDialog(dd: Dialog): void {
@@ -138,7 +157,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   }
 
   const rows = groupRows(cells);
-  const overlay = ui.help
+  const view: OverlayView | undefined = ui.help
     ? {
         title: 'Keys (any key closes)',
         lines: helpLines(
@@ -147,7 +166,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
             { title: 'Everywhere', bindings: global },
           ],
           model.readOnly,
-          Math.min(100, term.columns - 6),
+          Math.min(100, term.columns - 8),
           dialogHelp(dialogCtx(), model.readOnly),
         ),
         hint: '',
@@ -159,11 +178,23 @@ export function App({ model, layout: asked, color, size }: AppProps) {
           state,
           dialogHint(available(dialogBindings(ui.dialog, dialogCtx()), model.readOnly)),
           model.session?.store.notRecording,
+          term.columns - 8,
         )
       : undefined;
+  let overlay = view && overlayBox(view, term.columns, screenRows, ui.overlayScroll, color);
+  // Taller than the screen, the help says how to scroll it (other keys still close it).
+  if (overlay && ui.help && overlay.maxScroll > 0)
+    overlay = overlayBox(
+      { ...view!, title: 'Keys (any key closes) but ↑↓ j k pgup pgdn home end, which scroll' },
+      term.columns,
+      screenRows,
+      ui.overlayScroll,
+      color,
+    );
+  overlayRange.current = { max: overlay?.maxScroll ?? 0, page: Math.max(1, (overlay?.page ?? 1) - 1) };
 
   return (
-    <Box flexDirection="column" width={term.columns} height={term.rows - 1}>
+    <Box flexDirection="column" width={term.columns} height={screenRows}>
       <LinesView
         lines={[
           statusLine({
@@ -188,7 +219,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
             return (
               <PaneFrame
                 key={c.pane}
-                title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}`}
+                title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}${ui.zoom ? ' [zoomed: z restores]' : ''}`}
                 focused={c.pane === focus}
                 width={c.width}
                 height={c.height}
@@ -208,12 +239,11 @@ export function App({ model, layout: asked, color, size }: AppProps) {
             model.readOnly,
             term.columns,
             color,
-            ui.flash,
+            ui.flash ?? (state.session === undefined ? 'waiting for the session to start…' : undefined),
           ),
         ]}
       />
-      {overlay ? <Overlay view={overlay} columns={term.columns} rows={term.rows - 1} color={color} /> : null}
-      {state.session === undefined ? <Text>waiting for the session to start…</Text> : null}
+      {overlay ? <Overlay box={overlay} /> : null}
     </Box>
   );
 }
@@ -224,6 +254,7 @@ function globalBindings(
   focus: PaneKind,
   dispatch: ReturnType<typeof useConsoleUi>[1],
   now: number,
+  zoomed: boolean,
 ): Binding[] {
   const i = present.indexOf(focus);
   const go = (p: PaneKind) => () => dispatch({ type: 'focus', pane: p });
@@ -290,6 +321,8 @@ function globalBindings(
             ? model.onQuit()
             : dispatch({ type: 'dialog', dialog: { kind: 'quit', busy: false } }),
     },
+    // Last in the footer: on a wide screen it shows, on a narrow one the help lists it.
+    { keys: ['z'], description: zoomed ? 'unzoom' : 'zoom pane', handler: () => dispatch({ type: 'zoom' }) },
   ];
 }
 

@@ -6,6 +6,7 @@
 import { refusal, type Intent, type LiveFacts } from '../core/refusal.js';
 import type { SessionState } from '../core/state.js';
 import { keyLabel, type Binding } from './keys/bindings.js';
+import { editField } from './keys/text-edit.js';
 import type { Dialog } from './use-console-ui.js';
 
 /** What dialog keys act on. */
@@ -130,14 +131,12 @@ export function typedInput(d: Dialog): string | undefined {
   return undefined;
 }
 
-/** Applies a typed key to a dialog's text field; undefined when the key is not text. */
+/** Applies a key to a dialog's text field (typing and line editing, see text-edit.ts); undefined when the key is not for the field. */
 export function typeInto(d: Dialog, key: string, raw: string): Dialog | undefined {
   const cur = typedInput(d);
-  if (cur === undefined) return undefined;
-  if (key === 'backspace') return { ...d, input: [...cur].slice(0, -1).join('') } as Dialog;
-  if (raw && !key.startsWith('ctrl-') && key.length >= 1 && ![...raw].some((ch) => ch < ' ' || ch === '\x7f'))
-    return { ...d, input: (cur + raw).slice(0, MAX_INPUT) } as Dialog;
-  return undefined;
+  if (cur === undefined || !('input' in d)) return undefined;
+  const f = editField({ text: cur, cursor: d.cursor ?? [...cur].length }, key, raw, MAX_INPUT);
+  return f ? ({ ...d, input: f.text, cursor: f.cursor } as Dialog) : undefined;
 }
 
 /** Dialogs that close on any key they do not bind (a confirmation is never given by accident). */

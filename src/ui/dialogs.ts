@@ -16,8 +16,9 @@ export interface DialogView {
   danger: boolean;
 }
 
-/** The view of a dialog. */
-export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string): DialogView {
+/** The view of a dialog; `width` is the most its lines can take (a long text field shows a window around its cursor). */
+export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string, width = Infinity): DialogView {
+  const input = (text: string) => inputLine(text, 'cursor' in d ? d.cursor : undefined, width);
   const unrecorded =
     notRecording !== undefined
       ? [
@@ -76,8 +77,25 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
   }
 }
 
-function input(text: string): Line {
-  return [{ text: `> ${text}` }, { text: '█', dim: true }];
+/** A text field: `> ` then the text, the cursor a block at the end or the character under it in inverse. */
+export function inputLine(text: string, cursor: number | undefined, width = Infinity): Line {
+  const chars = [...text];
+  const at = Math.max(0, Math.min(chars.length, cursor ?? chars.length));
+  // Cells after "> ": the characters, and one more for a cursor at the end.
+  const cells = chars.length + 1;
+  const room = Math.max(3, width - 2);
+  let start = 0;
+  if (cells > room) start = at >= cells - room ? cells - room : Math.max(0, at - Math.floor(room / 2));
+  if (start > 0 && at <= start) start = Math.max(0, at - 1); // the ellipsis never hides the cursor
+  const end = Math.min(cells, start + room);
+  const shown = (from: number, to: number) => chars.slice(from, to).join('');
+  const out: Line = [{ text: '> ' }];
+  if (start > 0) out.push({ text: '…', dim: true });
+  out.push({ text: shown(start > 0 ? start + 1 : start, at) });
+  out.push(at < chars.length ? { text: chars[at], inverse: true } : { text: '█', dim: true });
+  if (at < chars.length) out.push({ text: shown(at + 1, end < cells ? end - 1 : end) });
+  if (end < cells) out.push({ text: '…', dim: true });
+  return out;
 }
 
 function levelTitle(state: SessionState, id: string): string {

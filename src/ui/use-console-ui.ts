@@ -2,12 +2,15 @@
 import { useReducer } from 'react';
 import type { PaneKind } from './layout/layout.js';
 
-/** A modal dialog; while one is open it gets every key. */
+/**
+ * A modal dialog; while one is open it gets every key. A text field's `cursor` is a position in
+ * its characters (code points); absent, it is at the end.
+ */
 export type Dialog =
-  | { kind: 'skip'; step: string; title: string; input: string }
-  | { kind: 'gate'; phase: string; title: string; decision?: 'go' | 'no-go'; input: string }
-  | { kind: 'note'; input: string }
-  | { kind: 'filter'; input: string }
+  | { kind: 'skip'; step: string; title: string; input: string; cursor?: number }
+  | { kind: 'gate'; phase: string; title: string; decision?: 'go' | 'no-go'; input: string; cursor?: number }
+  | { kind: 'note'; input: string; cursor?: number }
+  | { kind: 'filter'; input: string; cursor?: number }
   | { kind: 'rollback'; level: string }
   | { kind: 'abort'; level: string }
   | { kind: 'quit'; busy: boolean };
@@ -16,6 +19,10 @@ export interface UiState {
   focus: PaneKind;
   help: boolean;
   dialog?: Dialog;
+  /** Lines the open dialog or help is scrolled by (when it is taller than the screen). */
+  overlayScroll: number;
+  /** The focused pane fills the screen (z toggles, like tmux's prefix-z). */
+  zoom: boolean;
   cursor: Record<PaneKind, number>;
   hostCursor: number;
   /** Timeline: lines scrolled up from the tail; 0 follows. */
@@ -30,6 +37,8 @@ export type UiAction =
   | { type: 'help'; open: boolean }
   | { type: 'dialog'; dialog?: Dialog }
   | { type: 'input'; input: string }
+  | { type: 'overlayScroll'; by: number; max: number }
+  | { type: 'zoom' }
   | { type: 'move'; pane: PaneKind; by: number; max: number }
   | { type: 'moveHost'; by: number; max: number }
   | { type: 'scroll'; by: number; max: number }
@@ -39,7 +48,16 @@ export type UiAction =
 
 /** The starting UI state. */
 export function initialUi(focus: PaneKind = 'checklist'): UiState {
-  return { focus, help: false, cursor: { health: 0, checklist: 0, timeline: 0, rollback: 0 }, hostCursor: 0, offset: 0, filter: '' };
+  return {
+    focus,
+    help: false,
+    overlayScroll: 0,
+    zoom: false,
+    cursor: { health: 0, checklist: 0, timeline: 0, rollback: 0 },
+    hostCursor: 0,
+    offset: 0,
+    filter: '',
+  };
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
@@ -50,9 +68,14 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'focus':
       return { ...s, focus: a.pane };
     case 'help':
-      return { ...s, help: a.open };
+      return { ...s, help: a.open, overlayScroll: 0 };
     case 'dialog':
-      return { ...s, dialog: a.dialog };
+      // Typing replaces the open dialog: its scroll stays; opening, closing or another kind starts at the top.
+      return { ...s, dialog: a.dialog, overlayScroll: a.dialog && s.dialog?.kind === a.dialog.kind ? s.overlayScroll : 0 };
+    case 'overlayScroll':
+      return { ...s, overlayScroll: clamp(s.overlayScroll + a.by, 0, Math.max(0, a.max)) };
+    case 'zoom':
+      return { ...s, zoom: !s.zoom };
     case 'input':
       return s.dialog && 'input' in s.dialog ? { ...s, dialog: { ...s.dialog, input: a.input } } : s;
     case 'move':

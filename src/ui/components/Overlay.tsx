@@ -1,56 +1,110 @@
-/** A dialog or the help, drawn over the panes in the middle of the screen. */
-import { Box, Text } from 'ink';
+/**
+ * A dialog or the help, drawn over the panes in the middle of the screen. The overlay writes
+ * every cell of its rectangle itself (borders, padding, blank rows), as precomputed lines: Ink
+ * leaves the cells an absolutely positioned box does not write showing what lies underneath.
+ */
+import { Box } from 'ink';
 import { LinesView } from './LinesView.js';
-import { fit, pad, plain, type Line } from '../rows.js';
+import { fit, lineWidth, pad, type Line } from '../rows.js';
 import { sanitizeLine } from '../../core/controls.js';
+import type { Color } from '../theme.js';
 
-export interface OverlayProps {
-  /** What to show: a title, lines, and the keys hint. */
-  view: { title: string; lines: Line[]; hint: string; danger: boolean };
-  columns: number;
-  rows: number;
-  color: boolean;
+/** What an overlay shows: a title, lines, and the keys hint. */
+export interface OverlayView {
+  title: string;
+  lines: Line[];
+  /** The keys, in one line at the bottom; empty for none. */
+  hint: string;
+  danger: boolean;
 }
 
-export function Overlay({ view, columns, rows, color }: OverlayProps) {
-  const width = Math.min(
-    columns - 4,
-    Math.max(40, ...view.lines.map((l) => plain(l).length + 4), view.title.length + 6, view.hint.length + 4),
-  );
+/** Where an overlay goes and every line of it, for a screen area of `columns` x `rows`. */
+export interface OverlayBox {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+  /** Exactly `height` lines of exactly `width` cells. */
+  lines: Line[];
+  /** Body lines scrolled past (clamped). */
+  scroll: number;
+  /** 0 when the whole body fits; otherwise how far it scrolls. */
+  maxScroll: number;
+  /** Body rows on screen (a page for pgup/pgdn). */
+  page: number;
+}
+
+/** Rows of an overlay besides its body: top border, title, blank line, bottom border (and the hint). */
+const FRAME_ROWS = 4;
+
+/** Lays out an overlay: centred, at most the area's size, its body scrolled by `scroll` lines. */
+export function overlayBox(view: OverlayView, columns: number, rows: number, scroll: number, color: boolean): OverlayBox {
+  const title = sanitizeLine(view.title);
+  const hint = sanitizeLine(view.hint);
+  const widest = Math.max(40, ...view.lines.map((l) => lineWidth(l) + 4), [...title].length + 6, [...hint].length + 4);
+  const width = Math.max(8, Math.min(columns - 4, widest));
   const inner = width - 4;
-  const maxLines = Math.max(1, rows - 8);
-  const body = view.lines.slice(0, maxLines).map((l) => padLine(fit(l, inner), inner));
-  if (view.lines.length > maxLines) body.push(padLine([{ text: `… ${view.lines.length - maxLines} more lines`, dim: true }], inner));
-  const height = body.length + 4 + (view.hint ? 1 : 0);
-  const top = Math.max(0, Math.floor((rows - height) / 2));
-  const left = Math.max(0, Math.floor((columns - width) / 2));
-  const border = color ? (view.danger ? 'red' : 'cyan') : undefined;
+  // Keep the status bar and the footer in sight: the overlay takes at most the rows between them.
+  const room = Math.max(1, rows - 2 - FRAME_ROWS - (hint ? 1 : 0));
+  const page = Math.min(view.lines.length, room);
+  const maxScroll = Math.max(0, view.lines.length - page);
+  const at = Math.max(0, Math.min(maxScroll, scroll));
+  const border: Color = color ? (view.danger ? 'red' : 'cyan') : undefined;
+  const edge = (l: Line): Line => [{ text: '║ ', color: border }, ...padLine(fit(l, inner), inner), { text: ' ║', color: border }];
+  const body = view.lines.slice(at, at + page).map(edge);
+  const where = maxScroll > 0 ? ` ${at + 1}-${at + page} of ${view.lines.length} · ↑↓ pgup pgdn home end ` : '';
+  const lines: Line[] = [
+    [{ text: `╔${'═'.repeat(width - 2)}╗`, color: border }],
+    edge([{ text: title, bold: true, color: border }]),
+    edge([]),
+    ...body,
+    // The hint is padded inside its segment: a dangerous dialog's hint is one inverse bar.
+    ...(hint
+      ? [
+          edge([
+            {
+              text: pad([...hint].length > inner ? `${[...hint].slice(0, inner - 1).join('')}…` : hint, inner),
+              bold: true,
+              inverse: view.danger,
+            },
+          ]),
+        ]
+      : []),
+    [{ text: `╚${bottom(where, width - 2)}╝`, color: border }],
+  ];
+  const height = lines.length;
+  return {
+    top: Math.max(0, Math.floor((rows - height) / 2)),
+    left: Math.max(0, Math.floor((columns - width) / 2)),
+    width,
+    height,
+    lines,
+    scroll: at,
+    maxScroll,
+    page,
+  };
+}
+
+export interface OverlayProps {
+  /** The laid-out overlay (from `overlayBox`). */
+  box: OverlayBox;
+}
+
+export function Overlay({ box }: OverlayProps) {
   return (
-    <Box
-      position="absolute"
-      marginTop={top}
-      marginLeft={left}
-      width={width}
-      flexDirection="column"
-      borderStyle="double"
-      borderColor={border}
-      paddingX={1}
-    >
-      <Text bold color={border}>
-        {pad(sanitizeLine(view.title), inner)}
-      </Text>
-      <Text>{' '.repeat(inner)}</Text>
-      <LinesView lines={body} />
-      {view.hint ? (
-        <Text bold inverse={view.danger}>
-          {pad(view.hint, inner)}
-        </Text>
-      ) : null}
+    <Box position="absolute" marginTop={box.top} marginLeft={box.left} width={box.width} height={box.height} flexDirection="column">
+      <LinesView lines={box.lines} />
     </Box>
   );
 }
 
+/** The bottom border, with the scroll position in it when there is room. */
+function bottom(label: string, n: number): string {
+  if (!label || [...label].length + 2 > n) return '═'.repeat(n);
+  return `══${label}${'═'.repeat(n - 2 - [...label].length)}`;
+}
+
 function padLine(l: Line, width: number): Line {
-  const w = plain(l).length;
+  const w = lineWidth(l);
   return w < width ? [...l, { text: ' '.repeat(width - w) }] : l;
 }
