@@ -52,7 +52,7 @@ export function overlayBox(view: OverlayView, columns: number, rows: number, scr
   const border: Color = color ? (view.danger ? 'red' : 'cyan') : undefined;
   const edge = (l: Line): Line => [{ text: '║ ', color: border }, ...padLine(fit(l, inner), inner), { text: ' ║', color: border }];
   const body = view.lines.slice(at, at + page).map(edge);
-  const where = maxScroll > 0 ? ` ${at + 1}-${at + page} of ${view.lines.length} · ↑↓ pgup pgdn home end ` : '';
+  const where = maxScroll > 0 ? ` ${at + 1}-${at + page} of ${view.lines.length} ` : '';
   const lines: Line[] = [
     [{ text: `╔${'═'.repeat(width - 2)}╗`, color: border }],
     edge([{ text: title, bold: true, color: border }]),
@@ -98,9 +98,16 @@ export function Overlay({ box }: OverlayProps) {
   );
 }
 
-/** The bottom border, with the scroll position in it when there is room. */
-function bottom(label: string, n: number): string {
-  if (!label || [...label].length + 2 > n) return '═'.repeat(n);
+/** The bottom border, with the scroll position in it (and the keys, when there is room). */
+function bottom(position: string, n: number): string {
+  const fits = (label: string) => [...label].length + 3 <= n;
+  const label = !position
+    ? ''
+    : fits(`${position}· ↑↓ pgup pgdn home end `)
+      ? `${position}· ↑↓ pgup pgdn home end `
+      : fits(position)
+        ? position
+        : '';
   return `══${label}${'═'.repeat(n - 2 - [...label].length)}`;
 }
 
