@@ -24,7 +24,7 @@ describe('overlayBox', () => {
     for (const l of b.lines) expect(lineWidth(l)).toBe(b.width);
     const text = b.lines.map(plain);
     expect(text[0]).toBe(`╔${'═'.repeat(b.width - 2)}╗`);
-    expect(text.at(-1)).toMatch(new RegExp(`^╚═[^║]*═╝$`));
+    expect(text.at(-1)).toMatch(/^╚═[^║]*═╝$/);
     for (const t of text.slice(1, -1)) expect(t).toMatch(/^║ .* ║$/);
     expect(b.width).toBeLessThanOrEqual(columns - 4);
     expect(b.top).toBeGreaterThanOrEqual(1);
