@@ -31,7 +31,10 @@ describe('splitKeys', () => {
     expect(splitKeys('\x1b[A', { upArrow: true })).toHaveLength(1);
     expect(names('c', { ctrl: true })).toEqual(['ctrl-c']);
   });
+  it('Ctrl-letter keys inside a read are Ctrl keys (Ctrl-U, Ctrl-W clear a field), never typed', () => {
+    expect(names('a\x15b\x17\x07')).toEqual(['a', 'ctrl-u', 'b', 'ctrl-w', 'ctrl-g']);
+  });
   it('other control characters are dropped, never typed', () => {
-    expect(names('a\x07b')).toEqual(['a', 'b']);
+    expect(names('a\x1fb\x00')).toEqual(['a', 'b']);
   });
 });

@@ -65,6 +65,10 @@ describe('a dialog takes keys in the order they arrive', () => {
     expect(d).toMatchObject({ input: 'c' });
   });
 
+  it('applies Ctrl-U and Ctrl-W sent in one read with the text around them', () => {
+    expect(type({ kind: 'note', input: '' }, 'junk\x15go now\x17later')).toMatchObject({ input: 'go later' });
+  });
+
   it.each([
     ['note', { kind: 'note', input: '' }],
     ['filter', { kind: 'filter', input: '' }],

@@ -72,6 +72,8 @@ export function splitKeys(input: string, key: InkKey): [string, InkKey][] {
     if (ch === '\r' || ch === '\n') out.push(['', { return: true }]);
     else if (ch === '\x7f' || ch === '\b') out.push(['', { backspace: true }]);
     else if (ch === '\t') out.push(['', { tab: true }]);
+    // Ctrl-U, Ctrl-W and the like inside a read (Ink splits out only Backspace and Ctrl-C): Ctrl and the letter, as Ink names a lone one.
+    else if (ch >= '\x01' && ch <= '\x1a') out.push([String.fromCharCode(ch.charCodeAt(0) + 96), { ctrl: true }]);
     else if (ch >= ' ') out.push([ch, {}]);
   }
   return out;
