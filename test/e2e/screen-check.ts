@@ -25,9 +25,12 @@ export function tmuxOn(tmux: string, socket: string) {
   };
 }
 
-/** Digits change while a screen is looked at (the clock, running durations): compare without them. */
+/**
+ * Numbers change while a screen is looked at (the clock, running durations, which are right-aligned
+ * and change width: "321ms" then "10s"): compare without them and without runs of spaces.
+ */
 export function normalize(row: string): string {
-  return row.replace(/\d/g, '#');
+  return row.replace(/\d+(?:\.\d+)?(?:ms|h|m|s)?/g, '#').replace(/ +/g, ' ');
 }
 
 /** An overlay found on screen: its rectangle, and its content rows (between the borders and the padding). */
@@ -94,7 +97,7 @@ export function overlayProblems(rows: string[], base: string[], columns: number,
     const inside = y >= o.top && y < o.top + o.height;
     const seg = cells.slice(o.left, o.left + o.width).join('');
     if (y === o.top && seg !== `╔${'═'.repeat(o.width - 2)}╗`) p.push(`row ${y}: top border ${JSON.stringify(seg)}`);
-    if (y === o.top + o.height - 1 && !new RegExp(`^╚══(?: \\d+-\\d+ of \\d+ (?:· [^═]+ )?)?═*╝$`).test(seg))
+    if (y === o.top + o.height - 1 && !/^╚══(?: \d+-\d+ of \d+ (?:· [^═]+ )?)?═*╝$/.test(seg))
       p.push(`row ${y}: bottom border ${JSON.stringify(seg)}`);
     if (inside && y > o.top && y < o.top + o.height - 1 && !(seg.startsWith('║ ') && seg.endsWith(' ║') && [...seg].length === o.width))
       p.push(`row ${y}: sides ${JSON.stringify(seg)}`);
@@ -105,17 +108,24 @@ export function overlayProblems(rows: string[], base: string[], columns: number,
     if (normalize(outside).trimEnd() !== normalize(was).trimEnd())
       p.push(`row ${y}: outside changed ${JSON.stringify(outside)} (was ${JSON.stringify(was)})`);
   });
-  const check = (i: number, w: string | RegExp | null | undefined) => {
+  const check = (i: number, w: string | RegExp | null | undefined): void => {
     const got = o.content[i];
-    if (got === undefined || w === undefined) return void p.push(`content row ${i} missing`);
+    if (got === undefined || w === undefined) {
+      p.push(`content row ${i} missing`);
+      return;
+    }
     const text = got.trimEnd();
     // Whatever the text, it is followed by spaces only: nothing of the panes shows through.
     if ([...got].length !== inner) p.push(`content row ${i} is ${[...got].length} wide, not ${inner}`);
     if (typeof w === 'string' && got !== w.padEnd(inner)) p.push(`content row ${i}: ${JSON.stringify(text)}, want ${JSON.stringify(w)}`);
     if (w instanceof RegExp && !w.test(text)) p.push(`content row ${i}: ${JSON.stringify(text)} does not match ${w}`);
   };
-  want.head.forEach((w, i) => check(i, w));
-  want.tail.forEach((w, i) => check(o.content.length - want.tail.length + i, w));
+  want.head.forEach((w, i) => {
+    check(i, w);
+  });
+  want.tail.forEach((w, i) => {
+    check(o.content.length - want.tail.length + i, w);
+  });
   if (want.body) {
     const shown = o.content.slice(want.head.length, o.content.length - want.tail.length);
     const first = o.position ? o.position.first - 1 : 0;
