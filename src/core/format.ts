@@ -4,7 +4,7 @@
  * in the same unit (`15.5% > 10%`, `p95 2.4s > 2s`). Durations go through the one duration
  * formatter (runbook/duration.ts).
  */
-import type { Check } from '../runbook/check.js';
+import { type Check, holds } from '../runbook/check.js';
 import { defaultDecimals, type Digits, durationScale, fixedText, formatDuration } from '../runbook/duration.js';
 import type { SampleValue } from './events.js';
 
@@ -55,12 +55,14 @@ export function formatCheck(check: Pick<Check, 'op' | 'value' | 'ratio'>, unit?:
 
 /**
  * A measured value against its check, in one unit: `15.5% > 10%`, with `forMs` `15.5% > 10% for 30s`.
- * A ratio check's value is the ratio (`21× > 2×`). The operator is the check's, whether or not it holds.
+ * A ratio check's value is the ratio (`21× > 2×`). A value that does not hold never reads as if
+ * it did: `0.4%, condition > 10% for 30s`.
  */
 export function formatMeasured(v: SampleValue | null, check: Pick<Check, 'op' | 'value' | 'ratio'>, unit?: Unit, forMs?: number): string {
-  const value = v === null ? 'no data' : check.ratio ? formatRatio(typeof v === 'number' ? v : Number.NaN, [check.value]) : formatValue(v, unit, [check.value]);
-  const held = forMs ? ` for ${formatDuration(forMs)}` : '';
-  return `${value} ${check.op} ${check.ratio ? formatRatio(check.value, [], true) : exact(check.value, unit)}${held}`;
+  const n = v === null ? Number.NaN : typeof v === 'number' ? v : v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number.NaN;
+  const value = v === null ? 'no data' : check.ratio ? formatRatio(n, [check.value]) : formatValue(v, unit, [check.value]);
+  const condition = `${check.op} ${check.ratio ? formatRatio(check.value, [], true) : exact(check.value, unit)}${forMs ? ` for ${formatDuration(forMs)}` : ''}`;
+  return holds(check, n) ? `${value} ${condition}` : `${value}, condition ${condition}`;
 }
 
 /**
@@ -114,7 +116,8 @@ function exact(v: number, unit?: Unit): string {
 /** Exponent notation in the unit's base (`1.00e+20`, `3.00e-7%`, `2.00e+9 B`); every digit when `digits` is not given. */
 function expo(v: number, unit?: Unit, digits?: number): string {
   const k = unit === 'ratio' ? 100 : 1;
-  const suffix = unit === 'ratio' || unit === 'percent' ? '%' : unit === 'bytes' ? ' B' : unit === 'rps' ? '/s' : unit === 'seconds' ? 's' : '';
+  const suffix =
+    unit === 'ratio' || unit === 'percent' ? '%' : unit === 'bytes' ? ' B' : unit === 'rps' ? '/s' : unit === 'seconds' ? 's' : '';
   return `${(v * k).toExponential(digits)}${suffix}`;
 }
 

@@ -45,13 +45,23 @@ export function checkSites(rb: RunbookLike): CheckSite[] {
   const steps = (list: StepLike[], at: Path) =>
     list.forEach((s, j) => {
       const e = s.expect;
-      if (e) out.push({ path: [...at, 'steps', j, 'expect', 'check'], check: e.check, panel: panels.get(e.panel), set: (x) => (e.check = x) });
+      if (e)
+        out.push({ path: [...at, 'steps', j, 'expect', 'check'], check: e.check, panel: panels.get(e.panel), set: (x) => (e.check = x) });
     });
-  rb.phases.forEach((ph, i) => steps(ph.steps, ['phases', i]));
-  rb.rollback?.levels.forEach((l, i) => steps(l.steps, ['rollback', 'levels', i]));
-  rb.rollback?.triggers?.forEach((t, i) =>
-    out.push({ path: ['rollback', 'triggers', i, 'when'], check: t.when.check, panel: panels.get(t.when.panel), set: (x) => (t.when.check = x) }),
-  );
+  rb.phases.forEach((ph, i) => {
+    steps(ph.steps, ['phases', i]);
+  });
+  rb.rollback?.levels.forEach((l, i) => {
+    steps(l.steps, ['rollback', 'levels', i]);
+  });
+  rb.rollback?.triggers?.forEach((t, i) => {
+    out.push({
+      path: ['rollback', 'triggers', i, 'when'],
+      check: t.when.check,
+      panel: panels.get(t.when.panel),
+      set: (x) => (t.when.check = x),
+    });
+  });
   return out;
 }
 

@@ -55,7 +55,8 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
   const checkOk = (check: Check | undefined, panelId: string, path: Path, unitAt?: number) => {
     const panel = panels.get(panelId);
     if (!check || !panel) return;
-    if (check.ratio && panel.compare === undefined) out.push({ path, message: `'ratio' needs a compare panel, and '${panelId}' has a plain query` });
+    if (check.ratio && panel.compare === undefined)
+      out.push({ path, message: `'ratio' needs a compare panel, and '${panelId}' has a plain query` });
     const r = inPanelUnit(check, unitOf({ id: panelId, unit: isStr(panel.unit) ? panel.unit : undefined, compare: panel.compare }));
     if ('error' in r) out.push({ path, message: r.error, ...(unitAt !== undefined ? { offset: unitAt } : {}) });
   };
@@ -99,7 +100,8 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
       const err = isStr(q) ? checkPromql(q) : undefined;
       if (err) out.push({ path, offset: err.offset, message: err.message });
     }
-    for (const k of ['warn', 'crit'] as const) if (isStr(p[k]) && isStr(p.id)) checkOk(parseCheck(p[k]), p.id, [...at, k], unitOffset(p[k]));
+    for (const k of ['warn', 'crit'] as const)
+      if (isStr(p[k]) && isStr(p.id)) checkOk(parseCheck(p[k]), p.id, [...at, k], unitOffset(p[k]));
     const range = isStr(p.range) ? parseDuration(p.range) : undefined;
     const interval = isStr(p.interval) ? parseDuration(p.interval) : p.interval === undefined ? defaultInterval : undefined;
     if (range !== undefined && interval !== undefined && range < interval)

@@ -53,11 +53,8 @@ export function healthLines(inp: HealthInput): Line[] {
   return pack(blocks, alerts, inp.height, inp.cursor).map((l) => fit(l, width));
 }
 
+/** The row's text says it all (a compare panel's reading includes its ratio, or why there is none). */
 function valueText(r: HealthRow): string {
-  if (r.compare && r.value !== undefined) {
-    const ratio = r.compare.ratio === undefined ? '×?' : `×${r.compare.ratio.toFixed(2)}`;
-    return `${r.text} ${ratio}`;
-  }
   return r.text;
 }
 
