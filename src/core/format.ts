@@ -5,8 +5,8 @@
  * formatter (runbook/duration.ts).
  */
 import { type Check, holds } from '../runbook/check.js';
-import { defaultDecimals, type Digits, durationScale, fixedText, formatDuration } from '../runbook/duration.js';
-import type { SampleValue } from './events.js';
+import { defaultDecimals, type Digits, durationDecimals, durationScale, fixedText, formatDuration } from '../runbook/duration.js';
+import { sampleNumber, type SampleValue } from './events.js';
 
 /** A panel's unit, as the runbook names it. */
 export type Unit = 'ratio' | 'percent' | 'seconds' | 'bytes' | 'rps' | 'count';
@@ -66,23 +66,26 @@ export function formatMeasured(v: SampleValue | null, check: Pick<Check, 'op' | 
 }
 
 /**
- * A compare panel's reading: `canary 4.1s = 21× baseline 194ms`, and with a ratio check its
- * threshold (`… > 2×`). A side without a value says why instead of a number.
+ * A compare panel's reading: `canary 4.1s = 21× baseline 194ms`. `check` sets the digits the
+ * ratio (or canary) needs; with `said`, the check follows as formatMeasured says it: `… > 2×`
+ * when it holds, `…, condition > 2×` when it does not. A side without a value says why instead
+ * of a number (`canary no traffic yet, baseline 194ms`), and then there is no ratio to judge.
  */
 export function formatCompare(
   canary: SampleValue | undefined,
   baseline: SampleValue | undefined,
   unit?: Unit,
   check?: Pick<Check, 'op' | 'value' | 'ratio'>,
+  said = false,
 ): string {
   const c = canary === undefined ? 'no traffic yet' : formatValue(canary, unit, check && !check.ratio ? [check.value] : []);
   const b = baseline === undefined ? 'no data' : formatValue(baseline, unit);
   const r = ratioValue(canary, baseline);
-  const against = check?.ratio ? [check.value] : [];
-  // Without a ratio there is nothing to hold against a ratio check: the two sides say why.
   if (r === undefined) return `canary ${c}, baseline ${b}`;
-  const tail = check?.ratio ? ` ${check.op} ${formatRatio(check.value, [], true)}` : '';
-  return `canary ${c} = ${formatRatio(r, against)} baseline ${b}${tail}`;
+  const reading = `canary ${c} = ${formatRatio(r, check?.ratio ? [check.value] : [])} baseline ${b}`;
+  if (!said || !check) return reading;
+  const condition = `${check.op} ${check.ratio ? formatRatio(check.value, [], true) : exact(check.value, unit)}`;
+  return holds(check, check.ratio ? r : sampleNumber(canary!)) ? `${reading} ${condition}` : `${reading}, condition ${condition}`;
 }
 
 /** A ratio such as `21×` or `0.48×`, digits enough to compare with `against`; `?×` when unknown. */
@@ -91,7 +94,7 @@ export function formatRatio(r: number | undefined, against: readonly number[] = 
   if (!Number.isFinite(r)) return `${r > 0 ? '+Inf' : '-Inf'}×`;
   if (asWritten) return `${exact(r)}×`;
   if (r !== 0 && (Math.abs(r) >= HUGE || Math.abs(r) < TINY)) return `${r.toExponential(2)}×`;
-  const d = digitsAgainst(r, { k: 1, suffix: '' }, undefined, against);
+  const d = digitsAgainst(r, { k: 1, suffix: '×' }, undefined, against);
   return `${fixedText(r, d.decimals, d.keep)}×`;
 }
 
@@ -158,7 +161,7 @@ function si(a: number): Scale {
  */
 function digitsAgainst(v: number, scale: Scale, unit: Unit | undefined, against: readonly number[]): Digits {
   const x = v * scale.k;
-  const d0 = defaultDecimals(x);
+  const d0 = unit === 'seconds' ? durationDecimals(x) : unit === undefined && scale.suffix === '×' ? ratioDecimals(x) : defaultDecimals(x);
   const ts = against.filter(Number.isFinite).map((t) => t * scale.k);
   let req = d0;
   for (const t of ts) {
@@ -176,6 +179,11 @@ function digitsAgainst(v: number, scale: Scale, unit: Unit | undefined, against:
     if (sides && !edge) return { decimals: d, keep };
   }
   return { decimals: req + MAX_EXTRA, keep };
+}
+
+/** A ratio reads in two significant digits at most above 10 (`21×`), two decimals below (`1.05×`). */
+function ratioDecimals(x: number): number {
+  return Math.abs(x) >= 10 ? 0 : defaultDecimals(x);
 }
 
 /** The fewest decimals (up to 6) that write `x` exactly. */

@@ -67,6 +67,6 @@ export function triggerReason(
   const check = tr.when.check;
   const held = tr.for ? ` for ${formatDuration(tr.for)}` : '';
   if (check.ratio && sides)
-    return `${tr.id} (${tr.severity}): ${title}: ${formatCompare(sides.canary, sides.baseline, panel?.unit, check)}${held}`;
+    return `${tr.id} (${tr.severity}): ${title}: ${formatCompare(sides.canary, sides.baseline, panel?.unit, check, true)}${held}`;
   return `${tr.id} (${tr.severity}): ${title} ${formatMeasured(value, check, panel?.unit, tr.for)}`;
 }

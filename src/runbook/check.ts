@@ -95,14 +95,16 @@ const EXAMPLE: Record<string, string> = {
   count: '"> 100"',
 };
 
+const NOUN: Record<string, string> = { ratio: 'a ratio', percent: 'a percentage', seconds: 'a duration', bytes: 'a size', rps: 'a rate' };
+
 function unitError(check: Check, unit: string, panel: PanelUnit): string {
   const written = `'${check.value}${unit}'`;
-  if (check.ratio) return `${written}: a ratio check is a plain factor of the baseline, like "ratio > 2" or "ratio > 2×"`;
+  if (check.ratio) return `${written}: a ratio check is a plain factor of the baseline, like "ratio > 2" or "ratio > 2x"`;
   if (unit === 'x' || unit === '×')
-    return `${written}: × is for ratio checks on a compare panel ("ratio > 2×"); '${panel.id}' is ${panel.unit ? `in ${panel.unit}` : 'without a unit'}`;
+    return `${written}: x is for ratio checks on a compare panel ("ratio > 2x"); write the threshold in the panel's unit`;
   if (!panel.unit || panel.unit === 'count')
     return `${written} does not fit panel '${panel.id}', which has ${panel.unit ? 'unit count' : 'no unit'}; write a plain number, or give the panel the unit the threshold is in`;
-  return `${written} does not fit panel '${panel.id}' (unit ${panel.unit}); write it in ${panel.unit}, like ${EXAMPLE[panel.unit] ?? 'a plain number'}`;
+  return `${written} does not fit panel '${panel.id}' (unit ${panel.unit}); write it as ${NOUN[panel.unit] ?? 'a plain number'}, like ${EXAMPLE[panel.unit] ?? '"> 100"'}`;
 }
 
 /** Applies a check to a number. NaN never satisfies a check. */

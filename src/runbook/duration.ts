@@ -40,7 +40,7 @@ export interface Digits {
 
 /**
  * Formats milliseconds the way a person reads them, and the way a runbook writes them:
- * `250µs`, `450ms`, `1.5s`, `12.4s`, `2m`, `2m05s`, `1h30m`. Below a minute `digits` (default:
+ * `250µs`, `450ms`, `1.5s`, `12s`, `2m`, `2m05s`, `1h30m`. Below a minute `digits` (default:
  * by magnitude, trailing zeros dropped) sets the decimals; from a minute on it is whole seconds
  * (whole minutes past an hour). Negative stays negative: clocks clamp before they get here.
  */
@@ -51,7 +51,7 @@ export function formatDuration(ms: number, digits?: Digits): string {
   const scale = durationScale(a);
   if (scale) {
     const x = a * scale.per;
-    const text = fixedText(x, digits?.decimals ?? defaultDecimals(x), digits?.keep);
+    const text = fixedText(x, digits?.decimals ?? durationDecimals(x), digits?.keep);
     // Rounding up to the next unit (999.7ms, 59.97s) reads as that unit.
     if (Number(text) / scale.per >= scale.below) return formatDuration(Math.sign(ms) * scale.below, digits);
     return `${neg}${text}${scale.unit}`;
@@ -86,6 +86,12 @@ export function defaultDecimals(x: number): number {
   if (a >= 10) return 1;
   if (a >= 0.01) return 2;
   return Math.min(20, 1 - Math.floor(Math.log10(a)));
+}
+
+/** Digits a duration of this size needs by default (in its unit): `1.5s`, `12s`, `450ms`, `2.5ms`. */
+export function durationDecimals(x: number): number {
+  const a = Math.abs(x);
+  return a >= 10 || a === 0 ? 0 : a >= 1 ? 1 : defaultDecimals(a);
 }
 
 /** `x` with `decimals` digits after the point; trailing zeros dropped unless `keep`. Never `-0`. */

@@ -52,8 +52,8 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     return false;
   };
   /** `ratio` only on a compare panel; a unit only where it fits the panel's (pointing at the unit). */
-  const checkOk = (check: Check | undefined, panelId: string, path: Path, unitAt?: number) => {
-    const panel = panels.get(panelId);
+  const checkOk = (check: Check | undefined, panelId: string, path: Path, unitAt?: number, own?: Obj) => {
+    const panel = own ?? panels.get(panelId);
     if (!check || !panel) return;
     if (check.ratio && panel.compare === undefined)
       out.push({ path, message: `'ratio' needs a compare panel, and '${panelId}' has a plain query` });
@@ -101,7 +101,7 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
       if (err) out.push({ path, offset: err.offset, message: err.message });
     }
     for (const k of ['warn', 'crit'] as const)
-      if (isStr(p[k]) && isStr(p.id)) checkOk(parseCheck(p[k]), p.id, [...at, k], unitOffset(p[k]));
+      if (isStr(p[k]) && isStr(p.id)) checkOk(parseCheck(p[k]), p.id, [...at, k], unitOffset(p[k]), p);
     const range = isStr(p.range) ? parseDuration(p.range) : undefined;
     const interval = isStr(p.interval) ? parseDuration(p.interval) : p.interval === undefined ? defaultInterval : undefined;
     if (range !== undefined && interval !== undefined && range < interval)
