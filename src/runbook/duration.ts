@@ -57,10 +57,15 @@ export function formatDuration(ms: number, digits?: Digits): string {
     return `${neg}${text}${scale.unit}`;
   }
   const total = Math.round(a / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
+  if (total >= 3600) {
+    // Past an hour, to the nearest minute.
+    const minutes = Math.round(a / 60_000);
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return `${neg}${h}h${m ? `${String(m).padStart(2, '0')}m` : ''}`;
+  }
+  const m = Math.floor(total / 60);
   const s = total % 60;
-  if (h > 0) return `${neg}${h}h${m ? `${String(m).padStart(2, '0')}m` : ''}`;
   return `${neg}${m}m${s ? `${String(s).padStart(2, '0')}s` : ''}`;
 }
 
