@@ -3,15 +3,7 @@
 // on the same side of its thresholds as the real one; 99.95% next to 99.9% is never 100%).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  formatCheck,
-  formatCompare,
-  formatMeasured,
-  formatRatio,
-  formatThreshold,
-  formatValue,
-  type Unit,
-} from '../../src/core/format.js';
+import { formatCheck, formatCompare, formatMeasured, formatRatio, formatThreshold, formatValue, type Unit } from '../../src/core/format.js';
 import type { SampleValue } from '../../src/core/events.js';
 import { formatDuration, parseDuration } from '../../src/runbook/duration.js';
 import { parseCheck } from '../../src/runbook/check.js';

@@ -71,7 +71,9 @@ describe('health rows: one per status', () => {
 });
 
 describe('health rows: compare panels', () => {
-  const range = (points: [number, SampleValue][]): Pick<PanelState, 'range'> => ({ range: { t: NOW, from: NOW - 60_000, step: 15_000, points } });
+  const range = (points: [number, SampleValue][]): Pick<PanelState, 'range'> => ({
+    range: { t: NOW, from: NOW - 60_000, step: 15_000, points },
+  });
 
   it('with traffic: canary, ratio and baseline, judged on the ratio', () => {
     const r = row('p95', sampled([4.1], [0.194]));
@@ -88,7 +90,13 @@ describe('health rows: compare panels', () => {
   });
 
   it('a canary that had values and has none now has no data (not "no traffic yet")', () => {
-    const r = row('p95', { ...sampled([], [0.193]), ...range([[NOW - 30_000, 0.2], [NOW - 15_000, 'NaN']]) });
+    const r = row('p95', {
+      ...sampled([], [0.193]),
+      ...range([
+        [NOW - 30_000, 0.2],
+        [NOW - 15_000, 'NaN'],
+      ]),
+    });
     expect(r).toMatchObject({ status: 'nodata', text: 'canary no data, baseline 193ms' });
   });
 
