@@ -4,6 +4,7 @@ import type { Panel } from '../runbook/schema.js';
 import { sampleNumber, type SampleValue, type Series } from './events.js';
 import { formatCompare, formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
+import { formatDuration } from '../runbook/duration.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
 export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting' | 'unknown';
@@ -87,7 +88,7 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   if (now - sample.t > 2 * intervalMs) {
     row.status = 'stale';
     row.text = 'stale';
-    row.detail = `last value ${Math.round((now - sample.t) / 1000)}s old`;
+    row.detail = `last value ${formatDuration(Math.round((now - sample.t) / 1000) * 1000)} old`;
     return row;
   }
   if (p.compare) return compareRow(p, row, sorted[0]?.value, sortSeries(sample.baseline ?? [])[0]?.value, hadValue(ps));
