@@ -5,7 +5,15 @@
  * formatter (runbook/duration.ts).
  */
 import { type Check, holds } from '../runbook/check.js';
-import { defaultDecimals, type Digits, durationDecimals, durationScale, fixedText, formatDuration } from '../runbook/duration.js';
+import {
+  defaultDecimals,
+  type Digits,
+  durationDecimals,
+  durationScale,
+  fixedText,
+  formatDuration,
+  parseDuration,
+} from '../runbook/duration.js';
 import { sampleNumber, type SampleValue } from './events.js';
 
 /** A panel's unit, as the runbook names it. */
@@ -34,8 +42,16 @@ export function formatValue(v: SampleValue, unit?: Unit, against: readonly numbe
   if (typeof v !== 'number') return v;
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
   const scale = scaleOf(v, unit);
-  // A minute and more of seconds reads as a duration (2m05s): whole seconds, nothing to add.
-  if (!scale) return formatDuration(v * 1000);
+  // A minute and more of seconds reads as a duration (2m05s), in whole seconds; when that would put
+  // it on the wrong side of a threshold (120.4s against 2m), in seconds with the digits it needs.
+  if (!scale) {
+    const text = formatDuration(v * 1000);
+    const shown = (parseDuration(text.replace(/^-/, '')) ?? Number.NaN) / 1000;
+    const sameSide = against.filter(Number.isFinite).every((t) => cmp(Math.sign(v) * shown, t) === cmp(v, t));
+    if (sameSide) return text;
+    const d = digitsAgainst(v, { k: 1, suffix: 's' }, 'seconds', against);
+    return `${fixedText(v, d.decimals, d.keep)}s`;
+  }
   const x = v * scale.k;
   if (x !== 0 && (Math.abs(x) >= HUGE || Math.abs(x) < TINY)) return expo(v, unit, 2);
   const digits = digitsAgainst(v, scale, unit, against);

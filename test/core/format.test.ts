@@ -86,6 +86,10 @@ describe('formatValue against thresholds: enough digits to compare by eye', () =
     // Rounding would keep it on the right side but hide that it is within the threshold's last digit.
     [99.95, 'count', [99.9], '99.95'],
     [1.03, 'seconds', [1], '1.03s'],
+    // From a minute on a duration is whole seconds, unless that hides which side of a threshold it is on.
+    [125, 'seconds', [120], '2m05s'],
+    [120.4, 'seconds', [120], '120.4s'],
+    [119.8, 'seconds', [120], '119.8s'],
   ])('%s in %s next to %j reads %s', (v, unit, against, text) => {
     expect(formatValue(v, unit, against)).toBe(text);
   });
@@ -122,6 +126,33 @@ describe('formatValue against thresholds: enough digits to compare by eye', () =
             if (side(v * k, 100) !== 0) expect(text).not.toBe('100%');
             if (v !== 0) expect(text).not.toBe('0%');
           }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('seconds next to thresholds', () => {
+  const reread = (s: string): number => {
+    const m = /^(-?[\d.]+)(µs|ms|s)$/.exec(s);
+    if (m) return Number(m[1]) * { µs: 1e-6, ms: 1e-3, s: 1 }[m[2] as 's'];
+    return parseDuration(s)! / 1000;
+  };
+  const side = (a: number, b: number) => (Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? 0 : Math.sign(a - b));
+
+  it('the shown duration is on the same side of every threshold as the real one', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.0001, max: 7200, noNaN: true }),
+        // Thresholds as a runbook writes them: whole milliseconds.
+        fc.array(
+          fc.integer({ min: 1, max: 7_200_000 }).map((ms) => ms / 1000),
+          { minLength: 1, maxLength: 3 },
+        ),
+        (v, against) => {
+          const text = formatValue(v, 'seconds', against);
+          for (const t of against) expect(side(reread(text), t), `${v} shown ${text} against ${t}`).toBe(side(v, t));
         },
       ),
       { numRuns: 500 },
