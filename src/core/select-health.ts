@@ -2,7 +2,7 @@
 import { holds, type Check } from '../runbook/check.js';
 import type { Panel } from '../runbook/schema.js';
 import { sampleNumber, type SampleValue, type Series } from './events.js';
-import { formatCompare, formatThreshold, formatValue, type Unit } from './format.js';
+import { formatCompare, formatRatio, formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
 import { formatDuration } from '../runbook/duration.js';
 
@@ -28,6 +28,8 @@ export interface HealthRow {
   value?: SampleValue;
   /** Compare panels: canary, baseline and ratio (undefined ratio = unknown). */
   compare?: { canary?: SampleValue; baseline?: SampleValue; ratio?: number };
+  /** Compare panels: the reading for a narrow column, whole ("4s = 22×", "no traffic yet", "NaN, no ratio"). */
+  brief?: string;
   /** Top series when the query returned several, highest value first. */
   series: { labels: string; value: SampleValue; text: string }[];
   seriesCount: number;
@@ -134,11 +136,19 @@ function compareRow(
       return {
         ...row,
         text: row.text.replace('no traffic yet', 'no data'),
+        brief: 'no data',
         status: 'nodata',
         detail: 'the canary query returned no series',
       };
-    return { ...row, status: 'nodata', detail: 'the canary query returned no series: no traffic to the canary yet' };
+    return {
+      ...row,
+      brief: 'no traffic yet',
+      status: 'nodata',
+      detail: 'the canary query returned no series: no traffic to the canary yet',
+    };
   }
+  const shown = formatValue(canary, p.unit, ratioCheck && !ratioCheck.ratio ? [ratioCheck.value] : []);
+  row.brief = ratio === undefined ? `${shown}, no ratio` : `${shown} = ${formatRatio(ratio, ratioCheck?.ratio ? [ratioCheck.value] : [])}`;
   row.value = canary;
   const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
   row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';

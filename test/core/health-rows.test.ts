@@ -77,14 +77,14 @@ describe('health rows: compare panels', () => {
 
   it('with traffic: canary, ratio and baseline, judged on the ratio', () => {
     const r = row('p95', sampled([4.1], [0.194]));
-    expect(r).toMatchObject({ status: 'crit', text: 'canary 4.1s = 21× baseline 194ms', value: 4.1 });
+    expect(r).toMatchObject({ status: 'crit', text: 'canary 4.1s = 21× baseline 194ms', brief: '4.1s = 21×', value: 4.1 });
     expect(r.compare?.ratio).toBeCloseTo(4.1 / 0.194, 9);
     expect(row('p95', sampled([0.21], [0.2]))).toMatchObject({ status: 'ok', text: 'canary 210ms = 1.05× baseline 200ms' });
   });
 
   it('a canary without series has no traffic yet: said, not NaN, and not OK', () => {
     const r = row('p95', sampled([], [0.193]));
-    expect(r).toMatchObject({ status: 'nodata', text: 'canary no traffic yet, baseline 193ms' });
+    expect(r).toMatchObject({ status: 'nodata', text: 'canary no traffic yet, baseline 193ms', brief: 'no traffic yet' });
     expect(r.detail).toMatch(/no traffic to the canary yet/);
     expect(`${r.text} ${r.detail}`).not.toMatch(/NaN|×\?|not a finite number/);
   });
@@ -97,7 +97,7 @@ describe('health rows: compare panels', () => {
         [NOW - 15_000, 'NaN'],
       ]),
     });
-    expect(r).toMatchObject({ status: 'nodata', text: 'canary no data, baseline 193ms' });
+    expect(r).toMatchObject({ status: 'nodata', text: 'canary no data, baseline 193ms', brief: 'no data' });
   });
 
   it('a NaN that Prometheus returned for the canary is shown as NaN, said to be 0/0, and unknown', () => {
@@ -105,6 +105,7 @@ describe('health rows: compare panels', () => {
       const r = row(id, sampled(['NaN'], [0.193]));
       expect(r.status, id).toBe('unknown');
       expect(r.text).toBe('canary NaN, baseline 193ms');
+      expect(r.brief).toBe('NaN, no ratio');
       expect(r.detail).toMatch(/^Prometheus returned NaN for the canary \(usually 0\/0, no requests in the query window\)/);
     }
   });

@@ -53,9 +53,9 @@ export function healthLines(inp: HealthInput): Line[] {
   return pack(blocks, alerts, inp.height, inp.cursor).map((l) => fit(l, width));
 }
 
-/** The row's text says it all (a compare panel's reading includes its ratio, or why there is none). */
+/** The row's reading; a compare panel's brief one (canary = ratio, or why there is none) fits the column whole. */
 function valueText(r: HealthRow): string {
-  return r.text;
+  return r.brief ?? r.text;
 }
 
 function checkText(r: HealthRow): string {
