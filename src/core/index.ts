@@ -15,7 +15,7 @@ export {
 } from './output-tails.js';
 export type * from './state.js';
 export { reduce, reduceAll } from './reduce.js';
-export { formatValue, formatThreshold, type Unit } from './format.js';
+export { formatValue, formatThreshold, formatCheck, formatMeasured, formatCompare, formatRatio, type Unit } from './format.js';
 export {
   selectHealth,
   panelRow,
@@ -28,7 +28,7 @@ export {
 } from './select-health.js';
 export { selectChecklist, type PhaseRow, type StepRow, type PhaseStatus } from './select-checklist.js';
 export { selectRollback, type RollbackView, type LevelRow, type HostProgress } from './select-rollback.js';
-export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, type TriggerRow } from './select-triggers.js';
+export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, triggerReason, triggerReading, type TriggerRow } from './select-triggers.js';
 export { timelineLine, type TimelineLine, type LineKind } from './select-timeline.js';
 export { selectStatus, selectAlert, type StatusView, type AlertView } from './select-status.js';
 export { refusal, type Intent, type LiveFacts, type Refusal } from './refusal.js';

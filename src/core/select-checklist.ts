@@ -24,7 +24,7 @@ export interface PhaseRow {
   /** Why the phase is locked (the gate that must say go first). */
   lockedBy?: string;
   plannedMs?: number;
-  /** Actual time so far (running) or in total (done), from the first step start. */
+  /** Actual time so far (running), or until it stopped (done, at its gate, no-go, failed), from the first step start; never negative. */
   actualMs?: number;
   late: boolean;
   steps: StepRow[];
@@ -59,9 +59,11 @@ function computeChecklist(state: SessionState, now: number): PhaseRow[] {
     else if (allDone) status = 'done';
     else status = starts.length ? 'running' : 'pending';
     const start = starts.length ? Math.min(...starts) : undefined;
-    const finished = status === 'done' || status === 'gate' || status === 'no-go';
-    const end = finished ? Math.max(...ends, decision?.t ?? 0) : now;
-    const actualMs = start !== undefined ? Math.max(0, end - start) : undefined;
+    // The clock runs while the phase works; it stops when the phase is done, waits at its gate, or failed
+    // (at its last step's end: a failed phase does not grow late while a person decides what to do).
+    const stopped = status === 'done' || status === 'gate' || status === 'no-go' || status === 'failed';
+    const end = stopped ? Math.max(...ends, status === 'failed' ? 0 : (decision?.t ?? 0)) : now;
+    const actualMs = start !== undefined ? Math.max(0, Math.min(end, now) - start) : undefined;
     const row: PhaseRow = {
       id: ph.id,
       title: ph.title,

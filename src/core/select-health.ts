@@ -2,8 +2,9 @@
 import { holds, type Check } from '../runbook/check.js';
 import type { Panel } from '../runbook/schema.js';
 import { sampleNumber, type SampleValue, type Series } from './events.js';
-import { formatThreshold, formatValue, type Unit } from './format.js';
+import { formatCompare, formatRatio, formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
+import { formatDuration } from '../runbook/duration.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
 export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting' | 'unknown';
@@ -18,11 +19,17 @@ export interface HealthRow {
   title: string;
   unit?: Unit;
   status: PanelStatus;
-  /** The headline value as text ("1.2%", "no data", "NaN"). */
+  /**
+   * The headline value as text, with the digits its thresholds need ("1.2%", "99.95%", "no data",
+   * "NaN"); on a compare panel the whole reading ("canary 4.1s = 21× baseline 194ms",
+   * "canary no traffic yet, baseline 194ms").
+   */
   text: string;
   value?: SampleValue;
   /** Compare panels: canary, baseline and ratio (undefined ratio = unknown). */
   compare?: { canary?: SampleValue; baseline?: SampleValue; ratio?: number };
+  /** Compare panels: the reading for a narrow column, whole ("4s = 22×", "no traffic yet", "NaN, no ratio"). */
+  brief?: string;
   /** Top series when the query returned several, highest value first. */
   series: { labels: string; value: SampleValue; text: string }[];
   seriesCount: number;
@@ -76,49 +83,108 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   if (sample.warnings) row.warnings = sample.warnings;
   const sorted = sortSeries(sample.series);
   row.seriesCount = sorted.length;
+  const against = thresholds(p);
   row.series = sorted
     .slice(0, TOP_SERIES)
-    .map((s) => ({ labels: labelText(s.labels), value: s.value, text: formatValue(s.value, p.unit) }));
+    .map((s) => ({ labels: labelText(s.labels), value: s.value, text: formatValue(s.value, p.unit, against) }));
   if (now - sample.t > 2 * intervalMs) {
     row.status = 'stale';
     row.text = 'stale';
-    row.detail = `last value ${Math.round((now - sample.t) / 1000)}s old`;
+    row.detail = `last value ${formatDuration(Math.round((now - sample.t) / 1000) * 1000)} old`;
     return row;
   }
-  if (p.compare) return compareRow(p, row, sorted[0]?.value, sortSeries(sample.baseline ?? [])[0]?.value);
+  if (p.compare) return compareRow(p, row, sorted[0]?.value, sortSeries(sample.baseline ?? [])[0]?.value, hadValue(ps));
   if (sorted.length === 0) return { ...row, status: 'nodata', text: 'no data', detail: 'the query returned no series' };
   row.value = sorted[0].value;
-  row.text = formatValue(row.value, p.unit);
-  row.status = statusOf(
-    p,
-    sorted.map((s) => sampleNumber(s.value)),
-  );
+  row.text = formatValue(row.value, p.unit, against);
+  const values = sorted.map((s) => sampleNumber(s.value));
+  row.status = statusOf(p, values);
+  // NaN is not a pass: a panel whose every series is NaN, or whose only answers besides NaN are fine, is unknown.
+  if (row.status === 'ok' && values.some(Number.isNaN)) {
+    row.status = 'unknown';
+    row.detail = `Prometheus returned NaN${values.every(Number.isNaN) ? '' : ` for ${values.filter(Number.isNaN).length} of ${values.length} series`}: ${NAN_MEANS}`;
+  }
   return row;
 }
 
-function compareRow(p: Panel, row: HealthRow, canary?: SampleValue, baseline?: SampleValue): HealthRow {
+/** What a NaN from Prometheus almost always is, said once. */
+const NAN_MEANS = 'usually 0/0, no requests in the query window';
+
+/**
+ * A compare panel. No series for the canary is "no traffic yet" (its series appear with its
+ * first request) or, when the window shows it had values, "no data"; a NaN is what Prometheus
+ * returned (0/0: no requests in the window) and is shown as NaN, with that said. Either way the
+ * status is never OK: there is nothing to compare.
+ */
+function compareRow(
+  p: Panel,
+  row: HealthRow,
+  canary: SampleValue | undefined,
+  baseline: SampleValue | undefined,
+  hadCanary: boolean,
+): HealthRow {
   const ratio = ratioOf(canary, baseline);
   row.compare = {
     ...(canary !== undefined ? { canary } : {}),
     ...(baseline !== undefined ? { baseline } : {}),
     ...(ratio !== undefined ? { ratio } : {}),
   };
-  if (canary === undefined) return { ...row, status: 'nodata', text: 'no data', detail: 'the canary query returned no series' };
+  const ratioCheck = p.crit?.ratio ? p.crit : p.warn?.ratio ? p.warn : (p.crit ?? p.warn);
+  row.text = formatCompare(canary, baseline, p.unit, ratioCheck);
+  if (canary === undefined) {
+    if (hadCanary)
+      return {
+        ...row,
+        text: row.text.replace('no traffic yet', 'no data'),
+        brief: 'no data',
+        status: 'nodata',
+        detail: 'the canary query returned no series',
+      };
+    return {
+      ...row,
+      brief: 'no traffic yet',
+      status: 'nodata',
+      detail: 'the canary query returned no series: no traffic to the canary yet',
+    };
+  }
+  const shown = formatValue(canary, p.unit, ratioCheck && !ratioCheck.ratio ? [ratioCheck.value] : []);
+  row.brief = ratio === undefined ? `${shown}, no ratio` : `${shown} = ${formatRatio(ratio, ratioCheck?.ratio ? [ratioCheck.value] : [])}`;
   row.value = canary;
-  row.text = `${formatValue(canary, p.unit)} vs ${baseline === undefined ? 'no data' : formatValue(baseline, p.unit)}`;
   const judge = (c?: Check) => c !== undefined && (c.ratio ? ratio !== undefined && holds(c, ratio) : holds(c, sampleNumber(canary)));
   row.status = judge(p.crit) ? 'crit' : judge(p.warn) ? 'warn' : 'ok';
   if (ratio === undefined) {
+    const nan = [
+      Number.isNaN(sampleNumber(canary)) && 'the canary',
+      baseline !== undefined && Number.isNaN(sampleNumber(baseline)) && 'the baseline',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     row.detail =
       baseline === undefined
-        ? 'baseline has no data: ratio unknown'
-        : sampleNumber(baseline) === 0
-          ? 'baseline is 0: ratio unknown'
-          : 'canary or baseline is not a finite number: ratio unknown';
+        ? 'the baseline query returned no series: ratio unknown'
+        : nan
+          ? `Prometheus returned NaN for ${nan} (${NAN_MEANS}): ratio unknown`
+          : sampleNumber(baseline) === 0
+            ? 'baseline is 0: ratio unknown'
+            : 'canary or baseline is infinite: ratio unknown';
     // A ratio check that cannot be evaluated is not a pass: say unknown (it never fires either).
     if (row.status === 'ok' && (p.crit?.ratio || p.warn?.ratio)) row.status = 'unknown';
   }
+  if (row.status === 'ok' && Number.isNaN(sampleNumber(canary))) {
+    row.status = 'unknown';
+    row.detail ??= `Prometheus returned NaN for the canary (${NAN_MEANS})`;
+  }
   return row;
+}
+
+/** The thresholds of a panel's value checks (not ratio checks), in its unit. */
+function thresholds(p: Panel): number[] {
+  return [p.warn, p.crit].filter((c): c is Check => c !== undefined && !c.ratio).map((c) => c.value);
+}
+
+/** True when the panel's window shows the (canary) series had a number. */
+function hadValue(ps: PanelState | undefined): boolean {
+  return ps?.range?.points.some(([, v]) => typeof v === 'number') ?? false;
 }
 
 /** canary / baseline; unknown (undefined) when the baseline is missing, zero or not finite. */

@@ -1,7 +1,7 @@
 /** The rollback pane's view: levels, the recommendation and why, and the live run per host. */
 import type { RollbackRun, SessionState } from './state.js';
 import { formatElapsed } from '../runbook/duration.js';
-import { selectFiringTriggers } from './select-triggers.js';
+import { selectFiringTriggers, triggerReason } from './select-triggers.js';
 import { lastCall } from './last-call.js';
 
 export interface LevelRow {
@@ -142,10 +142,18 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
   if (run && run.level === top.recommend && run.confirmedAt >= (top.firedAt ?? 0)) return undefined;
   // Dismissed by the operator: the status bar says FIRING, and so does the pane (no stale RECOMMENDED).
   if (state.rollback.dismissed?.[top.recommend]) return undefined;
+  const rb = state.session?.runbook;
+  const def = rb?.rollback?.triggers?.find((t) => t.id === top.id);
   return {
     level: top.recommend,
     trigger: top.id,
-    reason: `${top.id}: ${top.panel} ${top.check} (measured ${typeof top.value === 'number' ? Number(top.value.toPrecision(4)) : (top.value ?? 'no data')})`,
+    reason: def
+      ? triggerReason(
+          def,
+          rb?.health?.find((p) => p.id === def.when.panel),
+          top.value,
+        )
+      : `${top.id}: ${top.panel} ${top.reading}`,
     t: top.firedAt ?? state.t,
   };
 }

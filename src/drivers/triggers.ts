@@ -33,11 +33,10 @@
  * Pure and deterministic: time is the `t` of the event being evaluated; output events carry it.
  */
 import { sampleNumber, toSampleValue, type MetricSampled, type SampleValue, type SessionEvent } from '../core/events.js';
-import { formatThreshold, formatValue } from '../core/format.js';
 import { ratioOf, sortSeries } from '../core/select-health.js';
-import { SEVERITY_RANK } from '../core/select-triggers.js';
+import { SEVERITY_RANK, triggerReason } from '../core/select-triggers.js';
 import { holds } from '../runbook/check.js';
-import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { formatElapsed } from '../runbook/duration.js';
 import { levelRuns, ranText, runResult } from '../core/select-rollback.js';
 import type { SessionState } from '../core/state.js';
 import type { Panel, Runbook, Trigger } from '../runbook/schema.js';
@@ -54,6 +53,8 @@ export interface Measure {
   noData: boolean;
   /** No good sample (no data without `onNoData: fire`, an unknown ratio, only NaN): changes nothing. */
   unknown: boolean;
+  /** Ratio checks: the two sides of the ratio, for the reason a person reads. */
+  sides?: { canary: SampleValue; baseline: SampleValue };
 }
 
 /** The evaluator's memory of one trigger. */
@@ -62,6 +63,8 @@ export interface TriggerMemory {
   since?: number;
   firedAt?: number;
   value: SampleValue | null;
+  /** Ratio checks: canary and baseline of the last good sample. */
+  sides?: { canary: SampleValue; baseline: SampleValue };
   /** A failure came since the last good sample: the run of evaluations is broken. */
   blind: boolean;
 }
@@ -75,10 +78,12 @@ export function measure(trigger: Trigger, panel: Panel | undefined, e: MetricSam
     return { holds: fire, value: null, noData: true, unknown: !fire };
   }
   if (check.ratio) {
-    const ratio = panel?.compare ? ratioOf(canary[0].value, sortSeries(e.baseline ?? [])[0]?.value) : undefined;
+    const baseline = sortSeries(e.baseline ?? [])[0]?.value;
+    const ratio = panel?.compare ? ratioOf(canary[0].value, baseline) : undefined;
     if (ratio === undefined) return { holds: false, value: null, noData: false, unknown: true };
     // 0 / -x is -0, which JSON cannot keep.
-    return { holds: holds(check, ratio), value: toSampleValue(ratio === 0 ? 0 : ratio), noData: false, unknown: false };
+    const value = toSampleValue(ratio === 0 ? 0 : ratio);
+    return { holds: holds(check, ratio), value, noData: false, unknown: false, sides: { canary: canary[0].value, baseline: baseline! } };
   }
   const known = canary.filter((s) => !Number.isNaN(sampleNumber(s.value)));
   if (known.length === 0) return { holds: false, value: canary[0].value, noData: false, unknown: true };
@@ -170,6 +175,7 @@ export class TriggerEvaluator {
       return { type: 'trigger/resolved', t, trigger: tr.id, value: r.value, check, since };
     }
     m.value = r.value;
+    if (r.sides) m.sides = r.sides;
     if (m.state === 'firing') return undefined;
     const hold = tr.for ?? 0;
     if (m.state === 'inactive' || wasBlind) {
@@ -220,12 +226,7 @@ export class TriggerEvaluator {
   }
 
   private reason(tr: Trigger, m: TriggerMemory): string {
-    const panel = this.panels.get(tr.when.panel);
-    const value = m.value === null ? 'no data' : tr.when.check.ratio ? `ratio ${formatValue(m.value)}` : formatValue(m.value, panel?.unit);
-    const held = tr.for ? ` for ${formatDuration(tr.for)}` : '';
-    // Value and threshold in the panel's unit, and in the past tense: the reason is written once, when it fires.
-    const check = formatThreshold(tr.when.check.op, tr.when.check.value, panel?.unit, tr.when.check.ratio);
-    return `${tr.id} (${tr.severity}): ${panel?.title ?? tr.when.panel} was ${value} when it fired (${check}${held})`;
+    return triggerReason(tr, this.panels.get(tr.when.panel), m.value, m.sides);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Turns what a pass over the journal collected into the report's sections. Pure. */
-import { formatThreshold, formatValue } from '../core/format.js';
+import { formatRatio, formatThreshold, formatValue } from '../core/format.js';
+import { sampleNumber } from '../core/events.js';
 import { selectChecklist } from '../core/select-checklist.js';
 import { selectEndedAs } from '../core/select-outcome.js';
 import type { RollbackRun, SessionState } from '../core/state.js';
@@ -77,7 +78,12 @@ function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (
   const def = rb?.rollback?.triggers?.find((t) => t.id === f.trigger);
   const panel = rb?.health?.find((p) => p.id === def?.when.panel);
   const ratio = def?.when.check.ratio ?? false;
-  const value = f.value === null ? 'no data' : ratio ? `ratio ${formatValue(f.value)}` : formatValue(f.value, panel?.unit);
+  const value =
+    f.value === null
+      ? 'no data'
+      : ratio
+        ? formatRatio(sampleNumber(f.value), def ? [def.when.check.value] : [])
+        : formatValue(f.value, panel?.unit, def ? [def.when.check.value] : []);
   return {
     ...at(f.t),
     trigger: f.trigger,

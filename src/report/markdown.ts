@@ -63,7 +63,8 @@ export function renderMarkdown(r: Report): string {
             t.trigger,
             t.severity ?? '',
             t.value,
-            t.threshold && t.threshold !== t.check ? `${t.check} (${t.threshold})` : t.check,
+            // The condition in the panel's unit, like the measured value next to it.
+            t.threshold ?? t.check,
             t.holdingSince,
             t.recommend ?? '',
           ]),

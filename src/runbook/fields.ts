@@ -56,12 +56,14 @@ export const TIMEOUT: Minimum = { at: '100ms', noun: 'timeout' };
 /** A check such as `> 0.05` or `ratio > 2`, parsed. */
 export const check = (what: string) =>
   z
-    .string({ error: `${what} must be a quoted check, like "> 0.05" or "ratio > 2"` })
+    .string({ error: `${what} must be a quoted check, like "> 0.05", "> 5%" or "ratio > 2"` })
     .regex(new RegExp(CHECK_PATTERN), {
-      message: `${what} is not a check; write an operator and a number, like "> 0.05", "<= 99.5" or "ratio > 2"`,
+      message: `${what} is not a check; write an operator and a number, optionally in the panel's unit, like "> 0.05", "> 5%", "<= 500ms" or "ratio > 2"`,
     })
     .transform((s) => parseCheck(s) as Check)
-    .describe(`${what}: an operator and a number ("> 0.05", "<= 99.5"), or "ratio > 2" on a compare panel`);
+    .describe(
+      `${what}: an operator and a number ("> 0.05", "<= 99.5"), optionally in the panel's unit ("> 5%" on a ratio panel is 0.05, "> 500ms" on a seconds panel is 0.5), or "ratio > 2" on a compare panel`,
+    );
 
 /** A number of hosts or a percentage of the group, parsed. */
 export const amount = (what: string) =>

@@ -75,7 +75,7 @@ export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessE
   // Schema, references and ${VAR} all look at the same data, so one run reports all three.
   const parsed = RunbookSchema.safeParse(data);
   const findings = [...checkRunbook(data, env), ...checkEnv(data, env)].map((f) => locate(src, f));
-  const problems = distinct([...(parsed.success ? [] : issuesToProblems(src, parsed.error.issues, data)), ...findings]);
+  const problems = distinct([...findings, ...(parsed.success ? [] : issuesToProblems(src, parsed.error.issues, data))]);
   if (problems.length || !parsed.success) return { file, text, problems: sortProblems(problems) };
   return { file, text, runbook: parsed.data, problems: [] };
 }
@@ -88,11 +88,14 @@ function locate(src: YamlSource, f: Finding): Problem {
   return { ...src.locate(f.path), file: src.file, message: f.message };
 }
 
-/** The same message at the same place once (a schema issue and a check may meet). */
+/**
+ * The same message on the same line once: a schema issue and a check may meet, the check
+ * pointing inside the value (at a threshold's unit) and the schema at the value's start.
+ */
 function distinct(ps: Problem[]): Problem[] {
   const seen = new Set<string>();
   return ps.filter((p) => {
-    const k = `${p.line}:${p.col}:${p.message}`;
+    const k = `${p.line}:${p.message}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
 }

@@ -4,7 +4,8 @@
  * parsed when other parts did not: `validate` reports every problem of a file in one run. Where
  * a value has the wrong type the schema says so, and these checks leave it alone.
  */
-import { parseCheck, parseCondition, type Check } from './check.js';
+import { conditionUnitOffset, inPanelUnit, parseCheck, parseCondition, unitOffset, type Check } from './check.js';
+import { unitOf } from './check-units.js';
 import { parseDuration } from './duration.js';
 import { expandForCheck } from './env-fields.js';
 import { closest } from './problem.js';
@@ -50,10 +51,14 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     out.push({ path, message: `unknown ${kind} '${name}'${guess ? `; did you mean '${guess}'?` : ` (${list})`}` });
     return false;
   };
-  const ratioOk = (check: Check | undefined, panelId: string, path: Path) => {
-    const panel = panels.get(panelId);
-    if (check?.ratio && panel && panel.compare === undefined)
+  /** `ratio` only on a compare panel; a unit only where it fits the panel's (pointing at the unit). */
+  const checkOk = (check: Check | undefined, panelId: string, path: Path, unitAt?: number, own?: Obj) => {
+    const panel = own ?? panels.get(panelId);
+    if (!check || !panel) return;
+    if (check.ratio && panel.compare === undefined)
       out.push({ path, message: `'ratio' needs a compare panel, and '${panelId}' has a plain query` });
+    const r = inPanelUnit(check, unitOf({ id: panelId, unit: isStr(panel.unit) ? panel.unit : undefined, compare: panel.compare }));
+    if ('error' in r) out.push({ path, message: r.error, ...(unitAt !== undefined ? { offset: unitAt } : {}) });
   };
   const url = (u: unknown, path: Path) => {
     if (isStr(u)) checkUrl(u, env, path, out);
@@ -95,7 +100,8 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
       const err = isStr(q) ? checkPromql(q) : undefined;
       if (err) out.push({ path, offset: err.offset, message: err.message });
     }
-    if (!compare) for (const k of ['warn', 'crit'] as const) if (isStr(p[k]) && isStr(p.id)) ratioOk(parseCheck(p[k]), p.id, [...at, k]);
+    for (const k of ['warn', 'crit'] as const)
+      if (isStr(p[k]) && isStr(p.id)) checkOk(parseCheck(p[k]), p.id, [...at, k], unitOffset(p[k]), p);
     const range = isStr(p.range) ? parseDuration(p.range) : undefined;
     const interval = isStr(p.interval) ? parseDuration(p.interval) : p.interval === undefined ? defaultInterval : undefined;
     if (range !== undefined && interval !== undefined && range < interval)
@@ -113,7 +119,7 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
       if (isObj(s.run) && isStr(s.run.on)) ref('host group', s.run.on, Object.keys(hosts), [...sp, 'run', 'on']);
       const exp = isObj(s.expect) ? s.expect : undefined;
       if (exp && isStr(exp.panel) && ref('panel', exp.panel, [...panels.keys()], [...sp, 'expect', 'panel']) && isStr(exp.check))
-        ratioOk(parseCheck(exp.check), exp.panel, [...sp, 'expect', 'check']);
+        checkOk(parseCheck(exp.check), exp.panel, [...sp, 'expect', 'check'], unitOffset(exp.check));
       if (isObj(s.http)) url(s.http.url, [...sp, 'http', 'url']);
       if (isObj(s.local) && isStr(s.local.command) && (s.local.shell === undefined || s.local.shell === false))
         out.push({
@@ -137,7 +143,8 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     const at: Path = ['rollback', 'triggers', i];
     unique('trigger', t, at);
     const when = isStr(t.when) ? parseCondition(t.when) : undefined;
-    if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when'])) ratioOk(when.check, when.panel, [...at, 'when']);
+    if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when']))
+      checkOk(when.check, when.panel, [...at, 'when'], conditionUnitOffset(t.when as string));
     if (isStr(t.recommend)) ref('rollback level', t.recommend, levels, [...at, 'recommend']);
     // A trigger without recommend only informs; an automatic one must say what it runs.
     if (t.auto === true && t.recommend === undefined)

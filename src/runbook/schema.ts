@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseCondition, type Condition } from './check.js';
+import { applyCheckUnits } from './check-units.js';
 import { amount, check, duration, envString, id, POLL_INTERVAL, TIMEOUT } from './fields.js';
 import { normalizeHost } from './host.js';
 
@@ -162,7 +163,8 @@ const Trigger = z.strictObject({
   when: z
     .string()
     .refine((s) => parseCondition(s) !== undefined, {
-      message: 'when is not a condition; write "<panel> <op> <number>", like "error_rate > 0.05" or "p95 ratio > 2"',
+      message:
+        'when is not a condition; write "<panel> <op> <number>", like "error_rate > 0.05", "error_rate > 5%", "p95 > 500ms" or "p95 ratio > 2"',
     })
     .transform((s) => parseCondition(s) as Condition),
   for: duration('for').optional().describe('How long the condition must hold (default: fires at once)'),
@@ -193,6 +195,12 @@ export const RunbookSchema = z
       })
       .optional(),
     redact: z.array(z.string()).optional().describe('Extra patterns (JS regex) to redact from output'),
+  })
+  .transform((rb, ctx) => {
+    // Thresholds written in a unit (`> 5%`, `> 500ms`) become numbers in their panel's unit.
+    const problems = applyCheckUnits(rb);
+    for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    return problems.length ? z.NEVER : rb;
   })
   .describe('A cutover runbook: one deploy, its health, its checklist and its rollback');
 

@@ -3,7 +3,8 @@ import { holds } from '../runbook/check.js';
 import { expandEnv } from '../runbook/env.js';
 import type { Step } from '../runbook/schema.js';
 import { panelRow, DEFAULT_INTERVAL_MS } from '../core/select-health.js';
-import { sampleNumber } from '../core/events.js';
+import { sampleNumber, type SampleValue } from '../core/events.js';
+import { formatCheck, formatRatio, formatValue } from '../core/format.js';
 import type { SessionState } from '../core/state.js';
 
 /** Result of a probe: passed with a detail, or failed with a reason. */
@@ -55,19 +56,22 @@ export function expectNow(exp: NonNullable<Step['expect']>, state: SessionState,
     row.status === 'error'
   )
     return { ok: false, error: `${panel.id} has no usable value (${row.text}${row.detail ? `: ${row.detail}` : ''})` };
+  const check = formatCheck(exp.check, panel.unit);
   if (exp.check.ratio) {
     const ratio = row.compare?.ratio;
     if (ratio === undefined) return { ok: false, error: `${panel.id}: ratio unknown (${row.detail ?? 'no baseline'})` };
+    const shown = formatRatio(ratio, [exp.check.value]);
     return holds(exp.check, ratio)
-      ? { ok: true, detail: `ratio ${ratio.toFixed(2)} ${exp.check.text.replace(/^ratio /, '')}` }
-      : { ok: false, error: `${panel.id} ratio ${ratio.toFixed(2)}, expected ${exp.check.text}` };
+      ? { ok: true, detail: `${panel.id} ratio ${shown} ${check.replace(/^ratio /, '')}` }
+      : { ok: false, error: `${panel.id} ratio ${shown}, expected ${check}` };
   }
   // Every series must pass, not just the top few the pane shows.
   const all = state.panels[panel.id]?.sample?.series ?? [];
   const values = panel.compare ? (row.value !== undefined ? [row.value] : []) : all.map((s) => s.value);
   const bad = values.find((v) => !holds(exp.check, sampleNumber(v)));
   if (values.length === 0) return { ok: false, error: `${panel.id} has no value` };
+  const shown = (v: SampleValue) => formatValue(v, panel.unit, [exp.check.value]);
   return bad === undefined
-    ? { ok: true, detail: `${panel.id} ${row.text} ${exp.check.text}` }
-    : { ok: false, error: `${panel.id} is ${row.text}, expected ${exp.check.text}` };
+    ? { ok: true, detail: `${panel.id} ${shown(values[0])} ${check}` }
+    : { ok: false, error: `${panel.id} is ${shown(bad)}, expected ${check}` };
 }

@@ -71,7 +71,7 @@ describe('an unattended run and a critical trigger', () => {
     s.errors(0.2);
     expect(await code).toBe(EXIT.trigger);
     expect(s.out()).toMatch(
-      /cutover: stopped: critical trigger 'errors-high' is firing \(errors 20%, > 5%\); an unattended run does not go on: a person decides, from a terminal/,
+      /cutover: stopped: critical trigger 'errors-high' is firing \(errors 20% > 5%\); an unattended run does not go on: a person decides, from a terminal/,
     );
     expect(s.session.state.steps.soak).toMatchObject({ status: 'failed' });
     expect(s.session.state.steps.more).toBeUndefined();

@@ -53,8 +53,8 @@ describe('selectHealth', () => {
     expect(row(s, 'error_rate', T0 + 1000 + 10_001).status).toBe('stale');
   });
 
-  it('NaN and +Inf are shown as such', () => {
-    expect(row(fold(sample(1, 'error_rate', [{ value: 'NaN' }])), 'error_rate')).toMatchObject({ text: 'NaN', status: 'ok' });
+  it('NaN and +Inf are shown as such; NaN is unknown, never OK', () => {
+    expect(row(fold(sample(1, 'error_rate', [{ value: 'NaN' }])), 'error_rate')).toMatchObject({ text: 'NaN', status: 'unknown' });
     expect(row(fold(sample(1, 'error_rate', [{ value: '+Inf' }])), 'error_rate')).toMatchObject({ text: '+Inf', status: 'crit' });
   });
 

@@ -96,7 +96,7 @@ describe('trigger evaluation', () => {
     const out = run([sample(1_000, 'err', [v(0.9)])]);
     expect(brief(out)).toEqual(['1000 trigger/pending errors-high', '1000 trigger/firing errors-now', '1000 recommend code (errors-now)']);
     expect(out[2]).toMatchObject({ countdownUntil: 31_000 });
-    expect((out[2] as { reason: string }).reason).toContain('Error rate was 90% when it fired (> 50%');
+    expect((out[2] as { reason: string }).reason).toContain('errors-now (critical): Error rate 90% > 50%');
   });
 
   it('never fires on no data, unless onNoData: fire', () => {

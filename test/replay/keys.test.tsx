@@ -67,7 +67,7 @@ describe('replay keys', () => {
     r!.press('n');
     await expect.poll(frame).toMatch(/RUNNING traffic by alice/);
     r!.press('n');
-    await expect.poll(frame).toMatch(/OK traffic by alice {2}4s \/ expected 2m00s/);
+    await expect.poll(frame).toMatch(/OK traffic by alice {2}4s \/ expected 2m/);
     r!.press('n');
     await expect.poll(bar).toMatch(/no later decision/);
     r!.press('p');

@@ -75,7 +75,7 @@ describe('cutover report (golden)', () => {
     const firing = r.decisions.find((d: { what: string }) => d.what.startsWith('trigger errors-high FIRING'));
     expect(firing.health).toEqual([
       { panel: 'error_rate', title: 'Error rate', value: '8%', status: 'crit' },
-      { panel: 'p95_canary', title: 'p95 canary vs baseline', value: '300ms vs 200ms', status: 'ok' },
+      { panel: 'p95_canary', title: 'p95 canary vs baseline', value: 'canary 300ms = 1.5× baseline 200ms', status: 'ok' },
     ]);
   });
 

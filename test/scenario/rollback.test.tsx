@@ -123,7 +123,7 @@ rollback:
       // The new version misbehaves: the error ratio climbs past the check and holds for 2s.
       await app.set({ errorRate: 0.5 });
       await expect.poll(frame, { timeout: 30_000 }).toMatch(/Revert to v1.*◀ RECOMMENDED/);
-      await expect.poll(frame).toMatch(/why: errors-high \(critical\): Error ratio was \d+(\.\d+)?% when it fired \(> 10% for 2/);
+      await expect.poll(frame).toMatch(/why: errors-high \(critical\): Error ratio \d+(\.\d+)?% > 10% for 2/);
       expect(existsSync(join(dir, 'out', `rollback-${sshd.addresses[0]}`))).toBe(false);
 
       // Two deliberate keys: R opens the plan, Y runs it.

@@ -3,7 +3,7 @@
  * people or JSON for scripts, and the exit code they add up to.
  */
 import type { Alert } from '../../core/events.js';
-import { formatThreshold, formatValue } from '../../core/format.js';
+import { formatCheck } from '../../core/format.js';
 import { TOP_SERIES, type HealthRow, type PanelStatus } from '../../core/select-health.js';
 import type { TriggerRow } from '../../core/select-triggers.js';
 import { sanitizeLine } from '../../core/controls.js';
@@ -107,7 +107,7 @@ export function renderText(r: HealthReport, panels: Panel[], color: boolean): st
     out.push('triggers:');
     for (const t of r.triggers)
       out.push(
-        `  ${paint(t.state === 'firing' ? 31 : 33, t.state.toUpperCase().padEnd(7))} ${t.id} (${t.severity}): ${t.panel} ${t.check}${t.since ? ` since ${clock(t.since)}` : ''}`,
+        `  ${paint(t.state === 'firing' ? 31 : 33, t.state.toUpperCase().padEnd(7))} ${t.id} (${t.severity}): ${t.panel} ${t.reading}${t.since ? ` since ${clock(t.since)}` : ''}`,
       );
   }
   if (r.recommended) out.push(`${paint(31, 'rollback recommended:')} ${r.recommended.level}: ${r.recommended.reason}`);
@@ -116,17 +116,16 @@ export function renderText(r: HealthReport, panels: Panel[], color: boolean): st
   return `${out.join('\n')}\n`;
 }
 
+/** The row's reading: a compare panel's text already holds canary, ratio and baseline, or why not. */
 function valueText(row: HealthRow): string {
-  if (!row.compare) return row.text;
-  const ratio = row.compare.ratio !== undefined ? `ratio ${formatValue(row.compare.ratio)}` : 'ratio unknown';
-  return row.status === 'nodata' ? row.text : `${row.text}, ${ratio}`;
+  return row.text;
 }
 
 function checkText(p: Panel | undefined): string {
   if (!p) return '';
   const parts: string[] = [];
-  if (p.warn) parts.push(`warn ${formatThreshold(p.warn.op, p.warn.value, p.unit, p.warn.ratio)}`);
-  if (p.crit) parts.push(`crit ${formatThreshold(p.crit.op, p.crit.value, p.unit, p.crit.ratio)}`);
+  if (p.warn) parts.push(`warn ${formatCheck(p.warn, p.unit)}`);
+  if (p.crit) parts.push(`crit ${formatCheck(p.crit, p.unit)}`);
   return parts.join(', ');
 }
 

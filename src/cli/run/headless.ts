@@ -4,7 +4,7 @@
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
 import { timelineLine } from '../../core/select-timeline.js';
-import { formatThreshold, formatValue } from '../../core/format.js';
+import { formatMeasured } from '../../core/format.js';
 import { selectFiringTriggers, type TriggerRow } from '../../core/select-triggers.js';
 import type { Outcome } from '../../core/events.js';
 import { selectOutcome } from '../../core/select-outcome.js';
@@ -70,13 +70,11 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
     }
     const panel = session.state.session?.runbook.health?.find((h) => h.id === t.panel);
     const def = session.state.session?.runbook.rollback?.triggers?.find((x) => x.id === t.id);
-    const value =
-      t.value === null ? 'no data' : def?.when.check.ratio ? `ratio ${formatValue(t.value)}` : formatValue(t.value, panel?.unit);
-    const check = def ? formatThreshold(def.when.check.op, def.when.check.value, panel?.unit, def.when.check.ratio) : t.check;
+    const reading = def ? formatMeasured(t.value, def.when.check, panel?.unit, def.for) : t.reading;
     return stop(
       'failed',
       EXIT.trigger,
-      `stopped: critical trigger '${t.id}' is firing (${t.panel} ${value}, ${check}); an unattended run does not go on: a person decides, from a terminal`,
+      `stopped: critical trigger '${t.id}' is firing (${t.panel} ${reading}); an unattended run does not go on: a person decides, from a terminal`,
     );
   };
   for (const phase of session.state.session?.runbook.phases ?? []) {

@@ -1,4 +1,5 @@
 /** How a command ended, shared by the SSH and local executors. */
+import { formatDuration } from '../../runbook/duration.js';
 
 /** `error` is set when the command did not run, or did not finish on its own (timeout, cancel, lost). */
 export interface Outcome {
@@ -9,9 +10,7 @@ export interface Outcome {
   started?: boolean;
 }
 
-/** Durations in messages: `500ms`, `10s`, `1.5s`, `2m`. */
+/** Durations in messages (`500ms`, `10s`, `1.5s`, `1m30s`): the one duration formatter. */
 export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)}s`;
-  return `${+(ms / 60_000).toFixed(1)}m`;
+  return formatDuration(ms);
 }

@@ -69,7 +69,7 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     expect(io.stdout()).toMatch(
       /^ {2}OK {6}Requests {18}[\d.]+\/s +crit < 1\/s\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n {10} +[\d.]+\/s {2}\{track="(canary|stable)"\}\n/m,
     );
-    expect(io.stdout()).toMatch(/^ {2}OK {6}Latency canary vs stable {2}20ms vs 20ms, ratio 1 {2}warn ratio > 3$/m);
+    expect(io.stdout()).toMatch(/^ {2}OK {6}Latency canary vs stable {2}canary 20ms = 1× baseline 20ms {2}warn ratio > 3×$/m);
     expect(io.stderr()).toBe('');
     const json = captureIo();
     expect(await main(['-f', file, '--json'], json)).toBe(code);
@@ -143,8 +143,8 @@ describe.skipIf(!bin)('cutover health (real Prometheus)', () => {
     );
     ac.abort();
     expect(await done).toBe(2);
-    expect(io.stdout()).toMatch(/^triggers:\n {2}FIRING {2}errors-high \(critical\): err > 0\.3 since \d\d:\d\d:\d\d$/m);
-    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate was 50% when it fired (> 30%');
+    expect(io.stdout()).toMatch(/^triggers:\n {2}FIRING {2}errors-high \(critical\): err 50% > 30% since \d\d:\d\d:\d\d$/m);
+    expect(io.stdout()).toContain('rollback recommended: traffic: errors-high (critical): Error rate 50% > 30%');
     const json = captureIo();
     const ac2 = new AbortController();
     const done2 = runHealth({ file, watch: true, json: true }, json, ac2.signal);

@@ -53,12 +53,9 @@ export function healthLines(inp: HealthInput): Line[] {
   return pack(blocks, alerts, inp.height, inp.cursor).map((l) => fit(l, width));
 }
 
+/** The row's reading; a compare panel's brief one (canary = ratio, or why there is none) fits the column whole. */
 function valueText(r: HealthRow): string {
-  if (r.compare && r.value !== undefined) {
-    const ratio = r.compare.ratio === undefined ? '×?' : `×${r.compare.ratio.toFixed(2)}`;
-    return `${r.text} ${ratio}`;
-  }
-  return r.text;
+  return r.brief ?? r.text;
 }
 
 function checkText(r: HealthRow): string {
