@@ -1,9 +1,19 @@
-/** The timeline pane's lines: every event as one line, with wall time and T+elapsed. */
+/**
+ * Timeline lines: wall time, T+elapsed, a kind (colour) and a severity (a mark that reads without
+ * colour). `timelineLine` is the raw view: every event one line, read from the event alone. The
+ * story (story.ts: what happened, without the samples) builds its lines from the same parts.
+ */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
 import type { SessionEvent } from './events.js';
 
 /** Colour family of a line, so the pane can tint by kind. */
 export type LineKind = 'session' | 'metric' | 'step' | 'command' | 'output' | 'gate' | 'trigger' | 'rollback' | 'note' | 'error';
+
+/** How much a line matters: `crit` needs attention, `warn` may, `ok` is good news, `info` is the rest. */
+export type LineSeverity = 'crit' | 'warn' | 'ok' | 'info';
+
+/** The mark each severity carries, so NO_COLOR and a monochrome wall screen lose nothing; two columns wide. */
+export const SEVERITY_MARK: Record<LineSeverity, string> = { crit: '!!', warn: '! ', ok: 'ok', info: '· ' };
 
 export interface TimelineLine {
   t: number;
@@ -11,16 +21,60 @@ export interface TimelineLine {
   clock: string;
   elapsed: string;
   kind: LineKind;
+  severity: LineSeverity;
   text: string;
 }
 
-/** One event as a timeline line. `start` is the session's start time. */
+/** One event as a timeline line (the raw view). `start` is the session's start time. */
 export function timelineLine(e: SessionEvent, start: number): TimelineLine {
-  const [kind, text] = describe(e);
-  return { t: e.t, clock: new Date(e.t).toISOString().slice(11, 19), elapsed: formatElapsed(e.t - start), kind, text };
+  const [kind, text] = describeEvent(e);
+  return stamped(e.t, start, kind, eventSeverity(e), text);
 }
 
-function describe(e: SessionEvent): [LineKind, string] {
+/** A line at time `t` of a session that started at `start`. */
+export function stamped(t: number, start: number, kind: LineKind, severity: LineSeverity, text: string): TimelineLine {
+  return { t, clock: new Date(t).toISOString().slice(11, 19), elapsed: formatElapsed(t - start), kind, severity, text };
+}
+
+/** How much an event matters, judged from the event alone (the story knows more for samples, alerts and triggers). */
+export function eventSeverity(e: SessionEvent): LineSeverity {
+  switch (e.type) {
+    case 'session/resumed':
+    case 'metric/failed':
+    case 'alerts/failed':
+    case 'step/skipped':
+    case 'trigger/pending':
+    case 'rollback/confirmed':
+      return 'warn';
+    case 'session/ended':
+      return e.outcome === 'completed' ? 'ok' : e.outcome === 'quit' ? 'info' : e.outcome === 'stopped-at-gate' || e.outcome === 'rolled-back' ? 'warn' : 'crit';
+    case 'alerts/updated':
+      return e.alerts.length ? 'warn' : 'info';
+    case 'step/passed':
+    case 'trigger/resolved':
+      return 'ok';
+    case 'step/failed':
+    case 'trigger/firing':
+    case 'rollback/recommended':
+    case 'rollback/aborted':
+      return 'crit';
+    case 'command/exited':
+      return e.code === 0 && !e.error ? 'ok' : 'crit';
+    case 'gate/decided':
+      return e.decision === 'go' ? 'ok' : 'warn';
+    case 'rollback/waited':
+      return e.running.length ? 'warn' : 'info';
+    case 'rollback/step':
+      return e.status === 'failed' ? 'crit' : e.status === 'passed' ? 'ok' : e.status === 'skipped' ? 'warn' : 'info';
+    case 'rollback/finished':
+      return e.ok ? 'ok' : 'crit';
+    default:
+      return 'info';
+  }
+}
+
+/** The kind and text of an event's raw line. */
+export function describeEvent(e: SessionEvent): [LineKind, string] {
   switch (e.type) {
     case 'session/started':
       return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];

@@ -1,13 +1,14 @@
 /**
  * The replay index of a journal, built in one pass in time slices so the console can show its
  * first frame at once: per valid event its byte range, line number, time and whether it is
- * activity (skip-idle); the decisions (n/p); and every `every` events a snapshot of the state and
+ * activity (skip-idle); the decisions (n/p); the story (the timeline's default view); and every `every` events a snapshot of the state and
  * of the output tails, so a seek folds at most `every` events from the nearest snapshot and never
  * from the start. Events
  * are not kept: the reader parses them again from the file when they are needed.
  */
 import fs from 'node:fs';
 import { OutputTails } from '../core/output-tails.js';
+import { StoryIndex } from '../core/story.js';
 import { initialState, type SessionState } from '../core/state.js';
 import { f64, u32, u8, type Column } from './columns.js';
 import { Folder } from './fold.js';
@@ -41,6 +42,8 @@ export class JournalIndex {
   readonly decisions = u32();
   readonly decisionKinds = u8();
   readonly snapshots: Snapshot[] = [{ index: 0, state: initialState() }];
+  /** The story of the whole journal (the timeline's default view), told as it is indexed; the pane shows the lines before the position. */
+  readonly story = new StoryIndex();
   /** Malformed or inapplicable lines, skipped. */
   readonly problems: LineProblem[] = [];
   /** The first place where seq does not follow on (a sign of tampering: `cutover verify` tells more). */
@@ -176,6 +179,7 @@ export class JournalIndex {
       this.decisionKinds.push(kind);
     }
     this.flags.push(isActivity(r.event.type) ? 1 : 0);
+    this.story.add(r.event, i);
     if ((i + 1) % this.every === 0) this.snapshots.push(this.packer.pack(i + 1, this.folder.peek(), this.folder.tails));
   }
 }

@@ -19,8 +19,8 @@ export function replayModel(player: Player, o: ReplayModelOptions): ConsoleModel
     readOnly: true,
     getState: () => player.state,
     tails: () => player.tails,
-    // The timeline sees the events up to the position; a new view only when the position moves.
-    events: () => (list?.length === player.position ? list : (list = { length: player.position, get: (i) => player.reader.get(i) })),
+    // The timeline sees the events up to the position, and their story; a new view only when the position moves.
+    events: () => (list?.length === player.position ? list : (list = positionView(player))),
     subscribe: (fn) => player.subscribe(fn),
     frameVersion: () => player.version,
     now: () => player.now(),
@@ -30,6 +30,14 @@ export function replayModel(player: Player, o: ReplayModelOptions): ConsoleModel
     extraStatus: (width) => progressLine(progressView(player), width, o.color),
     onQuit: o.onQuit,
   };
+}
+
+/** The events up to the player's position, and the story of those events: the index tells the whole journal as it reads it. */
+export function positionView(p: Player): EventList {
+  const n = p.position;
+  const story = p.index.story;
+  const lines = story.before(n);
+  return { length: n, get: (i) => p.reader.get(i), story: { length: lines, get: (k) => story.get(k) } };
 }
 
 /** What the progress line needs, read from the player and its index. */

@@ -8,7 +8,8 @@ import { formatElapsed } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import { sanitizeLine as clean } from '../core/controls.js';
 import type { Collected } from './collect.js';
-import type { HostResult, Moment, Report, RollbackReport, TriggerReport } from './types.js';
+import type { HostResult, Moment, Report, RollbackReport, TimelineEntry, TriggerReport } from './types.js';
+import { SEVERITY_MARK } from '../core/select-timeline.js';
 
 /** The report of a collected journal; `journal` is the path as the user gave it. */
 export function buildReport(journal: string, c: Collected): Report {
@@ -71,7 +72,18 @@ export function buildReport(journal: string, c: Collected): Report {
     ),
     notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
     decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
+    timeline: timeline(c, at),
   };
+}
+
+/** The story's lines, told while the journal was read: the same selection and words as the console's timeline. */
+function timeline(c: Collected, at: (t: number) => Moment): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (let k = 0; k < c.story.length; k++) {
+    const l = c.story.get(k);
+    out.push({ ...at(l.t), severity: l.severity, mark: SEVERITY_MARK[l.severity].trim(), kind: l.kind, text: clean(l.text) });
+  }
+  return out;
 }
 
 function trigger(f: Collected['firings'][number], rb: Runbook | undefined, at: (t: number) => Moment): TriggerReport {

@@ -5,7 +5,7 @@
  */
 import type { GateDecided, SessionEvent, SessionResumed, SessionStarted, TriggerFiring } from '../core/events.js';
 import { selectHealth } from '../core/select-health.js';
-import { timelineLine } from '../core/select-timeline.js';
+import { StoryIndex } from '../core/story.js';
 import { initialState, type SessionState } from '../core/state.js';
 import fs from 'node:fs';
 import { Folder } from '../replay/fold.js';
@@ -28,6 +28,8 @@ export interface Collected {
   /** Each decision with the health panels as they stood right after it. */
   decisions: { t: number; what: string; health: HealthValue[] }[];
   problems: LineProblem[];
+  /** The story of the session: the console's timeline, told by the same selection. */
+  story: StoryIndex;
 }
 
 /** Reads and folds the journal at `path`. Throws (ENOENT and the like) when it cannot be read at all. */
@@ -42,6 +44,7 @@ export async function collect(path: string): Promise<Collected> {
     firings: [],
     decisions: [],
     problems: [],
+    story: new StoryIndex(),
   };
   const folder = new Folder(c.final);
   const fh = await fs.promises.open(path, 'r');
@@ -74,6 +77,7 @@ function add(c: Collected, folder: Folder, raw: ReaderLine): void {
     c.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
     return;
   }
+  c.story.add(r.event, c.events);
   c.events++;
   c.lastT = Math.max(c.lastT, r.event.t);
   note(c, r.event, folder);
@@ -87,8 +91,9 @@ function note(c: Collected, e: SessionEvent, folder: Folder): void {
   if (e.type === 'trigger/firing') c.firings.push(e);
   if (decisionKind(e.type)) {
     const state = folder.state();
-    const start = state.session?.startedAt ?? e.t;
-    c.decisions.push({ t: e.t, what: sanitizeLine(timelineLine(e, start).text), health: healthAt(state, e.t) });
+    // Every decision is a line of the story, just told: the report says it as the timeline did.
+    const told = c.story.get(c.story.length - 1);
+    c.decisions.push({ t: e.t, what: sanitizeLine(told.text), health: healthAt(state, e.t) });
   }
 }
 

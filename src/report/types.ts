@@ -1,5 +1,6 @@
 /** The post-mortem report as data: `cutover report --format json` prints it, the markdown renders it. */
 import type { PanelStatus } from '../core/select-health.js';
+import type { LineKind, LineSeverity } from '../core/select-timeline.js';
 
 /** A moment of the session: epoch ms, ISO time (UTC) and T+ from the start. */
 export interface Moment {
@@ -116,6 +117,15 @@ export interface DecisionReport extends Moment {
   health: HealthValue[];
 }
 
+/** A line of the session's story, as the console's timeline tells it (core/story.ts). */
+export interface TimelineEntry extends Moment {
+  /** crit, warn, ok or info; `mark` is how the timeline writes it (`!!`, `!`, `ok`, `·`). */
+  severity: LineSeverity;
+  mark: string;
+  kind: LineKind;
+  text: string;
+}
+
 /** The whole report. */
 export interface Report {
   journal: string;
@@ -126,4 +136,6 @@ export interface Report {
   rollbacks: RollbackReport[];
   notes: NoteReport[];
   decisions: DecisionReport[];
+  /** The story of the session, line by line. */
+  timeline: TimelineEntry[];
 }

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import type { SessionEvent } from '../core/events.js';
+import { StoryIndex } from '../core/story.js';
 import { LineReader, type ReaderLine } from '../journal/line-reader.js';
 import { f64 } from '../replay/columns.js';
 import { parseEvent } from '../replay/lines.js';
@@ -96,6 +97,8 @@ export class EventLog {
   /** session/started: every reader wants its time, and the state holds its runbook anyway. */
   private first: SessionEvent | undefined;
   private readonly disk: OnDisk | undefined;
+  /** The story of every event pushed (the timeline's default view): its lines stay in memory, they are few. */
+  readonly story = new StoryIndex();
   /** The last block read back, for the timeline's lines around it (a screen asks for them one by one). */
   private cached: { from: number; events: SessionEvent[] } | undefined;
 
@@ -120,6 +123,7 @@ export class EventLog {
   push(e: SessionEvent): number {
     const i = this.count++;
     this.held.push(e);
+    this.story.add(e, i);
     this.first ??= e;
     this.trim();
     return i;

@@ -5,6 +5,7 @@ import { available, keyName, match, splitKeys, type Binding, type InkKey } from 
 import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
 import type { ConsoleModel } from './model.js';
 import type { PaneContext } from './pane-context.js';
+import { timelineTitle } from './panes/timeline/title.js';
 import { PANES } from './registry.js';
 import { LinesView } from './components/LinesView.js';
 import { PaneFrame } from './components/PaneFrame.js';
@@ -219,7 +220,7 @@ export function App({ model, layout: asked, color, size }: AppProps) {
             return (
               <PaneFrame
                 key={c.pane}
-                title={`${spec.key} ${spec.title}${c.pane === 'timeline' && ui.offset === 0 ? ' (following)' : ''}${ui.zoom ? ' [zoomed: z restores]' : ''}`}
+                title={`${spec.key} ${spec.title}${c.pane === 'timeline' ? timelineTitle(ui) : ''}${ui.zoom ? ' [zoomed: z restores]' : ''}`}
                 focused={c.pane === focus}
                 width={c.width}
                 height={c.height}

@@ -1,6 +1,7 @@
 /** What the console shows and acts on: a live session, or a replay (read-only, no intents). */
 import type { SessionEvent } from '../core/events.js';
 import type { TailsView } from '../core/output-tails.js';
+import type { StoryList } from '../core/story.js';
 import type { SessionState } from '../core/state.js';
 import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
@@ -12,6 +13,8 @@ export interface EventList {
   readonly length: number;
   /** Event `i`, 0 <= i < length. */
   get(i: number): SessionEvent;
+  /** The story of these events (core/story.ts): the timeline's default view, built as the events came. */
+  readonly story: StoryList;
 }
 
 /** Everything the console reads and calls: one interface for live sessions and replays. */

@@ -28,6 +28,8 @@ export interface UiState {
   /** Timeline: lines scrolled up from the tail; 0 follows. */
   offset: number;
   filter: string;
+  /** Timeline: every event (raw) rather than the story. */
+  raw: boolean;
   /** A short message at the bottom (why an action is unavailable); cleared by the next key. */
   flash?: string;
 }
@@ -44,6 +46,7 @@ export type UiAction =
   | { type: 'scroll'; by: number; max: number }
   | { type: 'follow' }
   | { type: 'filter'; filter: string }
+  | { type: 'raw' }
   | { type: 'flash'; text?: string };
 
 /** The starting UI state. */
@@ -57,6 +60,7 @@ export function initialUi(focus: PaneKind = 'checklist'): UiState {
     hostCursor: 0,
     offset: 0,
     filter: '',
+    raw: false,
   };
 }
 
@@ -88,6 +92,9 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, offset: 0 };
     case 'filter':
       return { ...s, filter: a.filter, offset: 0 };
+    case 'raw':
+      // The two views scroll over different lines: the other view starts following.
+      return { ...s, raw: !s.raw, offset: 0 };
     case 'flash':
       return a.text === s.flash ? s : { ...s, flash: a.text };
   }

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { selectChecklist, selectHealth, selectRollback } from '../../src/core/index.js';
 import { encodeLine, GENESIS_HASH } from '../../src/journal/index.js';
-import { replayModel, progressView } from '../../src/replay/model.js';
+import { positionView, replayModel, progressView } from '../../src/replay/model.js';
 import { LineReader, type ReaderLine } from '../../src/journal/line-reader.js';
 import { openReplay, UnreadableJournal } from '../../src/replay/open.js';
 import { progressLine } from '../../src/replay/progress.js';
@@ -326,15 +326,12 @@ function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
       color: true,
       readOnly: true,
     }),
-    ...timelineLines({
-      events: { length: p.position, get: (i) => p.reader.get(i) },
-      cache: new TimelineCache(),
-      offset: 0,
-      filter: '',
-      width: 78,
-      height: 12,
-      color: true,
-    }).lines,
+    // Both views: the story (its own words for samples, alerts, exits) and every event.
+    ...[false, true].flatMap(
+      (raw) =>
+        timelineLines({ events: positionView(p), cache: new TimelineCache(), raw, offset: 0, filter: '', width: 78, height: 12, color: true })
+          .lines,
+    ),
     statusLine({ state: s, now, journalPath: path, connections: 0, readOnly: true, width: 160, color: true }),
     progressLine(progressView(p), 160, true),
   ];

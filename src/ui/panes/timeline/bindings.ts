@@ -1,9 +1,10 @@
-/** The timeline pane's keys: scroll, follow, filter, note. */
+/** The timeline pane's keys: scroll, follow, filter, the story or every event, note. */
 import type { Binding } from '../../keys/bindings.js';
 import { refused, type PaneContext } from '../../pane-context.js';
+import { timelineLength } from './rows.js';
 
 export function timelineBindings(ctx: PaneContext): Binding[] {
-  const max = ctx.model.events().length;
+  const max = timelineLength(ctx.model.events(), ctx.ui.raw);
   const page = Math.max(1, ctx.height - 1);
   const scroll = (by: number) => () => ctx.dispatch({ type: 'scroll', by, max: Math.max(0, max - 1) });
   return [
@@ -17,6 +18,7 @@ export function timelineBindings(ctx: PaneContext): Binding[] {
       description: ctx.ui.filter ? `filter: ${ctx.ui.filter}` : 'filter',
       handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'filter', input: ctx.ui.filter } }),
     },
+    { keys: ['e'], description: ctx.ui.raw ? 'story' : 'all events', handler: () => ctx.dispatch({ type: 'raw' }) },
     {
       keys: ['n'],
       description: 'note',

@@ -1,5 +1,8 @@
-/** The timeline pane as lines: every event one line, follow mode, scroll, filter; only the visible window is built. */
-import { timelineLine, type TimelineLine } from '../../../core/select-timeline.js';
+/**
+ * The timeline pane as lines: the story (core/story.ts) by default, or every event (raw); follow
+ * mode, scroll, filter; only the visible window is built.
+ */
+import { SEVERITY_MARK, timelineLine, type LineSeverity, type TimelineLine } from '../../../core/select-timeline.js';
 import type { EventList } from '../../model.js';
 import { fit, type Line } from '../../rows.js';
 import { KIND_COLOR, type Color } from '../../theme.js';
@@ -7,7 +10,10 @@ import { KIND_COLOR, type Color } from '../../theme.js';
 /** Lines kept formatted; a replay of a million events must not keep a million of them. */
 const CACHE_LIMIT = 20_000;
 
-/** Formats each event once (within a bounded cache); the pane asks only for the lines it shows. */
+/** The mark's colour: the same meaning as its characters. */
+const SEVERITY_COLOR: Record<LineSeverity, Color> = { crit: 'red', warn: 'yellow', ok: 'green', info: undefined };
+
+/** Formats each event once (within a bounded cache); the raw view asks only for the lines it shows. */
 export class TimelineCache {
   private lines = new Map<number, TimelineLine>();
   private start = 0;
@@ -33,6 +39,8 @@ export class TimelineCache {
 export interface TimelineInput {
   events: EventList;
   cache: TimelineCache;
+  /** Every event rather than the story. */
+  raw: boolean;
   /** Lines scrolled up from the newest (0 = following the tail). */
   offset: number;
   filter: string;
@@ -41,10 +49,16 @@ export interface TimelineInput {
   color: boolean;
 }
 
+/** How many lines the view has (scrolling stops at the oldest). */
+export function timelineLength(events: EventList, raw: boolean): number {
+  return raw ? events.length : events.story.length;
+}
+
 /** Lines for the timeline pane, plus the matching lines counted (with a filter: at least offset + height, the scan stops there). */
 export function timelineLines(inp: TimelineInput): { lines: Line[]; total: number } {
   const c = (k: Color): Color => (inp.color ? k : undefined);
-  const n = inp.events.length;
+  const n = timelineLength(inp.events, inp.raw);
+  const at = (i: number): TimelineLine => (inp.raw ? inp.cache.get(inp.events, i) : inp.events.story.get(i));
   const f = inp.filter.toLowerCase();
   let picked: number[];
   let total: number;
@@ -57,19 +71,26 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
     const want = inp.offset + inp.height;
     const found: number[] = [];
     for (let i = n - 1; i >= 0 && found.length < want; i--) {
-      const l = inp.cache.get(inp.events, i);
+      const l = at(i);
       if (l.text.toLowerCase().includes(f) || l.kind.includes(f)) found.push(i);
     }
     total = found.length;
     picked = found.slice(Math.min(inp.offset, found.length)).reverse();
   }
   const lines = picked.map((i) => {
-    const l = inp.cache.get(inp.events, i);
+    const l = at(i);
+    const loud = l.severity === 'crit' || l.severity === 'warn';
     return fit(
       [
         { text: `${l.clock} `, dim: true },
         { text: `${l.elapsed} `, dim: true },
-        { text: l.text, color: c(KIND_COLOR[l.kind]), bold: l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note' },
+        { text: SEVERITY_MARK[l.severity], color: c(SEVERITY_COLOR[l.severity]), bold: loud, dim: l.severity === 'info' },
+        { text: ' ' },
+        {
+          text: l.text,
+          color: c(loud ? SEVERITY_COLOR[l.severity] : KIND_COLOR[l.kind]),
+          bold: l.severity === 'crit' || l.kind === 'gate' || l.kind === 'rollback' || l.kind === 'note',
+        },
       ],
       inp.width,
     );

@@ -1,0 +1,318 @@
+/**
+ * The story of a session: which events make a timeline line, and what it says. Samples, sparkline
+ * refreshes and command output never do; a panel makes a line when its status changes (status
+ * decided by the health pane's own `panelRow`), alerts when one starts or stops firing, Alertmanager
+ * when it first fails and when it answers again, a command when it starts and when it exits (with
+ * a summary of its output). The rest make the line the raw view makes, triggers with their value
+ * and condition in the panel's unit.
+ *
+ * Incremental: `StoryIndex.add` is fed every event once, in order (the live event log, replay's
+ * index, the report's pass), and keeps what the next line needs (each panel's last status, the
+ * alerts firing, each running command's output count). Nothing scans the events again. Pure and
+ * deterministic: the same events give the same story, live, in replay and in the report.
+ */
+import { formatDuration } from '../runbook/duration.js';
+import type { Panel, Trigger } from '../runbook/schema.js';
+import { sanitizeLine } from './controls.js';
+import { holds } from '../runbook/check.js';
+import {
+  sampleNumber,
+  type Alert,
+  type AlertsFailed,
+  type AlertsUpdated,
+  type CommandExited,
+  type CommandOutput,
+  type MetricFailed,
+  type MetricSampled,
+  type SessionEvent,
+  type TriggerFiring,
+  type TriggerPending,
+  type TriggerResolved,
+} from './events.js';
+import { formatThreshold, formatValue } from './format.js';
+import { DEFAULT_INTERVAL_MS, panelRow, type HealthRow, type PanelStatus } from './select-health.js';
+import { describeEvent, eventSeverity, stamped, type LineKind, type LineSeverity, type TimelineLine } from './select-timeline.js';
+import type { PanelState } from './state.js';
+
+/** A line of the story, and the index of the event it tells (in the session's order). */
+export interface StoryLine extends TimelineLine {
+  index: number;
+}
+
+/** The story as the timeline pane reads it: the whole of it (live) or up to replay's position. */
+export interface StoryList {
+  readonly length: number;
+  /** Line `k`, 0 <= k < length, oldest first. */
+  get(k: number): StoryLine;
+}
+
+type Made = [LineKind, LineSeverity, string];
+
+/** Characters of a command's last output line kept in its exit line. */
+const LAST_LINE_MAX = 80;
+
+const KINDS: LineKind[] = ['session', 'metric', 'step', 'command', 'output', 'gate', 'trigger', 'rollback', 'note', 'error'];
+const SEVERITIES: LineSeverity[] = ['crit', 'warn', 'ok', 'info'];
+
+/** A running command's output so far: lines begun per stream, and the last non-empty line. */
+interface OutputCount {
+  lines: number;
+  last: string;
+  /** The stream's last chunk did not end with a newline: its next chunk continues that line. */
+  open: { stdout: boolean; stderr: boolean };
+}
+
+/** The story of one session, built event by event; lines are kept as columns (a replay may tell tens of thousands). */
+export class StoryIndex implements StoryList {
+  private readonly indices: number[] = [];
+  private readonly times: number[] = [];
+  /** kind * 4 + severity. */
+  private readonly codes: number[] = [];
+  private readonly texts: string[] = [];
+  private start: number | undefined;
+  private panels = new Map<string, Panel>();
+  private triggers = new Map<string, Trigger>();
+  private stepTitles = new Map<string, string>();
+  private readonly status = new Map<string, PanelStatus>();
+  private alerts = new Map<string, Alert>();
+  private alertsDown = false;
+  private readonly outputs = new Map<string, OutputCount>();
+
+  /** Lines told so far. */
+  get length(): number {
+    return this.indices.length;
+  }
+
+  /** Line `k`. */
+  get(k: number): StoryLine {
+    const code = this.codes[k];
+    const line = stamped(this.times[k], this.start ?? 0, KINDS[code >> 2], SEVERITIES[code & 3], this.texts[k]);
+    return { ...line, index: this.indices[k] };
+  }
+
+  /** How many lines tell events before event `n` (replay shows the story up to its position). */
+  before(n: number): number {
+    let lo = 0;
+    let hi = this.indices.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.indices[mid] < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Takes the next event (`index`: its place in the session's events); adds its line when it makes one. */
+  add(e: SessionEvent, index: number): void {
+    this.start ??= e.t;
+    const made = this.tell(e);
+    if (!made) return;
+    this.indices.push(index);
+    this.times.push(e.t);
+    this.codes.push(KINDS.indexOf(made[0]) * 4 + SEVERITIES.indexOf(made[1]));
+    this.texts.push(made[2]);
+  }
+
+  private tell(e: SessionEvent): Made | undefined {
+    switch (e.type) {
+      case 'session/started': {
+        const rb = e.runbook;
+        this.panels = new Map((rb.health ?? []).map((p) => [p.id, p]));
+        this.triggers = new Map((rb.rollback?.triggers ?? []).map((t) => [t.id, t]));
+        this.stepTitles = new Map(rb.phases.flatMap((ph) => ph.steps.map((s) => [s.id, s.title] as const)));
+        return raw(e);
+      }
+      case 'metric/sampled':
+      case 'metric/failed':
+        return this.panelChange(e);
+      case 'metric/range':
+        return undefined;
+      case 'alerts/updated':
+        return this.alertsChange(e);
+      case 'alerts/failed':
+        return this.alertsFailed(e);
+      case 'step/started': {
+        const title = this.stepTitles.get(e.step);
+        return ['step', 'info', `step ${e.step} started${title && title !== e.step ? `: ${title}` : ''}`];
+      }
+      case 'command/started':
+        this.outputs.set(e.cmd, { lines: 0, last: '', open: { stdout: false, stderr: false } });
+        return raw(e);
+      case 'command/output':
+        this.output(e);
+        return undefined;
+      case 'command/exited':
+        return this.exited(e);
+      case 'trigger/pending':
+      case 'trigger/firing':
+      case 'trigger/resolved':
+        return this.trigger(e);
+      default:
+        return raw(e);
+    }
+  }
+
+  /** A line when the panel's status differs from its last one; a first status that is ok says nothing. */
+  private panelChange(e: MetricSampled | MetricFailed): Made | undefined {
+    const p = this.panels.get(e.panel);
+    if (!p) return undefined;
+    const ps: PanelState =
+      e.type === 'metric/sampled'
+        ? { sample: { t: e.t, at: e.at, series: e.series, ...(e.baseline ? { baseline: e.baseline } : {}) } }
+        : { error: { t: e.t, kind: e.kind, message: e.message, since: e.t } };
+    // Judged at the event's own time: a sample is never stale when it arrives.
+    const row = panelRow(p, ps, e.t, DEFAULT_INTERVAL_MS);
+    const prev = this.status.get(e.panel);
+    if (row.status === prev) return undefined;
+    this.status.set(e.panel, row.status);
+    if (prev === undefined && row.status === 'ok') return undefined;
+    return ['metric', statusSeverity(row.status), panelText(p, row, prev)];
+  }
+
+  private alertsChange(e: AlertsUpdated): Made | undefined {
+    const now = new Map(e.alerts.map((a) => [alertKey(a), a]));
+    const started = [...now].filter(([k]) => !this.alerts.has(k)).map(([, a]) => a);
+    const stopped = [...this.alerts].filter(([k]) => !now.has(k)).map(([, a]) => a);
+    const back = this.alertsDown;
+    this.alerts = now;
+    this.alertsDown = false;
+    if (!started.length && !stopped.length && !back) return undefined;
+    const parts = [
+      ...(back ? ['Alertmanager answers again'] : []),
+      ...(started.length ? [`firing: ${started.map(alertName).join(', ')}`] : []),
+      ...(stopped.length ? [`stopped firing: ${stopped.map((a) => a.name).join(', ')}`] : []),
+    ];
+    const severity = started.some((a) => a.severity === 'critical') ? 'crit' : started.length ? 'warn' : 'ok';
+    return ['metric', severity, `alerts: ${parts.join('; ')}`];
+  }
+
+  /** The first failure of a run of them: the next ones say nothing new. */
+  private alertsFailed(e: AlertsFailed): Made | undefined {
+    if (this.alertsDown) return undefined;
+    this.alertsDown = true;
+    return ['error', 'warn', `alerts: cannot read Alertmanager (${e.kind}): ${e.message}`];
+  }
+
+  private output(e: CommandOutput): void {
+    const o = this.outputs.get(e.cmd);
+    if (!o || e.text === '') return;
+    let newlines = 0;
+    for (let i = e.text.indexOf('\n'); i !== -1; i = e.text.indexOf('\n', i + 1)) newlines++;
+    const ends = e.text.endsWith('\n');
+    // Lines begun: the first one, unless it continues an open line; one after each newline but a final one.
+    o.lines += (o.open[e.stream] ? 0 : 1) + newlines - (ends ? 1 : 0);
+    o.open[e.stream] = !ends;
+    const body = ends ? e.text.slice(0, -1) : e.text;
+    const last = body.slice(body.lastIndexOf('\n') + 1);
+    if (last.trim() !== '') o.last = last;
+  }
+
+  private exited(e: CommandExited): Made {
+    const o = this.outputs.get(e.cmd);
+    this.outputs.delete(e.cmd);
+    const [kind, text] = describeEvent(e);
+    const summary = !o ? '' : o.lines === 0 ? ', no output' : `: ${o.lines} line${o.lines === 1 ? '' : 's'}, last: ${lastLine(o.last)}`;
+    return [kind, eventSeverity(e), text + summary];
+  }
+
+  private trigger(e: TriggerPending | TriggerFiring | TriggerResolved): Made {
+    const def = this.triggers.get(e.trigger);
+    if (!def) return raw(e);
+    const p = this.panels.get(def.when.panel);
+    const c = def.when.check;
+    const value = e.value === null ? 'no data' : c.ratio ? `ratio ${formatValue(e.value)}` : formatValue(e.value, p?.unit);
+    // A ratio has no unit: its threshold is a plain number, like the measured ratio.
+    const condition = c.ratio ? formatThreshold(c.op, c.value) : formatThreshold(c.op, c.value, p?.unit);
+    const what = `${p?.title ?? def.when.panel} ${value}`;
+    const held = def.for ? formatDuration(def.for) : '';
+    switch (e.type) {
+      case 'trigger/pending':
+        return ['trigger', 'warn', `trigger ${e.trigger} pending: ${what} ${condition}${held ? `, fires if it holds ${held}` : ''}`];
+      case 'trigger/firing': {
+        const severity = def.severity === 'critical' || def.severity === 'major' ? 'crit' : 'warn';
+        return ['trigger', severity, `trigger ${e.trigger} FIRING (${def.severity}): ${what} ${condition}${held ? ` for ${held}` : ''}`];
+      }
+      case 'trigger/resolved':
+        return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${what}, no longer ${condition}`];
+    }
+  }
+}
+
+/** The story of a list of events, whole (tests, one-off reads). */
+export function storyOf(events: Iterable<SessionEvent>): StoryLine[] {
+  const s = new StoryIndex();
+  let i = 0;
+  for (const e of events) s.add(e, i++);
+  return Array.from({ length: s.length }, (_, k) => s.get(k));
+}
+
+function raw(e: SessionEvent): Made {
+  const [kind, text] = describeEvent(e);
+  return [kind, eventSeverity(e), text];
+}
+
+/** A panel's status as a word of the story. */
+function statusWord(s: PanelStatus): string {
+  switch (s) {
+    case 'crit':
+      return 'CRITICAL';
+    case 'warn':
+      return 'WARNING';
+    case 'nodata':
+      return 'no data';
+    case 'error':
+      return 'query error';
+    default:
+      return s;
+  }
+}
+
+function statusSeverity(s: PanelStatus): LineSeverity {
+  return s === 'crit' ? 'crit' : s === 'ok' ? 'ok' : 'warn';
+}
+
+/** The line of a status change: the value against the threshold it crossed, in the panel's unit; or why there is no value. */
+function panelText(p: Panel, row: HealthRow, prev: PanelStatus | undefined): string {
+  const was = prev === undefined || prev === 'ok' ? '' : ` (was ${statusWord(prev)})`;
+  switch (row.status) {
+    case 'crit':
+    case 'warn':
+      return `${p.title}: ${statusWord(row.status)} ${measure(p, row, row.status === 'crit' ? p.crit : p.warn)}${was}`;
+    case 'ok':
+      return `${p.title}: ${prev === 'crit' || prev === 'warn' ? 'recovered at' : 'back,'} ${row.text}${was}`;
+    default:
+      return `${p.title}: ${statusWord(row.status)}${row.detail ? `: ${row.detail}` : ''}${was}`;
+  }
+}
+
+/** `15.5% > 10%`; for a ratio check, both values and the ratio: `4.1s vs 194ms, ratio 21 > 2`. */
+function measure(p: Panel, row: HealthRow, check: Panel['crit']): string {
+  if (!check) return row.text;
+  if (check.ratio) {
+    const r = row.compare?.ratio;
+    return `${row.text}, ratio ${r === undefined ? 'unknown' : formatValue(r)} ${formatThreshold(check.op, check.value)}`;
+  }
+  const condition = formatThreshold(check.op, check.value, p.unit);
+  if (p.compare) return `canary ${row.value === undefined ? 'no data' : formatValue(row.value, p.unit)} ${condition}`;
+  // The series that crossed it: the highest one for an "above" check, the lowest for a "below" one.
+  const low = check.op === '<' || check.op === '<=';
+  const crossing = row.series.filter((s) => holds(check, sampleNumber(s.value)));
+  const s = low ? crossing.at(-1) : crossing[0];
+  if (!s) return `${row.text} ${condition}`;
+  return `${s.text} ${condition}${row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
+}
+
+function alertKey(a: Alert): string {
+  return `${a.name}\u0000${JSON.stringify(a.labels)}`;
+}
+
+function alertName(a: Alert): string {
+  return a.severity ? `${a.name} (${a.severity})` : a.name;
+}
+
+/** A command's last output line, cut and copied (a slice would keep the whole output chunk it came from alive). */
+function lastLine(s: string): string {
+  const chars = [...sanitizeLine(s).trim()];
+  const cut = chars.length > LAST_LINE_MAX ? [...chars.slice(0, LAST_LINE_MAX - 1), '…'] : chars;
+  return `"${cut.join('')}"`;
+}
