@@ -47,7 +47,13 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
     case 'rollback/confirmed':
       return 'warn';
     case 'session/ended':
-      return e.outcome === 'completed' ? 'ok' : e.outcome === 'quit' ? 'info' : e.outcome === 'stopped-at-gate' || e.outcome === 'rolled-back' ? 'warn' : 'crit';
+      return e.outcome === 'completed'
+        ? 'ok'
+        : e.outcome === 'quit'
+          ? 'info'
+          : e.outcome === 'stopped-at-gate' || e.outcome === 'rolled-back'
+            ? 'warn'
+            : 'crit';
     case 'alerts/updated':
       return e.alerts.length ? 'warn' : 'info';
     case 'step/passed':

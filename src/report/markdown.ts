@@ -80,7 +80,9 @@ export function renderMarkdown(r: Report): string {
   out.push(...(r.notes.length ? [...r.notes.map((n) => `- ${n.elapsed} ${inline(n.operator)}: ${inline(n.text)}`), ''] : ['None.', '']));
 
   out.push('## Timeline', '');
-  out.push(...(r.timeline.length ? [...r.timeline.map((l) => `- ${l.elapsed} ${l.mark} ${inline(l.text)}`), ''] : ['Nothing happened.', '']));
+  out.push(
+    ...(r.timeline.length ? [...r.timeline.map((l) => `- ${l.elapsed} ${l.mark} ${inline(l.text)}`), ''] : ['Nothing happened.', '']),
+  );
 
   out.push('## Health at each decision', '');
   if (!r.decisions.length) out.push('No decisions were recorded.', '');

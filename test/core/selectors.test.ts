@@ -183,6 +183,7 @@ describe('timeline and status', () => {
       clock: '22:01:15',
       elapsed: 'T+01:15',
       kind: 'gate',
+      severity: 'ok',
       text: 'gate pre: GO by alice: all green',
     });
     const out = at(1, { type: 'command/output', cmd: 'c', host: 'h1', stream: 'stderr', text: 'a\nb\nc\n' }) as SessionEvent;

@@ -329,8 +329,16 @@ function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
     // Both views: the story (its own words for samples, alerts, exits) and every event.
     ...[false, true].flatMap(
       (raw) =>
-        timelineLines({ events: positionView(p), cache: new TimelineCache(), raw, offset: 0, filter: '', width: 78, height: 12, color: true })
-          .lines,
+        timelineLines({
+          events: positionView(p),
+          cache: new TimelineCache(),
+          raw,
+          offset: 0,
+          filter: '',
+          width: 78,
+          height: 12,
+          color: true,
+        }).lines,
     ),
     statusLine({ state: s, now, journalPath: path, connections: 0, readOnly: true, width: 160, color: true }),
     progressLine(progressView(p), 160, true),

@@ -17,7 +17,7 @@ describe('timeline', () => {
     await session.store.settled();
     r = renderSized(<App model={model} color={false} />);
     r.press('3');
-    await expect.poll(frame).toMatch(/╔═ 3 Timeline \(following\)/);
+    await expect.poll(frame).toMatch(/╔═ 3 Timeline: story \(following\)/);
     await expect.poll(frame).toMatch(/note \(alice\): filler 59/);
     r.press('n');
     await expect.poll(frame).toMatch(/Add a note to the timeline/);
@@ -28,10 +28,10 @@ describe('timeline', () => {
 
     r.press(KEY.up);
     r.press(KEY.up);
-    await expect.poll(frame).toMatch(/╔═ 3 Timeline ═/);
+    await expect.poll(frame).toMatch(/╔═ 3 Timeline: story ═/);
     expect(frame()).not.toMatch(/canary looks noisy/);
     r.press('f');
-    await expect.poll(frame).toMatch(/3 Timeline \(following\)/);
+    await expect.poll(frame).toMatch(/3 Timeline: story \(following\)/);
 
     r.press('/');
     r.press('filler 1');

@@ -1,5 +1,6 @@
 // Given a live session far longer than the events it keeps in memory, when the operator scrolls
-// the timeline back or filters it, then the older events show, read back from the journal.
+// the timeline's raw view (every event) back or filters it, then the older events show, read back
+// from the journal.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { App } from '../../src/ui/App.js';
@@ -40,6 +41,8 @@ describe('timeline of a long session', () => {
 
     r = renderSized(<App model={sessionModel(session, { onQuit: () => {} })} color={false} />, 160, 40);
     r.press('3');
+    r.press('e');
+    await expect.poll(frame).toMatch(/3 Timeline: all events \(following\)/);
     await expect.poll(frame).toMatch(/note \(alice\): entry 299/);
     // Three pages back: 300 notes, only the last 20 of them in memory.
     for (let i = 0; i < 3; i++) r.press(PAGE_UP);
