@@ -230,7 +230,8 @@ export class StoryIndex implements StoryList {
         return ['trigger', 'warn', `trigger ${e.trigger} pending: ${what} ${condition}${held ? `, fires if it holds ${held}` : ''}`];
       case 'trigger/firing': {
         const severity = def.severity === 'critical' || def.severity === 'major' ? 'crit' : 'warn';
-        return ['trigger', severity, `trigger ${e.trigger} FIRING (${def.severity}): ${what} ${condition}${held ? ` for ${held}` : ''}`];
+        // The severity word last: the value against the condition must survive a narrow pane's cut.
+        return ['trigger', severity, `trigger ${e.trigger} FIRING: ${what} ${condition}${held ? ` for ${held}` : ''} (${def.severity})`];
       }
       case 'trigger/resolved':
         return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${what}, no longer ${condition}`];

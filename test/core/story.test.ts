@@ -229,19 +229,19 @@ const CASES: Case[] = [
     'a trigger firing',
     [],
     trig('trigger/firing', 'errors-high', 0.08),
-    ['crit', 'trigger errors-high FIRING (critical): Error rate 8% > 5% for 30s'],
+    ['crit', 'trigger errors-high FIRING: Error rate 8% > 5% for 30s (critical)'],
   ],
   [
     'a ratio trigger firing',
     [],
     trig('trigger/firing', 'p95-slow', 3),
-    ['crit', `trigger p95-slow FIRING (major): p95 canary vs baseline ratio 3 > 2 for ${formatDuration(60_000)}`],
+    ['crit', `trigger p95-slow FIRING: p95 canary vs baseline ratio 3 > 2 for ${formatDuration(60_000)} (major)`],
   ],
   [
     'a trigger firing on no data',
     [],
     trig('trigger/firing', 'errors-high', null),
-    ['crit', 'trigger errors-high FIRING (critical): Error rate no data > 5% for 30s'],
+    ['crit', 'trigger errors-high FIRING: Error rate no data > 5% for 30s (critical)'],
   ],
   [
     'a trigger resolved',

@@ -232,7 +232,7 @@ describe('keys and help', () => {
     await expect.poll(frame).toMatch(/enter tick {2}r retry {2}s skip…/);
     r.press(KEY.tab);
     await expect.poll(frame).toMatch(/╔═ 3 Timeline/);
-    expect(frame()).toMatch(/f following {2}\/ filter {2}n note/);
+    expect(frame()).toMatch(/f following {2}\/ filter {2}e all events {2}n note/);
     r.press('?');
     await expect.poll(frame).toMatch(/Keys \(any key closes\)/);
     expect(frame()).toMatch(/R\s+roll back… {2}\(asks to confirm\)/);

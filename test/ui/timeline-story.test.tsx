@@ -57,7 +57,7 @@ describe('timeline: the story by default, every event on e', () => {
     r = renderSized(<App model={model} color={false} />, 220, 40);
     r.press('3');
     await expect.poll(frame).toMatch(/╔═ 3 Timeline: story \(following\)/);
-    await expect.poll(pane).toMatch(/!! trigger errors-high FIRING \(critical\): Error rate 8% > 5% for 30s/);
+    await expect.poll(pane).toMatch(/!! trigger errors-high FIRING: Error rate 8% > 5% for 30s \(critical\)/);
     const story = pane();
     expect(story).toMatch(/ok gate pre: GO by alice/);
     expect(story).toMatch(/· {2}step shift started: Shift 50%/);
@@ -74,6 +74,14 @@ describe('timeline: the story by default, every event on e', () => {
     r.press('e');
     await expect.poll(frame).toMatch(/╔═ 3 Timeline: story \(following\)/);
     await expect.poll(pane).not.toMatch(/error_rate = /);
+  });
+
+  it('in a 78-column pane the wall clock gives way: the firing line keeps its value and condition whole', async () => {
+    const { model } = await busySession();
+    r = renderSized(<App model={model} color={false} />, 160, 40);
+    r.press('3');
+    await expect.poll(pane).toMatch(/T\+00:00 !! trigger errors-high FIRING: Error rate 8% > 5% for 30s/);
+    expect(pane()).not.toMatch(/\d\d:\d\d:\d\d T\+/);
   });
 
   it('scroll, follow and filter work in both views', async () => {
@@ -106,7 +114,7 @@ describe('timeline: the story by default, every event on e', () => {
 
     // The filter holds in the story too, where the line reads in the panel's unit.
     r.press('e');
-    await expect.poll(pane).toMatch(/trigger errors-high FIRING \(critical\): Error rate 8% > 5%/);
+    await expect.poll(pane).toMatch(/trigger errors-high FIRING: Error rate 8% > 5% for 30s \(critical\)/);
     expect(pane()).not.toMatch(/gate pre/);
   });
 

@@ -10,6 +10,9 @@ import { KIND_COLOR, type Color } from '../../theme.js';
 /** Lines kept formatted; a replay of a million events must not keep a million of them. */
 const CACHE_LIMIT = 20_000;
 
+/** Narrower panes leave the wall clock out (a 2x2 layout at 160 columns gives the timeline 78). */
+const WALL_CLOCK_WIDTH = 100;
+
 /** The mark's colour: the same meaning as its characters. */
 const SEVERITY_COLOR: Record<LineSeverity, Color> = { crit: 'red', warn: 'yellow', ok: 'green', info: undefined };
 
@@ -82,7 +85,8 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
     const loud = l.severity === 'crit' || l.severity === 'warn';
     return fit(
       [
-        { text: `${l.clock} `, dim: true },
+        // The wall clock only where there is room: T+ tells the story, and the text needs the columns.
+        ...(inp.width >= WALL_CLOCK_WIDTH ? [{ text: `${l.clock} `, dim: true }] : []),
         { text: `${l.elapsed} `, dim: true },
         { text: SEVERITY_MARK[l.severity], color: c(SEVERITY_COLOR[l.severity]), bold: loud, dim: l.severity === 'info' },
         { text: ' ' },
