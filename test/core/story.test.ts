@@ -192,6 +192,12 @@ const CASES: Case[] = [
     exit('c1'),
     ['ok', 'lb1.internal exit 0 after 2s: 4 lines, last: "oops"'],
   ],
+  [
+    'a last line with terminal controls reads plain',
+    [cmd('c1'), out('c1', 'deploy \x1b]0;owned\x07done\x1b[2J\n')],
+    exit('c1'),
+    ['ok', 'lb1.internal exit 0 after 2s: 1 line, last: "deploy done"'],
+  ],
   ['a command exits without output', [cmd('c1')], exit('c1'), ['ok', 'lb1.internal exit 0 after 2s, no output']],
   [
     'a command fails',
