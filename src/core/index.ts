@@ -29,7 +29,8 @@ export {
 export { selectChecklist, type PhaseRow, type StepRow, type PhaseStatus } from './select-checklist.js';
 export { selectRollback, type RollbackView, type LevelRow, type HostProgress } from './select-rollback.js';
 export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, triggerReason, triggerReading, type TriggerRow } from './select-triggers.js';
-export { timelineLine, type TimelineLine, type LineKind } from './select-timeline.js';
+export { timelineLine, SEVERITY_MARK, type TimelineLine, type LineKind, type LineSeverity } from './select-timeline.js';
+export { StoryIndex, storyOf, type StoryLine, type StoryList } from './story.js';
 export { selectStatus, selectAlert, type StatusView, type AlertView } from './select-status.js';
 export { refusal, type Intent, type LiveFacts, type Refusal } from './refusal.js';
 export { selectOutcome, selectEndedAs, formatEndedAs, rollbackOutcome, type Ending, type EndedAs } from './select-outcome.js';

@@ -12,6 +12,10 @@
  * journal is read from the checkpoint before the wanted event, a block of lines at a time. So the
  * console's memory stays flat over a night (replay's index keeps an offset per event instead: it
  * seeks anywhere, and it opens a journal that is finished).
+ *
+ * Each event pushed is also told to the session's story (core/story.ts), the timeline's default
+ * view: its lines are few (no samples, no output) and stay in memory, so the story never reads the
+ * journal back.
  */
 import fs from 'node:fs';
 import type { SessionEvent } from '../core/events.js';
