@@ -44,6 +44,8 @@ export interface StoryList {
   readonly length: number;
   /** Line `k`, 0 <= k < length, oldest first. */
   get(k: number): StoryLine;
+  /** How many lines tell events before event `n`. */
+  before(n: number): number;
 }
 
 type Made = [LineKind, LineSeverity, string];

@@ -37,7 +37,11 @@ export function positionView(p: Player): EventList {
   const n = p.position;
   const story = p.index.story;
   const lines = story.before(n);
-  return { length: n, get: (i) => p.reader.get(i), story: { length: lines, get: (k) => story.get(k) } };
+  return {
+    length: n,
+    get: (i) => p.reader.get(i),
+    story: { length: lines, get: (k) => story.get(k), before: (m) => Math.min(lines, story.before(m)) },
+  };
 }
 
 /** What the progress line needs, read from the player and its index. */

@@ -46,7 +46,8 @@ export type UiAction =
   | { type: 'scroll'; by: number; max: number }
   | { type: 'follow' }
   | { type: 'filter'; filter: string }
-  | { type: 'raw' }
+  /** Timeline: the other view, scrolled to `offset` (the same moment at the bottom). */
+  | { type: 'raw'; offset: number }
   | { type: 'flash'; text?: string };
 
 /** The starting UI state. */
@@ -93,8 +94,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'filter':
       return { ...s, filter: a.filter, offset: 0 };
     case 'raw':
-      // The two views scroll over different lines: the other view starts following.
-      return { ...s, raw: !s.raw, offset: 0 };
+      return { ...s, raw: !s.raw, offset: Math.max(0, a.offset) };
     case 'flash':
       return a.text === s.flash ? s : { ...s, flash: a.text };
   }

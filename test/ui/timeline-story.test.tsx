@@ -118,6 +118,28 @@ describe('timeline: the story by default, every event on e', () => {
     expect(pane()).not.toMatch(/gate pre/);
   });
 
+  it('e keeps the same moment at the bottom: a story line, then the samples around it, then back', async () => {
+    const { model } = await busySession();
+    r = renderSized(<App model={model} color={false} />, 220, 40);
+    r.press('3');
+    await expect.poll(pane).toMatch(/FIRING/);
+    const bottom = () => pane().split('\n').at(-1)!;
+    // Story: session, gate, step, the error rate's change, the trigger. Three up: the gate is at the bottom.
+    for (let i = 0; i < 3; i++) r.press(KEY.up);
+    await expect.poll(bottom).toMatch(/ok gate pre: GO by alice/);
+    r.press('e');
+    await expect.poll(frame).toMatch(/3 Timeline: all events ═/);
+    expect(bottom()).toMatch(/gate pre: GO by alice/);
+    // Above it, the samples the story leaves out.
+    expect(pane()).toMatch(/error_rate = 0\.00119 *\n[^\n]*gate pre: GO/);
+    r.press(KEY.up);
+    await expect.poll(bottom).toMatch(/error_rate = 0\.00119/);
+    r.press('e');
+    await expect.poll(frame).toMatch(/3 Timeline: story ═/);
+    // The last story line told before that sample: the session's start.
+    expect(bottom()).toMatch(/session started by alice/);
+  });
+
   it('n adds a note that shows in the raw view as in the story', async () => {
     const { model, session } = await busySession();
     r = renderSized(<App model={model} color={false} />, 220, 40);

@@ -1,7 +1,7 @@
 /** The timeline pane's keys: scroll, follow, filter, the story or every event, note. */
 import type { Binding } from '../../keys/bindings.js';
 import { refused, type PaneContext } from '../../pane-context.js';
-import { timelineLength } from './rows.js';
+import { switchedOffset, timelineLength } from './rows.js';
 
 export function timelineBindings(ctx: PaneContext): Binding[] {
   const max = timelineLength(ctx.model.events(), ctx.ui.raw);
@@ -18,7 +18,11 @@ export function timelineBindings(ctx: PaneContext): Binding[] {
       description: ctx.ui.filter ? `filter: ${ctx.ui.filter}` : 'filter',
       handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'filter', input: ctx.ui.filter } }),
     },
-    { keys: ['e'], description: ctx.ui.raw ? 'story' : 'all events', handler: () => ctx.dispatch({ type: 'raw' }) },
+    {
+      keys: ['e'],
+      description: ctx.ui.raw ? 'story' : 'all events',
+      handler: () => ctx.dispatch({ type: 'raw', offset: switchedOffset(ctx.model.events(), ctx.ui.raw, ctx.ui.offset, ctx.ui.filter) }),
+    },
     {
       keys: ['n'],
       description: 'note',

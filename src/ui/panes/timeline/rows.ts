@@ -57,6 +57,23 @@ export function timelineLength(events: EventList, raw: boolean): number {
   return raw ? events.length : events.story.length;
 }
 
+/**
+ * The offset that keeps the same moment at the bottom of the pane in the other view: the event of
+ * the story's bottom line, or the story line of the raw view's bottom event (the last one told
+ * before it). Following stays following; with a filter, whose lines differ, the other view follows.
+ */
+export function switchedOffset(events: EventList, raw: boolean, offset: number, filter: string): number {
+  if (offset === 0 || filter) return 0;
+  const story = events.story;
+  if (!raw) {
+    if (!story.length) return 0;
+    const bottom = story.get(Math.max(0, story.length - 1 - offset));
+    return events.length - 1 - bottom.index;
+  }
+  const bottom = Math.max(0, events.length - 1 - offset);
+  return story.length - Math.max(1, story.before(bottom + 1));
+}
+
 /** Lines for the timeline pane, plus the matching lines counted (with a filter: at least offset + height, the scan stops there). */
 export function timelineLines(inp: TimelineInput): { lines: Line[]; total: number } {
   const c = (k: Color): Color => (inp.color ? k : undefined);
