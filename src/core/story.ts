@@ -46,6 +46,9 @@ export interface StoryList {
   get(k: number): StoryLine;
   /** How many lines tell events before event `n`. */
   before(n: number): number;
+  /** Line `k`'s text and kind alone: a filter scans them without stamping every line. */
+  text(k: number): string;
+  kind(k: number): LineKind;
 }
 
 type Made = [LineKind, LineSeverity, string];
@@ -90,6 +93,16 @@ export class StoryIndex implements StoryList {
     const code = this.codes[k];
     const line = stamped(this.times[k], this.start ?? 0, KINDS[code >> 2], SEVERITIES[code & 3], this.texts[k]);
     return { ...line, index: this.indices[k] };
+  }
+
+  /** Line `k`'s text. */
+  text(k: number): string {
+    return this.texts[k];
+  }
+
+  /** Line `k`'s kind. */
+  kind(k: number): LineKind {
+    return KINDS[this.codes[k] >> 2];
   }
 
   /** How many lines tell events before event `n` (replay shows the story up to its position). */

@@ -40,7 +40,13 @@ export function positionView(p: Player): EventList {
   return {
     length: n,
     get: (i) => p.reader.get(i),
-    story: { length: lines, get: (k) => story.get(k), before: (m) => Math.min(lines, story.before(m)) },
+    story: {
+      length: lines,
+      get: (k) => story.get(k),
+      before: (m) => Math.min(lines, story.before(m)),
+      text: (k) => story.text(k),
+      kind: (k) => story.kind(k),
+    },
   };
 }
 

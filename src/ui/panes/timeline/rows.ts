@@ -80,6 +80,14 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
   const n = timelineLength(inp.events, inp.raw);
   const at = (i: number): TimelineLine => (inp.raw ? inp.cache.get(inp.events, i) : inp.events.story.get(i));
   const f = inp.filter.toLowerCase();
+  const re = new RegExp(inp.filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  // The story's text and kind are read without stamping the line: a filter may scan tens of thousands.
+  const matches = inp.raw
+    ? (i: number) => {
+        const l = inp.cache.get(inp.events, i);
+        return re.test(l.text) || l.kind.includes(f);
+      }
+    : (i: number) => re.test(inp.events.story.text(i)) || inp.events.story.kind(i).includes(f);
   let picked: number[];
   let total: number;
   if (!f) {
@@ -90,10 +98,7 @@ export function timelineLines(inp: TimelineInput): { lines: Line[]; total: numbe
     // Newest first, and only as far back as the window needs: a replay may hold a million events.
     const want = inp.offset + inp.height;
     const found: number[] = [];
-    for (let i = n - 1; i >= 0 && found.length < want; i--) {
-      const l = at(i);
-      if (l.text.toLowerCase().includes(f) || l.kind.includes(f)) found.push(i);
-    }
+    for (let i = n - 1; i >= 0 && found.length < want; i--) if (matches(i)) found.push(i);
     total = found.length;
     picked = found.slice(Math.min(inp.offset, found.length)).reverse();
   }
