@@ -4,35 +4,28 @@
  * decided by the health pane's own `panelRow`), alerts when one starts or stops firing, Alertmanager
  * when it first fails and when it answers again, a command when it starts and when it exits (with
  * a summary of its output). The rest make the line the raw view makes, triggers with their value
- * and condition in the panel's unit.
+ * and condition in the panel's unit (the words are in story-text.ts).
  *
  * Incremental: `StoryIndex.add` is fed every event once, in order (the live event log, replay's
  * index, the report's pass), and keeps what the next line needs (each panel's last status, the
  * alerts firing, each running command's output count). Nothing scans the events again. Pure and
  * deterministic: the same events give the same story, live, in replay and in the report.
  */
-import { formatDuration } from '../runbook/duration.js';
 import type { Panel, Trigger } from '../runbook/schema.js';
-import { sanitizeLine } from './controls.js';
-import { holds } from '../runbook/check.js';
-import {
-  sampleNumber,
-  type Alert,
-  type AlertsFailed,
-  type AlertsUpdated,
-  type CommandExited,
-  type CommandOutput,
-  type MetricFailed,
-  type MetricSampled,
-  type SessionEvent,
-  type TriggerFiring,
-  type TriggerPending,
-  type TriggerResolved,
+import type {
+  Alert,
+  AlertsFailed,
+  AlertsUpdated,
+  CommandExited,
+  CommandOutput,
+  MetricFailed,
+  MetricSampled,
+  SessionEvent,
 } from './events.js';
-import { formatThreshold, formatValue } from './format.js';
-import { DEFAULT_INTERVAL_MS, panelRow, type HealthRow, type PanelStatus } from './select-health.js';
-import { describeEvent, eventSeverity, stamped, type LineKind, type LineSeverity, type TimelineLine } from './select-timeline.js';
+import { DEFAULT_INTERVAL_MS, panelRow, type PanelStatus } from './select-health.js';
+import { stamped, type LineKind, type LineSeverity, type TimelineLine } from './select-timeline.js';
 import type { PanelState } from './state.js';
+import { alertsLine, outputSummary, panelText, raw, statusSeverity, triggerLine, type Made } from './story-text.js';
 
 /** A line of the story, and the index of the event it tells (in the session's order). */
 export interface StoryLine extends TimelineLine {
@@ -50,11 +43,6 @@ export interface StoryList {
   text(k: number): string;
   kind(k: number): LineKind;
 }
-
-type Made = [LineKind, LineSeverity, string];
-
-/** Characters of a command's last output line kept in its exit line. */
-const LAST_LINE_MAX = 80;
 
 const KINDS: LineKind[] = ['session', 'metric', 'step', 'command', 'output', 'gate', 'trigger', 'rollback', 'note', 'error'];
 const SEVERITIES: LineSeverity[] = ['crit', 'warn', 'ok', 'info'];
@@ -161,7 +149,7 @@ export class StoryIndex implements StoryList {
       case 'trigger/pending':
       case 'trigger/firing':
       case 'trigger/resolved':
-        return this.trigger(e);
+        return triggerLine(e, this.triggers.get(e.trigger), this.panels);
       default:
         return raw(e);
     }
@@ -192,13 +180,7 @@ export class StoryIndex implements StoryList {
     this.alerts = now;
     this.alertsDown = false;
     if (!started.length && !stopped.length && !back) return undefined;
-    const parts = [
-      ...(back ? ['Alertmanager answers again'] : []),
-      ...(started.length ? [`firing: ${started.map(alertName).join(', ')}`] : []),
-      ...(stopped.length ? [`stopped firing: ${stopped.map((a) => a.name).join(', ')}`] : []),
-    ];
-    const severity = started.some((a) => a.severity === 'critical') ? 'crit' : started.length ? 'warn' : 'ok';
-    return ['metric', severity, `alerts: ${parts.join('; ')}`];
+    return alertsLine(started, stopped, back);
   }
 
   /** The first failure of a run of them: the next ones say nothing new. */
@@ -225,32 +207,8 @@ export class StoryIndex implements StoryList {
   private exited(e: CommandExited): Made {
     const o = this.outputs.get(e.cmd);
     this.outputs.delete(e.cmd);
-    const [kind, text] = describeEvent(e);
-    const summary = !o ? '' : o.lines === 0 ? ', no output' : `: ${o.lines} line${o.lines === 1 ? '' : 's'}, last: ${lastLine(o.last)}`;
-    return [kind, eventSeverity(e), text + summary];
-  }
-
-  private trigger(e: TriggerPending | TriggerFiring | TriggerResolved): Made {
-    const def = this.triggers.get(e.trigger);
-    if (!def) return raw(e);
-    const p = this.panels.get(def.when.panel);
-    const c = def.when.check;
-    const value = e.value === null ? 'no data' : c.ratio ? `ratio ${formatValue(e.value)}` : formatValue(e.value, p?.unit);
-    // A ratio has no unit: its threshold is a plain number, like the measured ratio.
-    const condition = c.ratio ? formatThreshold(c.op, c.value) : formatThreshold(c.op, c.value, p?.unit);
-    const what = `${p?.title ?? def.when.panel} ${value}`;
-    const held = def.for ? formatDuration(def.for) : '';
-    switch (e.type) {
-      case 'trigger/pending':
-        return ['trigger', 'warn', `trigger ${e.trigger} pending: ${what} ${condition}${held ? `, fires if it holds ${held}` : ''}`];
-      case 'trigger/firing': {
-        const severity = def.severity === 'critical' || def.severity === 'major' ? 'crit' : 'warn';
-        // The severity word last: the value against the condition must survive a narrow pane's cut.
-        return ['trigger', severity, `trigger ${e.trigger} FIRING: ${what} ${condition}${held ? ` for ${held}` : ''} (${def.severity})`];
-      }
-      case 'trigger/resolved':
-        return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${what}, no longer ${condition}`];
-    }
+    const [kind, severity, text] = raw(e);
+    return [kind, severity, text + (o ? outputSummary(o.lines, o.last) : '')];
   }
 }
 
@@ -262,68 +220,8 @@ export function storyOf(events: Iterable<SessionEvent>): StoryLine[] {
   return Array.from({ length: s.length }, (_, k) => s.get(k));
 }
 
-function raw(e: SessionEvent): Made {
-  const [kind, text] = describeEvent(e);
-  return [kind, eventSeverity(e), text];
-}
-
-/** A panel's status as a word of the story. */
-function statusWord(s: PanelStatus): string {
-  switch (s) {
-    case 'crit':
-      return 'CRITICAL';
-    case 'warn':
-      return 'WARNING';
-    case 'nodata':
-      return 'no data';
-    case 'error':
-      return 'query error';
-    default:
-      return s;
-  }
-}
-
-function statusSeverity(s: PanelStatus): LineSeverity {
-  return s === 'crit' ? 'crit' : s === 'ok' ? 'ok' : 'warn';
-}
-
-/** The line of a status change: the value against the threshold it crossed, in the panel's unit; or why there is no value. */
-function panelText(p: Panel, row: HealthRow, prev: PanelStatus | undefined): string {
-  const was = prev === undefined || prev === 'ok' ? '' : ` (was ${statusWord(prev)})`;
-  switch (row.status) {
-    case 'crit':
-    case 'warn':
-      return `${p.title}: ${statusWord(row.status)} ${measure(p, row, row.status === 'crit' ? p.crit : p.warn)}${was}`;
-    case 'ok':
-      return `${p.title}: ${prev === 'crit' || prev === 'warn' ? 'recovered at' : 'back,'} ${row.text}${was}`;
-    default:
-      return `${p.title}: ${statusWord(row.status)}${row.detail ? `: ${row.detail}` : ''}${was}`;
-  }
-}
-
-/** `15.5% > 10%`; for a ratio check, both values and the ratio: `4.1s vs 194ms, ratio 21 > 2`. */
-function measure(p: Panel, row: HealthRow, check: Panel['crit']): string {
-  if (!check) return row.text;
-  if (check.ratio) {
-    const r = row.compare?.ratio;
-    return `${row.text}, ratio ${r === undefined ? 'unknown' : formatValue(r)} ${formatThreshold(check.op, check.value)}`;
-  }
-  const condition = formatThreshold(check.op, check.value, p.unit);
-  if (p.compare) return `canary ${row.value === undefined ? 'no data' : formatValue(row.value, p.unit)} ${condition}`;
-  // The series that crossed it: the highest one for an "above" check, the lowest for a "below" one.
-  const low = check.op === '<' || check.op === '<=';
-  const crossing = row.series.filter((s) => holds(check, sampleNumber(s.value)));
-  const s = low ? crossing.at(-1) : crossing[0];
-  if (!s) return `${row.text} ${condition}`;
-  return `${s.text} ${condition}${row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
-}
-
 function alertKey(a: Alert): string {
   return `${a.name}\u0000${JSON.stringify(a.labels)}`;
-}
-
-function alertName(a: Alert): string {
-  return a.severity ? `${a.name} (${a.severity})` : a.name;
 }
 
 /**
@@ -334,11 +232,4 @@ function alertName(a: Alert): string {
  */
 function flat(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
-}
-
-/** A command's last output line, cut and copied (a slice would keep the whole output chunk it came from alive). */
-function lastLine(s: string): string {
-  const chars = [...sanitizeLine(s).trim()];
-  const cut = chars.length > LAST_LINE_MAX ? [...chars.slice(0, LAST_LINE_MAX - 1), '…'] : chars;
-  return `"${cut.join('')}"`;
 }

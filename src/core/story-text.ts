@@ -1,0 +1,131 @@
+/**
+ * How the story (story.ts) tells each thing: a panel's status change with its value against the
+ * threshold it crossed, a trigger with its value and condition in the panel's unit, alerts, a
+ * command's output summed up. Pure functions of what the story keeps.
+ */
+import { formatDuration } from '../runbook/duration.js';
+import { holds } from '../runbook/check.js';
+import type { Panel, Trigger } from '../runbook/schema.js';
+import { sanitizeLine } from './controls.js';
+import { sampleNumber, type Alert, type SessionEvent, type TriggerFiring, type TriggerPending, type TriggerResolved } from './events.js';
+import { formatThreshold, formatValue } from './format.js';
+import type { HealthRow, PanelStatus } from './select-health.js';
+import { describeEvent, eventSeverity, type LineKind, type LineSeverity } from './select-timeline.js';
+
+/** A line as the story makes it: kind, severity, text. */
+export type Made = [LineKind, LineSeverity, string];
+
+/** Characters of a command's last output line kept in its exit line. */
+const LAST_LINE_MAX = 80;
+
+/** The line the raw view makes of an event, with its severity. */
+export function raw(e: SessionEvent): Made {
+  const [kind, text] = describeEvent(e);
+  return [kind, eventSeverity(e), text];
+}
+
+/** A panel's status as a word of the story. */
+function statusWord(s: PanelStatus): string {
+  switch (s) {
+    case 'crit':
+      return 'CRITICAL';
+    case 'warn':
+      return 'WARNING';
+    case 'nodata':
+      return 'no data';
+    case 'error':
+      return 'query error';
+    default:
+      return s;
+  }
+}
+
+/** How much a panel status matters. */
+export function statusSeverity(s: PanelStatus): LineSeverity {
+  return s === 'crit' ? 'crit' : s === 'ok' ? 'ok' : 'warn';
+}
+
+/** The line of a status change: the value against the threshold it crossed, in the panel's unit; or why there is no value. */
+export function panelText(p: Panel, row: HealthRow, prev: PanelStatus | undefined): string {
+  const was = prev === undefined || prev === 'ok' ? '' : ` (was ${statusWord(prev)})`;
+  switch (row.status) {
+    case 'crit':
+    case 'warn':
+      return `${p.title}: ${statusWord(row.status)} ${measure(p, row, row.status === 'crit' ? p.crit : p.warn)}${was}`;
+    case 'ok':
+      return `${p.title}: ${prev === 'crit' || prev === 'warn' ? 'recovered at' : 'back,'} ${row.text}${was}`;
+    default:
+      return `${p.title}: ${statusWord(row.status)}${row.detail ? `: ${row.detail}` : ''}${was}`;
+  }
+}
+
+/** `15.5% > 10%`; for a ratio check, both values and the ratio: `4.1s vs 194ms, ratio 21 > 2`. */
+function measure(p: Panel, row: HealthRow, check: Panel['crit']): string {
+  if (!check) return row.text;
+  if (check.ratio) {
+    const r = row.compare?.ratio;
+    return `${row.text}, ratio ${r === undefined ? 'unknown' : formatValue(r)} ${formatThreshold(check.op, check.value)}`;
+  }
+  const condition = formatThreshold(check.op, check.value, p.unit);
+  if (p.compare) return `canary ${row.value === undefined ? 'no data' : formatValue(row.value, p.unit)} ${condition}`;
+  // The series that crossed it: the highest one for an "above" check, the lowest for a "below" one.
+  const low = check.op === '<' || check.op === '<=';
+  const crossing = row.series.filter((s) => holds(check, sampleNumber(s.value)));
+  const s = low ? crossing.at(-1) : crossing[0];
+  if (!s) return `${row.text} ${condition}`;
+  return `${s.text} ${condition}${row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
+}
+
+/** A trigger's transition: the measured value against its condition, in the panel's unit (a trigger the runbook lacks: as journaled). */
+export function triggerLine(
+  e: TriggerPending | TriggerFiring | TriggerResolved,
+  def: Trigger | undefined,
+  panels: Map<string, Panel>,
+): Made {
+  if (!def) return raw(e);
+  const p = panels.get(def.when.panel);
+  const c = def.when.check;
+  const value = e.value === null ? 'no data' : c.ratio ? `ratio ${formatValue(e.value)}` : formatValue(e.value, p?.unit);
+  // A ratio has no unit: its threshold is a plain number, like the measured ratio.
+  const condition = c.ratio ? formatThreshold(c.op, c.value) : formatThreshold(c.op, c.value, p?.unit);
+  const what = `${p?.title ?? def.when.panel} ${value}`;
+  const held = def.for ? formatDuration(def.for) : '';
+  switch (e.type) {
+    case 'trigger/pending':
+      return ['trigger', 'warn', `trigger ${e.trigger} pending: ${what} ${condition}${held ? `, fires if it holds ${held}` : ''}`];
+    case 'trigger/firing': {
+      const severity = def.severity === 'critical' || def.severity === 'major' ? 'crit' : 'warn';
+      // The severity word last: the value against the condition must survive a narrow pane's cut.
+      return ['trigger', severity, `trigger ${e.trigger} FIRING: ${what} ${condition}${held ? ` for ${held}` : ''} (${def.severity})`];
+    }
+    case 'trigger/resolved':
+      return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${what}, no longer ${condition}`];
+  }
+}
+
+/** A change in the alerts firing (and Alertmanager answering again after failing). */
+export function alertsLine(started: Alert[], stopped: Alert[], back: boolean): Made {
+  const parts = [
+    ...(back ? ['Alertmanager answers again'] : []),
+    ...(started.length ? [`firing: ${started.map(alertName).join(', ')}`] : []),
+    ...(stopped.length ? [`stopped firing: ${stopped.map((a) => a.name).join(', ')}`] : []),
+  ];
+  const severity = started.some((a) => a.severity === 'critical') ? 'crit' : started.length ? 'warn' : 'ok';
+  return ['metric', severity, `alerts: ${parts.join('; ')}`];
+}
+
+/** What follows a command's exit: `: 3 lines, last: "ok"`, or `, no output`. */
+export function outputSummary(lines: number, last: string): string {
+  return lines === 0 ? ', no output' : `: ${lines} line${lines === 1 ? '' : 's'}, last: ${lastLine(last)}`;
+}
+
+function alertName(a: Alert): string {
+  return a.severity ? `${a.name} (${a.severity})` : a.name;
+}
+
+/** A command's last output line, cut and copied (a slice would keep the whole output chunk it came from alive). */
+function lastLine(s: string): string {
+  const chars = [...sanitizeLine(s).trim()];
+  const cut = chars.length > LAST_LINE_MAX ? [...chars.slice(0, LAST_LINE_MAX - 1), '…'] : chars;
+  return `"${cut.join('')}"`;
+}
