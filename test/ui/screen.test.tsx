@@ -28,7 +28,7 @@ describe('zoom', () => {
     await expect.poll(frame).toMatch(/╔═ 4 Rollback \[zoomed: z restores\]/);
     expect(frame()).not.toMatch(/2 Checklist/);
     r.press('3');
-    await expect.poll(frame).toMatch(/╔═ 3 Timeline \(following\) \[zoomed: z restores\]/);
+    await expect.poll(frame).toMatch(/╔═ 3 Timeline: story \(following\) \[zoomed: z restores\]/);
     r.press('z');
     await expect.poll(frame).toMatch(/1 Health/);
     expect(frame()).toMatch(/2 Checklist/);
