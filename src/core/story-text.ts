@@ -8,7 +8,7 @@ import { holds } from '../runbook/check.js';
 import type { Panel, Trigger } from '../runbook/schema.js';
 import { sanitizeLine } from './controls.js';
 import { sampleNumber, type Alert, type SessionEvent, type TriggerFiring, type TriggerPending, type TriggerResolved } from './events.js';
-import { formatThreshold, formatValue } from './format.js';
+import { formatCompare, formatMeasured } from './format.js';
 import type { HealthRow, PanelStatus } from './select-health.js';
 import { describeEvent, eventSeverity, type LineKind, type LineSeverity } from './select-timeline.js';
 
@@ -59,21 +59,20 @@ export function panelText(p: Panel, row: HealthRow, prev: PanelStatus | undefine
   }
 }
 
-/** `15.5% > 10%`; for a ratio check, both values and the ratio: `4.1s vs 194ms, ratio 21 > 2`. */
+/**
+ * The value against the threshold it crossed, as every reading of a check is written
+ * (format.ts): `15.5% > 10%`; a compare panel's `canary 4.1s = 21× baseline 194ms > 2×`.
+ */
 function measure(p: Panel, row: HealthRow, check: Panel['crit']): string {
   if (!check) return row.text;
-  if (check.ratio) {
-    const r = row.compare?.ratio;
-    return `${row.text}, ratio ${r === undefined ? 'unknown' : formatValue(r)} ${formatThreshold(check.op, check.value)}`;
-  }
-  const condition = formatThreshold(check.op, check.value, p.unit);
-  if (p.compare) return `canary ${row.value === undefined ? 'no data' : formatValue(row.value, p.unit)} ${condition}`;
+  if (p.compare) return formatCompare(row.compare?.canary, row.compare?.baseline, p.unit, check, true);
   // The series that crossed it: the highest one for an "above" check, the lowest for a "below" one.
   const low = check.op === '<' || check.op === '<=';
   const crossing = row.series.filter((s) => holds(check, sampleNumber(s.value)));
   const s = low ? crossing.at(-1) : crossing[0];
-  if (!s) return `${row.text} ${condition}`;
-  return `${s.text} ${condition}${row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
+  const value = s?.value ?? row.value;
+  if (value === undefined) return row.text;
+  return `${formatMeasured(value, check, p.unit)}${s && row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
 }
 
 /** A trigger's transition: the measured value against its condition, in the panel's unit (a trigger the runbook lacks: as journaled). */
@@ -84,22 +83,24 @@ export function triggerLine(
 ): Made {
   if (!def) return raw(e);
   const p = panels.get(def.when.panel);
+  const title = p?.title ?? def.when.panel;
   const c = def.when.check;
-  const value = e.value === null ? 'no data' : c.ratio ? `ratio ${formatValue(e.value)}` : formatValue(e.value, p?.unit);
-  // A ratio has no unit: its threshold is a plain number, like the measured ratio.
-  const condition = c.ratio ? formatThreshold(c.op, c.value) : formatThreshold(c.op, c.value, p?.unit);
-  const what = `${p?.title ?? def.when.panel} ${value}`;
-  const held = def.for ? formatDuration(def.for) : '';
   switch (e.type) {
-    case 'trigger/pending':
-      return ['trigger', 'warn', `trigger ${e.trigger} pending: ${what} ${condition}${held ? `, fires if it holds ${held}` : ''}`];
+    case 'trigger/pending': {
+      const held = def.for ? `, fires if it holds ${formatDuration(def.for)}` : '';
+      return ['trigger', 'warn', `trigger ${e.trigger} pending: ${title} ${formatMeasured(e.value, c, p?.unit)}${held}`];
+    }
     case 'trigger/firing': {
       const severity = def.severity === 'critical' || def.severity === 'major' ? 'crit' : 'warn';
       // The severity word last: the value against the condition must survive a narrow pane's cut.
-      return ['trigger', severity, `trigger ${e.trigger} FIRING: ${what} ${condition}${held ? ` for ${held}` : ''} (${def.severity})`];
+      return [
+        'trigger',
+        severity,
+        `trigger ${e.trigger} FIRING: ${title} ${formatMeasured(e.value, c, p?.unit, def.for)} (${def.severity})`,
+      ];
     }
     case 'trigger/resolved':
-      return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${what}, no longer ${condition}`];
+      return ['trigger', 'ok', `trigger ${e.trigger} resolved: ${title} ${formatMeasured(e.value, c, p?.unit)}`];
   }
 }
 
