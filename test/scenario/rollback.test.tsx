@@ -110,11 +110,12 @@ rollback:
       // Tick, run the deploy on three real hosts, say go.
       r.press(KEY.enter);
       await expect.poll(frame).toMatch(/✓ Announced/);
-      r.press(KEY.down);
+      // Each step that starts moves the cursor on to the next item.
+      await expect.poll(frame).toMatch(/▸ ○ Deploy v2/);
       r.press(KEY.enter);
       await expect.poll(frame, { timeout: 20_000 }).toMatch(/✓ Deploy v2/);
       for (const a of sshd.addresses) expect(readFileSync(join(dir, 'out', `deploy-${a}`), 'utf8')).toBe('v2\n');
-      r.press(KEY.down);
+      await expect.poll(frame).toMatch(/▸ ◆ /);
       r.press(KEY.enter);
       r.press('g');
       r.press(KEY.enter);
