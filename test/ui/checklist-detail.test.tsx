@@ -42,7 +42,7 @@ describe('the selected step shows what it will do', () => {
     const out = lines(cursor);
     const at = out.findIndex((l) => l.startsWith(' ▸ '));
     expect(at).toBeGreaterThanOrEqual(0);
-    want.forEach((re, i) => expect(out[at + 1 + i]).toMatch(re));
+    for (const [i, re] of want.entries()) expect(out[at + 1 + i]).toMatch(re);
     // Only the selected step has a detail: every other step is one line.
     const details = out.filter((l) => /^ {5}\S/.test(l));
     expect(details).toHaveLength(want.length);
