@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert, SampleValue } from '../../src/core/events.js';
 import type { HealthRow } from '../../src/core/select-health.js';
-import { brailleSpark, checkParts, windowRatios, type SparkRenderer } from '../../src/ui/panes/health/chart.js';
+import { brailleSpark, checkParts, scaleLabels, windowRatios, type SparkRenderer } from '../../src/ui/panes/health/chart.js';
 import { healthLines, type HealthInput } from '../../src/ui/panes/health/rows.js';
 import { lineWidth, plain } from '../../src/ui/rows.js';
 
@@ -98,6 +98,16 @@ describe('scale and thresholds', () => {
     expect(chart.at(-1)).toMatch(/^ {4} {2}0% /);
   });
 
+  it.each([
+    [0.00048, 0.00052, 'ratio', '0.048%', '0.052%'],
+    [0.1752, 0.1754, 'seconds', '175.2ms', '175.4ms'],
+    [0.1752, 0.1766, 'seconds', '175ms', '177ms'],
+    [99.95, 99.96, 'percent', '99.95%', '99.96%'],
+    [0.002, 0.011, 'ratio', '0.2%', '1.1%'],
+  ] as const)('a scale from %d to %d (%s) reads %s to %s: never the same label twice for different values', (lo, hi, unit, min, max) => {
+    expect(scaleLabels(lo, hi, unit)).toEqual([min, max]);
+  });
+
   it('a threshold inside the window is a dashed rule on its row, named; outside, an arrow says where it is', () => {
     // Values from 0% to 5.9%: warn (1%) and crit (5%) both lie inside.
     const { text, spark } = render({ rows: [{ ...errorRate, points: series((i) => i * 0.001) }], height: 9 });
@@ -113,6 +123,17 @@ describe('scale and thresholds', () => {
     const low = render({ rows: [{ ...errorRate, points: series((i) => 0.001 + (i % 3) * 0.001) }], height: 9 });
     expect(low.spark.specs[0].rules).toEqual([]);
     expect(low.text[1]).toMatch(/↑ warn > 1% ↑ crit > 5%$/);
+  });
+
+  it('a flat window is labelled once, on the row it is drawn on, with its threshold there too', () => {
+    const flat = { ...errorRate, warn: undefined, crit: '< 1', unit: undefined, points: series(() => 1) } as HealthRow;
+    const { text } = render({ rows: [flat], rules: { error_rate: { crit: 1 } }, height: 9 });
+    const chart = text.slice(1);
+    const labelled = chart.filter((l) => /^ {4}1 /.test(l));
+    expect(labelled).toHaveLength(1);
+    const row = chart.indexOf(labelled[0]);
+    expect(chart[row]).toMatch(/⣀.*┄ crit$/);
+    expect(chart.filter((l, i) => i !== row).every((l) => l.trim() === '')).toBe(true);
   });
 
   it('the rule is where the threshold is: the chart draws a row of dots at its height', () => {

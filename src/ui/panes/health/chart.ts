@@ -4,7 +4,7 @@
  * the baseline (dotted) on one scale, with their ratio in a legend line.
  */
 import { sampleNumber, type SampleValue } from '../../../core/events.js';
-import { formatValue } from '../../../core/format.js';
+import { formatValue, type Unit } from '../../../core/format.js';
 import type { HealthRow } from '../../../core/select-health.js';
 import { formatDuration } from '../../../runbook/duration.js';
 import { line, lineWidth, type Line } from '../../rows.js';
@@ -74,12 +74,15 @@ export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const height = Math.max(1, o.height);
   // What each row says on its right: the rule drawn across it, or where an off-chart threshold is.
   const notes: string[] = Array.from({ length: height }, () => '');
-  const rowOf = (v: number) => (hi > lo ? Math.round(((hi - v) / (hi - lo)) * (height - 1)) : 0);
+  // The text row holding the dot row the chart draws `v` on (a flat window is drawn across the middle).
+  const rowOf = (v: number) => {
+    const dots = height * 4 - 1;
+    return Math.floor((dots - Math.round((hi > lo ? (v - lo) / (hi - lo) : 0.5) * dots)) / 4);
+  };
   const note = (row: number, text: string) => {
     notes[row] = notes[row] ? `${notes[row]} ${text}` : text;
   };
-  const max = formatValue(hi, r.unit);
-  const min = formatValue(lo, r.unit);
+  const [min, max] = scaleLabels(lo, hi, r.unit);
   const room = o.width - INDENT.length - (height === 1 ? (hi === lo ? max : `${min}–${max}`).length : Math.max(max.length, min.length)) - 1;
   // Off-chart thresholds are named with their check when the chart keeps most of the row, by name otherwise.
   for (const short of [false, true]) {
@@ -108,7 +111,7 @@ export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const w = Math.max(4, o.width - INDENT.length - labelW - 1 - (noteW ? noteW + 1 : 0));
   const rows = draw(o, series, w, height, lo, hi, inside, r);
   rows.forEach((chart, i) => {
-    const label = i === 0 ? max : i === height - 1 ? min : '';
+    const label = hi === lo ? (i === rowOf(hi) ? max : '') : i === 0 ? max : i === height - 1 ? min : '';
     out.push([
       { text: `${INDENT}${label.padStart(labelW)} `, dim: true },
       { text: chart, color: c('cyan') },
@@ -165,6 +168,38 @@ function legend(
     [{ text: `${INDENT}${ratio}`, dim: true }],
   ];
   return candidates.find((l) => lineWidth(l) <= width) ?? candidates[candidates.length - 1];
+}
+
+/**
+ * The window's min and max as text in the panel's unit; when the usual precision writes both the
+ * same (0.048% and 0.052% as `0.05%`), with as many significant digits as it takes to tell them apart.
+ */
+export function scaleLabels(lo: number, hi: number, unit?: Unit): [string, string] {
+  const plain: [string, string] = [formatValue(lo, unit), formatValue(hi, unit)];
+  if (lo === hi || plain[0] !== plain[1]) return plain;
+  for (let digits = 3; digits <= 8; digits++) {
+    const f = (v: number) => precise(v, unit, digits);
+    if (f(lo) !== f(hi)) return [f(lo), f(hi)];
+  }
+  return plain;
+}
+
+function precise(v: number, unit: Unit | undefined, digits: number): string {
+  const n = (x: number) => String(Number(x.toPrecision(digits)));
+  switch (unit) {
+    case 'ratio':
+      return `${n(v * 100)}%`;
+    case 'percent':
+      return `${n(v)}%`;
+    case 'seconds':
+      return Math.abs(v) < 1 ? `${n(v * 1000)}ms` : `${n(v)}s`;
+    case 'rps':
+      return `${n(v)}/s`;
+    case 'bytes':
+      return formatValue(v, unit);
+    default:
+      return n(v);
+  }
 }
 
 /** canary / baseline at every timestamp where both are finite numbers and the baseline is not 0. */
