@@ -133,7 +133,7 @@ describe('scale and thresholds', () => {
     expect(labelled).toHaveLength(1);
     const row = chart.indexOf(labelled[0]);
     expect(chart[row]).toMatch(/⣀.*┄ crit$/);
-    expect(chart.filter((l, i) => i !== row).every((l) => l.trim() === '')).toBe(true);
+    expect(chart.filter((_, i) => i !== row).every((l) => l.trim() === '')).toBe(true);
   });
 
   it('the rule is where the threshold is: the chart draws a row of dots at its height', () => {
