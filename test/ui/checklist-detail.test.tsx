@@ -58,6 +58,15 @@ describe('the selected step shows what it will do', () => {
     }
   });
 
+  it('a short pane splits the detail in two rather than cut the hosts off', () => {
+    const out = lines(1, 4, 70);
+    expect(out).toHaveLength(4);
+    const at = out.findIndex((l) => l.startsWith(' ▸ '));
+    expect(out[at]).toMatch(/Green answers health/);
+    expect(out[at + 1]).toMatch(/ssh green \(2 hosts\): curl -fsS localhost:3000\/api\/health$/);
+    expect(out[at + 2]).toBe('     on app-g1.internal, app-g2.internal; timeout 10s');
+  });
+
   it('a selected gate shows its description', () => {
     const book = withGateDescription('Go only if the DBA confirmed the backup and error rate is flat.');
     const out = lines(4, 30, 120, book);

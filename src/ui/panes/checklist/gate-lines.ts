@@ -1,7 +1,7 @@
 /** What the gate dialog shows above its keys: the gate's description and the health of the deploy right now. */
 import { selectHealth, type HealthRow } from '../../../core/select-health.js';
 import type { SessionState } from '../../../core/state.js';
-import { line, type Line } from '../../rows.js';
+import { fit, line, type Line } from '../../rows.js';
 import { STATUS_MARK } from '../../theme.js';
 
 /** A status in a word, without colour ("…" alone would not read as waiting). */
@@ -38,7 +38,8 @@ export function healthSummary(rows: HealthRow[], state: SessionState): Line[] {
   const out: Line[] = [line(head, { bold: true })];
   for (const r of bad.slice(0, LISTED)) {
     const check = r.status === 'crit' ? r.crit : r.status === 'warn' ? r.warn : undefined;
-    out.push(line(`  ${mark(r)}  ${r.title}: ${r.text}${check ? ` (${r.status} ${check})` : r.detail ? ` (${r.detail})` : ''}`));
+    // The value and the check it fails; the why of other states is in the health pane (the dialog stays narrow).
+    out.push(fit(line(`  ${mark(r)}  ${r.title}: ${r.text}${check ? ` (${r.status} ${check})` : ''}`), WRAP));
   }
   if (bad.length > LISTED) out.push(line(`  … ${bad.length - LISTED} more not OK (see the health pane)`, { dim: true }));
   return out;

@@ -2,7 +2,7 @@
 import type { PhaseRow, StepRow } from '../../../core/select-checklist.js';
 import { formatDuration } from '../../../runbook/duration.js';
 import type { Runbook } from '../../../runbook/schema.js';
-import { fit, windowAround, type Line } from '../../rows.js';
+import { fit, lineWidth, windowAround, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
 import { findStep, stepDetail } from './step-detail.js';
 
@@ -125,12 +125,14 @@ export function checklistLines(inp: ChecklistInput): Line[] {
   return lines.slice(a, b).map((l) => fit(l, inp.width));
 }
 
-/** What the selected step will do, shown before Enter runs it: two lines when the pane has room, one otherwise. */
+/** What the selected step will do, shown before Enter runs it: two lines when the pane has room or one would be cut, one otherwise. */
 function stepDetailLines(inp: ChecklistInput, id: string): Line[] {
   const step = inp.runbook && findStep(inp.runbook, id);
   if (!inp.runbook || !step) return [];
   const d = stepDetail(step, inp.runbook);
   if (!d.targets) return [[{ text: `     ${d.action}` }]];
-  if (inp.height < TWO_LINE_DETAIL_ROWS) return [[{ text: `     ${d.action}` }, { text: `  ${d.targets}`, dim: true }]];
+  const one: Line = [{ text: `     ${d.action}` }, { text: `  ${d.targets}`, dim: true }];
+  // One line in a short pane, unless that would cut the hosts off: the target must be seen before Enter.
+  if (inp.height < TWO_LINE_DETAIL_ROWS && (lineWidth(one) <= inp.width || inp.height < 4)) return [one];
   return [[{ text: `     ${d.action}` }], [{ text: `     ${d.targets}`, dim: true }]];
 }

@@ -62,7 +62,7 @@ export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const values = [...canary, ...baseline].map(([, v]) => sampleNumber(v)).filter(Number.isFinite);
   const out: Line[] = [];
   if (r.compare) out.push(legend(r, canary, o.baseline, o.width, c));
-  if (values.length === 0) return [...out, line(`${INDENT}no number in the sparkline window`, { dim: true })];
+  if (values.length === 0) return [...out, line(`${INDENT}no data in the sparkline window`, { dim: true })];
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const rules = (['warn', 'crit'] as const)
