@@ -58,6 +58,19 @@ describe('at rest, with room (160x48: the pane is about 78x18)', () => {
     ]);
   });
 
+  it('a long reason wraps under the level instead of being cut', () => {
+    const reason = 'errors-high (critical): Error rate was 15.5% when it fired (> 10% for 30s), measured on every host of blue';
+    const events = [at(5, { type: 'rollback/recommended', level: 'traffic', trigger: 'errors-high', reason }) as SessionEvent];
+    const text = pane({ events, width: 60, height: 18 });
+    const at0 = text.findIndex((l) => l.startsWith('    why: '));
+    let end = at0 + 1;
+    while (text[end]?.startsWith('      ')) end++;
+    const why = text.slice(at0, end);
+    expect(why.length).toBeGreaterThan(1);
+    expect(why.every((l) => !l.endsWith('…'))).toBe(true);
+    expect(why.map((l) => l.trim()).join(' ')).toBe(`why: ${reason}`);
+  });
+
   it('without a recommendation, says so and how to open a level', () => {
     const text = pane({ width: 78, height: 18 });
     expect(text.at(-1)).toBe('no trigger recommends a rollback; R opens the selected level');

@@ -1,7 +1,7 @@
 /** What the gate dialog shows above its keys: the gate's description and the health of the deploy right now. */
 import { selectHealth, type HealthRow } from '../../../core/select-health.js';
 import type { SessionState } from '../../../core/state.js';
-import { fit, line, type Line } from '../../rows.js';
+import { fit, line, wrap, type Line } from '../../rows.js';
 import { STATUS_MARK } from '../../theme.js';
 
 /** A status in a word, without colour ("…" alone would not read as waiting). */
@@ -42,24 +42,5 @@ export function healthSummary(rows: HealthRow[], state: SessionState): Line[] {
     out.push(fit(line(`  ${mark(r)}  ${r.title}: ${r.text}${check ? ` (${r.status} ${check})` : ''}`), WRAP));
   }
   if (bad.length > LISTED) out.push(line(`  … ${bad.length - LISTED} more not OK (see the health pane)`, { dim: true }));
-  return out;
-}
-
-/** Splits text into lines of at most `width` characters at spaces (a longer word is cut). */
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  for (const para of text.split(/\n\s*\n/)) {
-    let cur = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      for (let w = word; w.length > 0; w = w.slice(width)) {
-        const piece = w.slice(0, width);
-        if (cur && cur.length + 1 + piece.length > width) {
-          out.push(cur);
-          cur = piece;
-        } else cur = cur ? `${cur} ${piece}` : piece;
-      }
-    }
-    if (cur) out.push(cur);
-  }
   return out;
 }

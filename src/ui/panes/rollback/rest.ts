@@ -5,7 +5,7 @@
  */
 import type { LevelRow } from '../../../core/select-rollback.js';
 import { formatDuration } from '../../../runbook/duration.js';
-import { fit, line, type Line } from '../../rows.js';
+import { fit, line, wrap, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
 import { findStep, stepDetail } from '../checklist/step-detail.js';
 import type { RollbackInput } from './rows.js';
@@ -14,8 +14,8 @@ interface Block {
   head: Line;
   /** The head with the level's reach on the same line, for a level shown on one line. */
   oneLine: Line;
-  /** The recommendation's reason, under the recommended level whatever the room. */
-  why?: Line;
+  /** The recommendation's reason (wrapped, never cut), under the recommended level whatever the room. */
+  why: Line[];
   reach: Line;
   steps: Line[];
 }
@@ -39,18 +39,16 @@ export function restLines(inp: RollbackInput): Line[] {
         }),
       ];
   const sel = Math.min(inp.cursor, blocks.length - 1);
-  const full = (b: Block) => [b.head, ...(b.why ? [b.why] : []), b.reach, ...b.steps];
-  const short = (b: Block) => [b.oneLine, ...(b.why ? [b.why] : [])];
+  const full = (b: Block) => [b.head, ...b.why, b.reach, ...b.steps];
+  const short = (b: Block) => [b.oneLine, ...b.why];
   const each = (f: (b: Block, i: number) => Line[]) => blocks.flatMap(f);
   // Every level expanded; then only the selected one; then its steps cut to the room left; then one line each.
   const candidates = [each(full), each((b, i) => (i === sel ? full(b) : short(b)))];
   const selected = blocks[sel];
-  const room = inp.height - top.length - each((b, i) => (i === sel ? [b.head, ...(b.why ? [b.why] : []), b.reach] : short(b))).length;
+  const room = inp.height - top.length - each((b, i) => (i === sel ? [b.head, ...b.why, b.reach] : short(b))).length;
   if (room >= 1 && room < selected.steps.length) {
     const more = line(`    … ${selected.steps.length - room + 1} more steps (R shows them all)`, { dim: true });
-    candidates.push(
-      each((b, i) => (i === sel ? [b.head, ...(b.why ? [b.why] : []), b.reach, ...b.steps.slice(0, room - 1), more] : short(b))),
-    );
+    candidates.push(each((b, i) => (i === sel ? [b.head, ...b.why, b.reach, ...b.steps.slice(0, room - 1), more] : short(b))));
   }
   const oneEach = each(short);
   candidates.push(oneEach);
@@ -83,7 +81,12 @@ function block(inp: RollbackInput, l: LevelRow, sel: boolean, c: (k: Color) => C
   return {
     head,
     oneLine: [...head, { text: `  ${reach}`, dim: true }],
-    ...(l.recommended && rec ? { why: line(`    why: ${rec.reason}`, { color: c('yellow') }) } : {}),
+    why:
+      l.recommended && rec
+        ? wrap(`why: ${rec.reason}`, Math.max(20, inp.width - 6)).map((t, i) =>
+            line(`${i ? '      ' : '    '}${t}`, { color: c('yellow') }),
+          )
+        : [],
     reach: [{ text: `    ${reach}`, dim: true }],
     steps,
   };
