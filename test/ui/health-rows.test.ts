@@ -229,6 +229,27 @@ describe('the check is never cut', () => {
     expect(text[0]).toContain('…');
   });
 
+  it('titles keep a readable width: a check that does not fit beside one goes on its own line, row by row', () => {
+    const vsYesterday: HealthRow = {
+      ...p95,
+      id: 'vs',
+      title: 'Request duration p95 vs yesterday',
+      text: '191ms vs no data',
+      compare: { canary: 0.191 },
+      warn: 'ratio > 1.25',
+      crit: 'ratio > 1.5',
+    };
+    const p95Title: HealthRow = { ...errorRate, id: 'p95t', title: 'Request duration p95', warn: '> 250ms', crit: '> 350ms' };
+    const { text } = render({ rows: [vsYesterday, p95Title], width: 76, height: 40 });
+    // Both titles read far enough to tell them apart.
+    expect(text[0]).toMatch(/^▸ Request duration p95 vs… /);
+    const second = text.findIndex((l) => l.startsWith('  Request duration p95 '));
+    expect(second).toBeGreaterThan(0);
+    // The long ratio check went below its row; the short one stayed beside its value.
+    expect(text[1]).toBe('    warn ratio > 1.25  crit ratio > 1.5');
+    expect(text[second]).toMatch(/OK +warn > 250ms {2}crit > 350ms$/);
+  });
+
   it('a pane too narrow for title and check on one line puts the check on its own line, whole', () => {
     const { text } = render({ rows: [long, errorRate], width: 40 });
     expect(text[0]).toMatch(/^▸ Query engine speedup \(produc… +1\.2s +OK$/);

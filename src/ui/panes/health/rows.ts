@@ -32,7 +32,9 @@ export interface HealthInput {
 const MAX_CHART_ROWS = 8;
 /** Alerts listed one by one; the rest are counted. */
 const MAX_ALERTS = 5;
-/** A title is abbreviated before the check, never below this. */
+/** A title is abbreviated before the check is moved to its own line, down to this width... */
+const READABLE_TITLE = 24;
+/** ...and, when even the value and status need the room, never below this. */
 const MIN_TITLE = 8;
 
 /** Lines for the health pane, cut to the pane's size. */
@@ -68,38 +70,44 @@ interface Columns {
   title: number;
   value: number;
   status: number;
-  /** The check on the head line, or on a line of its own when the head has no room for it. */
-  checkInline: boolean;
+  width: number;
 }
 
-/** Column widths from what the rows hold: the value and the check keep their length; the title gives way. */
+/**
+ * Column widths from what the rows hold: the value keeps its length, the title gives way down to a
+ * readable width; a check that does not fit after them goes on a line of its own, whole.
+ */
 function columns(rows: HealthRow[], width: number): Columns {
   const value = Math.max(5, ...rows.map((r) => valueText(r).length));
   const status = Math.max(...rows.map((r) => STATUS_MARK[r.status].length));
   const check = Math.max(0, ...rows.map((r) => checkParts(r).join('  ').length));
   const longest = Math.max(...rows.map((r) => [...r.title].length));
   const rest = 2 + value + 1 + status + 1;
-  const inline = width - rest - (check ? check + 1 : 0);
-  if (inline >= Math.min(MIN_TITLE, longest)) return { title: Math.min(longest, inline), value, status, checkInline: true };
-  return { title: clamp(width - rest, Math.min(MIN_TITLE, longest), longest), value, status, checkInline: false };
+  const fitsAll = width - rest - (check ? check + 1 : 0);
+  const most = Math.max(Math.min(MIN_TITLE, longest), width - rest);
+  const title = Math.min(clamp(fitsAll, Math.min(READABLE_TITLE, longest), longest), most);
+  // No check fits beside it anyway: the title may have the whole line.
+  const anyInline = rows.some((r) => checkParts(r).join('  ').length + 1 <= width - rest - title);
+  return { title: anyInline ? title : Math.min(longest, most), value, status, width };
 }
 
 function textBlock(r: HealthRow, sel: boolean, cols: Columns, c: (k: Color) => Color): Line[] {
   const check = checkParts(r).join('  ');
+  const inline = check !== '' && 2 + cols.title + 1 + cols.value + 1 + cols.status + 1 + check.length <= cols.width;
   const block: Line[] = [
     [
       { text: sel ? '▸ ' : '  ', bold: true },
       { text: `${abbreviate(r.title, cols.title)} `, bold: sel },
       { text: `${pad(valueText(r), cols.value)} `, color: c(STATUS_COLOR[r.status]), bold: r.status === 'crit' },
       {
-        text: cols.checkInline && check ? `${pad(STATUS_MARK[r.status], cols.status)} ` : STATUS_MARK[r.status],
+        text: inline ? `${pad(STATUS_MARK[r.status], cols.status)} ` : STATUS_MARK[r.status],
         color: c(STATUS_COLOR[r.status]),
         bold: true,
       },
-      { text: cols.checkInline ? check : '', dim: true },
+      { text: inline ? check : '', dim: true },
     ],
   ];
-  if (!cols.checkInline && check) block.push(line(`    ${check}`, { dim: true }));
+  if (!inline && check) block.push(line(`    ${check}`, { dim: true }));
   if (r.detail) block.push(line(`    ${r.detail}`, { color: c(STATUS_COLOR[r.status]), dim: r.status === 'ok' }));
   if (r.warnings?.length) block.push(line(`    warning: ${r.warnings[0]}`, { color: c('yellow') }));
   if (r.seriesCount > 1) {
