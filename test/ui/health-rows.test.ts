@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, SampleValue } from '../../src/core/events.js';
 import type { HealthRow } from '../../src/core/select-health.js';
 import { brailleSpark, checkParts, scaleLabels, windowRatios, type SparkRenderer } from '../../src/ui/panes/health/chart.js';
-import { healthLines, type HealthInput } from '../../src/ui/panes/health/rows.js';
+import { abbreviate, healthLines, type HealthInput } from '../../src/ui/panes/health/rows.js';
 import { lineWidth, plain } from '../../src/ui/rows.js';
 
 const T = 1_800_000_000_000;
@@ -225,7 +225,7 @@ describe('the check is never cut', () => {
 
   it('the title gives way, with an ellipsis, before the check does', () => {
     const { text } = render({ rows: [long, errorRate], width: 70 });
-    expect(text[0]).toMatch(/^▸ Query engine speedup \(pro…? ?.*1\.2s.*OK +warn > 250ms {2}crit >= 1\.5s$/);
+    expect(text[0]).toMatch(/^▸ Query engine.*….*1\.2s.*OK +warn > 250ms {2}crit >= 1\.5s$/);
     expect(text[0]).toContain('…');
   });
 
@@ -242,7 +242,7 @@ describe('the check is never cut', () => {
     const p95Title: HealthRow = { ...errorRate, id: 'p95t', title: 'Request duration p95', warn: '> 250ms', crit: '> 350ms' };
     const { text } = render({ rows: [vsYesterday, p95Title], width: 76, height: 40 });
     // Both titles read far enough to tell them apart.
-    expect(text[0]).toMatch(/^▸ Request duration p95 vs… /);
+    expect(text[0]).toMatch(/^▸ Request durati…yesterday /);
     const second = text.findIndex((l) => l.startsWith('  Request duration p95 '));
     expect(second).toBeGreaterThan(0);
     // The long ratio check went below its row; the short one stayed beside its value.
@@ -252,8 +252,22 @@ describe('the check is never cut', () => {
 
   it('a pane too narrow for title and check on one line puts the check on its own line, whole', () => {
     const { text } = render({ rows: [long, errorRate], width: 40 });
-    expect(text[0]).toMatch(/^▸ Query engine speedup \(produc… +1\.2s +OK$/);
+    expect(text[0]).toMatch(/^▸ Query engine speedup \(pr…p99\) +1\.2s +OK$/);
     expect(text[1]).toBe('    warn > 250ms  crit >= 1.5s');
+  });
+});
+
+describe('abbreviated titles', () => {
+  it.each([
+    ['Request duration p95 (prod) vs yesterday', 24, 'Request durati…yesterday'],
+    ['Request duration p95 (prod)', 24, 'Request duration…(prod)'],
+    ['Query engine speedup (staging)', 24, 'Query engine s…(staging)'],
+    ['Error rate', 24, 'Error rate'],
+    ['Supercalifragilisticexpialidocious', 12, 'Supercalifr…'],
+  ])('%s in %i columns reads %s', (title, n, want) => {
+    const got = abbreviate(title, n);
+    expect([...got].length).toBe(n);
+    expect(got.trimEnd()).toBe(want);
   });
 });
 

@@ -123,14 +123,25 @@ function valueText(r: HealthRow): string {
   return r.text;
 }
 
-/** Cuts a title to `n` columns with an ellipsis (a title is what gives way, never the check). */
-function abbreviate(title: string, n: number): string {
+/** Cuts a title to `n` columns with an ellipsis in the middle, keeping its last words (a title is what gives way, never the check). */
+export function abbreviate(title: string, n: number): string {
   const chars = [...title];
   if (chars.length <= n) return pad(title, n);
-  return `${chars
-    .slice(0, Math.max(0, n - 1))
+  // The end often tells panels apart ("(prod)", "(staging)", "vs yesterday"): keep its last words.
+  const budget = Math.floor((n - 1) * 0.4);
+  let tail = '';
+  for (const m of title.matchAll(/\S+/g)) {
+    const rest = title.slice(m.index);
+    if ([...rest].length <= budget) {
+      tail = rest;
+      break;
+    }
+  }
+  const head = chars
+    .slice(0, n - 1 - [...tail].length)
     .join('')
-    .trimEnd()}…`.padEnd(n);
+    .trimEnd();
+  return `${head}…${tail}`.padEnd(n);
 }
 
 /** Firing alerts (name, severity, for how long), only when Alertmanager reports some, or cannot be read. */
