@@ -83,6 +83,12 @@ describe('sparkline heights follow the room', () => {
     expect(spark.specs.map((s) => s.height)).toEqual([rows, rows]);
   });
 
+  it("a pane with a row per panel shows every panel head before the selected one's chart", () => {
+    const five = Array.from({ length: 5 }, (_, i) => ({ ...errorRate, id: `p${i}`, title: `Panel ${i}` }));
+    const { text } = render({ rows: five, height: 5, cursor: 0 });
+    expect(text.map((l) => l.slice(2, 9))).toEqual(five.map((r) => r.title));
+  });
+
   it('with no room at all for charts, each still gets one row (the packer then drops what does not fit)', () => {
     const { lines, spark } = render({ height: 3 });
     expect(spark.specs.every((s) => s.height === 1)).toBe(true);
@@ -106,6 +112,19 @@ describe('scale and thresholds', () => {
     [0.002, 0.011, 'ratio', '0.2%', '1.1%'],
   ] as const)('a scale from %d to %d (%s) reads %s to %s: never the same label twice for different values', (lo, hi, unit, min, max) => {
     expect(scaleLabels(lo, hi, unit)).toEqual([min, max]);
+  });
+
+  it('the latest sample is drawn after the window, so the scale never contradicts the value', () => {
+    // The window ends at 1.1%; a sample 15 s later says 15%.
+    const spiking = { ...errorRate, status: 'crit', text: '15%', value: 0.15, sampledAt: T + 60 * STEP + 5_000 } as HealthRow;
+    const { text, spark } = render({ rows: [spiking], height: 6 });
+    expect(spark.specs[0].max).toBe(0.15);
+    expect(spark.specs[0].series[0].points.at(-1)).toEqual([spiking.sampledAt, 0.15]);
+    expect(text[1]).toMatch(/^ {4} ?15% /);
+    expect(text.some((l) => l.endsWith('┄ crit'))).toBe(true);
+    // A sample older than the window's end adds nothing.
+    const old = render({ rows: [{ ...spiking, sampledAt: T }], height: 6 });
+    expect(old.spark.specs[0].series[0].points).toEqual(errorRate.points);
   });
 
   it('a threshold inside the window is a dashed rule on its row, named; outside, an arrow says where it is', () => {

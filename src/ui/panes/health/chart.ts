@@ -57,11 +57,17 @@ const INDENT = '    ';
 /** The chart's lines (and a legend line first for compare panels); nothing when the window holds no number. */
 export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const c = (k: Color): Color => (o.color ? k : undefined);
-  const canary = r.points ?? [];
-  const baseline = r.compare ? (o.baseline ?? []) : [];
+  // The window is refreshed every half minute or so; the latest sample is drawn after it, so the
+  // chart and its scale never contradict the value on the head line.
+  const latest = (points: [number, SampleValue][], v: SampleValue | undefined): [number, SampleValue][] => {
+    const last = points.length ? points[points.length - 1][0] : -Infinity;
+    return r.sampledAt !== undefined && v !== undefined && r.sampledAt > last ? [...points, [r.sampledAt, v]] : points;
+  };
+  const canary = latest(r.points ?? [], r.compare ? r.compare.canary : r.value);
+  const baseline = r.compare ? latest(o.baseline ?? [], o.baseline ? r.compare.baseline : undefined) : [];
   const values = [...canary, ...baseline].map(([, v]) => sampleNumber(v)).filter(Number.isFinite);
   const out: Line[] = [];
-  if (r.compare) out.push(legend(r, canary, o.baseline, o.width, c));
+  if (r.compare) out.push(legend(r, canary, o.baseline && baseline, o.width, c));
   if (values.length === 0) return [...out, line(`${INDENT}no data in the sparkline window`, { dim: true })];
   const lo = Math.min(...values);
   const hi = Math.max(...values);

@@ -166,17 +166,18 @@ function alertLines(inp: HealthInput, c: (k: Color) => Color): Line[] {
   return out;
 }
 
-/** Keeps the alerts and the selected panel visible; drops sub-lines of other panels first when space is short. */
+/** Keeps the alerts and the selected panel visible: drops other panels' sub-lines first, then the selected one's, then panels around it. */
 function pack(blocks: Line[][], alerts: Line[], height: number, cursor: number): Line[] {
   const full = [...alerts, ...blocks.flat()];
   if (full.length <= height) return full;
   const heads = blocks.map((b, i) => (i === cursor ? b : [b[0]]));
   const compact = [...alerts, ...heads.flat()];
   if (compact.length <= height) return compact;
+  // Every panel's head line before the selected one's details; then a window over the heads.
+  const flat = blocks.map((b) => b[0]);
+  if (alerts.length + flat.length <= height) return [...alerts, ...flat];
   const room = Math.max(0, height - alerts.length);
-  const flat = heads.flat();
-  const selStart = heads.slice(0, cursor).reduce((n, b) => n + b.length, 0);
-  const start = Math.max(0, Math.min(selStart - 1, flat.length - room));
+  const start = Math.max(0, Math.min(cursor - 1, flat.length - room));
   return [...alerts, ...flat.slice(start, start + room)].slice(0, height);
 }
 
