@@ -198,6 +198,12 @@ describe('compare panels', () => {
     }
   });
 
+  it('a window whose ratio never moved says it once', () => {
+    const flat = { ...p95, points: series(() => 0.4) };
+    const legend = render({ rows: [flat], height: 8 }).text[1];
+    expect(legend).toMatch(/ratio ×1\.05 now, ×2\.00 over 9m50s$/);
+  });
+
   it('the window ratio skips a zero or NaN baseline rather than showing infinity', () => {
     expect(
       windowRatios(

@@ -159,7 +159,8 @@ function legend(
   const now = r.compare?.ratio;
   const ratios = windowRatios(canary, baseline ?? []);
   const span = canary.length > 1 ? ` over ${formatDuration(canary[canary.length - 1][0] - canary[0][0])}` : '';
-  const range = ratios.length ? `, ×${ratioText(Math.min(...ratios))}–×${ratioText(Math.max(...ratios))}` : '';
+  const [lo, hi] = ratios.length ? [ratioText(Math.min(...ratios)), ratioText(Math.max(...ratios))] : [];
+  const range = lo === undefined ? '' : lo === hi ? `, ×${lo}` : `, ×${lo}–×${hi}`;
   const ratio = `ratio ${now === undefined ? 'unknown' : `×${ratioText(now)}`} now`;
   const key: Line = [
     { text: `${INDENT}── canary`, color: c('cyan') },
