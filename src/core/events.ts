@@ -71,8 +71,11 @@ export type SessionEnded = Ev<'session/ended', { outcome: Outcome; reason?: stri
 /** An instant sample of a panel: `series` is the query (or the canary), `baseline` for compare panels. */
 export type MetricSampled = Ev<'metric/sampled', { panel: string; at: number; series: Series[]; baseline?: Series[]; warnings?: string[] }>;
 export type MetricFailed = Ev<'metric/failed', { panel: string; kind: MetricErrorKind; message: string; role?: 'canary' | 'baseline' }>;
-/** A sparkline window: points of the (first) series, oldest first. */
-export type MetricRange = Ev<'metric/range', { panel: string; from: number; step: number; points: [number, SampleValue][] }>;
+/** A sparkline window: points of the (first) series, oldest first; a compare panel's canary, with its baseline over the same window. */
+export type MetricRange = Ev<
+  'metric/range',
+  { panel: string; from: number; step: number; points: [number, SampleValue][]; baseline?: [number, SampleValue][] }
+>;
 export type AlertsUpdated = Ev<'alerts/updated', { alerts: Alert[] }>;
 export type AlertsFailed = Ev<'alerts/failed', { kind: MetricErrorKind; message: string }>;
 

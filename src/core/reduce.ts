@@ -57,7 +57,16 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
     }
     case 'metric/range': {
       const p = s.panels[e.panel] ?? {};
-      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, range: { t: e.t, from: e.from, step: e.step, points: e.points } } } };
+      return {
+        ...s,
+        panels: {
+          ...s.panels,
+          [e.panel]: {
+            ...p,
+            range: { t: e.t, from: e.from, step: e.step, points: e.points, ...(e.baseline ? { baseline: e.baseline } : {}) },
+          },
+        },
+      };
     }
     case 'alerts/updated':
       return { ...s, alerts: { t: e.t, list: e.alerts } };

@@ -10,6 +10,12 @@ export interface LevelRow {
   expectedMs?: number;
   recommended: boolean;
   steps: { id: string; title: string }[];
+  /** The host groups its `run` steps touch, in order, with how many hosts each holds. */
+  groups: { group: string; hosts: number }[];
+  /** True when a step runs a command on this machine (`local`). */
+  local: boolean;
+  /** How its latest run this session went ("started T+01:30, OK"), when it ran. */
+  lastRun?: string;
 }
 
 export interface HostProgress {
@@ -51,7 +57,13 @@ function computeRollback(state: SessionState, now: number): RollbackView {
       title: l.title,
       recommended: rec?.level === l.id,
       steps: l.steps.map((s) => ({ id: s.id, title: s.title })),
+      groups: [...new Set(l.steps.flatMap((s) => (s.run ? [s.run.on] : [])))].map((group) => ({
+        group,
+        hosts: state.session?.runbook.hosts?.[group]?.length ?? 0,
+      })),
+      local: l.steps.some((s) => s.local !== undefined),
       ...(l.expected !== undefined ? { expectedMs: l.expected } : {}),
+      ...lastRunOf(state, l.id),
     })),
     ...(rec ? { recommended: rec } : {}),
   };
@@ -156,6 +168,11 @@ function recommendation(state: SessionState): RollbackView['recommended'] {
       : `${top.id}: ${top.panel} ${top.reading}`,
     t: top.firedAt ?? state.t,
   };
+}
+
+function lastRunOf(state: SessionState, level: string): { lastRun?: string } {
+  const last = levelRuns(state, level).at(-1);
+  return last ? { lastRun: ranText(state, last) } : {};
 }
 
 /** Memoized on (state, now): results are read-only. */

@@ -8,7 +8,8 @@ export interface PanelState {
   sample?: { t: number; at: number; series: Series[]; baseline?: Series[]; warnings?: string[] };
   /** Last failure; cleared by the next sample. */
   error?: { t: number; kind: MetricErrorKind; message: string; since: number };
-  range?: { t: number; from: number; step: number; points: [number, SampleValue][] };
+  /** The sparkline window; `baseline` for compare panels (same window as the canary's `points`). */
+  range?: { t: number; from: number; step: number; points: [number, SampleValue][]; baseline?: [number, SampleValue][] };
 }
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';

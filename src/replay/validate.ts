@@ -34,7 +34,7 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'session/ended': { outcome: oneOf(...OUTCOMES), reason: opt(str) },
   'metric/sampled': { panel: key, at: time, series, baseline: opt(series), warnings: opt(arr(str)) },
   'metric/failed': { panel: key, kind: errorKind, message: str, role: opt(oneOf('canary', 'baseline')) },
-  'metric/range': { panel: key, from: time, step: num, points: arr(pair(time, sample)) },
+  'metric/range': { panel: key, from: time, step: num, points: arr(pair(time, sample)), baseline: opt(arr(pair(time, sample))) },
   'alerts/updated': { alerts: arr(obj({ name: str, severity: opt(str), summary: opt(str), startsAt: time, labels: record(str) })) },
   'alerts/failed': { kind: errorKind, message: str },
   'step/started': { phase: str, step: key, operator: opt(str) },

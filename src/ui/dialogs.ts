@@ -4,6 +4,7 @@ import { formatDuration } from '../runbook/duration.js';
 import { levelRuns, ranText } from '../core/select-rollback.js';
 import { stepKind } from '../runbook/schema.js';
 import { line, type Line } from './rows.js';
+import { gateLines } from './panes/checklist/gate-lines.js';
 import { displayCommand } from '../core/command-text.js';
 import type { Dialog } from './use-console-ui.js';
 
@@ -38,6 +39,9 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
         return {
           title: d.title,
           lines: [
+            // The latest event's time: samples arrive every few seconds, so staleness reads right.
+            ...gateLines(state, d.phase, state.t),
+            line(''),
             line('Go or no-go? Your name and reason are journaled.'),
             line(''),
             line('  g  GO: unlock the next phase', { bold: true }),

@@ -74,3 +74,23 @@ export function windowAround(total: number, cursor: number, height: number): [nu
   const start = Math.min(Math.max(0, cursor - Math.floor(height / 2)), total - height);
   return [start, start + height];
 }
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word is cut into pieces); blank lines part paragraphs. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  const w = Math.max(1, width);
+  for (const para of text.split(/\n\s*\n/)) {
+    let cur = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      for (let rest = [...word]; rest.length > 0; rest = rest.slice(w)) {
+        const piece = rest.slice(0, w).join('');
+        if (cur && [...cur].length + 1 + [...piece].length > w) {
+          out.push(cur);
+          cur = piece;
+        } else cur = cur ? `${cur} ${piece}` : piece;
+      }
+    }
+    if (cur) out.push(cur);
+  }
+  return out;
+}

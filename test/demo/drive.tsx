@@ -85,8 +85,8 @@ export async function startDriven(
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Walks the checklist from the top with the keyboard: each step is run (Enter) and awaited, each
- * gate said go (Enter, g, Enter). Stops once `until` has been started (a soak, say).
+ * Walks the checklist from the top with the keyboard: each step is run (Enter, which moves the
+ * cursor to the next item) and awaited, each gate said go (Enter, g, Enter, then down). Stops once `until` has been started (a soak, say).
  */
 export async function operate(d: Driven, until: string): Promise<void> {
   const rb = d.session.state.session!.runbook;
@@ -99,8 +99,8 @@ export async function operate(d: Driven, until: string): Promise<void> {
         await expect.poll(() => d.session.state.steps[step.id]?.status, { timeout: 5000 }).toBe('running');
         return;
       }
+      // Enter moved the cursor on to the next item once the step started.
       await expect.poll(() => d.session.state.steps[step.id]?.status, { timeout: 20_000 }).toBe('passed');
-      d.r.press(KEY.down);
     }
     if (phase.gate) {
       await expect.poll(d.frame).toMatch(new RegExp(`▸ ◆ ${esc(phase.gate.title.slice(0, 40))}`));

@@ -65,7 +65,9 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     // Tick the change request, then run the backup on the demo's database host over SSH.
     t('send-keys', '-t', server, 'Enter');
     await expect.poll(screen).toMatch(/✓ Change request approved/);
-    t('send-keys', '-t', server, 'Down');
+    // The tick moved the cursor on: the backup is selected, its command and host shown before Enter.
+    await expect.poll(screen).toMatch(/▸ ○ Database backup taken and verified/);
+    expect(screen()).toMatch(/ssh db \(1 host\): backup create pre-v2\.1\.0/);
     t('send-keys', '-t', server, 'Enter');
     await expect.poll(screen, { timeout: 15_000 }).toMatch(/✓ Database backup taken and verified/);
     await expect.poll(screen).toMatch(/db1\.internal \| db1\.internal: backup pre-v2\.1\.0/);

@@ -100,11 +100,10 @@ rollback:
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);
     await expect.poll(screen).toMatch(/local \| hello from the step/);
-    t('send-keys', '-t', session, 'Down');
+    // A step that starts moves the cursor on to the next item.
     await expect.poll(screen).toMatch(/▸ ○ A person checks/);
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/✓ A person checks/);
-    t('send-keys', '-t', session, 'Down');
     await expect.poll(screen).toMatch(/▸ ◆ Carry on\?/);
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/g GO · n NO-GO/);

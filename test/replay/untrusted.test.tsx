@@ -19,7 +19,7 @@ import { checklistLines } from '../../src/ui/panes/checklist/rows.js';
 import { healthLines } from '../../src/ui/panes/health/rows.js';
 import { rollbackLines } from '../../src/ui/panes/rollback/rows.js';
 import { TimelineCache, timelineLines } from '../../src/ui/panes/timeline/rows.js';
-import { sparkline } from '../../src/ui/sparkline.js';
+import { brailleSpark } from '../../src/ui/panes/health/chart.js';
 import { statusLine } from '../../src/ui/status.js';
 import { plain } from '../../src/ui/rows.js';
 import { captureIo } from '../support/io.js';
@@ -301,8 +301,6 @@ function mutate(items: (object | string)[], m: Mutation): void {
 function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
   const s = p.state;
   const now = p.now();
-  const spark = (pts: [number, number | string][], w: number, h: number) =>
-    sparkline(pts as [number, number][], { width: w, height: h }).split('\n');
   const lines = [
     ...healthLines({
       rows: selectHealth(s, now),
@@ -311,7 +309,8 @@ function panes(p: Awaited<ReturnType<typeof openReplay>>, path: string): void {
       height: 20,
       cursor: 0,
       color: true,
-      spark,
+      spark: brailleSpark,
+      now,
     }),
     ...checklistLines({ phases: selectChecklist(s, now), cursor: 3, width: 78, height: 20, now, color: true }),
     ...rollbackLines({

@@ -110,11 +110,12 @@ rollback:
       // Tick, run the deploy on three real hosts, say go.
       r.press(KEY.enter);
       await expect.poll(frame).toMatch(/✓ Announced/);
-      r.press(KEY.down);
+      // Each step that starts moves the cursor on to the next item.
+      await expect.poll(frame).toMatch(/▸ ○ Deploy v2/);
       r.press(KEY.enter);
       await expect.poll(frame, { timeout: 20_000 }).toMatch(/✓ Deploy v2/);
       for (const a of sshd.addresses) expect(readFileSync(join(dir, 'out', `deploy-${a}`), 'utf8')).toBe('v2\n');
-      r.press(KEY.down);
+      await expect.poll(frame).toMatch(/▸ ◆ /);
       r.press(KEY.enter);
       r.press('g');
       r.press(KEY.enter);
@@ -123,7 +124,9 @@ rollback:
       // The new version misbehaves: the error ratio climbs past the check and holds for 2s.
       await app.set({ errorRate: 0.5 });
       await expect.poll(frame, { timeout: 30_000 }).toMatch(/Revert to v1.*◀ RECOMMENDED/);
-      await expect.poll(frame).toMatch(/why: errors-high \(critical\): Error ratio \d+(\.\d+)?% > 10% for 2/);
+      // The reason wraps under the level (never cut): value and condition in the panel's unit.
+      await expect.poll(frame).toMatch(/why: errors-high \(critical\): Error ratio \d+(\.\d+)?%/);
+      expect(frame()).toMatch(/Error ratio \d+(\.\d+)?%[^\n]*\n?[^\n]*> 10%[^\n]*\n?[^\n]*for 2s/);
       expect(existsSync(join(dir, 'out', `rollback-${sshd.addresses[0]}`))).toBe(false);
 
       // Two deliberate keys: R opens the plan, Y runs it.

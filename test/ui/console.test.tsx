@@ -18,7 +18,9 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/○ Database backup verified/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/✓ Database backup verified/);
-    for (let i = 0; i < 5; i++) r.press(KEY.down);
+    // The tick started (and passed) the step: the cursor is on the next one.
+    await expect.poll(frame).toMatch(/▸ ○ Green answers health/);
+    for (let i = 0; i < 4; i++) r.press(KEY.down);
     await expect.poll(frame).toMatch(/▸ ○ Shift 50%/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/run step: locked until "GATE 1: go \/ no-go" says go/);
@@ -72,10 +74,13 @@ describe('checklist', () => {
     await expect.poll(frame).toMatch(/▸ ○ Database backup/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/✓ Database backup verified/);
-    r.press(KEY.down);
     await expect.poll(frame).toMatch(/▸ ○ Green answers health/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/✗ Green answers health/);
+    // The cursor went on to the next step when this one started: back up to retry it.
+    await expect.poll(frame).toMatch(/▸ ○ Error rate below/);
+    r.press(KEY.up);
+    await expect.poll(frame).toMatch(/▸ ✗ Green answers health/);
     expect(exec.calls).toEqual([
       'app-g1.internal: curl -fsS localhost:3000/api/health',
       'app-g2.internal: curl -fsS localhost:3000/api/health',

@@ -41,7 +41,8 @@ export function pickSeries(series: RangeSeries[]): RangeSeries | undefined {
 }
 
 /**
- * Fetches one panel's window and emits `metric/range` (a compare panel follows its canary).
+ * Fetches one panel's window and emits `metric/range` (a compare panel: its canary, and its
+ * baseline over the same window, so the pane draws both).
  * Failures are returned, not emitted: the instant query of the same panel already reports them,
  * and a failed sparkline must not turn a panel with a good value into an error.
  */
@@ -59,7 +60,21 @@ export async function pollRange(
     const r = await client.queryRange(query, w, signal ? { signal } : {});
     if (signal?.aborted) return false;
     const points: [number, SampleValue][] = pickSeries(r.series)?.points ?? [];
-    ctx.emit({ type: 'metric/range', t: ctx.now(), panel: panel.id, from: w.start, step: w.step, points });
+    // The baseline is optional to the picture: if its query fails, the canary is still drawn.
+    const base = panel.compare
+      ? await client.queryRange(panel.compare.baseline, w, signal ? { signal } : {}).catch(() => undefined)
+      : undefined;
+    if (signal?.aborted) return false;
+    const baseline: [number, SampleValue][] | undefined = base ? (pickSeries(base.series)?.points ?? []) : undefined;
+    ctx.emit({
+      type: 'metric/range',
+      t: ctx.now(),
+      panel: panel.id,
+      from: w.start,
+      step: w.step,
+      points,
+      ...(baseline ? { baseline } : {}),
+    });
     return true;
   } catch {
     return false;

@@ -78,6 +78,12 @@ describe.skipIf(!bin)('panel poller (real Prometheus)', () => {
     // A sparkline once per panel (the refresh period is 30 s), the compare panel's with its own range.
     expect(['rps', 'codes', 'err'].map((p) => of(ctx.events, p, 'metric/range').length)).toEqual([1, 1, 1]);
     expect(of(ctx.events, 'err', 'metric/range')[0]).toMatchObject({ step: 3000 });
+    // The compare panel's window carries its baseline over the same steps, so the pane draws both lines.
+    const errRange = of(ctx.events, 'err', 'metric/range')[0] as Extract<SessionEvent, { type: 'metric/range' }>;
+    // (This young Prometheus may have no point in the window yet: the baseline is there, maybe empty.)
+    expect(Array.isArray(errRange.baseline)).toBe(true);
+    for (const [t] of errRange.baseline!) expect((t - errRange.from) % errRange.step).toBe(0);
+    expect(of(ctx.events, 'rps', 'metric/range')[0]).not.toHaveProperty('baseline');
     for (const q of [RPS, BY_CODE, errorRatio('canary'), errorRatio('stable')]) expect(proxy.maxInFlight(q), q).toBe(1);
     // Read as of the last event: a stalled event loop on a loaded machine must not make them stale.
     const rows = selectHealth(reduceAll([started(rb), ...ctx.events]), ctx.events.at(-1)!.t);

@@ -8,7 +8,16 @@ import { checklistLines } from './rows.js';
 export const ChecklistPane = memo(function ChecklistPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui } = ctx;
   const lines = useMemo(
-    () => checklistLines({ phases: selectChecklist(state, now), cursor: ui.cursor.checklist, width, height, now, color }),
+    () =>
+      checklistLines({
+        phases: selectChecklist(state, now),
+        cursor: ui.cursor.checklist,
+        width,
+        height,
+        now,
+        color,
+        ...(state.session ? { runbook: state.session.runbook } : {}),
+      }),
     // The running step's elapsed time moves with `now`; output elsewhere must not recompute this.
     [state.steps, state.gates, state.session, now, width, height, ui.cursor.checklist, color],
   );

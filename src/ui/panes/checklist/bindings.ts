@@ -27,7 +27,12 @@ export function checklistBindings(ctx: PaneContext): Binding[] {
         if (!session || !item) return;
         if (item.kind === 'gate')
           ctx.dispatch({ type: 'dialog', dialog: { kind: 'gate', phase: item.phase, title: item.title, input: '' } });
-        else report(ctx, session.act(item.step.id));
+        else {
+          const refusal = session.act(item.step.id);
+          report(ctx, refusal);
+          // The step started: the next one is what the operator looks at now.
+          if (refusal === undefined) move(1)();
+        }
       },
     },
     {

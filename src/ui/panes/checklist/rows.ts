@@ -1,8 +1,10 @@
 /** The checklist pane as lines: phases with status and planned vs actual, steps with icons, gates. */
 import type { PhaseRow, StepRow } from '../../../core/select-checklist.js';
 import { formatDuration } from '../../../runbook/duration.js';
-import { fit, windowAround, type Line } from '../../rows.js';
+import type { Runbook } from '../../../runbook/schema.js';
+import { fit, lineWidth, windowAround, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
+import { findStep, stepDetail } from './step-detail.js';
 
 /** A selectable item of the checklist: a step, or a phase's gate. */
 export type ChecklistItem = { kind: 'step'; phase: string; step: StepRow } | { kind: 'gate'; phase: string; title: string };
@@ -42,7 +44,12 @@ export interface ChecklistInput {
   height: number;
   now: number;
   color: boolean;
+  /** The runbook, for the selected step's detail (command and hosts, URL, check, wait) and the gate's description. */
+  runbook?: Runbook;
 }
+
+/** Under this many rows the selected item's detail is one line instead of two. */
+const TWO_LINE_DETAIL_ROWS = 10;
 
 /** Lines for the checklist pane, windowed around the cursor. */
 export function checklistLines(inp: ChecklistInput): Line[] {
@@ -50,6 +57,8 @@ export function checklistLines(inp: ChecklistInput): Line[] {
   const lines: Line[] = [];
   let item = 0;
   let cursorLine = 0;
+  /** Just past the selected item's last line (its detail included). */
+  let cursorEnd = 1;
   for (const p of inp.phases) {
     const timing =
       p.actualMs !== undefined || p.plannedMs !== undefined
@@ -82,6 +91,10 @@ export function checklistLines(inp: ChecklistInput): Line[] {
         { text: s.attempts > 1 ? ` (try ${s.attempts})` : '', dim: true },
         { text: extra, color: c(STEP_COLOR[s.status]) },
       ]);
+      if (sel) {
+        lines.push(...stepDetailLines(inp, s.id));
+        cursorEnd = lines.length;
+      }
       item++;
     }
     if (p.gate) {
@@ -99,9 +112,27 @@ export function checklistLines(inp: ChecklistInput): Line[] {
         { text: p.gate.title, inverse: sel, bold: true },
         { text: `  ${verdict}`, color: c(d?.decision === 'go' ? 'green' : d ? 'red' : 'magenta') },
       ]);
+      const description = inp.runbook?.phases.find((ph) => ph.id === p.id)?.gate?.description;
+      if (sel && description) lines.push([{ text: `     ${description.replace(/\s+/g, ' ').trim()}`, dim: true }]);
+      if (sel) cursorEnd = lines.length;
       item++;
     }
   }
-  const [a, b] = windowAround(lines.length, cursorLine, inp.height);
+  let [a, b] = windowAround(lines.length, cursorLine, inp.height);
+  // The selected item's detail stays in view with it, even in a pane of a few rows.
+  if (cursorEnd > b) [a, b] = [Math.max(0, Math.min(cursorLine, cursorEnd - inp.height)), cursorEnd];
+  b = Math.min(b, a + inp.height);
   return lines.slice(a, b).map((l) => fit(l, inp.width));
+}
+
+/** What the selected step will do, shown before Enter runs it: two lines when the pane has room or one would be cut, one otherwise. */
+function stepDetailLines(inp: ChecklistInput, id: string): Line[] {
+  const step = inp.runbook && findStep(inp.runbook, id);
+  if (!inp.runbook || !step) return [];
+  const d = stepDetail(step, inp.runbook);
+  if (!d.targets) return [[{ text: `     ${d.action}` }]];
+  const one: Line = [{ text: `     ${d.action}` }, { text: `  ${d.targets}`, dim: true }];
+  // One line in a short pane, unless that would cut the hosts off: the target must be seen before Enter.
+  if (inp.height < TWO_LINE_DETAIL_ROWS && (lineWidth(one) <= inp.width || inp.height < 4)) return [one];
+  return [[{ text: `     ${d.action}` }], [{ text: `     ${d.targets}`, dim: true }]];
 }

@@ -1,13 +1,12 @@
-/** The health pane: panels with value, status, check, sparkline; firing alerts. */
+/** The health pane: firing alerts, then panels with value, status, check, and a sparkline sized to the pane. */
 import { memo, useMemo } from 'react';
+import type { SampleValue } from '../../../core/events.js';
 import { selectHealth } from '../../../core/select-health.js';
+import type { SessionState } from '../../../core/state.js';
 import { LinesView } from '../../components/LinesView.js';
 import type { PaneContext } from '../../pane-context.js';
-import { sparkline } from '../../sparkline.js';
-import { healthLines, type SparkRenderer } from './rows.js';
-
-const spark: SparkRenderer = (points, width, height, range) =>
-  sparkline(points as [number, number][], { width, height, ...(range ?? {}) }).split('\n');
+import { brailleSpark } from './chart.js';
+import { healthLines } from './rows.js';
 
 export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }) {
   const { state, now, width, height, color, ui } = ctx;
@@ -16,14 +15,36 @@ export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }
       healthLines({
         rows: selectHealth(state, now),
         ...(state.alerts ? { alerts: state.alerts } : {}),
+        baselines: baselines(state),
+        rules: rules(state),
         width,
         height,
         cursor: ui.cursor.health,
         color,
-        spark,
+        now,
+        spark: brailleSpark,
       }).slice(0, height),
     // Only what the rows read: output streaming in elsewhere must not recompute the panels.
     [state.panels, state.alerts, state.session, now, width, height, ui.cursor.health, color],
   );
   return <LinesView lines={lines} />;
 });
+
+/** Compare panels' baseline windows, by panel id. */
+function baselines(state: SessionState): Record<string, [number, SampleValue][]> {
+  const out: Record<string, [number, SampleValue][]> = {};
+  for (const [id, p] of Object.entries(state.panels)) if (p.range?.baseline) out[id] = p.range.baseline;
+  return out;
+}
+
+/** The value thresholds of each panel as numbers (ratio checks are not values: they are not drawn on the chart). */
+export function rules(state: SessionState): Record<string, { warn?: number; crit?: number }> {
+  const out: Record<string, { warn?: number; crit?: number }> = {};
+  for (const p of state.session?.runbook.health ?? []) {
+    const warn = p.warn && !p.warn.ratio ? p.warn.value : undefined;
+    const crit = p.crit && !p.crit.ratio ? p.crit.value : undefined;
+    if (warn !== undefined || crit !== undefined)
+      out[p.id] = { ...(warn !== undefined ? { warn } : {}), ...(crit !== undefined ? { crit } : {}) };
+  }
+  return out;
+}

@@ -23,6 +23,7 @@ export const RollbackPane = memo(function RollbackPane({ ctx }: { ctx: PaneConte
         height,
         color,
         readOnly: model.readOnly,
+        ...(state.session ? { runbook: state.session.runbook } : {}),
       }).slice(0, height),
     // Output moves the tails, not the state's commands: their version says when the shown tail may have changed.
     [state, tails, tails.version, now, width, height, ui.cursor.rollback, ui.hostCursor, color, model.readOnly],

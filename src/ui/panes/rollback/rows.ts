@@ -3,8 +3,10 @@ import type { CommandState } from '../../../core/state.js';
 import type { TailsView } from '../../../core/output-tails.js';
 import type { RollbackView } from '../../../core/select-rollback.js';
 import { formatDuration } from '../../../runbook/duration.js';
+import type { Runbook } from '../../../runbook/schema.js';
 import { fit, line, pad, windowAround, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
+import { restLines } from './rest.js';
 
 export interface RollbackInput {
   view: RollbackView;
@@ -20,6 +22,8 @@ export interface RollbackInput {
   height: number;
   color: boolean;
   readOnly: boolean;
+  /** The runbook, for what each level's steps run and where (the pane at rest). */
+  runbook?: Runbook;
 }
 
 const HOST_COLOR: Record<string, Color> = { running: 'cyan', ok: 'green', failed: 'red', unknown: 'yellow', queued: 'gray' };
@@ -30,6 +34,7 @@ export function rollbackLines(inp: RollbackInput): Line[] {
   const { view } = inp;
   const out: Line[] = [];
   if (view.levels.length === 0) return [line('This runbook has no rollback levels.', { dim: true })];
+  if (!view.run) return restLines(inp);
   view.levels.forEach((l, i) => {
     const sel = i === inp.cursor;
     out.push([
