@@ -70,7 +70,8 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     expect(screen()).toMatch(/ssh db \(1 host\): backup create pre-v2\.1\.0/);
     t('send-keys', '-t', server, 'Enter');
     await expect.poll(screen, { timeout: 15_000 }).toMatch(/✓ Database backup taken and verified/);
-    await expect.poll(screen).toMatch(/db1\.internal \| db1\.internal: backup pre-v2\.1\.0/);
+    // The timeline tells the exit over SSH with the output's last line.
+    await expect.poll(screen).toMatch(/db1\.internal exit 0 after [^:]+: \d+ lines?, last: "db1\.internal: /);
 
     t('send-keys', '-t', server, 'q');
     await expect.poll(screen).toMatch(/Quit\?/);

@@ -42,7 +42,7 @@ ${Array.from({ length: UNDO_STEPS - 1 }, (_, i) => `        - { id: u${i + 2}, t
 
 /** The rollback confirmation's body: the plan, step by step. */
 const PLAN = [
-  `${UNDO_STEPS} steps, in order; expected 1m00s:`,
+  `${UNDO_STEPS} steps, in order; expected 1m:`,
   '1. Wait a while',
   '   local: sleep 120',
   ...Array.from({ length: UNDO_STEPS - 1 }, (_, i) => [`${i + 2}. Undo part ${i + 2}`, `   local: echo ${i + 2}`]).flat(),

@@ -99,7 +99,8 @@ rollback:
 
     t('send-keys', '-t', session, 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);
-    await expect.poll(screen).toMatch(/local \| hello from the step/);
+    // The timeline tells the command's exit with its output summed up (output is not a line of its own).
+    await expect.poll(screen).toMatch(/local exit 0 after [^:]+: 1 line, last: "hello from the step"/);
     // A step that starts moves the cursor on to the next item.
     await expect.poll(screen).toMatch(/▸ ○ A person checks/);
     t('send-keys', '-t', session, 'Enter');
