@@ -1,6 +1,7 @@
 /** `cutover demo`: the console on a simulated fleet, cleaned up whichever way it ends. */
 import { parseArgs } from 'node:util';
 import { Cleanup, DEFAULT_TIME_SCALE, DemoRunbookError, SCENARIOS, startDemo, type MetricsChoice, type Scenario } from '../demo/index.js';
+import { demoHint } from '../demo/hint.js';
 import { formatProblem } from '../runbook/problem.js';
 import { EX_DATAERR, layoutLoads, runConsole } from './run.js';
 import { operatorName } from './run/start.js';
@@ -57,6 +58,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   io.out(`${demo.summary.join('\n')}\n`);
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
+  // The keys that matter, over the first screen, the first time this user runs the demo.
+  const hint = tty ? demoHint(io.env) : undefined;
   // The console now ends its session on a signal (and on a terminal, on a crash) and returns here.
   cleanup.handOver({ signals: true, crashes: tty });
   try {
@@ -72,6 +75,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       yes: values.yes ?? false,
       metricsSource: demo.metricsSource,
       ...(values.layout ? { layout: values.layout } : {}),
+      ...(hint ? { hint } : {}),
     });
   } finally {
     cleanup.handOver({ signals: false, crashes: false });

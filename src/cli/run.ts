@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
 import { LayoutError, loadLayout } from '../ui/layout/layout.js';
+import type { ConsoleHint } from '../ui/model.js';
 import { colorEnabled } from '../ui/theme.js';
 import { operatorName, readForResume, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
@@ -81,7 +82,7 @@ export function layoutLoads(layout: string, io: Io): boolean {
 export async function runConsole(
   source: Parameters<typeof startSession>[0],
   io: Io,
-  o: { yes: boolean; layout?: string; metricsSource?: string },
+  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint },
 ): Promise<number> {
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
   let started: Awaited<ReturnType<typeof startSession>>;
@@ -106,6 +107,7 @@ export async function runConsole(
       journalPath,
       ...(o.layout ? { layout: o.layout } : {}),
       ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+      ...(o.hint ? { hint: o.hint } : {}),
     });
   } else {
     io.out(`journal: ${journalPath}\n`);

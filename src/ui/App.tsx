@@ -89,6 +89,9 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   };
   const paneBindings = available(PANES[focus].bindings(ctxOf(focus)), model.readOnly);
   const global = globalBindings(model, present, focus, dispatch, paneNow, ui.zoom);
+  // The demo's first-run hint, open until a key closes it (that key does nothing else).
+  const [hintOpen, setHintOpen] = useState(Boolean(model.hint));
+  const hintRef = useRef(hintOpen);
   // The open overlay's scroll range, from the last frame: the key handler scrolls within it.
   const overlayRange = useRef({ max: 0, page: 1 });
 
@@ -100,6 +103,11 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   function onKey(input: string, key: InkKey): void {
     const k = keyName(input, key);
     const u = uiRef.current;
+    if (hintRef.current) {
+      hintRef.current = false;
+      setHintOpen(false);
+      return model.hint?.dismissed();
+    }
     if (u.help) return scrollOverlay(k, true) ? undefined : dispatch({ type: 'help', open: false });
     if (u.dialog) return onDialogKey(u.dialog, k, input);
     if (u.flash) dispatch({ type: 'flash' });
@@ -181,7 +189,9 @@ export function App({ model, layout: asked, color, size }: AppProps) {
           model.session?.store.notRecording,
           term.columns - 8,
         )
-      : undefined;
+      : hintOpen && model.hint
+        ? { title: model.hint.title, lines: model.hint.lines.map((text) => [{ text }]), hint: 'any key closes this', danger: false }
+        : undefined;
   let overlay = view && overlayBox(view, term.columns, screenRows, ui.overlayScroll, color);
   // Taller than the screen, the help says how to scroll it (other keys still close it).
   if (overlay && ui.help && overlay.maxScroll > 0)

@@ -17,6 +17,14 @@ export interface EventList {
   readonly story: StoryList;
 }
 
+/** A note shown over the console when it opens (the demo's first-run keys), until a key closes it. */
+export interface ConsoleHint {
+  title: string;
+  lines: string[];
+  /** Called once, when a key closed it. */
+  dismissed(): void;
+}
+
 /** Everything the console reads and calls: one interface for live sessions and replays. */
 export interface ConsoleModel {
   /** Replay: dangerous bindings disappear and nothing is executed. */
@@ -42,6 +50,8 @@ export interface ConsoleModel {
   extraBindings?: () => Binding[];
   /** An extra status line under the status bar (replay's progress bar). */
   extraStatus?: (width: number) => Line | undefined;
+  /** Shown over the panes when the console opens, until any key closes it. */
+  hint?: ConsoleHint;
   /** Asked to quit (after confirmation): the caller ends the session and unmounts. */
   onQuit(): void;
 }

@@ -1,10 +1,11 @@
 /** The console model of a live session (the TTY console, the demo, and tests use the same one). */
 import type { Session } from '../session/session.js';
-import type { ConsoleModel } from './model.js';
+import type { ConsoleHint, ConsoleModel } from './model.js';
 
 export interface SessionModelOptions {
   journalPath?: string;
   metricsSource?: string;
+  hint?: ConsoleHint;
   onQuit(): void;
 }
 
@@ -24,6 +25,7 @@ export function sessionModel(session: Session, o: SessionModelOptions): ConsoleM
     connections: () => session.connections(),
     ...(o.journalPath ? { journalPath: o.journalPath } : {}),
     ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+    ...(o.hint ? { hint: o.hint } : {}),
     onQuit: o.onQuit,
   };
 }

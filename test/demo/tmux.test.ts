@@ -56,9 +56,16 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     await expect.poll(screen).toMatch(/BEFORE-DEMO/);
     t('send-keys', '-t', server, `node ${BIN} demo`, 'Enter');
     await expect.poll(screen, { timeout: 30_000 }).toMatch(/2 Checklist/);
+    // The first demo of this user opens with the keys that matter, over the panes, until a key closes it.
+    expect(screen()).toMatch(/cutover demo: a deploy that goes wrong/);
+    expect(screen()).toMatch(/R, then Y +roll back by hand/);
+    t('send-keys', '-t', server, 'Enter');
+    await expect.poll(screen).not.toMatch(/a deploy that goes wrong/);
     const first = screen();
-    for (const pane of ['1 Health', '2 Checklist', '3 Timeline', '4 Rollback']) expect(first).toContain(pane);
+    for (const pane of ['1 Health', '2 Checklist', '3 Timeline: story', '4 Rollback']) expect(first).toContain(pane);
     expect(first.split('\n')[0]).toMatch(/● REC {2}checkout-api v2\.1\.0 \(blue-green, three gates\)/);
+    // The Enter that closed the hint did nothing else: the change request is not ticked.
+    expect(first).toMatch(/▸ ○ Change request approved/);
     await expect.poll(screen, { timeout: 10_000 }).toMatch(/(prometheus|simulated) ok/);
     await expect.poll(screen, { timeout: 10_000 }).toMatch(/Error rate\s+0\.0\d+%\s+OK/);
 

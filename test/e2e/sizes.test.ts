@@ -2,9 +2,11 @@
 // 160x48 and 220x60 nothing wraps or overflows (status bar first, footer last, every pane's
 // frame closed on every row); z zooms the focused pane to the whole screen and back; the
 // stacked layout gives the checklist and the timeline rows enough to read.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needBinary } from '../support/binaries.js';
+import { tempDir } from '../support/sshd.js';
 import { tmuxOn } from './screen-check.js';
 
 const tmux = needBinary('tmux', 'tmux');
@@ -44,6 +46,7 @@ function innerRows(rows: string[], title: string): number {
 describe.skipIf(!tmux)('tmux: the demo at every size', () => {
   const term = tmuxOn(tmux!, `cutover-sizes-${process.pid}`);
   const joined = () => term.t('capture-pane', '-p', '-J', '-t', 's').replace(/\n$/, '').split('\n');
+  const state = tempDir('cutover-sizes-');
 
   beforeAll(() => {
     term.t(
@@ -55,6 +58,8 @@ describe.skipIf(!tmux)('tmux: the demo at every size', () => {
       '80',
       '-y',
       '24',
+      '-e',
+      `XDG_STATE_HOME=${state}`,
       process.execPath,
       bin,
       'demo',
@@ -64,10 +69,19 @@ describe.skipIf(!tmux)('tmux: the demo at every size', () => {
       'zed',
     );
   });
-  afterAll(() => term.kill());
+  afterAll(() => {
+    term.kill();
+    rmSync(state, { recursive: true, force: true });
+  });
 
   it('fits every size, zooms, and gives the stacked panes rows to read', async () => {
     await expect.poll(() => term.rows()[0], { timeout: 30_000 }).toMatch(/● REC/);
+    // A first demo for this user: its hint is over the panes, and the first key only closes it.
+    await expect.poll(() => term.rows().join('\n')).toMatch(/cutover demo: a deploy that goes wrong/);
+    expect(frameProblems(joined(), 80, 24)).toEqual([]);
+    term.keys('Enter');
+    await expect.poll(() => term.rows().join('\n')).not.toMatch(/a deploy that goes wrong/);
+    expect(existsSync(join(state, 'cutover', 'demo-hint-read'))).toBe(true);
     await expect.poll(() => term.rows().join('\n'), { timeout: 20_000 }).toMatch(/▸ ○ Change request approved/);
     // Some of everything on screen: a ticked step, a command over SSH with its output.
     term.keys('Enter');

@@ -1,5 +1,6 @@
 /** `cutover run` on a terminal: the Ink console on the alternate screen. Ink and React load only here. */
 import type { Session } from '../../session/session.js';
+import type { ConsoleHint } from '../../ui/model.js';
 import { sessionModel } from '../../ui/session-model.js';
 import { allowStyles, CONSOLE_RENDER } from '../../ui/render-options.js';
 import { guardTerminal } from './screen.js';
@@ -10,6 +11,7 @@ export interface TtyOptions {
   color: boolean;
   journalPath?: string;
   metricsSource?: string;
+  hint?: ConsoleHint;
 }
 
 /** Shows the console until the operator quits (or a signal ends it); resolves with the exit code. */
@@ -47,6 +49,7 @@ export async function runTty(session: Session, o: TtyOptions): Promise<number> {
     const model = sessionModel(session, {
       ...(o.journalPath ? { journalPath: o.journalPath } : {}),
       ...(o.metricsSource ? { metricsSource: o.metricsSource } : {}),
+      ...(o.hint ? { hint: o.hint } : {}),
       onQuit: () => finish(),
     });
     const app = render(createElement(App, { model, color: o.color, ...(o.layout ? { layout: o.layout } : {}) }), CONSOLE_RENDER);
