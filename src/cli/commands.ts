@@ -48,7 +48,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'replay',
-    synopsis: 'replay JOURNAL [--speed X] [--start-at T+MM:SS] [--skip-idle]',
+    synopsis: 'replay JOURNAL [--speed X] [--start-at T+MM:SS] [--skip-idle] [--events]',
     summary: 'the console, read-only, from a journal',
     help: [
       'Nothing is executed, whatever the journal holds. Keys: space pause/play, ←/→ 10 s, Shift+←/→ 1 min,',
@@ -56,7 +56,8 @@ export const COMMANDS: CommandSpec[] = [
       '  --speed X        start at this speed (default 1)',
       '  --start-at T     start at this session time (T+05:30)',
       '  --skip-idle      jump over stretches of more than 5 s with nothing but metrics',
-      'Without a terminal the timeline is printed as plain lines. Bad lines are reported (FILE:LINE) and skipped.',
+      '  --events         without a terminal: every event, not the story (samples and output included)',
+      "Without a terminal the timeline's story is printed as plain lines. Bad lines are reported (FILE:LINE) and skipped.",
       'Exit codes: 0, 1 unreadable.',
     ],
     load: () => import('./replay.js'),

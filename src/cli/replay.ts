@@ -1,6 +1,6 @@
 /** `cutover replay JOURNAL`: the console, read-only, from a journal (the timeline as plain lines without a terminal). */
 import { parseArgs } from 'node:util';
-import { timelineLine } from '../core/select-timeline.js';
+import { SEVERITY_MARK, timelineLine } from '../core/select-timeline.js';
 import { MAX_SPEED, MIN_SPEED, parseOffset } from '../replay/clock.js';
 import { capHeapGrowth } from '../replay/heap.js';
 import { openReplay, UnreadableJournal } from '../replay/open.js';
@@ -13,7 +13,7 @@ import { UsageError, type Io } from './usage.js';
 export async function main(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { speed: { type: 'string' }, 'start-at': { type: 'string' }, 'skip-idle': { type: 'boolean' } },
+    options: { speed: { type: 'string' }, 'start-at': { type: 'string' }, 'skip-idle': { type: 'boolean' }, events: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -38,7 +38,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (tty) {
       const { replayTty } = await import('./replay/tty.js');
       await replayTty(player, { path, color: colorEnabled(io.env) });
-    } else await printReplay(player, startAt, io);
+    } else await printReplay(player, startAt, io, values.events ?? false);
   } finally {
     player.index.close();
   }
@@ -51,12 +51,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** Without a terminal: every event from the start position on, as plain timeline lines, as fast as they read. */
-async function printReplay(player: Player, startAt: number, io: Io): Promise<void> {
+/**
+ * Without a terminal: from the start position on, as plain lines, as fast as they read: the story
+ * the timeline pane tells (each line marked as the pane marks it), or with `events` every event.
+ */
+async function printReplay(player: Player, startAt: number, io: Io, events: boolean): Promise<void> {
   await player.index.run();
   const ix = player.index;
   const start = player.start;
   const from = ix.times.lowerBound(start + startAt, ix.count);
+  if (!events) {
+    for (let k = ix.story.before(from); k < ix.story.length; k++) {
+      const l = ix.story.get(k);
+      io.out(`${l.clock} ${l.elapsed} ${SEVERITY_MARK[l.severity]} ${sanitizeLine(l.text)}\n`);
+    }
+    return;
+  }
   for (let i = from; i < ix.count; i += 1000) {
     for (const e of player.reader.read(i, Math.min(ix.count, i + 1000))) {
       const l = timelineLine(e, start);

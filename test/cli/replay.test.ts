@@ -1,4 +1,4 @@
-// `cutover replay` without a terminal: the timeline as plain lines from --start-at; usage
+// `cutover replay` without a terminal: the timeline's story (or every event) as plain lines from --start-at; usage
 // mistakes exit 64 with one line; an unreadable journal exits 1.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -7,21 +7,36 @@ import { captureIo } from '../support/io.js';
 const JOURNAL = 'fixtures/sessions/config-push-completed.jsonl';
 
 describe('cutover replay (not a TTY)', () => {
-  it('prints every event as a timeline line, then exits 0', async () => {
+  it('prints the story the timeline pane tells, each line marked as the pane marks it, then exits 0', async () => {
     const io = captureIo();
     expect(await runCli(['replay', JOURNAL], io)).toBe(0);
+    const lines = io.stdout().trimEnd().split('\n');
+    expect(lines).toHaveLength(27);
+    expect(lines[0]).toBe('22:00:00 T+00:00 ·  session started by carol: config push (small)');
+    expect(lines).toContain(
+      '22:00:24 T+00:24 !! web2.internal exit 1 after 3s: 1 line, last: "Job for nginx.service failed: stale pid file"',
+    );
+    expect(lines).toContain('22:00:24 T+00:24 !! step reload failed: 1/2 ok; 1 failed');
+    expect(lines.at(-1)).toBe('22:01:35 T+01:35 ok session ended: completed');
+    // Output is summed up in the exit's line, never a line of its own.
+    expect(lines.filter((l) => / \| /.test(l))).toEqual([]);
+    expect(io.stderr()).toBe('');
+  });
+
+  it('--events prints every event as a timeline line', async () => {
+    const io = captureIo();
+    expect(await runCli(['replay', JOURNAL, '--events'], io)).toBe(0);
     const lines = io.stdout().trimEnd().split('\n');
     expect(lines).toHaveLength(30);
     expect(lines[0]).toBe('22:00:00 T+00:00 session started by carol: config push (small)');
     expect(lines).toContain('22:00:24 T+00:24 step reload failed: 1/2 ok; 1 failed');
     expect(lines.at(-1)).toBe('22:01:35 T+01:35 session ended: completed');
-    expect(io.stderr()).toBe('');
   });
 
   it('--start-at starts at that session time', async () => {
     const io = captureIo();
     expect(await runCli(['replay', JOURNAL, '--start-at', 'T+01:00', '--speed', '4', '--skip-idle'], io)).toBe(0);
-    expect(io.stdout().split('\n')[0]).toBe('22:01:00 T+01:00 gate push: GO by carol: config diff reviewed with Dana');
+    expect(io.stdout().split('\n')[0]).toBe('22:01:00 T+01:00 ok gate push: GO by carol: config diff reviewed with Dana');
   });
 
   it.each([
