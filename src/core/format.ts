@@ -30,6 +30,8 @@ const SI = ['', 'k', 'M', 'G', 'T'];
 /** Beyond these a plain number is unreadable: exponent notation. */
 const HUGE = 1e6;
 const TINY = 1e-6;
+/** Seconds from which a duration is written as a number: about 1.6 years. */
+const HUGE_SECONDS = 5e7;
 /** Extra digits allowed to keep a value on the right side of its thresholds. */
 const MAX_EXTRA = 6;
 
@@ -45,6 +47,8 @@ export function formatValue(v: SampleValue, unit?: Unit, against: readonly numbe
   // A minute and more of seconds reads as a duration (2m05s), in whole seconds; when that would put
   // it on the wrong side of a threshold (120.4s against 2m), in seconds with the digits it needs.
   if (!scale) {
+    // Past a year and a half of seconds a duration stops being readable (2.8e+296h…): exponent notation.
+    if (Math.abs(v) >= HUGE_SECONDS) return expo(v, unit, 2);
     const text = formatDuration(v * 1000);
     const shown = (parseDuration(text.replace(/^-/, '')) ?? Number.NaN) / 1000;
     const sameSide = against.filter(Number.isFinite).every((t) => cmp(Math.sign(v) * shown, t) === cmp(v, t));

@@ -73,7 +73,8 @@ export function inPanelUnit(check: Check, panel: PanelUnit): { check: Check } | 
   const { unit, ...rest } = check;
   if (unit === undefined) return { check };
   const factor = unitFactor(unit, check.ratio, panel.unit);
-  if (factor !== undefined) return { check: { ...rest, value: check.value * factor } };
+  // 15 significant digits: 99.9 * 0.01 is 0.9990000000000001 in binary, and a ratio of exactly 0.999 would hold `< 99.9%`.
+  if (factor !== undefined) return { check: { ...rest, value: Number((check.value * factor).toPrecision(15)) } };
   return { error: unitError(check, unit, panel) };
 }
 

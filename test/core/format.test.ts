@@ -37,6 +37,10 @@ describe('formatValue, by unit', () => {
     [5400, 'seconds', '1h30m'],
     [-0.5, 'seconds', '-500ms'],
     [0, 'seconds', '0s'],
+    // A day is a duration; a span no one reads as hours is a number.
+    [86_400, 'seconds', '24h'],
+    [1e300, 'seconds', '1.00e+300s'],
+    [-1e300, 'seconds', '-1.00e+300s'],
     // bytes: binary multiples
     [512, 'bytes', '512 B'],
     [1536, 'bytes', '1.5 KiB'],

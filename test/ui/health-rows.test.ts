@@ -197,6 +197,18 @@ describe('compare panels', () => {
     }
   });
 
+  it('ratios next to a ratio check keep the digits that tell which side of it they are on', () => {
+    // 1.996 against `ratio > 2×`: never `2×`, on the head line or in the legend.
+    const near = {
+      ...p95,
+      brief: '399ms = 1.996×',
+      compare: { canary: 0.3992, baseline: 0.2, ratio: 1.996 },
+      points: series(() => 0.3992),
+    };
+    const text = render({ rows: [near], rules: { p95: { ratios: [2] } }, height: 8 }).text;
+    expect(text[1]).toMatch(/ratio 1\.996× now, 1\.996× over 9m50s$/);
+  });
+
   it('a window whose ratio never moved says it once', () => {
     const flat = { ...p95, points: series(() => 0.4) };
     const legend = render({ rows: [flat], height: 8 }).text[1];

@@ -5,7 +5,7 @@ import { selectHealth } from '../../../core/select-health.js';
 import type { SessionState } from '../../../core/state.js';
 import { LinesView } from '../../components/LinesView.js';
 import type { PaneContext } from '../../pane-context.js';
-import { brailleSpark } from './chart.js';
+import { brailleSpark, type ChartRules } from './chart.js';
 import { healthLines } from './rows.js';
 
 export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }) {
@@ -37,14 +37,22 @@ function baselines(state: SessionState): Record<string, [number, SampleValue][]>
   return out;
 }
 
-/** The value thresholds of each panel as numbers (ratio checks are not values: they are not drawn on the chart). */
-export function rules(state: SessionState): Record<string, { warn?: number; crit?: number }> {
-  const out: Record<string, { warn?: number; crit?: number }> = {};
+/**
+ * The thresholds of each panel as numbers: value checks are drawn on the chart; ratio checks are
+ * not values, but a compare panel's ratios are written with the digits they need against them.
+ */
+export function rules(state: SessionState): Record<string, ChartRules> {
+  const out: Record<string, ChartRules> = {};
   for (const p of state.session?.runbook.health ?? []) {
     const warn = p.warn && !p.warn.ratio ? p.warn.value : undefined;
     const crit = p.crit && !p.crit.ratio ? p.crit.value : undefined;
-    if (warn !== undefined || crit !== undefined)
-      out[p.id] = { ...(warn !== undefined ? { warn } : {}), ...(crit !== undefined ? { crit } : {}) };
+    const ratios = [p.warn, p.crit].filter((c) => c?.ratio).map((c) => c!.value);
+    if (warn !== undefined || crit !== undefined || ratios.length)
+      out[p.id] = {
+        ...(warn !== undefined ? { warn } : {}),
+        ...(crit !== undefined ? { crit } : {}),
+        ...(ratios.length ? { ratios } : {}),
+      };
   }
   return out;
 }

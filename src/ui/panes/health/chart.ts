@@ -43,12 +43,19 @@ export function checkParts(r: HealthRow): string[] {
   return [r.warn && `warn ${r.warn}`, r.crit && `crit ${r.crit}`].filter((x): x is string => Boolean(x));
 }
 
+/** A panel's thresholds as numbers: warn and crit on the chart, ratio checks for the legend's digits. */
+export interface ChartRules {
+  warn?: number;
+  crit?: number;
+  ratios?: number[];
+}
+
 export interface ChartInput {
   width: number;
   height: number;
   spark: SparkRenderer;
   baseline?: [number, SampleValue][];
-  rules?: { warn?: number; crit?: number };
+  rules?: ChartRules;
   color: boolean;
 }
 
@@ -67,7 +74,7 @@ export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const baseline = r.compare ? latest(o.baseline ?? [], o.baseline ? r.compare.baseline : undefined) : [];
   const values = [...canary, ...baseline].map(([, v]) => sampleNumber(v)).filter(Number.isFinite);
   const out: Line[] = [];
-  if (r.compare) out.push(legend(r, canary, o.baseline && baseline, o.width, c));
+  if (r.compare) out.push(legend(r, canary, o.baseline && baseline, o.width, c, o.rules?.ratios ?? []));
   if (values.length === 0) return [...out, line(`${INDENT}no data in the sparkline window`, { dim: true })];
   const lo = Math.min(...values);
   const hi = Math.max(...values);
@@ -155,13 +162,15 @@ function legend(
   baseline: [number, SampleValue][] | undefined,
   width: number,
   c: (k: Color) => Color,
+  checks: number[],
 ): Line {
   const now = r.compare?.ratio;
   const ratios = windowRatios(canary, baseline ?? []);
   const span = canary.length > 1 ? ` over ${formatDuration(canary[canary.length - 1][0] - canary[0][0])}` : '';
-  const [lo, hi] = ratios.length ? [formatRatio(Math.min(...ratios)), formatRatio(Math.max(...ratios))] : [];
+  // With the digits the ratio checks need: 1.996 next to `> 2×` never reads 2×.
+  const [lo, hi] = ratios.length ? [formatRatio(Math.min(...ratios), checks), formatRatio(Math.max(...ratios), checks)] : [];
   const range = lo === undefined ? '' : lo === hi ? `, ${lo}` : `, ${lo}–${hi}`;
-  const ratio = `ratio ${now === undefined ? 'unknown' : formatRatio(now)} now`;
+  const ratio = `ratio ${now === undefined ? 'unknown' : formatRatio(now, checks)} now`;
   const key: Line = [
     { text: `${INDENT}── canary`, color: c('cyan') },
     { text: baseline === undefined ? '  (no baseline window)' : '  ·· baseline', dim: baseline === undefined, color: c('cyan') },

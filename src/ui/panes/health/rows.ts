@@ -8,7 +8,7 @@ import { formatValue } from '../../../core/format.js';
 import { formatDuration } from '../../../runbook/duration.js';
 import { fit, line, pad, type Line } from '../../rows.js';
 import { STATUS_COLOR, STATUS_MARK, type Color } from '../../theme.js';
-import { chartLines, checkParts, type SparkRenderer } from './chart.js';
+import { type ChartRules, chartLines, checkParts, type SparkRenderer } from './chart.js';
 
 export type { SparkRenderer } from './chart.js';
 
@@ -18,7 +18,7 @@ export interface HealthInput {
   /** Compare panels' baseline over the sparkline window, by panel id. */
   baselines?: Record<string, [number, SampleValue][]>;
   /** Thresholds as numbers, by panel id (the rows carry them as text), for the lines across the charts. */
-  rules?: Record<string, { warn?: number; crit?: number }>;
+  rules?: Record<string, ChartRules>;
   width: number;
   height: number;
   cursor: number;
