@@ -53,7 +53,12 @@ interface OutputCount {
   last: string;
   /** The stream's last chunk did not end with a newline: its next chunk continues that line. */
   open: { stdout: boolean; stderr: boolean };
+  /** The open line of each stream so far (its first PARTIAL_MAX characters), so a line split across chunks is told whole. */
+  partial: { stdout: string; stderr: string };
 }
+
+/** Characters kept of a line still being written: the summary shows its start. */
+const PARTIAL_MAX = 1024;
 
 /** The story of one session, built event by event; lines are kept as columns (a replay may tell tens of thousands). */
 export class StoryIndex implements StoryList {
@@ -139,7 +144,7 @@ export class StoryIndex implements StoryList {
         return ['step', 'info', `step ${e.step} started${title && title !== e.step ? `: ${title}` : ''}`];
       }
       case 'command/started':
-        this.outputs.set(e.cmd, { lines: 0, last: '', open: { stdout: false, stderr: false } });
+        this.outputs.set(e.cmd, { lines: 0, last: '', open: { stdout: false, stderr: false }, partial: { stdout: '', stderr: '' } });
         return raw(e);
       case 'command/output':
         this.output(e);
@@ -197,10 +202,14 @@ export class StoryIndex implements StoryList {
     for (let i = e.text.indexOf('\n'); i !== -1; i = e.text.indexOf('\n', i + 1)) newlines++;
     const ends = e.text.endsWith('\n');
     // Lines begun: the first one, unless it continues an open line; one after each newline but a final one.
-    o.lines += (o.open[e.stream] ? 0 : 1) + newlines - (ends ? 1 : 0);
+    const open = o.open[e.stream];
+    o.lines += (open ? 0 : 1) + newlines - (ends ? 1 : 0);
     o.open[e.stream] = !ends;
     const body = ends ? e.text.slice(0, -1) : e.text;
-    const last = body.slice(body.lastIndexOf('\n') + 1);
+    const at = body.lastIndexOf('\n');
+    // The chunk's last line, joined to the open line it continues when the chunk has no newline before it.
+    const last = at < 0 && open ? (o.partial[e.stream] + body).slice(0, PARTIAL_MAX) : body.slice(at + 1, at + 1 + PARTIAL_MAX);
+    o.partial[e.stream] = ends ? '' : last;
     if (last.trim() !== '') o.last = last;
   }
 

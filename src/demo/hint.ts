@@ -19,16 +19,17 @@ export function demoHint(env: NodeJS.ProcessEnv): ConsoleHint | undefined {
   if (existsSync(marker)) return undefined;
   return {
     title: 'cutover demo: a deploy that goes wrong',
+    // At most 70 characters a line: the whole hint reads at 80x24.
     lines: [
-      'checkout-api v2.1.0 goes to blue, then traffic follows; the new release breaks at 50%.',
+      'v2.1.0 goes to blue, then traffic follows; it breaks at 50% traffic.',
       '',
-      'Enter      run the selected step (the line under it says what it runs, where)',
+      'Enter      run the selected step (the line under it says what, where)',
       'g, Enter   say GO at a gate (Enter on the gate opens it)',
       'c          cancel an automatic rollback during its countdown',
-      'R, then Y  roll back by hand: R shows every command and host, capital Y runs it',
-      'Tab, 1-4   move between panes; z zooms the focused one to the whole screen',
+      'R, then Y  roll back by hand (R lists every command and host)',
+      'Tab, 1-4   move between panes; z zooms the focused one',
       'e          timeline: the story (default) or every event',
-      '?          every key, and why a key is refused; q quits and cleans up',
+      '?          every key, and why one is refused; q quits, cleans up',
     ],
     dismissed() {
       try {

@@ -193,6 +193,18 @@ const CASES: Case[] = [
     ['ok', 'lb1.internal exit 0 after 2s: 4 lines, last: "oops"'],
   ],
   [
+    'a last line split across chunks is told whole',
+    [cmd('c1'), out('c1', 'starting\ndeploy finished: 3 of 3 hosts o'), out('c1', 'k'), out('c1', '\n')],
+    exit('c1'),
+    ['ok', 'lb1.internal exit 0 after 2s: 2 lines, last: "deploy finished: 3 of 3 hosts ok"'],
+  ],
+  [
+    'an unfinished last line is told as far as it went',
+    [cmd('c1'), out('c1', 'progress: 10%'), out('c1', ' 20%')],
+    exit('c1'),
+    ['ok', 'lb1.internal exit 0 after 2s: 1 line, last: "progress: 10% 20%"'],
+  ],
+  [
     'a last line with terminal controls reads plain',
     [cmd('c1'), out('c1', 'deploy \x1b]0;owned\x07done\x1b[2J\n')],
     exit('c1'),

@@ -79,6 +79,8 @@ describe.skipIf(!tmux)('tmux: the demo at every size', () => {
     // A first demo for this user: its hint is over the panes, and the first key only closes it.
     await expect.poll(() => term.rows().join('\n')).toMatch(/cutover demo: a deploy that goes wrong/);
     expect(frameProblems(joined(), 80, 24)).toEqual([]);
+    // Every line of it whole at 80 columns: the ends of its longest lines are on screen.
+    for (const end of [/what, where\)/, /every command and host\)/, /q quits, cleans up/]) expect(term.rows().join('\n')).toMatch(end);
     term.keys('Enter');
     await expect.poll(() => term.rows().join('\n')).not.toMatch(/a deploy that goes wrong/);
     expect(existsSync(join(state, 'cutover', 'demo-hint-read'))).toBe(true);
