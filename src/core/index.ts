@@ -28,7 +28,7 @@ export {
 } from './select-health.js';
 export { selectChecklist, type PhaseRow, type StepRow, type PhaseStatus } from './select-checklist.js';
 export { selectRollback, type RollbackView, type LevelRow, type HostProgress } from './select-rollback.js';
-export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, triggerReason, triggerReading, type TriggerRow } from './select-triggers.js';
+export { selectTriggers, selectFiringTriggers, SEVERITY_RANK, triggerReason, type TriggerRow } from './select-triggers.js';
 export { timelineLine, SEVERITY_MARK, type TimelineLine, type LineKind, type LineSeverity } from './select-timeline.js';
 export { StoryIndex, storyOf, type StoryLine, type StoryList } from './story.js';
 export { selectStatus, selectAlert, type StatusView, type AlertView } from './select-status.js';

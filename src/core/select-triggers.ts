@@ -1,5 +1,5 @@
 /** Triggers as the panes show them, and the recommended level (most severe firing, then first fired). */
-import type { Panel, Runbook, Severity, Trigger } from '../runbook/schema.js';
+import type { Panel, Severity, Trigger } from '../runbook/schema.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { SampleValue } from './events.js';
 import { formatCheck, formatCompare, formatMeasured } from './format.js';
@@ -69,16 +69,4 @@ export function triggerReason(
   if (check.ratio && sides)
     return `${tr.id} (${tr.severity}): ${title}: ${formatCompare(sides.canary, sides.baseline, panel?.unit, check, true)}${held}`;
   return `${tr.id} (${tr.severity}): ${title} ${formatMeasured(value, check, panel?.unit, tr.for)}`;
-}
-
-/**
- * A trigger event's value against its condition, in its panel's unit (`15.5% > 10% for 30s`), for
- * the timeline and the report; `fallback` (the event's check as written) when the runbook does
- * not know the trigger (a journal of another runbook version).
- */
-export function triggerReading(rb: Runbook | undefined, trigger: string, value: SampleValue | null, fallback: string): string {
-  const def = rb?.rollback?.triggers?.find((t) => t.id === trigger);
-  if (!def) return `${value ?? 'no data'} ${fallback}`;
-  const unit = rb?.health?.find((p) => p.id === def.when.panel)?.unit;
-  return formatMeasured(value, def.when.check, unit, def.for);
 }

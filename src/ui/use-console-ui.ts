@@ -38,7 +38,6 @@ export type UiAction =
   | { type: 'focus'; pane: PaneKind }
   | { type: 'help'; open: boolean }
   | { type: 'dialog'; dialog?: Dialog }
-  | { type: 'input'; input: string }
   | { type: 'overlayScroll'; by: number; max: number }
   | { type: 'zoom' }
   | { type: 'move'; pane: PaneKind; by: number; max: number }
@@ -81,8 +80,6 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, overlayScroll: clamp(s.overlayScroll + a.by, 0, Math.max(0, a.max)) };
     case 'zoom':
       return { ...s, zoom: !s.zoom };
-    case 'input':
-      return s.dialog && 'input' in s.dialog ? { ...s, dialog: { ...s.dialog, input: a.input } } : s;
     case 'move':
       return { ...s, cursor: { ...s.cursor, [a.pane]: clamp(s.cursor[a.pane] + a.by, 0, Math.max(0, a.max - 1)) } };
     case 'moveHost':
