@@ -113,7 +113,7 @@ rollback:
     // on; the second is refused on the item it moved to, which nobody has read yet.
     t('send-keys', '-t', session, 'Enter', 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);
-    await expect.poll(screen).toMatch(/tick: the cursor just moved to "A person checks": read it, then press Enter again/);
+    await expect.poll(screen).toMatch(/tick: just moved here: read it, then press Enter again \("A person checks"\)/);
     expect(screen()).toMatch(/▸ ○ A person checks/);
     // The timeline tells the command's exit with its output summed up (output is not a line of its own).
     await expect.poll(screen).toMatch(/local exit 0 after [^:]+: 1 line, last: "hello from the step"/);

@@ -37,7 +37,7 @@ async function console_(settleMs?: number) {
   return { exec, session, startedSteps, status: (id: string) => session.state.steps[id]?.status ?? 'pending' };
 }
 
-const WAIT = /run step: the cursor just moved to "Green answers health": read it, then press Enter again/;
+const WAIT = /run step: just moved here: read it, then press Enter again \("Green answers health"\)/;
 
 describe('Enter on an item the cursor moved to by itself', () => {
   it('two Enters in one read tick the first step and refuse the second, saying why', async () => {

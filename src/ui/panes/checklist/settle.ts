@@ -14,5 +14,6 @@ export function settling(ui: Pick<UiState, 'moved'>, cursor: number, title: stri
   if (!m || m.cursor !== cursor) return undefined;
   // Not drawn yet (keys of the same read), or drawn too recently to have been read.
   if (m.readyAt !== undefined && now >= m.readyAt) return undefined;
-  return `the cursor just moved to "${title}": read it, then press Enter again`;
+  // What to do first, the title last: a narrow footer cuts the end, and the title is on screen anyway.
+  return `just moved here: read it, then press Enter again ("${title}")`;
 }
