@@ -1,5 +1,5 @@
 /** The console: status bar, the layout's panes, footer; dialogs and help over them. One key handler. */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, useStdout } from 'ink';
 import { available, keyName, match, splitKeys, type Binding, type InkKey } from './keys/bindings.js';
 import { chooseLayout, placeCells, PANE_KINDS, type Layout, type PaneKind } from './layout/layout.js';
@@ -15,6 +15,7 @@ import { dialogView } from './dialogs.js';
 import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typedInput, typeInto, type DialogContext } from './dialog-keys.js';
 import { rollbackInProgress, selectRollback } from '../core/select-rollback.js';
 import { refusal } from '../core/refusal.js';
+import { SETTLE_MS } from './panes/checklist/settle.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
 export interface AppProps {
@@ -24,9 +25,11 @@ export interface AppProps {
   color: boolean;
   /** Fixed size (tests); default: the terminal's, following resizes. */
   size?: { columns: number; rows: number };
+  /** How long Enter waits on an item the cursor moved to by itself (tests shorten it); default SETTLE_MS. */
+  settleMs?: number;
 }
 
-export function App({ model, layout: asked, color, size }: AppProps) {
+export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }: AppProps) {
   const state = useSyncExternalStore(model.subscribe, model.getState);
   // Replay's clock and progress bar move without a new state: redraw when the model says so.
   useSyncExternalStore(model.subscribe, model.frameVersion ?? noVersion);
@@ -51,6 +54,19 @@ export function App({ model, layout: asked, color, size }: AppProps) {
   }, [model]);
   const now = model.now();
   const paneNow = Math.floor(now / 1000) * 1000;
+
+  // The item the cursor moved to by itself is drawn selected now (Ink wrote this frame before
+  // layout effects run): Enter on it may act once the operator had time to read it.
+  const moved = ui.moved;
+  useLayoutEffect(() => {
+    if (moved && moved.readyAt === undefined) dispatch({ type: 'drawn', cursor: moved.cursor, readyAt: performance.now() + settleMs });
+  }, [moved]);
+  // Then the footer shows Enter available again without waiting for the next event or second.
+  useEffect(() => {
+    if (moved?.readyAt === undefined) return;
+    const t = setTimeout(() => tick((n) => n + 1), Math.max(0, moved.readyAt - performance.now()) + 1);
+    return () => clearTimeout(t);
+  }, [moved?.readyAt]);
 
   // A new recommendation preselects its level in the rollback pane (R then opens exactly that one).
   const rec = state.rollback.recommended;

@@ -32,6 +32,11 @@ export interface UiState {
   raw: boolean;
   /** A short message at the bottom (why an action is unavailable); cleared by the next key. */
   flash?: string;
+  /**
+   * Checklist: the cursor moved on by itself (a step started) to item `cursor`. Enter on it waits
+   * until `readyAt` (performance.now()), stamped when the item was first drawn selected.
+   */
+  moved?: { cursor: number; readyAt?: number };
 }
 
 export type UiAction =
@@ -40,7 +45,10 @@ export type UiAction =
   | { type: 'dialog'; dialog?: Dialog }
   | { type: 'overlayScroll'; by: number; max: number }
   | { type: 'zoom' }
-  | { type: 'move'; pane: PaneKind; by: number; max: number }
+  /** `auto`: the console moved the cursor on (a step started), not the operator. */
+  | { type: 'move'; pane: PaneKind; by: number; max: number; auto?: boolean }
+  /** The item the cursor moved to by itself was drawn selected: Enter on it may act from `readyAt`. */
+  | { type: 'drawn'; cursor: number; readyAt: number }
   | { type: 'moveHost'; by: number; max: number }
   | { type: 'scroll'; by: number; max: number }
   | { type: 'follow' }
@@ -80,8 +88,16 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, overlayScroll: clamp(s.overlayScroll + a.by, 0, Math.max(0, a.max)) };
     case 'zoom':
       return { ...s, zoom: !s.zoom };
-    case 'move':
-      return { ...s, cursor: { ...s.cursor, [a.pane]: clamp(s.cursor[a.pane] + a.by, 0, Math.max(0, a.max - 1)) } };
+    case 'move': {
+      const to = clamp(s.cursor[a.pane] + a.by, 0, Math.max(0, a.max - 1));
+      const next = { ...s, cursor: { ...s.cursor, [a.pane]: to } };
+      if (a.pane !== 'checklist') return next;
+      // Moved by hand, the operator chose the item: no wait. Moved by itself, it is new to them.
+      const { moved: _, ...rest } = next;
+      return a.auto && to !== s.cursor.checklist ? { ...rest, moved: { cursor: to } } : rest;
+    }
+    case 'drawn':
+      return s.moved?.cursor === a.cursor && s.moved.readyAt === undefined ? { ...s, moved: { cursor: a.cursor, readyAt: a.readyAt } } : s;
     case 'moveHost':
       return { ...s, hostCursor: clamp(s.hostCursor + a.by, 0, Math.max(0, a.max - 1)) };
     case 'scroll':

@@ -60,6 +60,8 @@ export async function startDriven(
     <App
       model={sessionModel(session, { journalPath, metricsSource: demo.metricsSource, onQuit: () => void session.end(session.outcome()) })}
       color={false}
+      // operate() presses Enter as soon as the cursor moved on: no settle wait (test/ui/checklist-settle.test.tsx covers it).
+      settleMs={0}
     />,
     160,
     48,

@@ -75,7 +75,15 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     // The tick moved the cursor on: the backup is selected, its command and host shown before Enter.
     await expect.poll(screen).toMatch(/▸ ○ Database backup taken and verified/);
     expect(screen()).toMatch(/ssh db \(1 host\): backup create pre-v2\.1\.0/);
-    t('send-keys', '-t', server, 'Enter');
+    // Enter acts on it once it has been on screen a moment (the settle time): press until it starts
+    // and the cursor moves on (a press that lands on the next item then is refused the same way).
+    await expect
+      .poll(() => {
+        const s = screen();
+        if (/▸ ○ Database backup taken and verified/.test(s)) t('send-keys', '-t', server, 'Enter');
+        return s;
+      })
+      .not.toMatch(/▸ ○ Database backup taken and verified/);
     await expect.poll(screen, { timeout: 15_000 }).toMatch(/✓ Database backup taken and verified/);
     // The timeline tells the exit over SSH with the output's last line.
     await expect.poll(screen).toMatch(/db1\.internal exit 0 after [^:]+: \d+ lines?, last: "db1\.internal: /);

@@ -16,6 +16,18 @@ describe.skipIf(!tmux)('tmux: cutover run in a real terminal', () => {
   const session = `cutover-e2e-${process.pid}`;
   const t = (...args: string[]) => execFileSync(tmux!, ['-L', session, ...args], { encoding: 'utf8' });
   const screen = () => t('capture-pane', '-p', '-t', session);
+  /**
+   * Enter on an item the cursor moved to by itself is refused for a moment after it is drawn:
+   * press until `done` shows (a press that lands as the cursor moves on again is refused the same way).
+   */
+  const enterUntil = (done: RegExp) =>
+    expect
+      .poll(() => {
+        const s = screen();
+        if (!done.test(s)) t('send-keys', '-t', session, 'Enter');
+        return s;
+      })
+      .toMatch(done);
 
   beforeAll(() => {
     dir = tempDir('cutover-tmux-');
@@ -97,17 +109,20 @@ rollback:
       )
       .toBe(true);
 
-    t('send-keys', '-t', session, 'Enter');
+    // A double press (both Enters in one send-keys): the first runs the step and the cursor moves
+    // on; the second is refused on the item it moved to, which nobody has read yet.
+    t('send-keys', '-t', session, 'Enter', 'Enter');
     await expect.poll(screen).toMatch(/✓ Say hello/);
+    await expect.poll(screen).toMatch(/tick: just moved here: read it, then press Enter again \("A person checks"\)/);
+    expect(screen()).toMatch(/▸ ○ A person checks/);
     // The timeline tells the command's exit with its output summed up (output is not a line of its own).
     await expect.poll(screen).toMatch(/local exit 0 after [^:]+: 1 line, last: "hello from the step"/);
     // A step that starts moves the cursor on to the next item.
     await expect.poll(screen).toMatch(/▸ ○ A person checks/);
-    t('send-keys', '-t', session, 'Enter');
-    await expect.poll(screen).toMatch(/✓ A person checks/);
+    // Once it has been on screen a moment (the settle time), Enter acts on it.
+    await enterUntil(/✓ A person checks/);
     await expect.poll(screen).toMatch(/▸ ◆ Carry on\?/);
-    t('send-keys', '-t', session, 'Enter');
-    await expect.poll(screen).toMatch(/g GO · n NO-GO/);
+    await enterUntil(/g GO · n NO-GO/);
     t('send-keys', '-t', session, 'g');
     await expect.poll(screen).toMatch(/Reason \(optional\)/);
     t('send-keys', '-t', session, '-l', 'all good');

@@ -100,7 +100,11 @@ rollback:
     let r: Rendered | undefined;
     try {
       r = renderSized(
-        <App model={sessionModel(session, { journalPath, onQuit: () => void session.end(session.outcome()) })} color={false} />,
+        <App
+          model={sessionModel(session, { journalPath, onQuit: () => void session.end(session.outcome()) })}
+          color={false}
+          settleMs={0}
+        />,
         160,
         48,
       );

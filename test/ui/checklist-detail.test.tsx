@@ -80,7 +80,8 @@ describe('Enter runs the step the detail described, then the cursor moves on', (
   it('a run step: command and hosts visible first; after Enter the next step is selected', async () => {
     const exec = instantExecutors();
     const { model } = await liveModel(undefined, exec);
-    r = renderSized(<App model={model} color={false} />);
+    // Enter right after the cursor moved on: no settle wait here (test/ui/checklist-settle.test.tsx covers it).
+    r = renderSized(<App model={model} color={false} settleMs={0} />);
     await expect.poll(frame).toMatch(/▸ ○ Database backup/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/▸ ○ Green answers health/);

@@ -70,7 +70,8 @@ describe('checklist', () => {
     let fail = true;
     const exec = instantExecutors((h) => (fail && h === 'app-g2.internal' ? 7 : 0));
     const { model, session } = await liveModel(undefined, exec);
-    r = renderSized(<App model={model} color={false} />);
+    // Enter right after the cursor moved on: no settle wait here (test/ui/checklist-settle.test.tsx covers it).
+    r = renderSized(<App model={model} color={false} settleMs={0} />);
     await expect.poll(frame).toMatch(/▸ ○ Database backup/);
     r.press(KEY.enter);
     await expect.poll(frame).toMatch(/✓ Database backup verified/);
