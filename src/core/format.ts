@@ -76,11 +76,19 @@ export function formatCheck(check: Pick<Check, 'op' | 'value' | 'ratio'>, unit?:
 /**
  * A measured value against its check, in one unit: `15.5% > 10%`, with `forMs` `15.5% > 10% for 30s`.
  * A ratio check's value is the ratio (`21× > 2×`). A value that does not hold never reads as if
- * it did: `0.4%, condition > 10% for 30s`.
+ * it did: `0.4%, condition > 10% for 30s`. `others`: the panel's other thresholds, which the value
+ * must not seem to reach either (1.96s under a crit of 2s never reads `2s`).
  */
-export function formatMeasured(v: SampleValue | null, check: Pick<Check, 'op' | 'value' | 'ratio'>, unit?: Unit, forMs?: number): string {
+export function formatMeasured(
+  v: SampleValue | null,
+  check: Pick<Check, 'op' | 'value' | 'ratio'>,
+  unit?: Unit,
+  forMs?: number,
+  others: readonly number[] = [],
+): string {
   const n = v === null ? Number.NaN : typeof v === 'number' ? v : v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number.NaN;
-  const value = v === null ? 'no data' : check.ratio ? formatRatio(n, [check.value]) : formatValue(v, unit, [check.value]);
+  const against = [check.value, ...others];
+  const value = v === null ? 'no data' : check.ratio ? formatRatio(n, against) : formatValue(v, unit, against);
   const condition = `${check.op} ${check.ratio ? formatRatio(check.value, [], true) : exact(check.value, unit)}${forMs ? ` for ${formatDuration(forMs)}` : ''}`;
   return holds(check, n) ? `${value} ${condition}` : `${value}, condition ${condition}`;
 }

@@ -72,7 +72,9 @@ function measure(p: Panel, row: HealthRow, check: Panel['crit']): string {
   const s = low ? crossing.at(-1) : crossing[0];
   const value = s?.value ?? row.value;
   if (value === undefined) return row.text;
-  return `${formatMeasured(value, check, p.unit)}${s && row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
+  // Written with the digits every threshold of the panel needs: a warning at 1.96s under a crit of 2s reads 1.96s.
+  const others = [p.warn, p.crit].filter((c) => c && c !== check && c.ratio === check.ratio).map((c) => c!.value);
+  return `${formatMeasured(value, check, p.unit, undefined, others)}${s && row.seriesCount > 1 ? ` on ${s.labels}` : ''}`;
 }
 
 /** A trigger's transition: the measured value against its condition, in the panel's unit (a trigger the runbook lacks: as journaled). */

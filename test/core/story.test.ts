@@ -73,6 +73,12 @@ const CASES: Case[] = [
     ['warn', 'Error rate: WARNING 2% > 1% (was CRITICAL)'],
   ],
   [
+    'a warning just under the critical threshold never reads as if it reached it',
+    [sample('error_rate', 0.08)],
+    sample('error_rate', 0.0498),
+    ['warn', 'Error rate: WARNING 4.98% > 1% (was CRITICAL)'],
+  ],
+  [
     'critical to ok is a recovery',
     [sample('error_rate', 0.08)],
     sample('error_rate', 0.001),
