@@ -75,8 +75,8 @@ const CASES: Case[] = [
   [
     'a warning just under the critical threshold never reads as if it reached it',
     [sample('error_rate', 0.08)],
-    sample('error_rate', 0.0498),
-    ['warn', 'Error rate: WARNING 4.98% > 1% (was CRITICAL)'],
+    sample('error_rate', 0.04996),
+    ['warn', 'Error rate: WARNING 4.996% > 1% (was CRITICAL)'],
   ],
   [
     'critical to ok is a recovery',
