@@ -90,6 +90,16 @@ describe('sparkline heights follow the room', () => {
     expect(text.map((l) => l.slice(2, 9))).toEqual(five.map((r) => r.title));
   });
 
+  it('panels that do not fit are never silently gone: the last row says how many and where', () => {
+    const five = Array.from({ length: 5 }, (_, i) => ({ ...errorRate, id: `p${i}`, title: `Panel ${i}` }));
+    const top = render({ rows: five, height: 4, cursor: 0 }).text;
+    expect(top.map((l) => l.slice(2, 9))).toEqual(['Panel 0', 'Panel 1', 'Panel 2', '… 2 mor']);
+    expect(top[3]).toMatch(/… 2 more panels \(2 below; ↑↓ or z\)/);
+    const middle = render({ rows: five, height: 3, cursor: 2 }).text;
+    expect(middle.slice(0, 2).map((l) => l.slice(2, 9))).toEqual(['Panel 1', 'Panel 2']);
+    expect(middle[2]).toMatch(/… 3 more panels \(1 above, 2 below; ↑↓ or z\)/);
+  });
+
   it('with no room at all for charts, each still gets one row (the packer then drops what does not fit)', () => {
     const { lines, spark } = render({ height: 3 });
     expect(spark.specs.every((s) => s.height === 1)).toBe(true);

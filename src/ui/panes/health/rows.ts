@@ -175,9 +175,14 @@ function pack(blocks: Line[][], alerts: Line[], height: number, cursor: number):
   // Every panel's head line before the selected one's details; then a window over the heads.
   const flat = blocks.map((b) => b[0]);
   if (alerts.length + flat.length <= height) return [...alerts, ...flat];
-  const room = Math.max(0, height - alerts.length);
+  // Panels left out are never silently gone: the last row says how many, and where.
+  const room = Math.max(0, height - alerts.length - 1);
   const start = Math.max(0, Math.min(cursor - 1, flat.length - room));
-  return [...alerts, ...flat.slice(start, start + room)].slice(0, height);
+  const above = start;
+  const below = Math.max(0, flat.length - start - room);
+  const where = [above && `${above} above`, below && `${below} below`].filter(Boolean).join(', ');
+  const more = line(`  … ${above + below} more panel${above + below === 1 ? '' : 's'} (${where}; ↑↓ or z)`, { dim: true });
+  return [...alerts, ...flat.slice(start, start + room), more].slice(0, height);
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
