@@ -27,6 +27,8 @@ export interface UiState {
   hostCursor: number;
   /** Timeline: lines scrolled up from the tail; 0 follows. */
   offset: number;
+  /** Timeline: how many lines its view had when `offset` was set; lines told since push a scrolled window up with them (see `timelineOffset`). */
+  offsetAt?: number;
   filter: string;
   /** Timeline: every event (raw) rather than the story. */
   raw: boolean;
@@ -50,11 +52,12 @@ export type UiAction =
   /** The item the cursor moved to by itself was drawn selected: Enter on it may act from `readyAt`. */
   | { type: 'drawn'; cursor: number; readyAt: number }
   | { type: 'moveHost'; by: number; max: number }
-  | { type: 'scroll'; by: number; max: number }
+  /** `total`: the lines the timeline's view has now. */
+  | { type: 'scroll'; by: number; max: number; total: number }
   | { type: 'follow' }
   | { type: 'filter'; filter: string }
   /** Timeline: the other view, scrolled to `offset` (the same moment at the bottom). */
-  | { type: 'raw'; offset: number }
+  | { type: 'raw'; offset: number; total: number }
   | { type: 'flash'; text?: string };
 
 /** The starting UI state. */
@@ -101,13 +104,13 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case 'moveHost':
       return { ...s, hostCursor: clamp(s.hostCursor + a.by, 0, Math.max(0, a.max - 1)) };
     case 'scroll':
-      return { ...s, offset: clamp(s.offset + a.by, 0, Math.max(0, a.max)) };
+      return { ...s, offset: clamp(timelineOffset(s, a.total) + a.by, 0, Math.max(0, a.max)), offsetAt: a.total };
     case 'follow':
       return { ...s, offset: 0 };
     case 'filter':
       return { ...s, filter: a.filter, offset: 0 };
     case 'raw':
-      return { ...s, raw: !s.raw, offset: Math.max(0, a.offset) };
+      return { ...s, raw: !s.raw, offset: Math.max(0, a.offset), offsetAt: a.total };
     case 'flash':
       return a.text === s.flash ? s : { ...s, flash: a.text };
   }
@@ -116,4 +119,14 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
 /** The hook panes and the App share. */
 export function useConsoleUi(focus?: PaneKind) {
   return useReducer(uiReducer, focus, initialUi);
+}
+
+/**
+ * The timeline's offset from its newest line now: a window scrolled up stays on the lines it showed
+ * while new ones are told below it (without a filter; a filtered view counts matches only, so it
+ * keeps its offset from the newest match).
+ */
+export function timelineOffset(ui: Pick<UiState, 'offset' | 'offsetAt' | 'filter'>, total: number): number {
+  if (ui.offset === 0 || ui.filter || ui.offsetAt === undefined) return ui.offset;
+  return ui.offset + Math.max(0, total - ui.offsetAt);
 }

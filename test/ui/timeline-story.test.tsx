@@ -76,6 +76,37 @@ describe('timeline: the story by default, every event on e', () => {
     await expect.poll(pane).not.toMatch(/error_rate = /);
   });
 
+  it('scrolled up, the window stays on its lines while new ones are told below it, in both views', async () => {
+    const { model, session } = await busySession();
+    r = renderSized(<App model={model} color={false} />, 220, 40);
+    r.press('3');
+    await expect.poll(pane).toMatch(/trigger errors-high FIRING/);
+    for (const view of ['story', 'all events']) {
+      if (view === 'all events') {
+        r.press('e');
+        await expect.poll(frame).toMatch(/3 Timeline: all events/);
+      }
+      r.press('k');
+      await expect.poll(frame).not.toMatch(/3 Timeline: [a-z ]+ \(following\)/);
+      const before = pane();
+      // Lines of both views arrive: the soak starts (then passes) and a note is added.
+      void session.emit(
+        view === 'story'
+          ? { type: 'step/started', t: session.now(), phase: 'cutover-50', step: 'soak' }
+          : ({ type: 'step/passed', t: session.now(), step: 'soak' } as SessionEvent),
+      );
+      void session.emit({ type: 'note/added', t: session.now(), operator: 'alice', text: `new line in ${view}` });
+      await session.store.settled();
+      // A frame drawn after the events were folded (the checklist shows the soak's new state): the window has not moved.
+      await expect.poll(frame).toMatch(view === 'story' ? /◐ Soak 2 minutes/ : /✓ Soak 2 minutes/);
+      expect(pane()).toBe(before);
+      expect(pane()).not.toMatch(new RegExp(`new line in ${view}`));
+      // Following again shows them.
+      r.press('f');
+      await expect.poll(pane).toMatch(new RegExp(`new line in ${view}`));
+    }
+  });
+
   it('in a 78-column pane the wall clock gives way: the firing line keeps its value and condition whole', async () => {
     const { model } = await busySession();
     r = renderSized(<App model={model} color={false} />, 160, 40);

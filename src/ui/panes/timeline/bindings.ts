@@ -1,12 +1,14 @@
 /** The timeline pane's keys: scroll, follow, filter, the story or every event, note. */
 import type { Binding } from '../../keys/bindings.js';
 import { refused, type PaneContext } from '../../pane-context.js';
+import { timelineOffset } from '../../use-console-ui.js';
 import { switchedOffset, timelineLength } from './rows.js';
 
 export function timelineBindings(ctx: PaneContext): Binding[] {
-  const max = timelineLength(ctx.model.events(), ctx.ui.raw);
+  const events = ctx.model.events();
+  const total = timelineLength(events, ctx.ui.raw);
   const page = Math.max(1, ctx.height - 1);
-  const scroll = (by: number) => () => ctx.dispatch({ type: 'scroll', by, max: Math.max(0, max - 1) });
+  const scroll = (by: number) => () => ctx.dispatch({ type: 'scroll', by, max: Math.max(0, total - 1), total });
   return [
     { keys: ['up', 'k'], description: 'scroll up', handler: scroll(1), helpOnly: true },
     { keys: ['down', 'j'], description: 'scroll down', handler: scroll(-1), helpOnly: true },
@@ -21,7 +23,12 @@ export function timelineBindings(ctx: PaneContext): Binding[] {
     {
       keys: ['e'],
       description: ctx.ui.raw ? 'story' : 'all events',
-      handler: () => ctx.dispatch({ type: 'raw', offset: switchedOffset(ctx.model.events(), ctx.ui.raw, ctx.ui.offset, ctx.ui.filter) }),
+      handler: () =>
+        ctx.dispatch({
+          type: 'raw',
+          offset: switchedOffset(events, ctx.ui.raw, timelineOffset(ctx.ui, total), ctx.ui.filter),
+          total: timelineLength(events, !ctx.ui.raw),
+        }),
     },
     {
       keys: ['n'],
