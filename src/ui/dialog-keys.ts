@@ -161,21 +161,29 @@ export function dialogHint(bindings: Binding[]): string {
 /** One example of each dialog, for the `?` overlay: one line each. */
 const DIALOG_SAMPLES: { title: string; dialog: Dialog }[] = [
   { title: 'gate', dialog: { kind: 'gate', phase: '', title: '', input: '' } },
-  { title: 'gate, after g or n', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'no-go' } },
+  { title: 'gate, after g', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'go' } },
+  { title: 'gate, after n', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'no-go' } },
   { title: 'roll back', dialog: { kind: 'rollback', level: '' } },
   { title: 'abort', dialog: { kind: 'abort', level: '' } },
-  { title: 'skip, note', dialog: { kind: 'skip', step: '', title: '', input: '' } },
+  { title: 'skip', dialog: { kind: 'skip', step: '', title: '', input: '' } },
+  { title: 'note', dialog: { kind: 'note', input: '' } },
   { title: 'quit (busy)', dialog: { kind: 'quit', busy: true } },
 ];
 
 /** The `?` overlay's dialog lines: each dialog's keys from its table, without reasons that depend on one open dialog. */
 export function dialogHelp(c: DialogContext, readOnly: boolean): { title: string; hint: string }[] {
   if (readOnly) return [];
-  return DIALOG_SAMPLES.map((s) => ({
-    title: s.title,
-    hint: dialogHint(dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b)),
-  }));
+  return [
+    ...DIALOG_SAMPLES.map((s) => ({
+      title: s.title,
+      hint: dialogHint(dialogBindings(s.dialog, c).map(({ disabledReason: _r, ...b }) => b)),
+    })),
+    { title: 'any text field', hint: TEXT_KEYS },
+  ];
 }
+
+/** The editing keys of every text field (keys/text-edit.ts). */
+const TEXT_KEYS = 'ctrl-u clear to the start · ctrl-k to the end · ctrl-w a word · home/end · ←/→';
 
 function reason(r: string | undefined): Pick<Binding, 'disabledReason'> {
   return r ? { disabledReason: r } : {};
