@@ -44,7 +44,7 @@ describe('wide output', () => {
     // The line takes one row, cut with an ellipsis inside the border: none of it spills onto the next row.
     const held = lines.filter((l) => /[ノド]/.test(l));
     expect(held, frame()).toHaveLength(1);
-    expect(held[0]).toMatch(/^║  デプロイ完了。.*… *║$/);
+    expect(held[0]).toMatch(/^║ {2}デプロイ完了。.*… *║$/);
     // The screen keeps its frame: the footer is still the last row, the status bar the first.
     expect(lines.at(-1)).toMatch(/\S/);
     expect(lines[0]).toMatch(/\S/);

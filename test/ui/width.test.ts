@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { inputLine } from '../../src/ui/dialogs.js';
 import { abbreviate } from '../../src/ui/panes/health/rows.js';
-import { ellipsize, fit, lineWidth, pad, plain, textWidth, wrap } from '../../src/ui/rows.js';
+import { ellipsize, fit as fitLine, lineWidth, pad, plain, textWidth, wrap } from '../../src/ui/rows.js';
 
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
 
@@ -72,7 +72,7 @@ describe('cuts by columns', () => {
     const g = graphemes(text);
     const src = [{ text: g.slice(0, 2).join('') }, { text: g.slice(2).join(''), bold: true }];
     for (let n = 1; n <= cols(text) + 3; n++) {
-      const out = fit(src, n);
+      const out = fitLine(src, n);
       if (cols(text) <= n) expect(plain(out)).toBe(text);
       else {
         expect(cols(plain(out)), `n=${n}`).toBe(n);
