@@ -49,4 +49,27 @@ describe('wide output', () => {
     expect(lines.at(-1)).toMatch(/\S/);
     expect(lines[0]).toMatch(/\S/);
   });
+
+  it.each([
+    [80, 24],
+    [160, 48],
+  ])('at %ix%i the timeline tells a command exit whose last line is CJK in one row', async (columns, rows) => {
+    const { model, session } = await liveModel();
+    r = renderSized(<App model={model} color={false} />, columns, rows);
+    // The story cuts the last line to a number of characters; the pane cuts it again, by columns.
+    const t = session.now();
+    const cmd = 'wide@web1';
+    await session.emit({ type: 'command/started', t, cmd, step: 'deploy', host: 'web1', command: 'deployctl status' });
+    await session.emit({ type: 'command/output', t, cmd, host: 'web1', stream: 'stdout', text: `ok\n${WIDE.repeat(4)}\n` });
+    await session.emit({ type: 'command/exited', t, cmd, host: 'web1', code: 0, ms: 5 });
+    r.press('3');
+    r.press('z');
+    await expect.poll(frame).toMatch(/last: "デプロイ完了/);
+    const lines = frame().split('\n');
+    expect(lines).toHaveLength(rows);
+    for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
+    const held = lines.filter((l) => /[ノド]/.test(l));
+    expect(held, frame()).toHaveLength(1);
+    expect(held[0]).toMatch(/web1 exit 0 .*last: "デプロイ完了。.*… *[│║]$/);
+  });
 });
