@@ -25,23 +25,28 @@ export function lineWidth(l: Line): number {
   return l.reduce((n, s) => n + textWidth(s.text), 0);
 }
 
-/** Printable ASCII: one column a character, measured without segmenting. */
-const ASCII = /^[\x20-\x7e]*$/;
+/**
+ * Characters of one column each that never join a neighbour into a grapheme (printable ASCII,
+ * Latin-1 and Latin Extended without the soft hyphen, punctuation, arrows, box drawing, blocks,
+ * shapes, Braille, check marks): text of only these is measured by its length. string-width
+ * segments every string, about a hundred times slower, and every pane line is measured each frame.
+ */
+const NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u2713\u2717\u2800-\u28ff]*$/;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Terminal columns of text: a wide (CJK, emoji) character counts two, a combining mark or joiner none. */
 export function textWidth(text: string): number {
-  return ASCII.test(text) ? text.length : stringWidth(text);
+  return NARROW.test(text) ? text.length : stringWidth(text);
 }
 
 /** The longest start of `text` within `n` columns, never splitting a grapheme, and its width (a wide character at the edge is left out). */
 function head(text: string, n: number): [string, number] {
   if (n <= 0) return ['', 0];
-  if (ASCII.test(text)) return [text.slice(0, n), Math.min(n, text.length)];
+  if (NARROW.test(text)) return [text.slice(0, n), Math.min(n, text.length)];
   let out = '';
   let used = 0;
   for (const { segment } of graphemes.segment(text)) {
-    const w = stringWidth(segment);
+    const w = textWidth(segment);
     if (used + w > n) break;
     out += segment;
     used += w;

@@ -56,6 +56,19 @@ describe('textWidth', () => {
   });
 });
 
+describe('textWidth measures by length only what string-width measures so', () => {
+  it('every character up to U+2FFF, alone and between letters, and a combining mark or variation selector after it', () => {
+    const wrong: string[] = [];
+    for (let c = 0x20; c < 0x3000; c++) {
+      if (c >= 0x7f && c < 0xa0) continue; // C1 controls: sanitizeLine removes them before anything is measured
+      const ch = String.fromCodePoint(c);
+      for (const t of [ch, `a${ch}b`, `${ch}\u0301`, `${ch}\ufe0f`])
+        if (textWidth(t) !== cols(t)) wrong.push(`U+${c.toString(16)} in ${JSON.stringify(t)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('cuts by columns', () => {
   const texts = [...SAMPLES.map(([, t]) => t.repeat(3)), MIXED];
 
