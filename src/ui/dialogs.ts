@@ -3,7 +3,7 @@ import type { SessionState } from '../core/state.js';
 import { formatDuration } from '../runbook/duration.js';
 import { levelRuns, ranText } from '../core/select-rollback.js';
 import { stepKind } from '../runbook/schema.js';
-import { line, type Line } from './rows.js';
+import { line, textWidth, type Line } from './rows.js';
 import { gateLines } from './panes/checklist/gate-lines.js';
 import { displayCommand } from '../core/command-text.js';
 import type { Dialog } from './use-console-ui.js';
@@ -81,24 +81,50 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
   }
 }
 
-/** A text field: `> ` then the text, the cursor a block at the end or the character under it in inverse. */
+/** A text field: `> ` then the text, the cursor a block at the end or the character under it in inverse; at most `width` columns. */
 export function inputLine(text: string, cursor: number | undefined, width = Infinity): Line {
-  const chars = [...text];
-  const at = Math.max(0, Math.min(chars.length, cursor ?? chars.length));
-  // Cells after "> ": the characters, and one more for a cursor at the end.
-  const cells = chars.length + 1;
-  const room = Math.max(3, width - 2);
-  let start = 0;
-  if (cells > room) start = at >= cells - room ? cells - room : Math.max(0, at - Math.floor(room / 2));
-  if (start > 0 && at <= start) start = Math.max(0, at - 1); // the ellipsis never hides the cursor
-  const end = Math.min(cells, start + room);
-  const shown = (from: number, to: number) => chars.slice(from, to).join('');
+  const units = cells(text);
+  const count = [...text].length;
+  // The cursor counts code points; it sits on the character (grapheme) that holds its code point.
+  const c = Math.max(0, Math.min(count, cursor ?? count));
+  const at = c >= count ? units.length - 1 : units.findLastIndex((u) => u.from <= c);
+  const n = units.length;
+  const room = Math.max(4, width - 2);
+  // A window of whole characters around the cursor, an ellipsis a column on each side where it is cut.
+  const fits = (s: number, e: number, used: number) => used + (s > 0 ? 1 : 0) + (e < n ? 1 : 0) <= room;
+  let start = at;
+  let end = at + 1;
+  let used = units[at].width;
+  // Up to half the room before the cursor, then what fits after it, then what is left before it.
+  while (start > 0 && used + units[start - 1].width <= room / 2 && fits(start - 1, end, used + units[start - 1].width))
+    used += units[--start].width;
+  while (end < n && fits(start, end + 1, used + units[end].width)) used += units[end++].width;
+  while (start > 0 && fits(start - 1, end, used + units[start - 1].width)) used += units[--start].width;
+  const shown = (from: number, to: number) =>
+    units
+      .slice(from, to)
+      .map((u) => u.text)
+      .join('');
   const out: Line = [{ text: '> ' }];
   if (start > 0) out.push({ text: '…', dim: true });
-  out.push({ text: shown(start > 0 ? start + 1 : start, at) });
-  out.push(at < chars.length ? { text: chars[at], inverse: true } : { text: '█', dim: true });
-  if (at < chars.length) out.push({ text: shown(at + 1, end < cells ? end - 1 : end) });
-  if (end < cells) out.push({ text: '…', dim: true });
+  out.push({ text: shown(start, at) });
+  out.push(at < n - 1 ? { text: units[at].text, inverse: true } : { text: '█', dim: true });
+  if (at < n - 1) out.push({ text: shown(at + 1, Math.min(end, n - 1)) });
+  if (end < n) out.push({ text: '…', dim: true });
+  return out;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The field's characters (graphemes) with their code-point start and columns, then the end-of-text cursor cell. */
+function cells(text: string): { text: string; from: number; width: number }[] {
+  const out: { text: string; from: number; width: number }[] = [];
+  let from = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    out.push({ text: segment, from, width: textWidth(segment) });
+    from += [...segment].length;
+  }
+  out.push({ text: '█', from, width: 1 });
   return out;
 }
 

@@ -77,6 +77,9 @@ const DIALOGS: Record<string, Expected> = {
   },
 };
 
+/** 96 columns of CJK: wider than the note field at 80 columns, narrower than at 160. */
+const NOTE_CJK = 'デプロイ後の確認：エラー率は正常、遅延も基準内。'.repeat(2);
+
 describe.skipIf(!tmux)('tmux: overlays own their rectangle', () => {
   const dir = tempDir('cutover-overlays-');
   const term = tmuxOn(tmux!, `cutover-overlays-${process.pid}`);
@@ -197,6 +200,13 @@ describe.skipIf(!tmux)('tmux: overlays own their rectangle', () => {
       term.keys('3');
       await expect.poll(() => term.rows().join('\n')).toMatch(/╔═ 3 Timeline/);
       await overlay(['n'], DIALOGS.note);
+      // A note in Japanese: two columns a character in tmux; the field's window and the frame count columns.
+      await overlay(['n'], DIALOGS.note, async () => {
+        term.text(NOTE_CJK);
+        const field = columns >= 160 ? `> ${NOTE_CJK}█` : /^> …[^█]*基準内。█$/;
+        const want = { head: ['Add a note to the timeline', '', field], tail: DIALOGS.note.tail };
+        await expect.poll(() => overlayProblems(term.rows(), prior, size[0], want), { timeout: 10_000 }).toEqual([]);
+      });
       await overlay(['/'], DIALOGS.filter);
       term.keys('2');
     }

@@ -3,6 +3,27 @@
  * the screen around it) differs from what it should be. Used by the tmux tests of overlays and sizes.
  */
 import { execFileSync } from 'node:child_process';
+import stringWidth from 'string-width';
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * A captured row as terminal cells: tmux writes a wide (CJK) character once for its two columns,
+ * so a row is indexed by column through this, never by string index: the character, then '' for its second column.
+ */
+export function cells(row: string): string[] {
+  const out: string[] = [];
+  for (const { segment } of graphemes.segment(row)) {
+    out.push(segment);
+    for (let i = 1; i < stringWidth(segment); i++) out.push('');
+  }
+  return out;
+}
+
+/** `text` padded with spaces to `n` columns. */
+function padCols(text: string, n: number): string {
+  return text + ' '.repeat(Math.max(0, n - stringWidth(text)));
+}
 
 /** A tmux server on its own socket, with one session. */
 export function tmuxOn(tmux: string, socket: string) {
@@ -50,18 +71,26 @@ export function findOverlay(rows: string[]): Found | undefined {
   const top = rows.findIndex((r) => /╔═+╗/.test(r));
   if (top < 0) return undefined;
   const m = /╔═+╗/.exec(rows[top])!;
-  const left = m.index;
+  const left = stringWidth(rows[top].slice(0, m.index));
   const width = m[0].length;
   let bottom = top + 1;
-  while (bottom < rows.length && rows[bottom][left] !== '╚') bottom++;
+  while (bottom < rows.length && cells(rows[bottom])[left] !== '╚') bottom++;
   if (bottom >= rows.length) return undefined;
-  const pos = / (\d+)-(\d+) of (\d+) /.exec(rows[bottom].slice(left, left + width));
+  const pos = / (\d+)-(\d+) of (\d+) /.exec(
+    cells(rows[bottom])
+      .slice(left, left + width)
+      .join(''),
+  );
   return {
     top,
     left,
     width,
     height: bottom - top + 1,
-    content: rows.slice(top + 1, bottom).map((r) => r.slice(left + 2, left + width - 2)),
+    content: rows.slice(top + 1, bottom).map((r) =>
+      cells(r)
+        .slice(left + 2, left + width - 2)
+        .join(''),
+    ),
     ...(pos ? { position: { first: Number(pos[1]), last: Number(pos[2]), total: Number(pos[3]) } } : {}),
   };
 }
@@ -93,17 +122,17 @@ export function overlayProblems(rows: string[], base: string[], columns: number,
   if (o.top !== Math.floor((rows.length - o.height) / 2)) p.push(`top ${o.top}, not centred for height ${o.height}`);
   if (o.top < 1 || o.top + o.height > rows.length - 1) p.push(`rows ${o.top}-${o.top + o.height - 1} cover the status bar or footer`);
   rows.forEach((r, y) => {
-    const cells = [...r];
+    const row = cells(r);
     const inside = y >= o.top && y < o.top + o.height;
-    const seg = cells.slice(o.left, o.left + o.width).join('');
+    const seg = row.slice(o.left, o.left + o.width).join('');
     if (y === o.top && seg !== `╔${'═'.repeat(o.width - 2)}╗`) p.push(`row ${y}: top border ${JSON.stringify(seg)}`);
     if (y === o.top + o.height - 1 && !/^╚══(?: \d+-\d+ of \d+ (?:· [^═]+ )?)?═*╝$/.test(seg))
       p.push(`row ${y}: bottom border ${JSON.stringify(seg)}`);
-    if (inside && y > o.top && y < o.top + o.height - 1 && !(seg.startsWith('║ ') && seg.endsWith(' ║') && [...seg].length === o.width))
+    if (inside && y > o.top && y < o.top + o.height - 1 && !(seg.startsWith('║ ') && seg.endsWith(' ║') && stringWidth(seg) === o.width))
       p.push(`row ${y}: sides ${JSON.stringify(seg)}`);
     // Around the overlay, and on the rows it covers left and right of it: the panes as they were.
-    const outside = inside ? [...cells.slice(0, o.left), '|', ...cells.slice(o.left + o.width)].join('') : r;
-    const before = [...(base[y] ?? '')];
+    const outside = inside ? [...row.slice(0, o.left), '|', ...row.slice(o.left + o.width)].join('') : r;
+    const before = cells(base[y] ?? '');
     const was = inside ? [...before.slice(0, o.left), '|', ...before.slice(o.left + o.width)].join('') : (base[y] ?? '');
     if (normalize(outside).trimEnd() !== normalize(was).trimEnd())
       p.push(`row ${y}: outside changed ${JSON.stringify(outside)} (was ${JSON.stringify(was)})`);
@@ -116,8 +145,8 @@ export function overlayProblems(rows: string[], base: string[], columns: number,
     }
     const text = got.trimEnd();
     // Whatever the text, it is followed by spaces only: nothing of the panes shows through.
-    if ([...got].length !== inner) p.push(`content row ${i} is ${[...got].length} wide, not ${inner}`);
-    if (typeof w === 'string' && got !== w.padEnd(inner)) p.push(`content row ${i}: ${JSON.stringify(text)}, want ${JSON.stringify(w)}`);
+    if (stringWidth(got) !== inner) p.push(`content row ${i} is ${stringWidth(got)} wide, not ${inner}`);
+    if (typeof w === 'string' && got !== padCols(w, inner)) p.push(`content row ${i}: ${JSON.stringify(text)}, want ${JSON.stringify(w)}`);
     if (w instanceof RegExp && !w.test(text)) p.push(`content row ${i}: ${JSON.stringify(text)} does not match ${w}`);
   };
   want.head.forEach((w, i) => {
@@ -134,7 +163,7 @@ export function overlayProblems(rows: string[], base: string[], columns: number,
       p.push(`body shows ${shown.length} rows of ${want.body.length}, without a position`);
     if (o.position && o.position.total !== want.body.length) p.push(`position says ${o.position.total} lines, want ${want.body.length}`);
     shown.forEach((s, i) => {
-      if (s !== (window[i] ?? '').padEnd(inner))
+      if (s !== padCols(window[i] ?? '', inner))
         p.push(`body row ${first + i}: ${JSON.stringify(s.trimEnd())}, want ${JSON.stringify(window[i])}`);
     });
   }

@@ -1,7 +1,11 @@
 // The overlay's rectangle as lines: every cell written, borders intact, centred, never taller than the screen.
 import { describe, expect, it } from 'vitest';
 import { overlayBox, type OverlayView } from '../../src/ui/components/Overlay.js';
+import stringWidth from 'string-width';
 import { line, lineWidth, plain } from '../../src/ui/rows.js';
+import { dialogView } from '../../src/ui/dialogs.js';
+import { reduceAll } from '../../src/core/index.js';
+import { started } from '../core/fixtures.js';
 
 const view = (n: number, o: Partial<OverlayView> = {}): OverlayView => ({
   title: 'A dialog',
@@ -62,5 +66,33 @@ describe('overlayBox', () => {
     expect(hint?.text.trimEnd()).toBe('Y roll back now');
     expect([...hint!.text]).toHaveLength(b.width - 4);
     expect(b.lines[0][0].color).toBe('red');
+  });
+
+  // Wide characters take two columns: the frame counts columns, so its right border stays in place.
+  it.each([
+    [80, 24],
+    [160, 48],
+    [220, 60],
+  ])('at %ix%i a CJK note under an emoji title: every row is exactly the overlay wide, borders in place', (columns, rows) => {
+    const note = 'デプロイ後にエラー率が上昇、🚀 ロールバックを検討 👨‍👩‍👧 café\u0301 '.repeat(4);
+    for (const cursor of [0, 7, [...note].length]) {
+      const d = dialogView({ kind: 'note', input: note, cursor }, reduceAll([started()]), 'enter add · esc cancel', undefined, columns - 8);
+      const v = { ...d, title: '📝 メモを追加 ❤️ (note)', lines: [...d.lines, line(`前回: ${note}`)] };
+      const b = overlayBox(v, columns, rows, 0, false);
+      expect(b.width).toBeLessThanOrEqual(columns - 4);
+      for (const l of b.lines) {
+        expect(lineWidth(l)).toBe(b.width);
+        // Measured as Ink and the terminal measure it, not by the code under test.
+        expect(stringWidth(plain(l))).toBe(b.width);
+      }
+      const text = b.lines.map(plain);
+      expect(text[0]).toBe(`╔${'═'.repeat(b.width - 2)}╗`);
+      expect(text.at(-1)).toMatch(/^╚═+╝$/);
+      for (const t of text.slice(1, -1)) expect(t).toMatch(/^║ .* ║$/);
+      expect(text[1]).toContain('📝 メモを追加 ❤️ (note)');
+      // The field shows part of the note around its cursor, and the line under it is cut with an ellipsis.
+      expect(text[3]).toMatch(/^║ > /);
+      expect(text[4]).toMatch(/^║ 前回: デプロイ.*… *║$/);
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Box } from 'ink';
 import { LinesView } from './LinesView.js';
-import { fit, lineWidth, pad, type Line } from '../rows.js';
+import { ellipsize, fit, lineWidth, pad, textWidth, type Line } from '../rows.js';
 import { sanitizeLine } from '../../core/controls.js';
 import type { Color } from '../theme.js';
 
@@ -41,7 +41,7 @@ const FRAME_ROWS = 4;
 export function overlayBox(view: OverlayView, columns: number, rows: number, scroll: number, color: boolean): OverlayBox {
   const title = sanitizeLine(view.title);
   const hint = sanitizeLine(view.hint);
-  const widest = Math.max(40, ...view.lines.map((l) => lineWidth(l) + 4), [...title].length + 6, [...hint].length + 4);
+  const widest = Math.max(40, ...view.lines.map((l) => lineWidth(l) + 4), textWidth(title) + 6, textWidth(hint) + 4);
   const width = Math.max(8, Math.min(columns - 4, widest));
   const inner = width - 4;
   // Keep the status bar and the footer in sight: the overlay takes at most the rows between them.
@@ -63,7 +63,7 @@ export function overlayBox(view: OverlayView, columns: number, rows: number, scr
       ? [
           edge([
             {
-              text: pad([...hint].length > inner ? `${[...hint].slice(0, inner - 1).join('')}…` : hint, inner),
+              text: pad(ellipsize(hint, inner), inner),
               bold: true,
               inverse: view.danger,
             },
@@ -100,7 +100,7 @@ export function Overlay({ box }: OverlayProps) {
 
 /** The bottom border, with the scroll position in it (and the keys, when there is room). */
 function bottom(position: string, n: number): string {
-  const fits = (label: string) => [...label].length + 3 <= n;
+  const fits = (label: string) => textWidth(label) + 3 <= n;
   const label = !position
     ? ''
     : fits(`${position}· ↑↓ pgup pgdn home end `)
@@ -108,9 +108,10 @@ function bottom(position: string, n: number): string {
       : fits(position)
         ? position
         : '';
-  return `══${label}${'═'.repeat(n - 2 - [...label].length)}`;
+  return `══${label}${'═'.repeat(n - 2 - textWidth(label))}`;
 }
 
+/** A line of exactly `width` columns (it is fit to `width` first). */
 function padLine(l: Line, width: number): Line {
   const w = lineWidth(l);
   return w < width ? [...l, { text: ' '.repeat(width - w) }] : l;

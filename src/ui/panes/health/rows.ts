@@ -6,7 +6,7 @@ import type { Alert, SampleValue } from '../../../core/events.js';
 import type { HealthRow } from '../../../core/select-health.js';
 import { formatValue } from '../../../core/format.js';
 import { formatDuration } from '../../../runbook/duration.js';
-import { fit, line, pad, type Line } from '../../rows.js';
+import { fit, line, pad, textWidth, type Line } from '../../rows.js';
 import { STATUS_COLOR, STATUS_MARK, type Color } from '../../theme.js';
 import { type ChartRules, chartLines, checkParts, type SparkRenderer } from './chart.js';
 
@@ -78,22 +78,22 @@ interface Columns {
  * readable width; a check that does not fit after them goes on a line of its own, whole.
  */
 function columns(rows: HealthRow[], width: number): Columns {
-  const value = Math.max(5, ...rows.map((r) => valueText(r).length));
-  const status = Math.max(...rows.map((r) => STATUS_MARK[r.status].length));
-  const check = Math.max(0, ...rows.map((r) => checkParts(r).join('  ').length));
-  const longest = Math.max(...rows.map((r) => [...r.title].length));
+  const value = Math.max(5, ...rows.map((r) => textWidth(valueText(r))));
+  const status = Math.max(...rows.map((r) => textWidth(STATUS_MARK[r.status])));
+  const check = Math.max(0, ...rows.map((r) => textWidth(checkParts(r).join('  '))));
+  const longest = Math.max(...rows.map((r) => textWidth(r.title)));
   const rest = 2 + value + 1 + status + 1;
   const fitsAll = width - rest - (check ? check + 1 : 0);
   const most = Math.max(Math.min(MIN_TITLE, longest), width - rest);
   const title = Math.min(clamp(fitsAll, Math.min(READABLE_TITLE, longest), longest), most);
   // No check fits beside it anyway: the title may have the whole line.
-  const anyInline = rows.some((r) => checkParts(r).join('  ').length + 1 <= width - rest - title);
+  const anyInline = rows.some((r) => textWidth(checkParts(r).join('  ')) + 1 <= width - rest - title);
   return { title: anyInline ? title : Math.min(longest, most), value, status, width };
 }
 
 function textBlock(r: HealthRow, sel: boolean, cols: Columns, c: (k: Color) => Color): Line[] {
   const check = checkParts(r).join('  ');
-  const inline = check !== '' && 2 + cols.title + 1 + cols.value + 1 + cols.status + 1 + check.length <= cols.width;
+  const inline = check !== '' && 2 + cols.title + 1 + cols.value + 1 + cols.status + 1 + textWidth(check) <= cols.width;
   const block: Line[] = [
     [
       { text: sel ? '▸ ' : '  ', bold: true },
@@ -122,25 +122,21 @@ function valueText(r: HealthRow): string {
   return r.brief ?? r.text;
 }
 
-/** Cuts a title to `n` columns with an ellipsis in the middle, keeping its last words (a title is what gives way, never the check). */
+/** Cuts a title to exactly `n` columns with an ellipsis in the middle, keeping its last words (a title is what gives way, never the check). */
 export function abbreviate(title: string, n: number): string {
-  const chars = [...title];
-  if (chars.length <= n) return pad(title, n);
+  if (textWidth(title) <= n) return pad(title, n);
   // The end often tells panels apart ("(prod)", "(staging)", "vs yesterday"): keep its last words.
   const budget = Math.floor((n - 1) * 0.4);
   let tail = '';
   for (const m of title.matchAll(/\S+/g)) {
     const rest = title.slice(m.index);
-    if ([...rest].length <= budget) {
+    if (textWidth(rest) <= budget) {
       tail = rest;
       break;
     }
   }
-  const head = chars
-    .slice(0, n - 1 - [...tail].length)
-    .join('')
-    .trimEnd();
-  return `${head}…${tail}`.padEnd(n);
+  const head = pad(title, n - 1 - textWidth(tail)).trimEnd();
+  return pad(`${head}…${tail}`, n);
 }
 
 /** Firing alerts (name, severity, for how long), only when Alertmanager reports some, or cannot be read. */
@@ -151,7 +147,7 @@ function alertLines(inp: HealthInput, c: (k: Color) => Color): Line[] {
   if (alerts.list.length) out.push(line(`▲ ALERTS FIRING (${alerts.list.length})`, { bold: true, color: c('red') }));
   if (alerts.error) out.push(line(`▲ Alertmanager: ${alerts.error}`, { color: c('red') }));
   const sorted = [...alerts.list].sort((a, b) => a.startsAt - b.startsAt);
-  const sev = Math.max(0, ...sorted.map((a) => (a.severity ?? '').length));
+  const sev = Math.max(0, ...sorted.map((a) => textWidth(a.severity ?? '')));
   for (const a of sorted.slice(0, MAX_ALERTS)) {
     const since = inp.now !== undefined ? `  for ${formatDuration(Math.max(0, inp.now - a.startsAt))}` : '';
     out.push([
