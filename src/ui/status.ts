@@ -2,7 +2,7 @@
 import { selectAlert, selectStatus } from '../core/select-status.js';
 import type { SessionState } from '../core/state.js';
 import { available, keyLabel, type Binding } from './keys/bindings.js';
-import { fit, type Line } from './rows.js';
+import { fit, lineWidth, type Line } from './rows.js';
 import type { Color } from './theme.js';
 
 export interface StatusInput {
@@ -67,17 +67,29 @@ export function footerLine(pane: Binding[], global: Binding[], readOnly: boolean
   if (flash) return fit([{ text: ` ${flash} `, inverse: true, color: color ? 'yellow' : undefined }], width);
   const all = [...available(pane, readOnly), ...available(global, readOnly)].filter((b) => !b.helpOnly);
   const shown = [...all.filter((b) => b.urgent), ...all.filter((b) => !b.urgent)];
-  const out: Line = [];
-  for (const b of shown) {
-    out.push({
+  const entry = (b: Binding): Line => [
+    {
       text: keyLabel(b.keys[0]),
       bold: !b.disabledReason,
       color: color && !b.disabledReason ? (b.dangerous ? 'red' : 'cyan') : undefined,
       dim: Boolean(b.disabledReason),
-    });
-    out.push({ text: ` ${b.description}  `, dim: Boolean(b.disabledReason) });
+    },
+    { text: ` ${b.description}  `, dim: Boolean(b.disabledReason) },
+  ];
+  // Whole entries, in order, while they fit; `?` (which lists the rest) keeps its place at the end.
+  const help = shown.find((b) => b.keys.includes('?'));
+  const last = help ? entry(help) : [];
+  const out: Line = [];
+  let room = width - lineWidth(last);
+  for (const b of shown) {
+    if (b === help) continue;
+    const e = entry(b);
+    // The first entry is always there, cut if it must be (an urgent key such as R or c).
+    if (lineWidth(e) > room + (help ? 0 : 2) && out.length) break;
+    out.push(...e);
+    room -= lineWidth(e);
   }
-  return fit(out, width);
+  return fit([...out, ...last], width);
 }
 
 /** The `?` overlay: every binding of every pane and the global ones, with why disabled ones are. */
