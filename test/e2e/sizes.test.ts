@@ -88,7 +88,10 @@ describe.skipIf(!tmux)('tmux: the demo at every size', () => {
     // Some of everything on screen: a ticked step, a command over SSH with its output.
     term.keys('Enter');
     await expect.poll(() => term.rows().join('\n'), { timeout: 10_000 }).toMatch(/✓ Change request approved/);
-    term.keys('Down', 'Enter');
+    // The tick moved the cursor to the backup; a move by hand lifts Enter's settle time, so Enter runs it at once.
+    await expect.poll(() => term.rows().join('\n')).toMatch(/▸ ○ Database backup/);
+    term.keys('Down', 'Up', 'Enter');
+    await expect.poll(() => term.rows().join('\n'), { timeout: 10_000 }).toMatch(/[◐✓] Database backup/);
 
     for (const [columns, rows] of SIZES) {
       term.resize(columns, rows);

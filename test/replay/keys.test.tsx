@@ -107,7 +107,7 @@ describe('replay keys', () => {
     r!.press('x');
     await expect.poll(frame).not.toMatch(/Keys \(any key closes\)/);
     expect(frame()).not.toMatch(/ROLL BACK|Abort rollback|Skip "|go \/ no-go\?|Add a note/);
-    expect(frame()).toMatch(/space play {2}← -\/\+10s {2}\[ speed 1x {2}n next\/prev decision {2}\? help {2}q quit/);
+    expect(frame()).toMatch(/space play {2}← -\/\+10s {2}\[ speed 1x {2}n next\/prev decision {2}q quit {2}z zoom pane {2}\? help/);
     const before = quits;
     r!.press('q');
     await expect.poll(() => quits).toBe(before + 1);

@@ -88,7 +88,7 @@ phases:
     expect(verifyChain(journal()!).ok).toBe(true);
 
     // The remote side, as documented: the chatty command dies on its next write, the silent one finishes.
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: 20_000 }).toBe(false);
     await expect.poll(() => existsSync(join(dir, 'out', 'silent-done')), { timeout: 15_000 }).toBe(true);
   }, 60_000);
 });
