@@ -1,6 +1,15 @@
 /** The pure fold of events into session state. No I/O, no clock, no randomness. */
 import type { SessionEvent } from './events.js';
-import { initialState, type CommandState, type RollbackRun, type SessionState, type StepState } from './state.js';
+import { sortSeries } from './select-health.js';
+import {
+  initialState,
+  RECENT_SAMPLES,
+  type CommandState,
+  type PanelState,
+  type RollbackRun,
+  type SessionState,
+  type StepState,
+} from './state.js';
 
 /** Applies one event. Returns a new state; the old one is never mutated. */
 export function reduce(state: SessionState, e: SessionEvent): SessionState {
@@ -48,7 +57,15 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
         ...(e.baseline ? { baseline: e.baseline } : {}),
         ...(e.warnings?.length ? { warnings: e.warnings } : {}),
       };
-      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, sample } } };
+      const top = sortSeries(e.series)[0]?.value;
+      const base = e.baseline && sortSeries(e.baseline)[0]?.value;
+      const recent =
+        top === undefined
+          ? p.recent
+          : [...since(p.recent, p.range), { at: e.at, value: top, ...(base !== undefined ? { baseline: base } : {}) }].slice(
+              -RECENT_SAMPLES,
+            );
+      return { ...s, panels: { ...s.panels, [e.panel]: { ...p, sample, ...(recent?.length ? { recent } : {}) } } };
     }
     case 'metric/failed': {
       const p = s.panels[e.panel] ?? {};
@@ -56,7 +73,8 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       return { ...s, panels: { ...s.panels, [e.panel]: { ...p, error: { t: e.t, kind: e.kind, message: e.message, since } } } };
     }
     case 'metric/range': {
-      const p = s.panels[e.panel] ?? {};
+      const { recent: kept, ...p } = s.panels[e.panel] ?? {};
+      const recent = since(kept, { points: e.points });
       return {
         ...s,
         panels: {
@@ -64,6 +82,7 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
           [e.panel]: {
             ...p,
             range: { t: e.t, from: e.from, step: e.step, points: e.points, ...(e.baseline ? { baseline: e.baseline } : {}) },
+            ...(recent.length ? { recent } : {}),
           },
         },
       };
@@ -297,4 +316,13 @@ function interruptRun(run: RollbackRun, t: number): RollbackRun {
 function assertNever(e: never, s: SessionState): SessionState {
   void e;
   return s;
+}
+
+/** The recent samples taken after the window's last point (all of them without a window). */
+function since(
+  recent: PanelState['recent'],
+  range: Pick<NonNullable<PanelState['range']>, 'points'> | undefined,
+): NonNullable<PanelState['recent']> {
+  const last = range?.points.length ? range.points[range.points.length - 1][0] : -Infinity;
+  return (recent ?? []).filter((x) => x.at > last);
 }

@@ -40,6 +40,8 @@ export interface HealthRow {
   warnings?: string[];
   sampledAt?: number;
   points?: [number, SampleValue][];
+  /** Samples since the window's last point (headline value; a compare panel's baseline too). */
+  recent?: { at: number; value: SampleValue; baseline?: SampleValue }[];
   /** Start and step of the sparkline window, so gaps and a young series are drawn where they are. */
   range?: { from: number; step: number };
 }
@@ -69,6 +71,7 @@ export function panelRow(p: Panel, ps: PanelState | undefined, now: number, inte
   if (ps?.range) {
     row.points = ps.range.points;
     row.range = { from: ps.range.from, step: ps.range.step };
+    if (ps.recent?.length) row.recent = ps.recent;
   }
   const sample = ps?.sample;
   const err = ps?.error;

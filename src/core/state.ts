@@ -10,7 +10,16 @@ export interface PanelState {
   error?: { t: number; kind: MetricErrorKind; message: string; since: number };
   /** The sparkline window; `baseline` for compare panels (same window as the canary's `points`). */
   range?: { t: number; from: number; step: number; points: [number, SampleValue][]; baseline?: [number, SampleValue][] };
+  /**
+   * Samples taken since the window's last point (its headline value, and a compare panel's
+   * baseline), at most RECENT_SAMPLES: the chart draws them after the window until it is
+   * refreshed, so half a minute of a rising value is not one dot at the end.
+   */
+  recent?: { at: number; value: SampleValue; baseline?: SampleValue }[];
 }
+
+/** Samples kept after a panel's sparkline window (a window is refreshed every half minute or so). */
+export const RECENT_SAMPLES = 120;
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 

@@ -191,4 +191,36 @@ describe('auto-rollback countdown', () => {
     );
     expect(s.triggers['errors-high']).toEqual({ state: 'inactive', value: 0.2, check: '> 0.05', t: T0 + 9000 });
   });
+
+  it('keeps the samples taken since the sparkline window (bounded), and lets go of those a new window covers', () => {
+    const sample = (sec: number, value: number, baseline?: number) =>
+      at(sec, {
+        type: 'metric/sampled',
+        panel: 'p95_canary',
+        at: T0 + sec * 1000,
+        series: [
+          { labels: {}, value },
+          { labels: { pod: 'b' }, value: value / 2 },
+        ],
+        ...(baseline !== undefined ? { baseline: [{ labels: {}, value: baseline }] } : {}),
+      }) as SessionEvent;
+    const window = (sec: number, lastPoint: number) =>
+      at(sec, { type: 'metric/range', panel: 'p95_canary', from: T0, step: 1000, points: [[T0 + lastPoint * 1000, 0.2]] }) as SessionEvent;
+    let s = fold(window(1, 1), sample(2, 0.3, 0.2), sample(3, 0.4, 0.2));
+    // The headline (highest) series, and the baseline's.
+    expect(s.panels.p95_canary.recent).toEqual([
+      { at: T0 + 2000, value: 0.3, baseline: 0.2 },
+      { at: T0 + 3000, value: 0.4, baseline: 0.2 },
+    ]);
+    // A new window up to second 2 covers the first of them.
+    s = reduce(s, window(4, 2));
+    expect(s.panels.p95_canary.recent).toEqual([{ at: T0 + 3000, value: 0.4, baseline: 0.2 }]);
+    // One covering them all leaves none.
+    s = reduce(s, window(5, 3));
+    expect(s.panels.p95_canary.recent).toBeUndefined();
+    // Never more than RECENT_SAMPLES, the newest kept.
+    for (let i = 0; i < 200; i++) s = reduce(s, sample(10 + i, i));
+    expect(s.panels.p95_canary.recent).toHaveLength(120);
+    expect(s.panels.p95_canary.recent!.at(-1)).toEqual({ at: T0 + 209_000, value: 199 });
+  });
 });

@@ -125,16 +125,22 @@ describe('scale and thresholds', () => {
     expect(scaleLabels(lo, hi, unit)).toEqual([min, max]);
   });
 
-  it('the latest sample is drawn after the window, so the scale never contradicts the value', () => {
-    // The window ends at 1.1%; a sample 15 s later says 15%.
-    const spiking = { ...errorRate, status: 'crit', text: '15%', value: 0.15, sampledAt: T + 60 * STEP + 5_000 } as HealthRow;
+  it('the samples since the window are drawn after it, so the scale never contradicts the value and a rise is a rise', () => {
+    // The window ends at 1.1%; samples 5, 10 and 15 s later rise to 15%.
+    const end = T + 59 * STEP;
+    const recent = [
+      { at: end + 5_000, value: 0.04 },
+      { at: end + 10_000, value: 0.09 },
+      { at: end + 15_000, value: 0.15 },
+    ];
+    const spiking = { ...errorRate, status: 'crit', text: '15%', value: 0.15, sampledAt: end + 15_000, recent } as HealthRow;
     const { text, spark } = render({ rows: [spiking], height: 6 });
     expect(spark.specs[0].max).toBe(0.15);
-    expect(spark.specs[0].series[0].points.at(-1)).toEqual([spiking.sampledAt, 0.15]);
+    expect(spark.specs[0].series[0].points.slice(-3)).toEqual(recent.map((x) => [x.at, x.value]));
     expect(text[1]).toMatch(/^ {4} ?15% /);
     expect(text.some((l) => l.endsWith('┄ crit'))).toBe(true);
-    // A sample older than the window's end adds nothing.
-    const old = render({ rows: [{ ...spiking, sampledAt: T }], height: 6 });
+    // Samples older than the window's end add nothing.
+    const old = render({ rows: [{ ...spiking, recent: [{ at: T, value: 0.15 }] }], height: 6 });
     expect(old.spark.specs[0].series[0].points).toEqual(errorRate.points);
   });
 

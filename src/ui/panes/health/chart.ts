@@ -64,14 +64,17 @@ const INDENT = '    ';
 /** The chart's lines (and a legend line first for compare panels); nothing when the window holds no number. */
 export function chartLines(r: HealthRow, o: ChartInput): Line[] {
   const c = (k: Color): Color => (o.color ? k : undefined);
-  // The window is refreshed every half minute or so; the latest sample is drawn after it, so the
-  // chart and its scale never contradict the value on the head line.
-  const latest = (points: [number, SampleValue][], v: SampleValue | undefined): [number, SampleValue][] => {
+  // The window is refreshed every half minute or so; the samples taken since are drawn after it, so
+  // the chart and its scale never contradict the value on the head line, and a rise between two
+  // refreshes is a rise, not one dot at the end.
+  const latest = (points: [number, SampleValue][], side: 'value' | 'baseline'): [number, SampleValue][] => {
     const last = points.length ? points[points.length - 1][0] : -Infinity;
-    return r.sampledAt !== undefined && v !== undefined && r.sampledAt > last ? [...points, [r.sampledAt, v]] : points;
+    const after: [number, SampleValue][] = [];
+    for (const x of r.recent ?? []) if (x.at > last && x[side] !== undefined) after.push([x.at, x[side]!]);
+    return after.length ? [...points, ...after] : points;
   };
-  const canary = latest(r.points ?? [], r.compare ? r.compare.canary : r.value);
-  const baseline = r.compare ? latest(o.baseline ?? [], o.baseline ? r.compare.baseline : undefined) : [];
+  const canary = latest(r.points ?? [], 'value');
+  const baseline = r.compare ? (o.baseline ? latest(o.baseline, 'baseline') : []) : [];
   const values = [...canary, ...baseline].map(([, v]) => sampleNumber(v)).filter(Number.isFinite);
   const out: Line[] = [];
   if (r.compare) out.push(legend(r, canary, o.baseline && baseline, o.width, c, o.rules?.ratios ?? []));
