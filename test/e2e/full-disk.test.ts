@@ -113,9 +113,9 @@ rollback:
     expect(markSgr(t('capture-pane', '-p', '-e', '-t', session).split('\n')[0])).toEqual(expect.arrayContaining(['7', '31']));
 
     // A forward step is refused, says why in the footer (the binding's name, then core's reason), and does not run.
-    // (Enter moved the cursor on to the next step when the first one started.)
+    // (Enter moved the cursor on to the next step when the first one started; a move by hand lifts Enter's settle time there.)
     await expect.poll(screen).toMatch(/▸ ○ Touch the marker/);
-    keys('Enter');
+    keys('Up', 'Down', 'Enter');
     await expect
       .poll(() => lines().filter(Boolean).at(-1))
       .toMatch(/^ run step: NOT RECORDING \(ENOSPC\): only roll back, abort, no-go and quit work/);
