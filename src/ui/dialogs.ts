@@ -6,16 +6,11 @@ import { stepKind } from '../runbook/schema.js';
 import { line, textWidth, type Line } from './rows.js';
 import { gateLines } from './panes/checklist/gate-lines.js';
 import { displayCommand } from '../core/command-text.js';
+import type { OverlayView } from './components/Overlay.js';
 import type { Dialog } from './use-console-ui.js';
 
-/** What a dialog looks like. */
-export interface DialogView {
-  title: string;
-  lines: Line[];
-  /** The keys, in one line at the bottom (from the dialog's binding table). */
-  hint: string;
-  danger: boolean;
-}
+/** What a dialog looks like: an overlay's title, lines and keys hint. */
+export type DialogView = OverlayView;
 
 /** The view of a dialog; `width` is the most its lines can take (a long text field shows a window around its cursor). */
 export function dialogView(d: Dialog, state: SessionState, hint: string, notRecording?: string, width = Infinity): DialogView {
