@@ -15,3 +15,4 @@ export {
 export { verifyChain, verifyText, verifyLines, type VerifyResult, type TamperKind } from './verify.js';
 export { rawLinesOfText, type RawLine } from './scan.js';
 export { writeFallback, fallbackDirs, type FallbackResult } from './fallback.js';
+export { checkIntegrity, type Integrity, type IntegrityOptions } from './integrity.js';
