@@ -24,8 +24,14 @@ export class Countdown {
     this.clear();
     const token = {};
     this.armed = token;
+    this.wait(token, until, fire);
+  }
+
+  private wait(token: object, until: number, fire: () => void): void {
     this.cancel = this.schedule(Math.max(0, until - this.now()), () => {
       if (this.armed !== token) return;
+      // A timer may fire a millisecond before the clock reads `until`: never roll back before the countdown ends.
+      if (this.now() < until) return this.wait(token, until, fire);
       this.armed = undefined;
       this.cancel = undefined;
       fire();

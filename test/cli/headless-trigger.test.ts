@@ -30,8 +30,19 @@ rollback:
 
 async function setup(trigger: string, soak = '1h') {
   const rb = loadRunbookText('rb.yaml', yaml(trigger, soak), null).runbook!;
+  // Firing a timer moves the session's clock to the time it was set for, as a real timer would.
+  let skew = 0;
+  const clock = () => Date.now() + skew;
   const timers: (() => void)[] = [];
-  const schedule: Schedule = (_ms, fn) => (timers.push(fn), () => void timers.splice(timers.indexOf(fn), 1));
+  const schedule: Schedule = (ms, fn) => {
+    const due = clock() + ms;
+    const timer = () => {
+      skew += Math.max(0, due - clock());
+      fn();
+    };
+    timers.push(timer);
+    return () => void timers.splice(timers.indexOf(timer), 1);
+  };
   const session = new Session({
     runbook: rb,
     runbookPath: 'rb.yaml',
@@ -41,6 +52,7 @@ async function setup(trigger: string, soak = '1h') {
     version: 't',
     executors: instantExecutors(),
     publishMs: 1,
+    clock,
     schedule,
   });
   await session.start();
