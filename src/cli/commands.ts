@@ -16,12 +16,15 @@ export interface CommandSpec {
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
-    synopsis: 'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL] [--yes]',
+    synopsis: 'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes]',
     summary: 'the console, live',
     help: [
       'Without a terminal the timeline is printed as plain lines and steps run in order; a manual',
       'step or a gate stops the run (exit 3) unless --yes ticks and says go for you.',
       'The journal goes to $XDG_STATE_HOME/cutover/sessions (default ~/.local/state/cutover/sessions).',
+      '  --resume JOURNAL  continue a session after a crash; the runbook comes from -f (default: the path',
+      '                    the journal recorded) and must be the one the journal recorded (same sha256)',
+      '  --accept-changed-runbook  resume with an edited runbook anyway; the journal records the change',
       'Exit codes: 0 done, 1 failed, rolled back or left unfinished, 3 stopped at a gate (not a TTY),',
       '65 the runbook or layout does not load.',
     ],

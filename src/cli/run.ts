@@ -5,7 +5,8 @@ import { formatProblem } from '../runbook/problem.js';
 import { LayoutError, loadLayout } from '../ui/layout/layout.js';
 import type { ConsoleHint } from '../ui/model.js';
 import { colorEnabled } from '../ui/theme.js';
-import { operatorName, readForResume, startSession } from './run/start.js';
+import { ACCEPT_FLAG, planResume } from './run/resume.js';
+import { operatorName, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
 import { EX_INCOMPLETE, recordVerdict } from './run/record.js';
 import { UsageError, type Io } from './usage.js';
@@ -21,6 +22,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       operator: { type: 'string' },
       layout: { type: 'string' },
       resume: { type: 'string' },
+      'accept-changed-runbook': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
     },
     allowPositionals: true,
@@ -28,25 +30,32 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the runbook goes after -f)`);
   if (!values.file && !values.resume) throw new UsageError('name the runbook with -f RUNBOOK (or --resume JOURNAL)');
+  if (values['accept-changed-runbook'] && !values.resume) throw new UsageError(`${ACCEPT_FLAG} goes with --resume JOURNAL`);
   if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
   let source: Parameters<typeof startSession>[0];
   const operator = operatorName(values.operator, io.env);
   if (values.resume) {
-    let r: ReturnType<typeof readForResume>;
-    try {
-      r = readForResume(values.resume);
-    } catch (e) {
-      io.err(`cutover run: ${(e as Error).message}\n`);
-      return 1;
+    const r = await planResume(values.resume, {
+      ...(values.file !== undefined ? { file: values.file } : {}),
+      accept: values['accept-changed-runbook'] ?? false,
+      env: io.env,
+    });
+    if ('refused' in r) {
+      // Nothing ran and the journal was not opened for writing: a runbook that does not load is 65, any other refusal 1.
+      if (r.refused.problems) for (const p of r.refused.problems) io.err(`${formatProblem(p)}\n`);
+      else io.err(`cutover run: ${r.refused.message}\n`);
+      return r.refused.problems ? EX_DATAERR : 1;
     }
+    const p = r.plan;
+    for (const n of p.notices) io.err(`cutover run: ${n}\n`);
     source = {
-      runbook: r.runbook,
-      runbookPath: r.runbookPath,
-      runbookSha256: r.runbookSha256,
+      runbook: p.runbook,
+      runbookPath: p.runbookPath,
+      runbookSha256: p.runbookSha256,
       operator,
       mode: 'live',
       env: io.env,
-      resume: { path: values.resume, events: r.events },
+      resume: { path: values.resume, events: p.events, ...(p.changes !== undefined ? { changes: p.changes } : {}) },
     };
   } else {
     const loaded = loadRunbookFile(values.file!, io.env);

@@ -65,7 +65,15 @@ export type SessionStarted = Ev<
     version: string;
   }
 >;
-export type SessionResumed = Ev<'session/resumed', { operator: string; afterSeq: number }>;
+/**
+ * A restart continued the session. When the operator resumed with a runbook file that differs from
+ * the journal's (`--accept-changed-runbook`), the event carries that runbook, its path and sha256,
+ * and a one-line summary of what changed: from here on the session follows it.
+ */
+export type SessionResumed = Ev<
+  'session/resumed',
+  { operator: string; afterSeq: number; runbook?: Runbook; runbookPath?: string; runbookSha256?: string; runbookChanges?: string }
+>;
 export type SessionEnded = Ev<'session/ended', { outcome: Outcome; reason?: string }>;
 
 /** An instant sample of a panel: `series` is the query (or the canary), `baseline` for compare panels. */

@@ -37,7 +37,12 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
         const rollback = s.rollback.run ? { ...s.rollback, run: interruptRun(s.rollback.run, e.t) } : s.rollback;
         return {
           ...s,
-          session: { ...open, resumedAt: [...open.resumedAt, e.t] },
+          // Resumed with an edited runbook (accepted by the operator): the session follows it from here.
+          session: {
+            ...open,
+            ...(e.runbook ? { runbook: e.runbook, runbookPath: e.runbookPath ?? open.runbookPath } : {}),
+            resumedAt: [...open.resumedAt, e.t],
+          },
           commands: markUnknown(s.commands, e.t),
           steps: failRunning(s.steps, e.t),
           rollback,

@@ -85,7 +85,10 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
     case 'session/started':
       return ['session', `session started by ${e.operator}: ${e.runbook.name}${e.mode === 'demo' ? ' (demo)' : ''}`];
     case 'session/resumed':
-      return ['session', `session resumed by ${e.operator} after event ${e.afterSeq}`];
+      return [
+        'session',
+        `session resumed by ${e.operator} after event ${e.afterSeq}${e.runbookChanges !== undefined ? `; runbook changed: ${e.runbookChanges}` : ''}`,
+      ];
     case 'session/ended':
       return ['session', `session ended: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`];
     case 'metric/sampled':

@@ -11,7 +11,7 @@
  * alerts firing, each running command's output count). Nothing scans the events again. Pure and
  * deterministic: the same events give the same story, live, in replay and in the report.
  */
-import type { Panel, Trigger } from '../runbook/schema.js';
+import type { Panel, Runbook, Trigger } from '../runbook/schema.js';
 import type {
   Alert,
   AlertsFailed,
@@ -121,15 +121,22 @@ export class StoryIndex implements StoryList {
     this.texts.push(flat(made[2]));
   }
 
+  /** What the story looks up in the runbook. */
+  private learn(rb: Runbook): void {
+    this.panels = new Map((rb.health ?? []).map((p) => [p.id, p]));
+    this.triggers = new Map((rb.rollback?.triggers ?? []).map((t) => [t.id, t]));
+    this.stepTitles = new Map(rb.phases.flatMap((ph) => ph.steps.map((s) => [s.id, s.title] as const)));
+  }
+
   private tell(e: SessionEvent): Made | undefined {
     switch (e.type) {
-      case 'session/started': {
-        const rb = e.runbook;
-        this.panels = new Map((rb.health ?? []).map((p) => [p.id, p]));
-        this.triggers = new Map((rb.rollback?.triggers ?? []).map((t) => [t.id, t]));
-        this.stepTitles = new Map(rb.phases.flatMap((ph) => ph.steps.map((s) => [s.id, s.title] as const)));
+      case 'session/started':
+        this.learn(e.runbook);
         return raw(e);
-      }
+      case 'session/resumed':
+        // Resumed with an edited runbook: its panels, triggers and step titles from here on.
+        if (e.runbook) this.learn(e.runbook);
+        return raw(e);
       case 'metric/sampled':
       case 'metric/failed':
         return this.panelChange(e);

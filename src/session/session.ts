@@ -50,6 +50,11 @@ export interface SessionOptions {
   cancelGraceMs?: number;
   /** Events already in the journal (resume): folded first, then a session/resumed event. Not kept once folded. */
   resumeFrom?: readonly SessionEvent[];
+  /**
+   * Resume with a runbook that differs from the journal's (the operator accepted it): what changed,
+   * in one line. session/resumed then carries `runbook`, its path, sha256 and this summary.
+   */
+  resumeChanges?: string;
   /** Events the store keeps in memory behind the newest (default RECENT_EVENTS); older ones are read back from the journal. */
   recentEvents?: number;
 }
@@ -98,7 +103,11 @@ export class Session {
     this.resumeFrom = undefined;
     if (resumed?.length) {
       this.store.load(resumed);
-      await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: resumed.length });
+      const changed =
+        o.resumeChanges !== undefined
+          ? { runbook: o.runbook, runbookPath: o.runbookPath, runbookSha256: o.runbookSha256, runbookChanges: o.resumeChanges }
+          : {};
+      await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: resumed.length, ...changed });
     } else {
       await this.emit({
         type: 'session/started',
@@ -203,7 +212,8 @@ export class Session {
   confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
     const refused = this.refusal({ kind: 'rollback', level: levelId, ...(auto ? { auto } : {}) });
     if (refused) return refused;
-    const level = this.state.session!.runbook.rollback!.levels.find((l) => l.id === levelId)!;
+    // What runs is the runbook this process loaded, never the journal's copy (which may be redacted).
+    const level = this.opts.runbook.rollback!.levels.find((l) => l.id === levelId)!;
     this.countdown.clear();
     // The deploy stops first, within a bounded grace: an executor that never settles must not hold the way back.
     const graceMs = this.opts.cancelGraceMs ?? 5000;
@@ -345,7 +355,8 @@ export class Session {
   }
 
   private findStep(id: string): { step: Step; phase: string } | undefined {
-    for (const p of this.state.session?.runbook.phases ?? []) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
+    // The loaded runbook, not the journal's copy: on resume they have the same ids (sha equal, or session/resumed carries it).
+    for (const p of this.opts.runbook.phases) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
     return undefined;
   }
 

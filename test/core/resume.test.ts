@@ -1,8 +1,18 @@
 // What a restart (`run --resume`) does to the state: whatever was in flight has an unknown
 // outcome and never continues by itself; a person retries, skips or rolls back again.
 import { describe, expect, it } from 'vitest';
-import { reduceAll, selectRollback, type SessionEvent } from '../../src/core/index.js';
-import { T0, at, started } from './fixtures.js';
+import {
+  reduceAll,
+  refusal,
+  selectChecklist,
+  selectOutcome,
+  selectRollback,
+  selectStatus,
+  storyOf,
+  type SessionEvent,
+} from '../../src/core/index.js';
+import type { Runbook } from '../../src/runbook/index.js';
+import { T0, at, runbook, started } from './fixtures.js';
 
 const crashed: SessionEvent[] = [
   started(),
@@ -48,5 +58,55 @@ describe('session/resumed', () => {
       at(9, { type: 'session/resumed', operator: 'bob', afterSeq: 5 }) as SessionEvent,
     ]);
     expect(finished.rollback.run).not.toHaveProperty('interrupted');
+  });
+});
+
+describe('session/resumed with an edited runbook (--accept-changed-runbook)', () => {
+  const edited = (): Runbook => {
+    const rb = runbook();
+    const pre = rb.phases[0];
+    // green-health (in flight at the crash) is gone; the rest of pre stays, a step is added.
+    pre.steps = [...pre.steps.filter((s) => s.id !== 'green-health'), { id: 'smoke', title: 'Smoke test', wait: 1000 }];
+    return rb;
+  };
+  const changedAt = (rb: Runbook) =>
+    at(60, {
+      type: 'session/resumed',
+      operator: 'bob',
+      afterSeq: crashed.length,
+      runbook: rb,
+      runbookPath: 'edited.yaml',
+      runbookSha256: 'f'.repeat(64),
+      runbookChanges: 'phase "pre": step "smoke" added, step "green-health" removed',
+    }) as SessionEvent;
+
+  it('replaces the runbook the state follows; a step of the record the runbook lost breaks no selector', () => {
+    const s = reduceAll([...crashed, changedAt(edited())]);
+    expect(s.session).toMatchObject({ runbookPath: 'edited.yaml' });
+    expect(s.session!.runbook.phases[0].steps.map((x) => x.id)).toContain('smoke');
+    // The live path refuses such an edit; a journal may still hold one (hostile or older): nothing throws.
+    expect(s.steps['green-health']).toMatchObject({ status: 'failed' });
+    const rows = selectChecklist(s, T0 + 61_000).flatMap((p) => p.steps.map((x) => x.id));
+    expect(rows).toContain('smoke');
+    expect(rows).not.toContain('green-health');
+    expect(() => selectStatus(s, T0 + 61_000)).not.toThrow();
+    expect(() => selectOutcome(s)).not.toThrow();
+    expect(refusal(s, { kind: 'run', step: 'green-health' }, T0 + 61_000)).toBeDefined();
+  });
+
+  it('a resume without a runbook keeps the one the session started with', () => {
+    const s = reduceAll(resumed);
+    expect(s.session).toMatchObject({ runbookPath: 'fixtures/runbooks/x.yaml' });
+    expect(s.session!.runbook.phases[0].steps.map((x) => x.id)).toContain('green-health');
+  });
+
+  it('the timeline shows the resume as a warning that says what changed, and takes step titles from the new runbook', () => {
+    const story = storyOf([...crashed, changedAt(edited()), at(61, { type: 'step/started', phase: 'pre', step: 'smoke' }) as SessionEvent]);
+    const line = story.find((l) => l.text.startsWith('session resumed'))!;
+    expect(line).toMatchObject({
+      severity: 'warn',
+      text: 'session resumed by bob after event 6; runbook changed: phase "pre": step "smoke" added, step "green-health" removed',
+    });
+    expect(story.at(-1)?.text).toBe('step smoke started: Smoke test');
   });
 });

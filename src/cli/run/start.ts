@@ -18,8 +18,8 @@ export interface StartOptions {
   operator: string;
   mode: 'live' | 'demo';
   env: NodeJS.ProcessEnv;
-  /** A journal to continue instead of a new one. */
-  resume?: { path: string; events: SessionEvent[] };
+  /** A journal to continue instead of a new one; `changes` when the operator accepted a runbook that differs from the journal's. */
+  resume?: { path: string; events: SessionEvent[]; changes?: string };
   executors?: Executors;
   /** Sparkline width hint for the poller. */
   sparkWidth?: number;
@@ -63,12 +63,17 @@ export async function startSession(
     env: o.env,
     ...(o.onJournalStatus ? { onJournalStatus: o.onJournalStatus } : {}),
     ...(o.resume ? { resumeFrom: o.resume.events } : {}),
+    ...(o.resume?.changes !== undefined ? { resumeChanges: o.resume.changes } : {}),
   });
   await session.start();
   return { session, journalPath, journal };
 }
 
-/** Reads a journal to resume: its events and its runbook. Throws a one-line error when it cannot. */
+/**
+ * Reads a journal to resume: its events and the runbook it last recorded (session/started's, or
+ * that of the latest session/resumed that changed it), with its path and sha256. Throws a one-line
+ * error when it cannot.
+ */
 export function readForResume(path: string): { events: SessionEvent[]; runbook: Runbook; runbookPath: string; runbookSha256: string } {
   const r = readJournal<SessionEvent>(path);
   if (r.problems.length)
@@ -80,12 +85,12 @@ export function readForResume(path: string): { events: SessionEvent[]; runbook: 
     throw new Error(
       `${path}: this session already ended (${last.outcome}, ${new Date(last.t).toISOString()}); an ended session is not resumed: start a new one with cutover run -f ${first.runbookPath}`,
     );
-  return {
-    events: r.entries.map((x) => x.event),
-    runbook: first.runbook,
-    runbookPath: first.runbookPath,
-    runbookSha256: first.runbookSha256,
-  };
+  const events = r.entries.map((x) => x.event);
+  let rb = { runbook: first.runbook, runbookPath: first.runbookPath, runbookSha256: first.runbookSha256 };
+  for (const e of events)
+    if (e.type === 'session/resumed' && e.runbook)
+      rb = { runbook: e.runbook, runbookPath: e.runbookPath ?? rb.runbookPath, runbookSha256: e.runbookSha256 ?? '' };
+  return { events, ...rb };
 }
 
 function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, sparkWidth?: number): Driver[] {
