@@ -25,7 +25,7 @@ export const COMMANDS: CommandSpec[] = [
       '  --resume JOURNAL  continue a session after a crash; the runbook comes from -f (default: the path',
       '                    the journal recorded) and must be the one the journal recorded (same sha256)',
       '  --accept-changed-runbook  resume with an edited runbook anyway; the journal records the change',
-      'Exit codes: 0 done, 1 failed, rolled back or left unfinished, 3 stopped at a gate (not a TTY),',
+      'Exit codes: 0 done, 1 failed, rolled back, left unfinished or resume refused, 3 stopped at a gate (not a TTY),',
       '65 the runbook or layout does not load.',
     ],
     load: () => import('./run.js'),

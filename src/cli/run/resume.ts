@@ -5,6 +5,7 @@
  * operator accepts the edited file with --accept-changed-runbook, a choice session/resumed keeps.
  */
 import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { SessionEvent } from '../../core/events.js';
 import { checkIntegrity } from '../../journal/integrity.js';
 import { diffRunbooks, summarizeChanges } from '../../runbook/diff.js';
@@ -59,7 +60,10 @@ export async function planResume(
   const notices: string[] = [];
   const file = o.file ?? r.runbookPath;
   if (o.file === undefined) {
-    if (!existsSync(file)) return refuse(`${journal}: its runbook ${file} is gone; pass -f RUNBOOK to name the runbook to continue with`);
+    // A relative path was relative to where the session started, which may not be here.
+    const where = isAbsolute(file) ? '' : ' (from this directory)';
+    if (!existsSync(file))
+      return refuse(`${journal}: its runbook ${file} is gone${where}; pass -f RUNBOOK to name the runbook to continue with`);
     notices.push(`runbook: ${file} (the path the journal recorded; -f names another)`);
   }
   const loaded = loadRunbookFile(file, o.env);
