@@ -140,6 +140,9 @@ describe('run --resume: the runbook file against the journal', () => {
     const io = captureIo(env);
     expect(await runCli(['replay', journal], io)).toBe(0);
     expect(io.stdout()).toMatch(/! {2}session resumed by bob after event 5; runbook changed: phase "canary": step "shift" command changed/);
+    const report = captureIo(env);
+    expect(await runCli(['report', journal], report)).toBe(0);
+    expect(report.stdout()).toMatch(/session resumed by bob after event 5; runbook changed: phase "canary": step "shift" command changed/);
     const forged = rechain(journal, (e) => (e.type === 'session/resumed' ? { ...e, runbook: { name: 'x', phases: 'none' } } : e));
     const bad = captureIo(env);
     await runCli(['replay', forged], bad);
