@@ -13,6 +13,7 @@ import type { JournalWriter } from '../journal/writer.js';
 import type { Runbook, Step } from '../runbook/schema.js';
 import type { Executors } from './executors.js';
 import { EventStore } from './store.js';
+import { journaledRunbook } from './journaled-runbook.js';
 import { StepRunner } from './step-runner.js';
 import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
@@ -104,7 +105,8 @@ export class Session {
         type: 'session/started',
         t: this.clock(),
         sessionId: randomUUID(),
-        runbook: o.runbook,
+        // Redacted like every journaled string; the steps run from o.runbook, never from this copy.
+        runbook: journaledRunbook(o.runbook, o.env ?? process.env),
         runbookPath: o.runbookPath,
         runbookSha256: o.runbookSha256,
         operator: o.operator,
@@ -203,7 +205,9 @@ export class Session {
   confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
     const refused = this.refusal({ kind: 'rollback', level: levelId, ...(auto ? { auto } : {}) });
     if (refused) return refused;
-    const level = this.state.session!.runbook.rollback!.levels.find((l) => l.id === levelId)!;
+    // The runbook as given, not the journaled copy: that one's commands are redacted.
+    const level = this.opts.runbook.rollback?.levels.find((l) => l.id === levelId);
+    if (!level) return `rollback level '${levelId}' is not in the runbook`;
     this.countdown.clear();
     // The deploy stops first, within a bounded grace: an executor that never settles must not hold the way back.
     const graceMs = this.opts.cancelGraceMs ?? 5000;
@@ -331,7 +335,8 @@ export class Session {
   private launch(intent: Extract<Intent, { kind: 'run' | 'retry' }>): Refusal {
     const refused = this.refusal(intent);
     if (refused) return refused;
-    const found = this.findStep(intent.step)!;
+    const found = this.findStep(intent.step);
+    if (!found) return `step '${intent.step}' is not in the runbook`;
     this.steps.launch(found.step, found.phase);
     return undefined;
   }
@@ -344,8 +349,9 @@ export class Session {
     return undefined;
   }
 
+  /** The step as the runbook gives it (the journaled copy's commands are redacted). */
   private findStep(id: string): { step: Step; phase: string } | undefined {
-    for (const p of this.state.session?.runbook.phases ?? []) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
+    for (const p of this.opts.runbook.phases) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
     return undefined;
   }
 
