@@ -197,7 +197,11 @@ export const RunbookSchema = z
       .optional(),
     redact: z.array(z.string()).optional().describe('Extra patterns (JS regex) to redact from output'),
     secrets: z
-      .array(z.string().regex(VAR_NAME, { message: 'a secrets entry is an environment variable name, like GITHUB_TOKEN (letters, digits and _)' }))
+      .array(
+        z
+          .string()
+          .regex(VAR_NAME, { message: 'a secrets entry is an environment variable name, like GITHUB_TOKEN (letters, digits and _)' }),
+      )
       .optional()
       .describe(
         `Environment variables whose values are redacted wherever they appear (output of local and remote commands, errors, the journal); values shorter than ${MIN_SECRET_LENGTH} characters are refused`,

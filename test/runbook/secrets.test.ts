@@ -31,7 +31,9 @@ describe('secret values', () => {
   });
 
   it('leave out unset and empty variables', () => {
-    expect(secretValues(data, { APIKEY: 'key-1234567890', DEPLOY_TOKEN: '', PROM_HOST: 'prometheus.internal' })).toEqual(['key-1234567890']);
+    expect(secretValues(data, { APIKEY: 'key-1234567890', DEPLOY_TOKEN: '', PROM_HOST: 'prometheus.internal' })).toEqual([
+      'key-1234567890',
+    ]);
   });
 });
 

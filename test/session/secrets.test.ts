@@ -97,7 +97,11 @@ rollback:
     ).runbook!;
     const copy = redactRunbook(all, new Redactor(['ids|errs|ratio|web1?|one|ship|check|back|undo|hot|critical']));
     expect(copy.name).toBe('[REDACTED]');
-    expect(copy.phases[0].steps[0]).toMatchObject({ id: 'ship', title: '[REDACTED]', run: { on: 'web', command: '[REDACTED] [REDACTED].internal' } });
+    expect(copy.phases[0].steps[0]).toMatchObject({
+      id: 'ship',
+      title: '[REDACTED]',
+      run: { on: 'web', command: '[REDACTED] [REDACTED].internal' },
+    });
     expect(copy.phases[0].steps[1]).toMatchObject({ id: 'check', expect: { panel: 'errs' } });
     expect(copy.health?.[0]).toMatchObject({ id: 'errs', unit: 'ratio' });
     expect(copy.hosts).toEqual(all.hosts);

@@ -30,7 +30,8 @@ export interface ExecOptions {
    * The runbook's `ssh`, `hosts` and `redact` sections; with its `secrets` list and credential
    * fields (prometheus, alertmanager, http steps' headers), their values in `env` are redacted too.
    */
-  runbook?: Pick<Runbook, 'ssh' | 'hosts' | 'redact'> & Partial<Pick<Runbook, 'secrets' | 'prometheus' | 'alertmanager' | 'phases' | 'rollback'>>;
+  runbook?: Pick<Runbook, 'ssh' | 'hosts' | 'redact'> &
+    Partial<Pick<Runbook, 'secrets' | 'prometheus' | 'alertmanager' | 'phases' | 'rollback'>>;
   /** `~` (default: env.HOME, else the OS home). */
   home?: string;
   /** For SSH_AUTH_SOCK and `${VAR}` in paths (default process.env). */

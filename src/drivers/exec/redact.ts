@@ -6,7 +6,6 @@
  */
 import { secretParts } from '../../runbook/secrets.js';
 
-
 /** What replaces a secret. */
 export const REDACTED = '[REDACTED]';
 

@@ -143,7 +143,10 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     const state = join(h.home, 'exec-secret-state');
     const io = captureIo({ HOME: h.home, XDG_STATE_HOME: state, CUTOVER_T_REMOTE: secret });
     // The remote shell prints the value in two halves: the command line never holds it whole.
-    const code = await runCli(['exec', '-f', file, 'lone', '--', `printf '%s%s\\n' ${secret.slice(0, 9)} ${secret.slice(9)}; echo ${ghp}`], io);
+    const code = await runCli(
+      ['exec', '-f', file, 'lone', '--', `printf '%s%s\\n' ${secret.slice(0, 9)} ${secret.slice(9)}; echo ${ghp}`],
+      io,
+    );
     expect(code).toBe(0);
     expect(io.stdout()).toContain('[REDACTED]\n');
     const path = /cutover exec: journal (\S+)\n/.exec(io.stderr())![1];

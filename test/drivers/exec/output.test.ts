@@ -142,7 +142,8 @@ describe('CommandOutput: secret values', () => {
       expect(text()).toBe(`token ${REDACTED} ok\n`);
     }
     const { out, text } = secretCollector();
-    for (const b of Buffer.from(`${secret.slice(0, 5)}\x1b[31m${secret.slice(5)}\x1b[0m\nxx\r${secret}\n`)) out.write('stdout', Buffer.from([b]));
+    for (const b of Buffer.from(`${secret.slice(0, 5)}\x1b[31m${secret.slice(5)}\x1b[0m\nxx\r${secret}\n`))
+      out.write('stdout', Buffer.from([b]));
     out.end();
     expect(text()).toBe(`${REDACTED}\n${REDACTED}\n`);
   });

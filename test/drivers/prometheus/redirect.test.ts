@@ -72,7 +72,9 @@ describe('redirects (real HTTP servers)', () => {
     const err = await fetchAlerts(rb.alertmanager!, { env }).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(MetricError);
     expect((err as MetricError).message).toMatch(
-      new RegExp(`^Alertmanager at ${away.url} redirected \\(HTTP 302\\) to another origin, ${other.url};.*point alertmanager\\.url at the final address$`),
+      new RegExp(
+        `^Alertmanager at ${away.url} redirected \\(HTTP 302\\) to another origin, ${other.url};.*point alertmanager\\.url at the final address$`,
+      ),
     );
     expect(other.seen).toEqual([]);
   });
