@@ -13,7 +13,10 @@ import type { JournalWriter } from '../journal/writer.js';
 import type { Runbook, Step } from '../runbook/schema.js';
 import type { Executors } from './executors.js';
 import { EventStore } from './store.js';
-import { journaledRunbook } from './journaled-runbook.js';
+import { redactRunbook } from './journaled-runbook.js';
+import { redactEvent } from './redact-event.js';
+import { Redactor } from '../drivers/exec/redact.js';
+import { secretValues } from '../runbook/secrets.js';
 import { StepRunner } from './step-runner.js';
 import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
@@ -65,6 +68,8 @@ export class Session {
   private drivers: Driver[] = [];
   private ending: Promise<void> | undefined;
   private readonly clock: () => number;
+  /** The runbook's secret values and patterns, for the runbook copy and the free text of events. */
+  private readonly redactor: Redactor;
   private readonly opts: Omit<SessionOptions, 'resumeFrom'>;
   /** Dropped once folded: a night of events is read back from the journal, not held twice. */
   private resumeFrom: readonly SessionEvent[] | undefined;
@@ -73,6 +78,7 @@ export class Session {
     this.opts = opts;
     this.resumeFrom = resumeFrom;
     this.clock = opts.clock ?? Date.now;
+    this.redactor = new Redactor(opts.runbook.redact ?? [], secretValues(opts.runbook, opts.env ?? process.env));
     this.operator = opts.operator;
     this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus, opts.recentEvents);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
@@ -106,7 +112,7 @@ export class Session {
         t: this.clock(),
         sessionId: randomUUID(),
         // Redacted like every journaled string; the steps run from o.runbook, never from this copy.
-        runbook: journaledRunbook(o.runbook, o.env ?? process.env),
+        runbook: redactRunbook(o.runbook, this.redactor),
         runbookPath: o.runbookPath,
         runbookSha256: o.runbookSha256,
         operator: o.operator,
@@ -154,7 +160,7 @@ export class Session {
 
   /** Emits an event through the store (journal, then state); arms an auto-rollback countdown when one is recommended. */
   emit(e: SessionEvent): Promise<void> {
-    const done = this.store.emit(e);
+    const done = this.store.emit(redactEvent(e, this.redactor));
     if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined)
       done.then(
         () => this.armCountdown(e.level, e.countdownUntil!),

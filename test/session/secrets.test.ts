@@ -1,7 +1,8 @@
 // Secrets never reach the journal: given a live session whose runbook lists a secret, uses another
 // as a Prometheus header, and has literal tokens in its commands, when its local steps print them
-// (the environment is inherited) or fail on them, then no byte of the journal file holds any of
-// them, line 1 (the runbook copy) included; the commands ran as written; replay reads it all.
+// (the environment is inherited) or fail on them, and a note, a server error or an alert holds
+// them, then no byte of the journal file holds any of them, line 1 (the runbook copy) included;
+// the commands ran as written; replay reads it all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +130,14 @@ rollback:
       expect(session.act(step)).toBeUndefined();
       await expect.poll(() => session.state.steps[step]?.status).toMatch(/passed|failed/);
     }
+    // Text from outside the exec driver: the operator's note, a server's error, an alert's labels.
+    expect(session.note(`rotated ${DEPLOY} after the deploy`)).toBeUndefined();
+    session.ctx.emit({ type: 'metric/failed', t: session.now(), panel: 'p', kind: 'http', message: `HTTP 401: bad key ${APIKEY}` });
+    session.ctx.emit({
+      type: 'alerts/updated',
+      t: session.now(),
+      alerts: [{ name: 'Leak', summary: `token ${GHP}`, startsAt: 1, labels: { key: APIKEY } }],
+    });
     expect(session.confirmRollback('back')).toBeUndefined();
     await session.rollbackSettled();
     await session.end();
@@ -142,6 +151,9 @@ rollback:
     expect(bytes).toContain('deploy=[REDACTED] key=[REDACTED]');
     expect(bytes).toContain('"text":"44\\n[REDACTED] [REDACTED]\\n"');
     expect(bytes).toContain('"text":"undo [REDACTED] 20\\n"');
+    expect(bytes).toContain('"text":"rotated [REDACTED] after the deploy"');
+    expect(bytes).toContain('"message":"HTTP 401: bad key [REDACTED]"');
+    expect(bytes).toContain('"summary":"token [REDACTED]","startsAt":1,"labels":{"key":"[REDACTED]"}');
     expect(session.state.steps.missing.status).toBe('failed');
 
     for (const l of lines) expect(checkEvent(JSON.parse(l))).toMatchObject({ ok: true });
