@@ -12,6 +12,7 @@ import { JournalWriter } from '../journal/writer.js';
 import { newJournalPath, sessionsDir } from '../journal/paths.js';
 import type { Runbook } from '../runbook/schema.js';
 import { EventStore } from '../session/store.js';
+import { journaledRunbook } from '../session/journaled-runbook.js';
 import { recordVerdict } from './run/record.js';
 import type { Io } from './usage.js';
 
@@ -51,7 +52,7 @@ export async function openExecRecord(o: {
     type: 'session/started',
     t: Date.now(),
     sessionId: randomUUID(),
-    runbook: o.runbook,
+    runbook: journaledRunbook(o.runbook, o.io.env),
     runbookPath: o.runbookPath,
     runbookSha256: o.runbookSha256,
     operator: o.operator,

@@ -79,4 +79,5 @@ export const JournaledRunbook = z.looseObject({
   phases: z.array(phase),
   rollback: z.looseObject({ levels: z.array(level), triggers: z.array(trigger).optional() }).optional(),
   redact: z.array(z.string()).optional(),
+  secrets: z.array(z.string()).optional(),
 });

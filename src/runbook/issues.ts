@@ -7,7 +7,7 @@ type Issue = z.core.$ZodIssue;
 
 /** Field names allowed at each kind of place, for "unknown field" hints. */
 const FIELDS: Record<string, readonly string[]> = {
-  '': ['name', 'description', 'prometheus', 'alertmanager', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact'],
+  '': ['name', 'description', 'prometheus', 'alertmanager', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact', 'secrets'],
   prometheus: ['url', 'interval', 'timeout', 'headers', 'bearerToken', 'basicAuth'],
   alertmanager: ['url', 'headers', 'bearerToken', 'basicAuth', 'filter'],
   ssh: ['user', 'port', 'jump', 'identityFile', 'knownHosts', 'strictHostKeys', 'concurrency', 'connectTimeout', 'keepalive'],

@@ -5,6 +5,8 @@ import { RunbookSchema, type Runbook } from './schema.js';
 import { issuesToProblems } from './issues.js';
 import { checkRunbook, type Finding } from './refs.js';
 import { checkEnv } from './env-fields.js';
+import { checkCredentials } from './credentials.js';
+import { checkSecrets } from './secrets.js';
 import { valueOffsetToSource } from './promql.js';
 import { sortProblems, type Problem } from './problem.js';
 import { YamlSource } from './yaml-source.js';
@@ -72,9 +74,11 @@ export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessE
       };
     return { file, text, problems: [{ file, line: 1, col: 1, message: `cannot read YAML: ${(e as Error).message.split('\n')[0]}` }] };
   }
-  // Schema, references and ${VAR} all look at the same data, so one run reports all three.
+  // Schema, references, ${VAR}, secrets and credentials all look at the same data, so one run reports them all.
   const parsed = RunbookSchema.safeParse(data);
-  const findings = [...checkRunbook(data, env), ...checkEnv(data, env)].map((f) => locate(src, f));
+  const findings = [...checkRunbook(data, env), ...checkEnv(data, env), ...checkSecrets(data, env), ...checkCredentials(data)].map((f) =>
+    locate(src, f),
+  );
   const problems = distinct([...findings, ...(parsed.success ? [] : issuesToProblems(src, parsed.error.issues, data))]);
   if (problems.length || !parsed.success) return { file, text, problems: sortProblems(problems) };
   return { file, text, runbook: parsed.data, problems: [] };
@@ -85,7 +89,7 @@ function locate(src: YamlSource, f: Finding): Problem {
   const s = f.offset !== undefined ? src.scalarAt(f.path) : undefined;
   if (s && typeof s.value === 'string')
     return { ...src.at(valueOffsetToSource(src.text, s.range[0], s.range[1], s.value, f.offset!)), message: f.message };
-  return { ...src.locate(f.path), file: src.file, message: f.message };
+  return { ...src.locate(f.path, f.key), file: src.file, message: f.message };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface Finding {
   path: Path;
   message: string;
   offset?: number;
+  /** Point at the field's key rather than its value (a field that should not be there at all). */
+  key?: boolean;
 }
 
 type Obj = Record<string, unknown>;

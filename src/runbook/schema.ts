@@ -9,6 +9,7 @@ import { parseCondition, type Condition } from './check.js';
 import { applyCheckUnits } from './check-units.js';
 import { amount, check, duration, envString, id, POLL_INTERVAL, TIMEOUT } from './fields.js';
 import { normalizeHost } from './host.js';
+import { MIN_SECRET_LENGTH, VAR_NAME } from './secrets.js';
 
 export { normalizeHost, type HostSpec } from './host.js';
 
@@ -195,6 +196,16 @@ export const RunbookSchema = z
       })
       .optional(),
     redact: z.array(z.string()).optional().describe('Extra patterns (JS regex) to redact from output'),
+    secrets: z
+      .array(
+        z
+          .string()
+          .regex(VAR_NAME, { message: 'a secrets entry is an environment variable name, like GITHUB_TOKEN (letters, digits and _)' }),
+      )
+      .optional()
+      .describe(
+        `Environment variables whose values are redacted wherever they appear (output of local and remote commands, errors, the journal); values shorter than ${MIN_SECRET_LENGTH} characters are refused`,
+      ),
   })
   .transform((rb, ctx) => {
     // Thresholds written in a unit (`> 5%`, `> 500ms`) become numbers in their panel's unit.

@@ -13,6 +13,10 @@ import type { JournalWriter } from '../journal/writer.js';
 import type { Runbook, Step } from '../runbook/schema.js';
 import type { Executors } from './executors.js';
 import { EventStore } from './store.js';
+import { redactRunbook } from './journaled-runbook.js';
+import { redactEvent } from './redact-event.js';
+import { Redactor } from '../drivers/exec/redact.js';
+import { secretValues } from '../runbook/secrets.js';
 import { StepRunner } from './step-runner.js';
 import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
@@ -69,6 +73,8 @@ export class Session {
   private drivers: Driver[] = [];
   private ending: Promise<void> | undefined;
   private readonly clock: () => number;
+  /** The runbook's secret values and patterns, for the runbook copy and the free text of events. */
+  private readonly redactor: Redactor;
   private readonly opts: Omit<SessionOptions, 'resumeFrom'>;
   /** Dropped once folded: a night of events is read back from the journal, not held twice. */
   private resumeFrom: readonly SessionEvent[] | undefined;
@@ -77,6 +83,7 @@ export class Session {
     this.opts = opts;
     this.resumeFrom = resumeFrom;
     this.clock = opts.clock ?? Date.now;
+    this.redactor = new Redactor(opts.runbook.redact ?? [], secretValues(opts.runbook, opts.env ?? process.env));
     this.operator = opts.operator;
     this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus, opts.recentEvents);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
@@ -105,7 +112,13 @@ export class Session {
       this.store.load(resumed);
       const changed =
         o.resumeChanges !== undefined
-          ? { runbook: o.runbook, runbookPath: o.runbookPath, runbookSha256: o.runbookSha256, runbookChanges: o.resumeChanges }
+          ? {
+              // Redacted like the copy in session/started: the steps run from o.runbook.
+              runbook: redactRunbook(o.runbook, this.redactor),
+              runbookPath: o.runbookPath,
+              runbookSha256: o.runbookSha256,
+              runbookChanges: this.redactor.text(o.resumeChanges),
+            }
           : {};
       await this.emit({ type: 'session/resumed', t: this.clock(), operator: o.operator, afterSeq: resumed.length, ...changed });
     } else {
@@ -113,7 +126,8 @@ export class Session {
         type: 'session/started',
         t: this.clock(),
         sessionId: randomUUID(),
-        runbook: o.runbook,
+        // Redacted like every journaled string; the steps run from o.runbook, never from this copy.
+        runbook: redactRunbook(o.runbook, this.redactor),
         runbookPath: o.runbookPath,
         runbookSha256: o.runbookSha256,
         operator: o.operator,
@@ -161,7 +175,7 @@ export class Session {
 
   /** Emits an event through the store (journal, then state); arms an auto-rollback countdown when one is recommended. */
   emit(e: SessionEvent): Promise<void> {
-    const done = this.store.emit(e);
+    const done = this.store.emit(redactEvent(e, this.redactor));
     if (e.type === 'rollback/recommended' && e.countdownUntil !== undefined)
       done.then(
         () => this.armCountdown(e.level, e.countdownUntil!),
@@ -212,8 +226,9 @@ export class Session {
   confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
     const refused = this.refusal({ kind: 'rollback', level: levelId, ...(auto ? { auto } : {}) });
     if (refused) return refused;
-    // What runs is the runbook this process loaded, never the journal's copy (which may be redacted).
-    const level = this.opts.runbook.rollback!.levels.find((l) => l.id === levelId)!;
+    // The runbook as given, not the journaled copy: that one's commands are redacted.
+    const level = this.opts.runbook.rollback?.levels.find((l) => l.id === levelId);
+    if (!level) return `rollback level '${levelId}' is not in the runbook`;
     this.countdown.clear();
     // The deploy stops first, within a bounded grace: an executor that never settles must not hold the way back.
     const graceMs = this.opts.cancelGraceMs ?? 5000;
@@ -341,7 +356,8 @@ export class Session {
   private launch(intent: Extract<Intent, { kind: 'run' | 'retry' }>): Refusal {
     const refused = this.refusal(intent);
     if (refused) return refused;
-    const found = this.findStep(intent.step)!;
+    const found = this.findStep(intent.step);
+    if (!found) return `step '${intent.step}' is not in the runbook`;
     this.steps.launch(found.step, found.phase);
     return undefined;
   }
@@ -354,8 +370,8 @@ export class Session {
     return undefined;
   }
 
+  /** The step as the runbook gives it (the journaled copy's commands are redacted). */
   private findStep(id: string): { step: Step; phase: string } | undefined {
-    // The loaded runbook, not the journal's copy: on resume they have the same ids (sha equal, or session/resumed carries it).
     for (const p of this.opts.runbook.phases) for (const s of p.steps) if (s.id === id) return { step: s, phase: p.id };
     return undefined;
   }

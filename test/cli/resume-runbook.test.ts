@@ -157,6 +157,17 @@ describe('run --resume: the runbook file against the journal', () => {
     expect(r.out).toMatch(/local \| shifting v1/);
   });
 
+  it('--accept-changed-runbook: the accepted runbook is journaled redacted, like the copy in session/started', async () => {
+    const { file, journal } = await crashed();
+    const token = `ghp_${'A1b2C3d4'.repeat(5)}`;
+    writeFileSync(file, RUNBOOK.replace('[echo, shifting v1]', `[echo, 'shifting with ${token}']`));
+    const r = await resume(['--resume', journal, '--accept-changed-runbook']);
+    expect(r.code).toBe(0);
+    const resumed = events(journal).find((e) => e.type === 'session/resumed');
+    expect(JSON.stringify(resumed)).toContain('[REDACTED]');
+    expect(readFileSync(journal, 'utf8')).not.toContain(token);
+  });
+
   it('--accept-changed-runbook does not drop a step the journal has a record of', async () => {
     const { file, journal } = await crashed();
     writeFileSync(file, RUNBOOK.replace(/ {6}- \{ id: hello.*\n/, '      - { id: hi, title: Say hi, local: { command: [echo, hi] } }\n'));

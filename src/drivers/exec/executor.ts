@@ -14,6 +14,7 @@ import { CommandOutput, type OutputLimits } from './output.js';
 import type { Outcome } from './outcome.js';
 import { SshPool } from './pool.js';
 import { Redactor } from './redact.js';
+import { secretValues } from '../../runbook/secrets.js';
 import { stripControls } from './sanitize.js';
 import { runRemote } from './ssh.js';
 import { defaultContext, type ConfigFile } from './ssh-config.js';
@@ -25,8 +26,12 @@ export type { HostResult } from './host-run.js';
 /** How the driver finds its configuration; every path is injectable for tests. */
 export interface ExecOptions {
   ctx: DriverContext;
-  /** The runbook's `ssh`, `hosts` and `redact` sections. */
-  runbook?: Pick<Runbook, 'ssh' | 'hosts' | 'redact'>;
+  /**
+   * The runbook's `ssh`, `hosts` and `redact` sections; with its `secrets` list and credential
+   * fields (prometheus, alertmanager, http steps' headers), their values in `env` are redacted too.
+   */
+  runbook?: Pick<Runbook, 'ssh' | 'hosts' | 'redact'> &
+    Partial<Pick<Runbook, 'secrets' | 'prometheus' | 'alertmanager' | 'phases' | 'rollback'>>;
   /** `~` (default: env.HOME, else the OS home). */
   home?: string;
   /** For SSH_AUTH_SOCK and `${VAR}` in paths (default process.env). */
@@ -81,7 +86,8 @@ export class ExecDriver {
 
   constructor(private readonly opts: ExecOptions) {
     setMaxListeners(0, this.stopAll.signal);
-    this.redactor = new Redactor(opts.runbook?.redact ?? []);
+    // Local commands inherit this environment: `echo $TOKEN` must not show the token's value.
+    this.redactor = new Redactor(opts.runbook?.redact ?? [], secretValues(opts.runbook, opts.env ?? process.env));
     this.pool = new SshPool((m) => opts.onNotice?.(m));
   }
 

@@ -95,7 +95,7 @@ export class CommandOutput {
     this.bytes = this.maxBytes;
     this.feed(s, s.decoder.write(buf.subarray(0, room)));
     this.capped = true;
-    this.finishLine(s);
+    this.finishLine(s, true);
     s.lines.push(capMarker(this.maxBytes));
     this.schedule(name);
   }
@@ -150,16 +150,20 @@ export class CommandOutput {
     s.discarding = false;
   }
 
-  /** Emits what is left of the unfinished line as a line of its own. */
-  private finishLine(s: Stream): void {
-    if (s.pending !== '' && !s.discarding) this.push(s, s.pending, false);
+  /** Emits what is left of the unfinished line as a line of its own (`cut`: the byte cap cut it). */
+  private finishLine(s: Stream, cut = false): void {
+    if (s.pending !== '' && !s.discarding) this.push(s, s.pending, false, cut);
     s.pending = '';
     s.cr = false;
     s.discarding = false;
   }
 
-  private push(s: Stream, raw: string, forceCut: boolean): void {
-    const line = s.redact.line(stripControls(overprint(raw)));
+  /**
+   * `forceCut`: the raw line was too long and is marked cut. `cut` (too long, or stopped by the
+   * byte cap): it ended before its newline, so a secret's first characters at its end go too.
+   */
+  private push(s: Stream, raw: string, forceCut: boolean, cut = forceCut): void {
+    const line = s.redact.line(stripControls(overprint(raw)), cut);
     if (line === undefined) return;
     s.lines.push(forceCut || line.length > this.maxLine ? line.slice(0, this.maxLine) + LINE_CUT : line);
     this.scheduleFor(s);

@@ -73,6 +73,18 @@ export function timeoutError(site: RequestSite, ms: number): MetricError {
   return new MetricError('timeout', `${site.service} at ${site.url} did not answer within ${formatDuration(ms)}${about(site)}; ${hint}`);
 }
 
+/**
+ * A redirect cutover will not follow: to another origin (the request's headers hold credentials
+ * meant for the configured one), too many hops, or to no URL at all. `where` says which.
+ */
+export function redirectError(site: RequestSite, status: number, where: string): MetricError {
+  const cfg = site.service === 'Prometheus' ? 'prometheus.url' : 'alertmanager.url';
+  return new MetricError(
+    'config',
+    `${site.service} at ${site.url} redirected (HTTP ${status})${about(site)} ${where}; cutover sends credentials only to the configured origin and did not follow: point ${cfg} at the final address`,
+  );
+}
+
 /** Classifies what `fetch` threw (connection refused, DNS, reset, ...). */
 export function networkError(e: unknown, site: RequestSite): MetricError {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;

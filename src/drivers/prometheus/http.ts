@@ -11,6 +11,7 @@ import {
   httpError,
   networkError,
   oneLine,
+  redirectError,
   scrubSecrets,
   scrubText,
   timeoutError,
@@ -75,10 +76,11 @@ export async function getJson(
     let res: Response;
     let body: string;
     try {
-      res = await (opts.fetch ?? fetch)(url, { headers, signal: ac.signal, redirect: 'follow' });
+      res = await fetchFollowing(opts.fetch ?? fetch, url, headers, ac.signal, site);
       // Reading the body is under the same signal: a server that stalls mid-body also times out.
       body = await readBody(res, maxBytes, ac);
     } catch (e) {
+      if (e instanceof MetricError) throw e;
       if (ac.signal.aborted && ac.signal.reason === 'too-large') throw tooLargeError(site, maxBytes);
       if (ac.signal.aborted) throw ac.signal.reason === 'timeout' ? timeoutError(site, timeout) : new StoppedError();
       // fetch's own TypeErrors quote what they refuse (a header value, so maybe a secret): never pass them on.
@@ -108,6 +110,41 @@ export async function getJson(
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onStop);
+  }
+}
+
+/** Same-origin redirects followed before giving up (Prometheus behind a path-rewriting proxy needs one or two). */
+export const MAX_REDIRECTS = 5;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GETs `url`, following redirects by hand: only within the configured origin (scheme, host and
+ * port), so the headers (a token, an API key) never go anywhere else. fetch's own following
+ * drops `Authorization` on a cross-origin hop but sends every other header on.
+ */
+async function fetchFollowing(
+  f: typeof fetch,
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  site: RequestSite,
+): Promise<Response> {
+  let at = url;
+  for (let hop = 0; ; hop++) {
+    const res = await f(at, { headers, signal, redirect: 'manual' });
+    const location = REDIRECT.has(res.status) ? res.headers.get('location') : null;
+    // Without a Location a 3xx is just an answer; the caller reports it as an HTTP error.
+    if (location === null) return res;
+    await res.body?.cancel().catch(() => {});
+    let next: URL;
+    try {
+      next = new URL(location, at);
+    } catch {
+      throw redirectError(site, res.status, 'to an address that is not a URL');
+    }
+    if (next.origin !== url.origin) throw redirectError(site, res.status, `to another origin, ${next.origin}`);
+    if (hop >= MAX_REDIRECTS) throw redirectError(site, res.status, `more than ${MAX_REDIRECTS} times`);
+    at = next;
   }
 }
 
@@ -150,6 +187,12 @@ function prepare(target: HttpTarget, service: string, path: string, params: [str
       url.password = '';
     }
     const token = target.bearerToken !== undefined ? expandEnv(target.bearerToken, env, `${section}.bearerToken`) : undefined;
+    // Validate refuses two credential sources; a runbook that skipped it (a journal's copy) must not send `Bearer X, Bearer X`.
+    if ((token !== undefined || user !== undefined) && Object.keys(headers).some((k) => k.toLowerCase() === 'authorization'))
+      throw new MetricError(
+        'config',
+        `${section} sets an Authorization header and ${token !== undefined ? 'bearerToken' : 'basicAuth or credentials in the url'}; keep only one of them`,
+      );
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     else if (user !== undefined) headers.authorization = `Basic ${Buffer.from(`${user}:${pass ?? ''}`).toString('base64')}`;
     for (const [k, v] of Object.entries(headers)) {

@@ -129,6 +129,36 @@ describe.skipIf(!sshdBin)('cutover exec', () => {
     expect(verifyChain(path).ok).toBe(true);
   });
 
+  it('hides secret values in remote output, command lines, the screen and every byte of the journal, line 1 included', async () => {
+    const secret = 'rmt-Q8w2E6r4T1y9U3i7';
+    const ghp = `ghp_${'Zx9Yw8Vu7T'.repeat(4)}`;
+    const file = join(h.home, 'secret-rb.yaml');
+    writeFileSync(
+      file,
+      readFileSync(rb, 'utf8').replace(
+        'phases:',
+        `secrets: [CUTOVER_T_REMOTE]\nphases:\n  - { id: q, title: Q, steps: [ { id: t, title: T, run: { on: web, command: "curl -H 'token: ${ghp}' x" } } ] }`,
+      ),
+    );
+    const state = join(h.home, 'exec-secret-state');
+    const io = captureIo({ HOME: h.home, XDG_STATE_HOME: state, CUTOVER_T_REMOTE: secret });
+    // The remote shell prints the value in two halves: the command line never holds it whole.
+    const code = await runCli(
+      ['exec', '-f', file, 'lone', '--', `printf '%s%s\\n' ${secret.slice(0, 9)} ${secret.slice(9)}; echo ${ghp}`],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.stdout()).toContain('[REDACTED]\n');
+    const path = /cutover exec: journal (\S+)\n/.exec(io.stderr())![1];
+    const bytes = readFileSync(path, 'utf8');
+    for (const s of [secret, ghp]) {
+      expect(io.stdout() + io.stderr()).not.toContain(s);
+      expect(bytes).not.toContain(s);
+    }
+    expect(bytes.split('\n')[0]).toContain(`"command":"curl -H 'token: [REDACTED]' x"`);
+    expect(bytes).toContain('"text":"[REDACTED]\\n[REDACTED]\\n"');
+  });
+
   it('runs nothing when its journal cannot be created: one line, exit 74', async () => {
     const notADir = join(h.home, 'a-file');
     writeFileSync(notADir, 'x');

@@ -123,3 +123,44 @@ describe('CommandOutput', () => {
     out.end();
   });
 });
+
+describe('CommandOutput: secret values', () => {
+  const secret = 'Zq8-secret-VALUE-41x';
+  function secretCollector(limits = {}) {
+    const got: string[] = [];
+    const out = new CommandOutput(new Redactor([], [secret]), (_s, text) => got.push(text), limits);
+    return { out, text: () => got.join('') };
+  }
+
+  it('redacts a value split across chunks at every position, and one split by escape codes or a carriage return', () => {
+    const line = `token ${secret} ok\n`;
+    for (let cut = 1; cut < line.length; cut++) {
+      const { out, text } = secretCollector();
+      out.write('stdout', line.slice(0, cut));
+      out.write('stdout', line.slice(cut));
+      out.end();
+      expect(text()).toBe(`token ${REDACTED} ok\n`);
+    }
+    const { out, text } = secretCollector();
+    for (const b of Buffer.from(`${secret.slice(0, 5)}\x1b[31m${secret.slice(5)}\x1b[0m\nxx\r${secret}\n`))
+      out.write('stdout', Buffer.from([b]));
+    out.end();
+    expect(text()).toBe(`${REDACTED}\n${REDACTED}\n`);
+  });
+
+  it('leaves no start of a value where the byte cap cuts it', () => {
+    const { out, text } = secretCollector({ maxBytes: 20 });
+    out.write('stdout', `0123456789${secret}\n`);
+    out.end();
+    expect(text()).not.toContain(secret.slice(0, 3));
+    expect(text()).toContain(`0123456789${REDACTED}`);
+  });
+
+  it('leaves no start of a value where an endless line is cut (escape codes made it short once stripped)', () => {
+    const { out, text } = secretCollector();
+    out.write('stdout', '\x1b[m'.repeat(5460) + secret.slice(0, 11));
+    out.write('stdout', `${secret.slice(11)} and the rest\nnext\n`);
+    out.end();
+    expect(text()).toBe(`${REDACTED}${LINE_CUT}\nnext\n`);
+  });
+});

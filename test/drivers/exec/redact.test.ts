@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor, REDACTED } from '../../../src/drivers/exec/redact.js';
+import { MIN_SECRET_LENGTH } from '../../../src/runbook/secrets.js';
 
 describe('Redactor.text: built-in token shapes', () => {
   const r = new Redactor();
@@ -57,5 +58,42 @@ describe('Redactor.stream: private key blocks across lines', () => {
     a.line('-----BEGIN PRIVATE KEY-----');
     expect(a.line('secret body')).toBeUndefined();
     expect(b.line('other stream')).toBe('other stream');
+  });
+});
+
+describe('Redactor: secret values (a runbook secrets: list, credential ${VAR})', () => {
+  const token = 'tok-3f9a.b+c*d(e)?[f]$';
+  it('hides a value wherever it appears, regex characters taken literally', () => {
+    const r = new Redactor([], [token]);
+    expect(r.text(`a ${token} b${token}c`)).toBe(`a ${REDACTED} b${REDACTED}c`);
+    expect(r.text('tok-3f9aXb+c*d(e)?[f]$')).toBe('tok-3f9aXb+c*d(e)?[f]$');
+  });
+  it('takes the longest value first, so a value holding another goes whole', () => {
+    const r = new Redactor([], ['abcdefgh', 'abcdefgh-and-more']);
+    expect(r.text('x abcdefgh-and-more y abcdefgh')).toBe(`x ${REDACTED} y ${REDACTED}`);
+  });
+  it('runs before the patterns, so a pattern taking part of a value cannot leave the rest', () => {
+    const r = new Redactor(['s3cr3t'], ['s3cr3t-TAIL-9876']);
+    expect(r.text('v=s3cr3t-TAIL-9876')).toBe(`v=${REDACTED}`);
+  });
+  it(`leaves values shorter than ${MIN_SECRET_LENGTH} characters alone (they would hide ordinary output)`, () => {
+    const r = new Redactor([], ['prod', '', 'a'.repeat(MIN_SECRET_LENGTH - 1)]);
+    expect(r.text('deploy to prod: aaaaaaa')).toBe('deploy to prod: aaaaaaa');
+    expect(new Redactor([], ['a'.repeat(MIN_SECRET_LENGTH)]).text(`x${'a'.repeat(MIN_SECRET_LENGTH)}`)).toBe(`x${REDACTED}`);
+  });
+  it('hides each line of a multi-line value, as output comes line by line', () => {
+    const s = new Redactor([], ['first-line-of-it\r\nsecond-line-of-it\nshort']).stream();
+    expect(['x first-line-of-it', 'second-line-of-it y', 'short'].map((l) => s.line(l))).toEqual([
+      `x ${REDACTED}`,
+      `${REDACTED} y`,
+      'short',
+    ]);
+  });
+  it('hides the start of a value at the end of a line that was cut short, and only on cut lines', () => {
+    const r = new Redactor([], ['0123456789abcdef']);
+    expect(r.cutLine('head 0123456')).toBe(`head ${REDACTED}`);
+    expect(r.stream().line('head 0123456', true)).toBe(`head ${REDACTED}`);
+    expect(r.stream().line('head 0123456')).toBe('head 0123456');
+    expect(r.cutLine('head 01')).toBe('head 01');
   });
 });

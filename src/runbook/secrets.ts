@@ -1,0 +1,87 @@
+/**
+ * Which environment values are secrets: those of every `${VAR}` a runbook uses for a credential
+ * (Prometheus and Alertmanager headers, bearerToken, basicAuth password; http steps' headers)
+ * and of every variable in its `secrets:` list. Their values are redacted as literal text
+ * wherever they appear: command output, command lines, error messages, the journaled runbook.
+ */
+import { ENV_REF } from './env.js';
+import type { Finding } from './refs.js';
+
+/**
+ * The shortest value redacted as a literal. Shorter values would hide ordinary output (a tenant
+ * `prod`, a pin `1234`); GitLab refuses to mask CI variables under 8 characters for the same reason.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** A variable name as `${NAME}` and `secrets:` write it. */
+export const VAR_NAME = /^[A-Za-z_]\w*$/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+/** The items of a list, or none when it is not one (the schema reports that). */
+const items = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * The parts of a value that redaction looks for: each of its lines (output is redacted line by
+ * line, so a multi-line secret, a PEM body, is found line by line), those long enough to redact.
+ */
+export function secretParts(value: string): string[] {
+  return value.split(/\r?\n/).filter((l) => l.length >= MIN_SECRET_LENGTH);
+}
+
+/** The texts of the runbook's credential fields (raw YAML data or a parsed runbook: both have the same strings there). */
+function credentialTexts(rb: Obj): string[] {
+  const out: string[] = [];
+  const auth = (s: unknown) => {
+    if (!isObj(s)) return;
+    if (isObj(s.headers)) out.push(...Object.values(s.headers).filter(isStr));
+    if (isStr(s.bearerToken)) out.push(s.bearerToken);
+    if (isObj(s.basicAuth) && isStr(s.basicAuth.password)) out.push(s.basicAuth.password);
+  };
+  auth(rb.prometheus);
+  auth(rb.alertmanager);
+  const rollback = isObj(rb.rollback) ? rb.rollback : {};
+  for (const group of [...items(rb.phases), ...items(rollback.levels)])
+    for (const s of items(isObj(group) ? group.steps : undefined)) if (isObj(s)) auth(s.http);
+  return out;
+}
+
+/** The names of the variables whose values are secret: `${VAR}` in credential fields, then the `secrets:` list. */
+export function secretNames(rb: unknown): string[] {
+  if (!isObj(rb)) return [];
+  const names = new Set<string>();
+  for (const t of credentialTexts(rb)) for (const m of t.matchAll(ENV_REF)) names.add(m[1]);
+  for (const n of items(rb.secrets)) if (isStr(n) && VAR_NAME.test(n)) names.add(n);
+  return [...names];
+}
+
+/** The secret values of `rb` in `env`: what the redactor must hide as literal text (unset and empty ones left out). */
+export function secretValues(rb: unknown, env: NodeJS.ProcessEnv): string[] {
+  return secretNames(rb).flatMap((n) => (env[n] ? [env[n]] : []));
+}
+
+/**
+ * Problems with the `secrets:` list: a name that is not a variable name is the schema's to
+ * report; here a listed variable that is unset (a typo would silently leave the real one
+ * unredacted), or whose value is too short to redact. `env` null skips both (the demo).
+ */
+export function checkSecrets(data: unknown, env: NodeJS.ProcessEnv | null): Finding[] {
+  if (env === null || !isObj(data)) return [];
+  const out: Finding[] = [];
+  items(data.secrets).forEach((name, i) => {
+    if (!isStr(name) || !VAR_NAME.test(name)) return;
+    const v = env[name];
+    if (v === undefined)
+      out.push({
+        path: ['secrets', i],
+        message: `secrets lists ${name}, which is not set in the environment; export ${name} before running cutover, or remove it from secrets`,
+      });
+    else if (secretParts(v).length === 0)
+      out.push({
+        path: ['secrets', i],
+        message: `the value of ${name} is shorter than ${MIN_SECRET_LENGTH} characters, too short to redact without hiding ordinary output; use a longer secret, or a redact pattern that matches where it appears`,
+      });
+  });
+  return out;
+}
