@@ -54,12 +54,15 @@ export function runTool(file: string, args: string[], o: { env: NodeJS.ProcessEn
   });
 }
 
-/** The last meaningful line a tool printed on stderr, for a one-line message. */
+/** Lines ssh-keygen prints that say nothing about what went wrong. */
+const CHATTER = /^(Signing data on standard input|Could not verify signature\.)$/;
+
+/** The last meaningful line a tool printed, for a one-line message. */
 export function lastLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^Signing data on standard input$/.test(l));
+    .filter((l) => l && !CHATTER.test(l));
   return lines.at(-1) ?? 'no message';
 }
 
