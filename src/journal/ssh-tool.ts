@@ -31,26 +31,32 @@ export function runTool(file: string, args: string[], o: { env: NodeJS.ProcessEn
     let out = '';
     let err = '';
     let timedOut = false;
+    let done = false;
+    const finish = (r: ToolResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
+      // The whole group: a helper it started (askpass, a security-key middleware) must not outlive it.
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+      // Whatever still holds its pipes open, the answer is given now.
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      finish({ code: null, out, err, timedOut, missing: false });
     }, o.timeoutMs);
     child.stdout!.on('data', (d: Buffer) => void (out.length < MAX_OUTPUT && (out += d.toString('utf8'))));
     child.stderr!.on('data', (d: Buffer) => void (err.length < MAX_OUTPUT && (err += d.toString('utf8'))));
     child.stdin?.on('error', () => {}); // a tool that exits before reading its input
     child.stdin?.end(o.input);
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ code: null, out, err: e.message, timedOut, missing: e.code === 'ENOENT' });
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, timedOut, missing: false });
-    });
+    child.once('error', (e: NodeJS.ErrnoException) => finish({ code: null, out, err: e.message, timedOut, missing: e.code === 'ENOENT' }));
+    child.once('close', (code) => finish({ code, out, err, timedOut, missing: false }));
   });
 }
 

@@ -114,7 +114,7 @@ describe('the head anchor', () => {
     for (const go of stuck) go();
     await w.close();
     expect(head(p)).toMatchObject({ seq: 5, closed: true });
-  });
+  }, 10_000);
 
   it('a head that cannot be written is reported on its own channel; the journal goes on and the next decision writes it', async () => {
     const p = join(tempDir(), 'j.jsonl');
