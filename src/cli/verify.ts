@@ -17,7 +17,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   if (values.signers !== undefined && !isFile(values.signers)) {
-    io.err(`${values.signers}: no such allowed signers file (one 'PRINCIPAL KEYTYPE KEY' line per signer, as for git's gpg.ssh.allowedSignersFile)\n`);
+    io.err(
+      `${values.signers}: no such allowed signers file (one 'PRINCIPAL KEYTYPE KEY' line per signer, as for git's gpg.ssh.allowedSignersFile)\n`,
+    );
     return 1;
   }
   const r = await checkIntegrity(file, { ...(values.signers !== undefined ? { signers: values.signers } : {}), env: io.env });

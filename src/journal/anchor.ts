@@ -35,7 +35,8 @@ export function checkAnchor(path: string): AnchorCheck {
   });
   const lines = chain.ok ? chain.lines : chain.line - 1;
   const out: AnchorCheck = { chain, lines, problems: [], notes: [], checked: [] };
-  if (chain.ok) out.checked.push(`chain: ${lines} line${lines === 1 ? '' : 's'} chained${chain.torn ? ' (last line torn by a crash, ignored)' : ''}`);
+  if (chain.ok)
+    out.checked.push(`chain: ${lines} line${lines === 1 ? '' : 's'} chained${chain.torn ? ' (last line torn by a crash, ignored)' : ''}`);
   else out.problems.push(`${path}:${chain.line}: ${chain.kind}: ${chain.message}`);
   if ('absent' in rh) {
     out.notes.push(
@@ -64,7 +65,8 @@ export function checkAnchor(path: string): AnchorCheck {
     out.checked.push(`head: line ${h.seq} has the hash the head names${h.closed ? ' (written when the journal was closed)' : ''}`);
     if (lines > h.seq) {
       const span = lines === h.seq + 1 ? `line ${lines}` : `lines ${h.seq + 1}-${lines}`;
-      if (h.closed) out.problems.push(`${path}:${h.seq + 1}: ${span} appended after the journal was closed (the head says it ended at seq ${h.seq})`);
+      if (h.closed)
+        out.problems.push(`${path}:${h.seq + 1}: ${span} appended after the journal was closed (the head says it ended at seq ${h.seq})`);
       else
         out.notes.push(
           `${path}:${h.seq + 1}: ${span} come after the last anchored line (seq ${h.seq}): the chain holds them, nothing outside the file vouches for them (written after the last decision, before a crash; or appended from a fallback file)`,

@@ -40,7 +40,14 @@ export const sigPath = (journal: string): string => `${headPath(journal)}.sig`;
 
 /** The head's exact bytes (the signature is over these): one JSON line, fields in a fixed order. */
 export function encodeHead(h: Omit<Head, 'format'>): string {
-  const head: Head = { format: HEAD_FORMAT, first: h.first, ...(h.session ? { session: h.session } : {}), seq: h.seq, hash: h.hash, closed: h.closed };
+  const head: Head = {
+    format: HEAD_FORMAT,
+    first: h.first,
+    ...(h.session ? { session: h.session } : {}),
+    seq: h.seq,
+    hash: h.hash,
+    closed: h.closed,
+  };
   return `${JSON.stringify(head)}\n`;
 }
 

@@ -43,7 +43,8 @@ export async function signJournal(journal: string, o: SignOptions): Promise<Sign
   try {
     const r = await runTool('ssh-keygen', ['-Y', 'sign', '-n', SIGN_NAMESPACE, '-f', key.file], { env: o.env, input: rh.bytes, timeoutMs });
     if (r.missing) return { failed: 'ssh-keygen not found (install the OpenSSH client)' };
-    if (r.timedOut) return { failed: `ssh-keygen did not answer within ${timeoutMs / 1000} s (a key that waits for a confirmation or a touch?)` };
+    if (r.timedOut)
+      return { failed: `ssh-keygen did not answer within ${timeoutMs / 1000} s (a key that waits for a confirmation or a touch?)` };
     const signer = signatureKey(r.out);
     if (r.code !== 0 || !signer) {
       const said = lastLine(r.err);
@@ -62,7 +63,11 @@ export async function signJournal(journal: string, o: SignOptions): Promise<Sign
 
 /** The key to sign with, in the documented order. */
 async function chooseKey(o: SignOptions, timeoutMs: number): Promise<Key | { skipped: string } | { failed: string }> {
-  const named = o.keyFile ? { file: o.keyFile, via: '--sign-key' } : o.env.CUTOVER_SIGN_KEY ? { file: o.env.CUTOVER_SIGN_KEY, via: 'CUTOVER_SIGN_KEY' } : undefined;
+  const named = o.keyFile
+    ? { file: o.keyFile, via: '--sign-key' }
+    : o.env.CUTOVER_SIGN_KEY
+      ? { file: o.env.CUTOVER_SIGN_KEY, via: 'CUTOVER_SIGN_KEY' }
+      : undefined;
   if (named) return fs.existsSync(named.file) ? named : { failed: `${named.file}: no such key file (${named.via})` };
   if (o.env.SSH_AUTH_SOCK) {
     const agent = await agentKey(o.env, timeoutMs);

@@ -54,7 +54,8 @@ export async function checkSignature(journal: string, bytes: Buffer | undefined,
     const c = await run(['check-novalidate', '-n', SIGN_NAMESPACE, '-s', sig], bytes);
     if (c.missing) unchecked('ssh-keygen not found (install the OpenSSH client)');
     else if (c.timedOut) unchecked(`ssh-keygen did not answer within ${(o.timeoutMs ?? 10_000) / 1000} s`);
-    else if (c.code !== 0) r.problems.push(`${sig}: signature invalid: it does not match the head as it is now (${lastLine(c.err + c.out)})`);
+    else if (c.code !== 0)
+      r.problems.push(`${sig}: signature invalid: it does not match the head as it is now (${lastLine(c.err + c.out)})`);
     else {
       r.checked.push(`signature: matches the head, made with ${key}`);
       r.notes.push(`${sig}: whose key ${key} is was not checked: pass --signers ALLOWED_SIGNERS to check the signer`);
@@ -62,8 +63,8 @@ export async function checkSignature(journal: string, bytes: Buffer | undefined,
     return r;
   }
   const found = await run(['find-principals', '-s', sig, '-f', signers]);
-  if (found.missing) return unchecked('ssh-keygen not found (install the OpenSSH client)'), r;
-  if (found.timedOut) return unchecked(`ssh-keygen did not answer within ${(o.timeoutMs ?? 10_000) / 1000} s`), r;
+  if (found.missing) return (unchecked('ssh-keygen not found (install the OpenSSH client)'), r);
+  if (found.timedOut) return (unchecked(`ssh-keygen did not answer within ${(o.timeoutMs ?? 10_000) / 1000} s`), r);
   const principal = found.code === 0 ? found.out.split('\n')[0].trim() : '';
   if (!principal) {
     const why = fs.existsSync(signers) ? `which no principal in ${signers} holds` : `and ${signers} cannot be read`;
@@ -71,7 +72,7 @@ export async function checkSignature(journal: string, bytes: Buffer | undefined,
     return r;
   }
   const v = await run(['verify', '-f', signers, '-I', principal, '-n', SIGN_NAMESPACE, '-s', sig], bytes);
-  if (v.timedOut) return unchecked(`ssh-keygen did not answer within ${(o.timeoutMs ?? 10_000) / 1000} s`), r;
+  if (v.timedOut) return (unchecked(`ssh-keygen did not answer within ${(o.timeoutMs ?? 10_000) / 1000} s`), r);
   if (v.code === 0) r.checked.push(`signature: good, by ${principal} (${key})`);
   else {
     const said = lastLine(v.err + v.out);
@@ -85,7 +86,8 @@ export async function checkSignature(journal: string, bytes: Buffer | undefined,
 function readSig(sig: string): string | undefined | { problem: string } {
   try {
     const st = fs.statSync(sig);
-    if (!st.isFile() || st.size > MAX_SIG_BYTES) return { problem: 'signature invalid: not an OpenSSH signature (not a small regular file)' };
+    if (!st.isFile() || st.size > MAX_SIG_BYTES)
+      return { problem: 'signature invalid: not an OpenSSH signature (not a small regular file)' };
     return fs.readFileSync(sig, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

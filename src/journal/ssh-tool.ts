@@ -23,7 +23,11 @@ export interface ToolResult {
 const MAX_OUTPUT = 64 * 1024;
 
 /** Runs `file args` with `input` on stdin (else none) and kills its process group at `timeoutMs`. */
-export function runTool(file: string, args: string[], o: { env: NodeJS.ProcessEnv; input?: Buffer; timeoutMs: number }): Promise<ToolResult> {
+export function runTool(
+  file: string,
+  args: string[],
+  o: { env: NodeJS.ProcessEnv; input?: Buffer; timeoutMs: number },
+): Promise<ToolResult> {
   return new Promise((resolve) => {
     // Never a passphrase prompt: no askpass program either (it would pop up on a desktop mid-exit).
     const env = { ...o.env, SSH_ASKPASS_REQUIRE: 'never' };

@@ -20,7 +20,8 @@ export interface Checked {
 /** A line's chain parts, 'torn' for a crash-cut tail, or why it is corrupt. */
 function check(raw: ReaderLine): Checked | 'torn' | string {
   // No real line comes near the limit (a torn one is a prefix of a real one), so this one was put there.
-  if (raw.tooLong) return `line ${raw.line} is longer than the limit (${mb(MAX_LINE_BYTES)}): ${mb(raw.end - raw.start - (raw.terminated ? 1 : 0))}, which cutover never writes`;
+  if (raw.tooLong)
+    return `line ${raw.line} is longer than the limit (${mb(MAX_LINE_BYTES)}): ${mb(raw.end - raw.start - (raw.terminated ? 1 : 0))}, which cutover never writes`;
   const p = parseLine(raw.text);
   if (!p.ok) return raw.terminated ? p.message : 'torn';
   const split = splitHash(raw.text);

@@ -34,7 +34,12 @@ export interface WriterOptions<E> {
 
 /** `FILE:12: …` as `line 12: …` (the error already names the file). */
 const withoutPath = (problem: string, path: string) =>
-  problem.startsWith(`${path}:`) ? problem.slice(path.length + 1).replace(/^(\d+):/, 'line $1:').trim() : problem;
+  problem.startsWith(`${path}:`)
+    ? problem
+        .slice(path.length + 1)
+        .replace(/^(\d+):/, 'line $1:')
+        .trim()
+    : problem;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const START: Appended = { seq: 0, hash: GENESIS_HASH };
 
@@ -181,7 +186,9 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     this.last = appended;
     if (appended.seq === 1) this.firstLine(line.hash, event);
     const bytes = Buffer.from(`${line.text}\n`, 'utf8');
-    return this.sink.add(bytes, isDecision(event.type), appended.seq, appended.hash).then((at) => ({ ...appended, at, length: bytes.length - 1 }));
+    return this.sink
+      .add(bytes, isDecision(event.type), appended.seq, appended.hash)
+      .then((at) => ({ ...appended, at, length: bytes.length - 1 }));
   }
 
   /** Writes everything appended so far to the file (no fsync); rejects if any write has failed. */

@@ -1,7 +1,18 @@
 // `cutover verify` through the CLI on what the chain alone calls intact: a dropped tail, a chain
 // recomputed after an edit, a 100 MB line; then the signature, made by `cutover run` at session end
 // and checked with --signers, against a wrong signer and a rewritten head.
-import { mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,7 +76,9 @@ describe('cutover verify: the head anchor', () => {
     write(p, forged);
     const r = await verify(p);
     expect(r.code).toBe(1);
-    expect(r.out.split('\n')[0]).toMatch(new RegExp(`^${p}:8: head mismatch at line 8: the head says hash [0-9a-f]{32}, the chain gives [0-9a-f]{32}`));
+    expect(r.out.split('\n')[0]).toMatch(
+      new RegExp(`^${p}:8: head mismatch at line 8: the head says hash [0-9a-f]{32}, the chain gives [0-9a-f]{32}`),
+    );
   });
 
   it('a 100 MB line: exit 1, named with its line and the limit', async () => {
@@ -99,7 +112,10 @@ describe.skipIf(!keygen)('cutover run signs, cutover verify --signers checks', (
   const others = join(home, 'others');
   writeFileSync(others, `mallory@example.com ${mallory.pub}\n`);
   const runbook = join(home, 'rb.yaml');
-  writeFileSync(runbook, 'name: signed\nphases:\n  - id: one\n    title: One\n    steps:\n      - { id: hi, title: Hi, local: { command: [echo, hi] } }\n');
+  writeFileSync(
+    runbook,
+    'name: signed\nphases:\n  - id: one\n    title: One\n    steps:\n      - { id: hi, title: Hi, local: { command: [echo, hi] } }\n',
+  );
   let n = 0;
 
   async function run(...flags: string[]): Promise<{ code: number; err: string; journal: string }> {
@@ -114,7 +130,9 @@ describe.skipIf(!keygen)('cutover run signs, cutover verify --signers checks', (
   it('signs at session end with --sign-key; verify --signers names the signer', async () => {
     const r = await run('--sign-key', alice.path);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(new RegExp(`^cutover: journal signed with ED25519 key SHA256:\\S+ \\(--sign-key\\): ${r.journal}\\.head\\.sig\\n$`));
+    expect(r.err).toMatch(
+      new RegExp(`^cutover: journal signed with ED25519 key SHA256:\\S+ \\(--sign-key\\): ${r.journal}\\.head\\.sig\\n$`),
+    );
     const v = await verify(r.journal, '--signers', signers);
     expect(v.code).toBe(0);
     expect(v.out).toMatch(/^ {2}signature: good, by alice@example.com \(ED25519 key SHA256:\S+\)$/m);
@@ -122,7 +140,12 @@ describe.skipIf(!keygen)('cutover run signs, cutover verify --signers checks', (
     // The same journal against an allowed_signers file that does not hold alice's key.
     const w = await verify(r.journal, '--signers', others);
     expect(w.code).toBe(1);
-    expect(w.out).toMatch(new RegExp(`^${r.journal}\\.head\\.sig: signature invalid: made with ED25519 key SHA256:\\S+, which no principal in ${others} holds$`, 'm'));
+    expect(w.out).toMatch(
+      new RegExp(
+        `^${r.journal}\\.head\\.sig: signature invalid: made with ED25519 key SHA256:\\S+, which no principal in ${others} holds$`,
+        'm',
+      ),
+    );
   });
 
   it('a head rewritten to match a cut tail: the head layer is fooled, the signature is not', async () => {

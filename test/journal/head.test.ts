@@ -25,7 +25,14 @@ describe('the head anchor', () => {
     const w = await JournalWriter.create(p);
     const first = await w.append(started);
     await w.headSettled();
-    expect(head(p)).toEqual({ format: 'cutover-journal-head/1', first: first.hash, session: 'sess-42', seq: 1, hash: first.hash, closed: false });
+    expect(head(p)).toEqual({
+      format: 'cutover-journal-head/1',
+      first: first.hash,
+      session: 'sess-42',
+      seq: 1,
+      hash: first.hash,
+      closed: false,
+    });
     const d = await w.append(decision(2));
     await w.append(chatty(3)).then(() => w.flush());
     await w.headSettled();
@@ -104,8 +111,9 @@ describe('the head anchor', () => {
     const stuck: (() => void)[] = [];
     const realFsync = fs.fsync;
     // Only the head's temp file is fsynced with fsync while the journal is open (decisions use fdatasync).
-    vi.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (e: Error | null) => void) =>
-      void stuck.push(() => realFsync(fd, cb))) as typeof fs.fsync);
+    vi.spyOn(fs, 'fsync').mockImplementation(
+      ((fd: number, cb: (e: Error | null) => void) => void stuck.push(() => realFsync(fd, cb))) as typeof fs.fsync,
+    );
     await w.append(started);
     for (let i = 2; i <= 5; i++) await w.append(decision(i));
     expect(linesOf(p)).toHaveLength(5);
@@ -129,7 +137,9 @@ describe('the head anchor', () => {
     failWrites((bytes) => full && bytes.includes('cutover-journal-head'));
     await w.append(decision(2));
     await until(() => w.headFailure !== undefined, 'the head failure');
-    expect(w.headFailure?.message).toMatch(new RegExp(`journal head ${headPath(p)}: cannot write it \\(ENOSPC.*the journal itself is unaffected`));
+    expect(w.headFailure?.message).toMatch(
+      new RegExp(`journal head ${headPath(p)}: cannot write it \\(ENOSPC.*the journal itself is unaffected`),
+    );
     expect(head(p).seq).toBe(1); // the previous head stands, whole
     expect(w.failure).toBeUndefined();
     expect(journalStatus).toEqual([]); // not NOT RECORDING: forward actions are not refused for it
@@ -150,8 +160,9 @@ describe('the head anchor', () => {
     const w = await JournalWriter.create(p);
     const stuck: (() => void)[] = [];
     const realFsync = fs.fsync;
-    vi.spyOn(fs, 'fsync').mockImplementation(((fd: number, cb: (e: Error | null) => void) =>
-      void stuck.push(() => realFsync(fd, cb))) as typeof fs.fsync);
+    vi.spyOn(fs, 'fsync').mockImplementation(
+      ((fd: number, cb: (e: Error | null) => void) => void stuck.push(() => realFsync(fd, cb))) as typeof fs.fsync,
+    );
     await w.append(started);
     void w.append(decision(2));
     const last = w.append(chatty(3));
@@ -193,7 +204,9 @@ describe('resuming a journal checks its head first', () => {
     const p = await recorded(6);
     writeFileSync(p, `${linesOf(p).slice(0, 4).join('\n')}\n`);
     await expect(JournalWriter.openForAppend(p)).rejects.toThrow(
-      new RegExp(`cannot resume journal ${p}: line 4: truncated after line 4 \\(head says seq 6, hash [0-9a-f]{32}\\); cutover will not extend`),
+      new RegExp(
+        `cannot resume journal ${p}: line 4: truncated after line 4 \\(head says seq 6, hash [0-9a-f]{32}\\); cutover will not extend`,
+      ),
     );
   });
 

@@ -33,8 +33,13 @@ describe('checkIntegrity: chain and head', () => {
     const { path } = await recorded(10);
     const r = await checkIntegrity(path);
     expect(r).toMatchObject({ intact: true, lines: 10, problems: [] });
-    expect(r.checked).toEqual(['chain: 10 lines chained', 'head: line 10 has the hash the head names (written when the journal was closed)']);
-    expect(r.notes).toEqual([`${path}.head.sig: signature absent: the journal was not signed (the operator had no SSH key, or signing was skipped)`]);
+    expect(r.checked).toEqual([
+      'chain: 10 lines chained',
+      'head: line 10 has the hash the head names (written when the journal was closed)',
+    ]);
+    expect(r.notes).toEqual([
+      `${path}.head.sig: signature absent: the journal was not signed (the operator had no SSH key, or signing was skipped)`,
+    ]);
   });
 
   it('a dropped tail: the chain still holds, the head says how far the journal went', async () => {
@@ -51,13 +56,17 @@ describe('checkIntegrity: chain and head', () => {
     const text = fs.readFileSync(path, 'utf8');
     writeFileSync(path, text.slice(0, text.length - 30));
     const r = await checkIntegrity(path);
-    expect(r.problems).toEqual([expect.stringMatching(new RegExp(`^${path}:9: truncated after line 9 \\(head says seq 10, hash ${H}\\)$`))]);
+    expect(r.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${path}:9: truncated after line 9 \\(head says seq 10, hash ${H}\\)$`)),
+    ]);
   });
 
   it('every line gone: truncated, with nothing left', async () => {
     const { path } = await recorded(3);
     writeFileSync(path, '');
-    expect((await checkIntegrity(path)).problems).toEqual([expect.stringMatching(new RegExp(`^${path}: truncated: no line left \\(head says seq 3`))]);
+    expect((await checkIntegrity(path)).problems).toEqual([
+      expect.stringMatching(new RegExp(`^${path}: truncated: no line left \\(head says seq 3`)),
+    ]);
   });
 
   it('a line edited and the chain recomputed after it: the chain holds, the head does not match', async () => {
@@ -69,7 +78,9 @@ describe('checkIntegrity: chain and head', () => {
     expect(r.chain.ok).toBe(true);
     expect(r.problems).toEqual([
       expect.stringMatching(
-        new RegExp(`^${path}:10: head mismatch at line 10: the head says hash ${hashes[9]}, the chain gives ${H} \\(a line up to 10 was changed`),
+        new RegExp(
+          `^${path}:10: head mismatch at line 10: the head says hash ${hashes[9]}, the chain gives ${H} \\(a line up to 10 was changed`,
+        ),
       ),
     ]);
   });
@@ -79,13 +90,18 @@ describe('checkIntegrity: chain and head', () => {
     const b = await recorded(4, true, 's2');
     fs.copyFileSync(headPath(b.path), headPath(a.path));
     expect((await checkIntegrity(a.path)).problems).toEqual([
-      expect.stringMatching(new RegExp(`^${a.path}:1: head mismatch at line 1: the head was written for a first line with hash ${b.hashes[0]}`)),
+      expect.stringMatching(
+        new RegExp(`^${a.path}:1: head mismatch at line 1: the head was written for a first line with hash ${b.hashes[0]}`),
+      ),
     ]);
   });
 
   it('lines after a closed head were appended later: a problem; after a head of a session still running: a note', async () => {
     const closed = await recorded(6);
-    const forged = chainLines([...linesOf(closed.path).map((l) => JSON.parse(l) as JournalEvent), { type: 'note/added', t: 9999, text: 'all fine' }]);
+    const forged = chainLines([
+      ...linesOf(closed.path).map((l) => JSON.parse(l) as JournalEvent),
+      { type: 'note/added', t: 9999, text: 'all fine' },
+    ]);
     rewrite(closed.path, forged);
     const r = await checkIntegrity(closed.path);
     expect(r.problems).toEqual([`${closed.path}:7: line 7 appended after the journal was closed (the head says it ended at seq 6)`]);
@@ -115,9 +131,13 @@ describe('checkIntegrity: chain and head', () => {
   it('a head that is not one cutover wrote is a problem, named', async () => {
     const { path } = await recorded(3);
     writeFileSync(headPath(path), '{"format":"cutover-journal-head/1","first":"x","seq":3}\n');
-    expect((await checkIntegrity(path)).problems).toEqual([`${path}.head: not a head anchor cutover wrote (first is not 32 hex characters)`]);
+    expect((await checkIntegrity(path)).problems).toEqual([
+      `${path}.head: not a head anchor cutover wrote (first is not 32 hex characters)`,
+    ]);
     writeFileSync(headPath(path), 'x'.repeat(5000));
-    expect((await checkIntegrity(path)).problems).toEqual([`${path}.head: 5000 bytes, too long for a head anchor (cutover writes about 200)`]);
+    expect((await checkIntegrity(path)).problems).toEqual([
+      `${path}.head: 5000 bytes, too long for a head anchor (cutover writes about 200)`,
+    ]);
   });
 
   it('a 100 MB line is named with its line and size, not as an empty line', async () => {

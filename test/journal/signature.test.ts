@@ -102,7 +102,9 @@ describe.skipIf(!keygen || !agentBin)('journal signatures with ssh-keygen', () =
     ]);
     // ...and without an allowed_signers file the signature still has to match the head.
     const bare = await checkIntegrity(p, { env });
-    expect(bare.problems).toEqual([expect.stringMatching(new RegExp(`^${sigPath(p)}: signature invalid: it does not match the head as it is now`))]);
+    expect(bare.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${sigPath(p)}: signature invalid: it does not match the head as it is now`)),
+    ]);
   });
 
   it('without --signers a good signature is checked against its own key only, and says so in a note', async () => {
@@ -111,7 +113,9 @@ describe.skipIf(!keygen || !agentBin)('journal signatures with ssh-keygen', () =
     const v = await checkIntegrity(p, { env });
     expect(v.intact).toBe(true);
     expect(v.notes).toEqual([
-      expect.stringMatching(new RegExp(`^${sigPath(p)}: whose key ${FP} is was not checked: pass --signers ALLOWED_SIGNERS to check the signer$`)),
+      expect.stringMatching(
+        new RegExp(`^${sigPath(p)}: whose key ${FP} is was not checked: pass --signers ALLOWED_SIGNERS to check the signer$`),
+      ),
     ]);
   });
 
@@ -135,7 +139,9 @@ describe.skipIf(!keygen || !agentBin)('journal signatures with ssh-keygen', () =
     await signJournal(p, { keyFile: alice.path, env });
     const empty = join(dir, 'empty-bin');
     mkdirSync(empty, { recursive: true });
-    expect(await signJournal(p, { keyFile: alice.path, env: { PATH: empty } })).toEqual({ failed: 'ssh-keygen not found (install the OpenSSH client)' });
+    expect(await signJournal(p, { keyFile: alice.path, env: { PATH: empty } })).toEqual({
+      failed: 'ssh-keygen not found (install the OpenSSH client)',
+    });
     expect((await checkIntegrity(p, { signers, env: { PATH: empty } })).problems).toEqual([
       `${sigPath(p)}: signature not checked: ssh-keygen not found (install the OpenSSH client)`,
     ]);
