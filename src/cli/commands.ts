@@ -16,7 +16,8 @@ export interface CommandSpec {
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
-    synopsis: 'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes] [--sign-key FILE|--no-sign]',
+    synopsis:
+      'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes] [--sign-key FILE|--no-sign]',
     summary: 'the console, live',
     help: [
       'Without a terminal the timeline is printed as plain lines and steps run in order; a manual',
