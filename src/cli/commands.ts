@@ -16,7 +16,8 @@ export interface CommandSpec {
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
-    synopsis: 'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes]',
+    synopsis:
+      'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes] [--sign-key FILE|--no-sign]',
     summary: 'the console, live',
     help: [
       'Without a terminal the timeline is printed as plain lines and steps run in order; a manual',
@@ -25,6 +26,10 @@ export const COMMANDS: CommandSpec[] = [
       '  --resume JOURNAL  continue a session after a crash; the runbook comes from -f (default: the path',
       '                    the journal recorded) and must be the one the journal recorded (same sha256)',
       '  --accept-changed-runbook  resume with an edited runbook anyway; the journal records the change',
+      "  --sign-key FILE   sign the journal's head at the end with this SSH key (ssh-keygen -Y sign); by",
+      '                    default $CUTOVER_SIGN_KEY, else the first ssh-agent key, else ~/.ssh/id_ed25519.',
+      '                    A signature that cannot be made is one line on stderr, never a change of exit code',
+      '  --no-sign         do not sign',
       'Exit codes: 0 done, 1 failed, rolled back, left unfinished or resume refused, 3 stopped at a gate (not a TTY),',
       '65 the runbook or layout does not load.',
     ],
@@ -127,9 +132,24 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'verify',
-    synopsis: 'verify JOURNAL',
-    summary: "check a journal's hash chain",
-    help: ['Exit codes: 0 intact, 1 broken (the first line that was edited, dropped, inserted or reordered).'],
+    synopsis: 'verify JOURNAL [--signers ALLOWED_SIGNERS]',
+    summary: "check a journal's hash chain, head anchor and signature",
+    help: [
+      'Three layers, each catching what the one before cannot:',
+      '  chain      each line hashes the one before: finds a line edited, dropped, inserted or',
+      '             reordered. It cannot see lines cut off the end, nor a chain recomputed after an edit.',
+      '  head       JOURNAL.head (0600) names the last line on disk, rewritten after each decision and',
+      '             at close: finds a cut tail and a recomputed chain, unless the head was rewritten too.',
+      "  signature  JOURNAL.head.sig, made at session end with the operator's SSH key (ssh-keygen -Y sign",
+      '             -n cutover-journal): finds a rewritten head. Whoever holds the key can still rewrite',
+      '             history and sign it again; lines after the signed head are not covered.',
+      '  --signers FILE  an OpenSSH allowed_signers file (as for git): says who signed, and makes a',
+      '                  missing signature a failure. Without it a signature is only checked against the',
+      '                  key inside it (anyone can make one), and an absent head or signature is a note.',
+      'Problems name the line: truncated after line N, head mismatch at line N, signature invalid or',
+      'absent, line N is longer than the limit.',
+      'Exit codes: 0 intact (notes say what could not be checked), 1 not intact.',
+    ],
     load: () => import('./verify.js'),
   },
 ];

@@ -9,6 +9,7 @@ import { ACCEPT_FLAG, planResume } from './run/resume.js';
 import { operatorName, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
 import { EX_INCOMPLETE, recordVerdict } from './run/record.js';
+import { sealJournal, type SignChoice } from './run/anchor.js';
 import { UsageError, type Io } from './usage.js';
 
 /** A runbook or layout that does not load (sysexits EX_DATAERR). */
@@ -24,6 +25,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       resume: { type: 'string' },
       'accept-changed-runbook': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
+      'sign-key': { type: 'string' },
+      'no-sign': { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -72,7 +75,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       env: io.env,
     };
   }
-  return runConsole(source, io, { yes: values.yes ?? false, ...(values.layout ? { layout: values.layout } : {}) });
+  if (values['no-sign'] && values['sign-key']) throw new UsageError('--sign-key and --no-sign contradict each other');
+  const sign: SignChoice = values['no-sign'] ? false : values['sign-key'] ? { keyFile: values['sign-key'] } : {};
+  return runConsole(source, io, { yes: values.yes ?? false, sign, ...(values.layout ? { layout: values.layout } : {}) });
 }
 
 /** Checks a --layout before anything starts; prints its `FILE:LINE:COL` problems when it does not load. Shared with `demo`. */
@@ -91,7 +96,7 @@ export function layoutLoads(layout: string, io: Io): boolean {
 export async function runConsole(
   source: Parameters<typeof startSession>[0],
   io: Io,
-  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint },
+  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint; sign?: SignChoice },
 ): Promise<number> {
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
   let started: Awaited<ReturnType<typeof startSession>>;
@@ -108,6 +113,7 @@ export async function runConsole(
     return source.resume ? 1 : EX_INCOMPLETE;
   }
   const { session, journalPath, journal } = started;
+  if (!tty) journal.watchHeadStatus((f) => f && io.err(`cutover: ${f.message}\n`));
   let code: number;
   if (tty) {
     const { runTty } = await import('./run/tty.js');
@@ -133,6 +139,8 @@ export async function runConsole(
   // Printed after the console has left the alternate screen, so it stays on the terminal.
   const verdict = recordVerdict(journal, io.env);
   if (verdict.message) io.err(verdict.message);
+  // The demo passes no `sign`: its journal records a simulated fleet, not a deploy anyone signs for.
+  await sealJournal(journal, o.sign ?? false, io);
   io.out(`journal: ${journalPath}\n`);
   return verdict.code ?? code;
 }

@@ -1,5 +1,6 @@
 /** Promise wrappers over callback `fs`, looked up at call time so tests can make a syscall fail. */
 import fs from 'node:fs';
+import { dirname } from 'node:path';
 
 type Callback<T> = (err: NodeJS.ErrnoException | null, value: T) => void;
 
@@ -52,5 +53,45 @@ export async function syncDir(dir: string): Promise<void> {
     });
   } finally {
     await close(fd);
+  }
+}
+
+let tmpCounter = 0;
+
+/** A temp file name beside `path`, unique in this process (`wx` refuses a leftover of another). */
+export const tempBeside = (path: string): string => `${path}.tmp-${process.pid}-${++tmpCounter}`;
+
+/**
+ * Replaces `path` with `data` atomically, mode 0600: a temp file beside it, fsynced, renamed over it,
+ * then the directory fsynced. A reader sees the old file or the new one, never half of one.
+ */
+export function replaceFileSync(path: string, data: string | Buffer): void {
+  const tmp = tempBeside(path);
+  try {
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try {
+      fs.fchmodSync(fd, 0o600); // open's mode passes through the umask
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, path);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  syncDirSync(dirname(path));
+}
+
+/** syncDir, synchronously. */
+export function syncDirSync(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'ENOTSUP') throw err;
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -16,3 +16,6 @@ export { verifyChain, verifyText, verifyLines, type VerifyResult, type TamperKin
 export { rawLinesOfText, type RawLine } from './scan.js';
 export { writeFallback, fallbackDirs, type FallbackResult } from './fallback.js';
 export { checkIntegrity, type Integrity, type IntegrityOptions } from './integrity.js';
+export { headPath, sigPath, readHead, HEAD_FORMAT, SIGN_NAMESPACE, type Head } from './head.js';
+export { checkAnchor, type AnchorCheck } from './anchor.js';
+export { signJournal, type SignOptions, type SignResult } from './sign.js';

@@ -2,8 +2,21 @@
  * Whether a journal is intact, layer by layer: the hash chain inside the file, the head anchor
  * beside it (`JOURNAL.head`), and the signature of that head. Every reader that shows a journal as
  * fact (verify, replay, report, resume) asks this one function and shows its problems at the top.
+ *
+ * What each layer proves, and what it cannot:
+ * - the chain: no line was edited, dropped, inserted or reordered, unless whoever did it also
+ *   recomputed every hash after it (anyone can: the hash has no secret); a tail cut off leaves a
+ *   valid chain.
+ * - the head: the file still ends where it ended when the head was last written (after each
+ *   decision, and at close), with the same hash, so a cut tail or a recomputed chain is found,
+ *   unless whoever did it also rewrote the head (it is a plain file beside the journal).
+ * - the signature: the head is the one the holder of that SSH key signed at session end, so a
+ *   head rewritten by anyone else is found; the key's holder can still rewrite history and sign it,
+ *   and nothing proves lines after the signed head, or that a journal without a head once had one.
  */
-import { verifyChain, type VerifyResult } from './verify.js';
+import type { VerifyResult } from './verify.js';
+import { checkAnchor } from './anchor.js';
+import { checkSignature } from './signature.js';
 
 /** What each layer said about a journal. */
 export interface Integrity {
@@ -17,16 +30,31 @@ export interface Integrity {
   problems: string[];
   /** One line each: what could not be checked (no head anchor, no signature, no signers file). */
   notes: string[];
+  /** One line each: what was checked and held (chain, head, signature); optional so older callers' literals still fit. */
+  checked?: string[];
 }
 
-/** Options: `signers` is an OpenSSH allowed_signers file to check the head's signature with. */
+/**
+ * Options: `signers` is an OpenSSH allowed_signers file to check the head's signature with (then a
+ * missing signature is a problem); `env` is where ssh-keygen is looked up; `timeoutMs` its deadline.
+ */
 export interface IntegrityOptions {
   signers?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
 }
 
-/** Checks every layer of the journal at `path`. */
-export async function checkIntegrity(path: string, _opts: IntegrityOptions = {}): Promise<Integrity> {
-  const chain = verifyChain(path);
-  const problems = chain.ok ? [] : [`${path}:${chain.line}: ${chain.kind}: ${chain.message}`];
-  return { intact: problems.length === 0, lines: chain.ok ? chain.lines : chain.line - 1, chain, problems, notes: [] };
+/** Checks every layer of the journal at `path`; streams the file (two hashes kept, whatever its size). */
+export async function checkIntegrity(path: string, opts: IntegrityOptions = {}): Promise<Integrity> {
+  const a = checkAnchor(path);
+  const s = await checkSignature(path, a.head?.bytes, opts);
+  const problems = [...a.problems, ...s.problems];
+  return {
+    intact: problems.length === 0,
+    lines: a.lines,
+    chain: a.chain,
+    problems,
+    notes: [...a.notes, ...s.notes],
+    checked: [...a.checked, ...s.checked],
+  };
 }

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import * as io from './fsio.js';
+import type { Mark } from './head-writer.js';
 
 /** Chatty lines wait this long for company before they are written... */
 const BATCH_DELAY_MS = 50;
@@ -21,6 +22,8 @@ interface Pending {
   bytes: Buffer;
   durable: boolean;
   seq: number;
+  /** The line's hash: the head anchor names the last line on disk by seq and hash. */
+  hash: string;
   /** Settled with the byte offset the line was written at. */
   resolve: (at: number) => void;
   reject: (e: Error) => void;
@@ -49,22 +52,32 @@ export class FileSink {
   /** After close: the lines that never reached the file, in order, for a fallback file. */
   unwritten: { seq: number; bytes: Buffer }[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The last line written to the file (maybe not yet synced). */
+  private written: Mark | undefined;
+  /** The last line known to be on disk (fdatasynced or fsynced with everything before it). */
+  synced: Mark | undefined;
 
   constructor(
     private readonly path: string,
     private readonly fd: number,
     private end: number,
+    /** The last line already in the file, on disk (a resumed journal's). */
+    last?: Mark,
     /** Hears every failed write (with its error) and the first write that succeeds after them (undefined). */
     public onStatus: (failure: Error | undefined) => void = () => {},
-  ) {}
+    /** Hears each fdatasync that put durable lines on disk, with the last line it covers (the head anchor is written then). */
+    public onSynced: (mark: Mark) => void = () => {},
+  ) {
+    this.written = this.synced = last;
+  }
 
   /**
    * Queues a line (seq is for messages); durable lines are fdatasynced, with everything before them, at once.
    * Resolves, once the line is written, with its byte offset in the file (the live timeline reads it back from there).
    */
-  add(bytes: Buffer, durable: boolean, seq: number): Promise<number> {
+  add(bytes: Buffer, durable: boolean, seq: number, hash = ''): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.buffered.push({ bytes, durable, seq, resolve, reject });
+      this.buffered.push({ bytes, durable, seq, hash, resolve, reject });
       this.bufferedBytes += bytes.length;
       // While failing, only the retry timer writes: every append must not hammer a full disk.
       if (this.failure) return;
@@ -90,7 +103,8 @@ export class FileSink {
       let error = this.keepUnwritten();
       // A torn half-line from a failed write would glue itself to the fallback lines appended later.
       if (error) await io.ftruncate(this.fd, this.end).catch(() => {});
-      await io.fsync(this.fd).catch(
+      await io.fsync(this.fd).then(
+        () => void (this.synced = this.written),
         (err) =>
           (error ??= new Error(`journal ${this.path}: fsync failed (${message(err)}); the last events may not be on disk`, {
             cause: err,
@@ -119,6 +133,8 @@ export class FileSink {
     try {
       io.writeAllSync(this.fd, Buffer.concat(items.map((p) => p.bytes)), at);
       fs.fsyncSync(this.fd);
+      this.written = items.length ? markOf(items.at(-1)!) : this.written;
+      this.synced = this.written;
     } catch (err) {
       const lost = items.length ? `events from seq ${items[0].seq} on are not in it` : 'the last events may not be on disk';
       error = new Error(`journal ${this.path}: final write failed (${message(err)}); ${lost}`, { cause: err });
@@ -150,6 +166,14 @@ export class FileSink {
     );
     for (const p of items) p.reject(error);
     return error;
+  }
+
+  /** Records a batch that is in the file; one with a durable line was fdatasynced, so the head may name its last line. */
+  private wrote(items: Pending[]): void {
+    this.written = markOf(items.at(-1)!);
+    if (!items.some((p) => p.durable)) return;
+    this.synced = this.written;
+    this.onSynced(this.synced);
   }
 
   private stopRetry(): void {
@@ -203,6 +227,8 @@ export class FileSink {
     try {
       await io.writeAll(this.fd, data, at);
       if (items.some((p) => p.durable)) await io.datasync(this.fd);
+      // After closeSync (which wrote and synced this batch itself) the marks are final already.
+      if (!this.closeDeferred) this.wrote(items);
       settle(items, at);
       if (this.failure) {
         this.failure = undefined;
@@ -229,6 +255,8 @@ export class FileSink {
     }
   }
 }
+
+const markOf = (p: Pending): Mark => ({ seq: p.seq, hash: p.hash });
 
 /** Resolves each line of a batch written at `at` with its own offset. */
 function settle(items: Pending[], at: number): void {

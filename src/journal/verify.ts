@@ -1,6 +1,7 @@
 /** Checks a journal's hash chain on its raw text and says which line was tampered with first, and how. */
 import { lineHash, parseLine, splitHash, GENESIS_HASH } from './line.js';
-import { rawLinesOfText, rawLinesSync, type RawLine } from './scan.js';
+import { MAX_LINE_BYTES, type ReaderLine } from './line-reader.js';
+import { rawLinesOfText, rawLinesSync } from './scan.js';
 
 /** How a chain was broken: a line changed, lines missing, a line that does not belong, lines out of order, or garbage. */
 export type TamperKind = 'edited' | 'dropped' | 'inserted' | 'reordered' | 'corrupt';
@@ -8,7 +9,8 @@ export type TamperKind = 'edited' | 'dropped' | 'inserted' | 'reordered' | 'corr
 /** The verdict: every line chains (a torn last line is a crash, not tampering), or the first bad line. */
 export type VerifyResult = { ok: true; lines: number; torn: boolean } | { ok: false; line: number; kind: TamperKind; message: string };
 
-interface Checked {
+/** A line that chains, as `verifyLines` hands it to its visitor. */
+export interface Checked {
   line: number;
   seq: number;
   hash: string;
@@ -16,7 +18,10 @@ interface Checked {
 }
 
 /** A line's chain parts, 'torn' for a crash-cut tail, or why it is corrupt. */
-function check(raw: RawLine): Checked | 'torn' | string {
+function check(raw: ReaderLine): Checked | 'torn' | string {
+  // No real line comes near the limit (a torn one is a prefix of a real one), so this one was put there.
+  if (raw.tooLong)
+    return `line ${raw.line} is longer than the limit (${mb(MAX_LINE_BYTES)}): ${mb(raw.end - raw.start - (raw.terminated ? 1 : 0))}, which cutover never writes`;
   const p = parseLine(raw.text);
   if (!p.ok) return raw.terminated ? p.message : 'torn';
   const split = splitHash(raw.text);
@@ -25,8 +30,8 @@ function check(raw: RawLine): Checked | 'torn' | string {
 }
 
 /** Verifies the journal file at `path`. */
-export function verifyChain(path: string): VerifyResult {
-  return verifyLines(rawLinesSync(path));
+export function verifyChain(path: string, visit?: (c: Checked) => void): VerifyResult {
+  return verifyLines(rawLinesSync(path), visit);
 }
 
 /** Verifies journal text held in memory. */
@@ -34,10 +39,12 @@ export function verifyText(text: string): VerifyResult {
   return verifyLines(rawLinesOfText(text));
 }
 
-/** Verifies raw lines in file order; stops at the first bad line. */
-export function verifyLines(lines: Iterable<RawLine>): VerifyResult {
+const mb = (bytes: number) => `${Number.isInteger(bytes / 2 ** 20) ? bytes / 2 ** 20 : (bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** Verifies raw lines in file order; stops at the first bad line. `visit` sees each line that chains, in order. */
+export function verifyLines(lines: Iterable<ReaderLine>, visit?: (c: Checked) => void): VerifyResult {
   const it = lines[Symbol.iterator]();
-  const rest: Iterable<RawLine> = { [Symbol.iterator]: () => it };
+  const rest: Iterable<ReaderLine> = { [Symbol.iterator]: () => it };
   let prev = GENESIS_HASH;
   let prevPrev: string | undefined;
   let count = 0;
@@ -49,6 +56,7 @@ export function verifyLines(lines: Iterable<RawLine>): VerifyResult {
       if (c.seq !== count + 1 || lineHash(prev, c.body) !== c.hash) return diagnose(c, count + 1, prev, prevPrev, rest);
       [prevPrev, prev] = [prev, c.hash];
       count++;
+      visit?.(c);
     }
   } finally {
     it.return?.();
@@ -57,7 +65,7 @@ export function verifyLines(lines: Iterable<RawLine>): VerifyResult {
 }
 
 /** Classifies the first bad line `c`, looking ahead in `later` for the line that should have come here. */
-function diagnose(c: Checked, expected: number, prev: string, prevPrev: string | undefined, later: Iterable<RawLine>): VerifyResult {
+function diagnose(c: Checked, expected: number, prev: string, prevPrev: string | undefined, later: Iterable<ReaderLine>): VerifyResult {
   const bad = (kind: TamperKind, message: string, line = c.line): VerifyResult => ({ ok: false, line, kind, message });
   // This line chains from the one before the previous: the previous line was slipped in (with a well-forged hash).
   if (prevPrev !== undefined && lineHash(prevPrev, c.body) === c.hash)

@@ -1,12 +1,17 @@
 /**
  * Appends events to a session journal. Seq and hash are assigned when `append` is called, so the chain
- * follows call order whatever the I/O does; the bytes go out through a batching `FileSink`.
+ * follows call order whatever the I/O does; the bytes go out through a batching `FileSink`. After each
+ * fsynced decision, and at close, the head anchor beside the journal (`JOURNAL.head`) names the last
+ * line on disk, so that lines cut off the end or a recomputed chain are found by `cutover verify`.
  */
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isDecision, type EventBase, type JournalEvent } from './event.js';
 import { encodeLine, GENESIS_HASH } from './line.js';
 import { readJournal, type ReadResult } from './reader.js';
-import { verifyChain } from './verify.js';
+import { checkAnchor } from './anchor.js';
+import { sigPath } from './head.js';
+import { HeadWriter } from './head-writer.js';
 import { FileSink } from './sink.js';
 import * as io from './fsio.js';
 
@@ -27,6 +32,14 @@ export interface WriterOptions<E> {
   assert?: (event: E) => void;
 }
 
+/** `FILE:12: …` as `line 12: …` (the error already names the file). */
+const withoutPath = (problem: string, path: string) =>
+  problem.startsWith(`${path}:`)
+    ? problem
+        .slice(path.length + 1)
+        .replace(/^(\d+):/, 'line $1:')
+        .trim()
+    : problem;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const START: Appended = { seq: 0, hash: GENESIS_HASH };
 
@@ -34,6 +47,7 @@ const START: Appended = { seq: 0, hash: GENESIS_HASH };
 export class JournalWriter<E extends EventBase = JournalEvent> {
   private last: Appended;
   private readonly sink: FileSink;
+  private readonly head: HeadWriter;
 
   private constructor(
     /** The journal file. */
@@ -44,7 +58,8 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     private readonly opts: WriterOptions<E>,
   ) {
     this.last = last;
-    this.sink = new FileSink(path, fd, end);
+    this.head = new HeadWriter(path);
+    this.sink = new FileSink(path, fd, end, last.seq ? last : undefined, undefined, (mark) => this.head.schedule(mark));
   }
 
   /** Seq of the last appended event (0 before any). */
@@ -60,6 +75,21 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
   /** Sets who hears each failed write (its error) and the first success after them (undefined). */
   watchStatus(fn: (failure: Error | undefined) => void): void {
     this.sink.onStatus = fn;
+  }
+
+  /** Set while the head anchor cannot be written; the journal goes on (verify will then find the head behind). */
+  get headFailure(): Error | undefined {
+    return this.head.failure;
+  }
+
+  /** Sets who hears each failed head write (its error) and the first good one after them (undefined). */
+  watchHeadStatus(fn: (failure: Error | undefined) => void): void {
+    this.head.onStatus = fn;
+  }
+
+  /** Waits for the head writes queued so far (tests, and close). */
+  headSettled(): Promise<void> {
+    return this.head.settled();
   }
 
   /** After close: the lines (with their seq and hash) that never reached the file, to keep elsewhere. */
@@ -103,10 +133,11 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     };
     let read: ReadResult<E>;
     try {
-      const verdict = verifyChain(path);
-      if (!verdict.ok)
+      // The chain and the head: a journal whose tail was cut or whose chain was recomputed is not extended either.
+      const anchor = checkAnchor(path);
+      if (anchor.problems.length)
         throw new Error(
-          `line ${verdict.line}: ${verdict.message} (${verdict.kind}); cutover will not extend a damaged or tampered journal: inspect it, or start a new session`,
+          `${withoutPath(anchor.problems[0], path)}; cutover will not extend a damaged or tampered journal: inspect it (cutover verify ${path}), or start a new session`,
         );
       read = readJournal<E>(path);
     } catch (err) {
@@ -123,7 +154,13 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
       }
       await io.datasync(fd);
       const last = read.entries.at(-1);
-      return new JournalWriter<E>(path, fd, end, last ? { seq: last.seq, hash: last.hash } : START, opts);
+      const w = new JournalWriter<E>(path, fd, end, last ? { seq: last.seq, hash: last.hash } : START, opts);
+      // The old signature is of a head this session is about to move on from; its end signs the new one.
+      rmSync(sigPath(path), { force: true });
+      const first = read.entries[0];
+      if (first) w.firstLine(first.hash, first.event);
+      if (last) w.head.schedule(last); // not closed any more: lines will follow
+      return w;
     } catch (err) {
       await io.close(fd).catch(() => {});
       return fail(err);
@@ -147,8 +184,11 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     }
     const appended = { seq: this.last.seq + 1, hash: line.hash };
     this.last = appended;
+    if (appended.seq === 1) this.firstLine(line.hash, event);
     const bytes = Buffer.from(`${line.text}\n`, 'utf8');
-    return this.sink.add(bytes, isDecision(event.type), appended.seq).then((at) => ({ ...appended, at, length: bytes.length - 1 }));
+    return this.sink
+      .add(bytes, isDecision(event.type), appended.seq, appended.hash)
+      .then((at) => ({ ...appended, at, length: bytes.length - 1 }));
   }
 
   /** Writes everything appended so far to the file (no fsync); rejects if any write has failed. */
@@ -156,13 +196,36 @@ export class JournalWriter<E extends EventBase = JournalEvent> {
     return this.sink.flush();
   }
 
-  /** Flushes, fsyncs and closes; later appends reject. Rejects if any write has failed. */
-  close(): Promise<void> {
-    return this.sink.close();
+  /**
+   * Flushes, fsyncs and closes, then writes the final head; later appends reject. Rejects if any write
+   * has failed (a head that cannot be written is reported through `watchHeadStatus` instead).
+   */
+  async close(): Promise<void> {
+    try {
+      await this.sink.close();
+    } finally {
+      await this.head.close(this.sink.synced, this.endsHere());
+    }
   }
 
   /** For exit paths: writes whatever is not yet written, fsyncs and closes, synchronously; safe while a flush is pending. */
   closeSync(): void {
-    this.sink.closeSync();
+    try {
+      this.sink.closeSync();
+    } finally {
+      this.head.closeSync(this.sink.synced, this.endsHere());
+    }
+  }
+
+  /** Whether the final head names the last appended line: then nothing may follow it in the file. */
+  private endsHere(): boolean {
+    return this.sink.synced?.seq === this.last.seq && this.sink.unwritten.length === 0;
+  }
+
+  /** The head names the journal by its first line (and, for people, the session id in it). */
+  private firstLine(hash: string, event: E): void {
+    this.head.first = hash;
+    const id = (event as { sessionId?: unknown }).sessionId;
+    if (typeof id === 'string') this.head.session = id;
   }
 }

@@ -109,7 +109,11 @@ describe('cutover run --resume after SIGKILL in the middle of a rollback', () =>
     child.stdout!.on('data', (b) => (output += b));
     child.stderr!.on('data', (b) => (output += b));
     const journal = await poll('the journal', () =>
-      existsSync(sessions) ? readdirSync(sessions).map((f) => join(sessions, f))[0] : undefined,
+      existsSync(sessions)
+        ? readdirSync(sessions)
+            .filter((f) => f.endsWith('.jsonl'))
+            .map((f) => join(sessions, f))[0]
+        : undefined,
     );
     // The rollback's command is running (journaled, and the marker written): kill -9 the console now.
     await poll('the rollback command to start', () =>

@@ -55,7 +55,7 @@ describe('cutover run (not a TTY)', () => {
     expect(io.stdout()).toMatch(/gate one: GO by erin: unattended run \(--yes\)/);
     expect(io.stdout()).toMatch(/session ended: completed/);
     const sessions = join(dir, 'state', 'cutover', 'sessions');
-    const file = join(sessions, readdirSync(sessions).find((f) => f.includes('unattended'))!);
+    const file = join(sessions, readdirSync(sessions).find((f) => f.endsWith('.jsonl') && f.includes('unattended'))!);
     expect(verifyChain(file)).toMatchObject({ ok: true });
     expect(readJournal(file).entries.at(-1)?.event).toMatchObject({ type: 'session/ended', outcome: 'completed' });
   });
@@ -85,7 +85,7 @@ describe('cutover run (not a TTY)', () => {
     const io = captureIo(env());
     expect(await runCli(['run', '-f', rb('ended-once'), '--yes'], io)).toBe(0);
     const sessions = join(dir, 'state', 'cutover', 'sessions');
-    const file = join(sessions, readdirSync(sessions).find((f) => f.includes('ended-once'))!);
+    const file = join(sessions, readdirSync(sessions).find((f) => f.endsWith('.jsonl') && f.includes('ended-once'))!);
     const before = readFileSync(file, 'utf8');
     const again = captureIo(env());
     expect(await runCli(['run', '--resume', file], again)).toBe(1);
@@ -117,7 +117,7 @@ describe('cutover run (not a TTY)', () => {
     expect(kept[0].seq).toBe(2);
     expect(kept.at(-1)).toMatchObject({ type: 'session/ended', outcome: 'failed' });
     const sessions = join(dir, 'state', 'cutover', 'sessions');
-    const file = join(sessions, readdirSync(sessions).find((f) => f.includes('disk-full'))!);
+    const file = join(sessions, readdirSync(sessions).find((f) => f.endsWith('.jsonl') && f.includes('disk-full'))!);
     expect(readJournal(file).entries.map((e) => e.event.type)).toEqual(['session/started']);
   });
 

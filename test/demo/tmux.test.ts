@@ -101,6 +101,6 @@ describe.skipIf(!tmux)('tmux: cutover demo in a real terminal', () => {
     await expect.poll(screen).toMatch(/EXIT=1/);
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
     expect(processesUnder(dir).filter((p) => !/bash --norc|tmux/.test(p))).toEqual([]);
-    expect(readdirSync(join(dir, 'state', 'cutover', 'sessions'))).toHaveLength(1);
+    expect(readdirSync(join(dir, 'state', 'cutover', 'sessions')).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
   }, 60_000);
 });

@@ -63,7 +63,11 @@ phases:
     t('send-keys', '-t', 'h', 'Enter');
     const journal = () => {
       const d = join(dir, 'state', 'cutover', 'sessions');
-      return existsSync(d) ? readdirSync(d).map((f) => join(d, f))[0] : undefined;
+      return existsSync(d)
+        ? readdirSync(d)
+            .filter((f) => f.endsWith('.jsonl'))
+            .map((f) => join(d, f))[0]
+        : undefined;
     };
     const events = () =>
       journal()
