@@ -149,7 +149,13 @@ rollback:
     // What was printed is there, with the values hidden: the test saw the output it guards. The steps
     // ran from the runbook, not from its redacted copy: the 44 characters of the token went through wc.
     expect(bytes).toContain('deploy=[REDACTED] key=[REDACTED]');
-    expect(bytes).toContain('"text":"44\\n[REDACTED] [REDACTED]\\n"');
+    // (wc and echo are two processes: their lines may come as one output event or two.)
+    const literal = lines
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.type === 'command/output' && e.cmd.startsWith('literal#'))
+      .map((e) => e.text)
+      .join('');
+    expect(literal).toBe('44\n[REDACTED] [REDACTED]\n');
     expect(bytes).toContain('"text":"undo [REDACTED] 20\\n"');
     expect(bytes).toContain('"text":"rotated [REDACTED] after the deploy"');
     expect(bytes).toContain('"message":"HTTP 401: bad key [REDACTED]"');
