@@ -154,7 +154,7 @@ rollback:
     expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
 
     const dirJ = join(dir, 'state', 'cutover', 'sessions');
-    const [file] = readdirSync(dirJ);
+    const [file] = readdirSync(dirJ).filter((f) => f.endsWith('.jsonl'));
     expect(verifyChain(join(dirJ, file))).toMatchObject({ ok: true });
     const types = readJournal(join(dirJ, file)).entries.map((e) => e.event.type);
     expect(types[0]).toBe('session/started');
@@ -173,7 +173,10 @@ rollback:
     expect(screen()).not.toContain('2 Checklist');
     expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
     const dirJ = join(dir, 'state', 'cutover', 'sessions');
-    const newest = readdirSync(dirJ).sort().at(-1)!;
+    const newest = readdirSync(dirJ)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .at(-1)!;
     const last = readJournal(join(dirJ, newest)).entries.at(-1)?.event;
     expect(last).toMatchObject({ type: 'session/ended', reason: 'SIGTERM received' });
   }, 60_000);

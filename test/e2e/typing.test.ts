@@ -58,8 +58,9 @@ phases:
 
   const notes = () => {
     const d = join(dir, 'state', 'cutover', 'sessions');
-    if (!existsSync(d) || !readdirSync(d).length) return [];
-    return readJournal(join(d, readdirSync(d)[0]))
+    const [journal] = existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.jsonl')) : [];
+    if (!journal) return [];
+    return readJournal(join(d, journal))
       .entries.map((e) => e.event)
       .flatMap((e) => (e.type === 'note/added' ? [e.text] : []));
   };
