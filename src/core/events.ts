@@ -132,6 +132,16 @@ export type RollbackAborted = Ev<'rollback/aborted', { level: string; operator: 
 /** The operator dismissed a recommendation or cancelled an auto-rollback countdown. */
 export type RollbackDismissed = Ev<'rollback/dismissed', { level: string; operator: string }>;
 
+/** Whether each rollback level's hosts are connected and ready, sent when it changes (the warm way back). */
+export type RollbackReadiness = Ev<'rollback/readiness', { levels: LevelReadiness[] }>;
+/** One level: hosts connected of all it touches, and the first few that are not, with why. */
+export interface LevelReadiness {
+  level: string;
+  ready: number;
+  total: number;
+  down: { host: string; error: string }[];
+}
+
 export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
 
 /** Every event of a session. */
@@ -163,6 +173,7 @@ export type SessionEvent =
   | RollbackFinished
   | RollbackAborted
   | RollbackDismissed
+  | RollbackReadiness
   | NoteAdded;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
@@ -203,6 +214,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'rollback/finished',
   'rollback/aborted',
   'rollback/dismissed',
+  'rollback/readiness',
   'note/added',
 ];
 

@@ -221,6 +221,7 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
           run,
           ...(keep ? { recommended: s.rollback.recommended } : {}),
           ...(Object.keys(dismissed).length ? { dismissed } : {}),
+          ...(s.rollback.readiness ? { readiness: s.rollback.readiness } : {}),
         },
       };
     }
@@ -242,6 +243,11 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
         ...run,
         aborted: { operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) },
       }));
+    case 'rollback/readiness': {
+      const readiness = { ...s.rollback.readiness };
+      for (const l of e.levels) readiness[l.level] = { ...l, t: e.t };
+      return { ...s, rollback: { ...s.rollback, readiness } };
+    }
 
     case 'note/added':
       return { ...s, notes: [...s.notes, { t: e.t, operator: e.operator, text: e.text }] };

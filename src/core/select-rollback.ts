@@ -1,4 +1,5 @@
 /** The rollback pane's view: levels, the recommendation and why, and the live run per host. */
+import type { LevelReadiness } from './events.js';
 import type { RollbackRun, SessionState } from './state.js';
 import { formatElapsed } from '../runbook/duration.js';
 import { selectFiringTriggers, triggerReason } from './select-triggers.js';
@@ -14,6 +15,8 @@ export interface LevelRow {
   groups: { group: string; hosts: number }[];
   /** True when a step runs a command on this machine (`local`). */
   local: boolean;
+  /** Its hosts connected ahead of a rollback, as last reported (absent before the first report, and in journals from before it). */
+  readiness?: LevelReadiness;
   /** How its latest run this session went ("started T+01:30, OK"), when it ran. */
   lastRun?: string;
 }
@@ -63,6 +66,7 @@ function computeRollback(state: SessionState, now: number): RollbackView {
       })),
       local: l.steps.some((s) => s.local !== undefined),
       ...(l.expected !== undefined ? { expectedMs: l.expected } : {}),
+      ...(state.rollback.readiness?.[l.id] ? { readiness: state.rollback.readiness[l.id] } : {}),
       ...lastRunOf(state, l.id),
     })),
     ...(rec ? { recommended: rec } : {}),

@@ -4,7 +4,7 @@
  * story (story.ts: what happened, without the samples) builds its lines from the same parts.
  */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
-import type { SessionEvent } from './events.js';
+import type { LevelReadiness, SessionEvent } from './events.js';
 
 /** Colour family of a line, so the pane can tint by kind. */
 export type LineKind = 'session' | 'metric' | 'step' | 'command' | 'output' | 'gate' | 'trigger' | 'rollback' | 'note' | 'error';
@@ -150,6 +150,11 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
       return ['error', `rollback ${e.level} aborted by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
     case 'rollback/dismissed':
       return ['rollback', `rollback ${e.level} recommendation dismissed by ${e.operator}`];
+    case 'rollback/readiness':
+      return [
+        e.levels.every((l) => l.ready === l.total) ? 'rollback' : 'error',
+        `rollback hosts: ${e.levels.map((l) => `${l.level} ${readinessText(l)}`).join('; ')}`,
+      ];
     case 'note/added':
       return ['note', `note (${e.operator}): ${e.text}`];
   }
@@ -170,4 +175,12 @@ function num(v: number | string | null): string {
 function firstLine(text: string): string {
   const lines = text.replace(/\n$/, '').split('\n');
   return lines.length > 1 ? `${lines[0]} (+${lines.length - 1} lines)` : lines[0];
+}
+
+/** "ready 3/3", or "2/3 ready, web-3: connection refused (+1 more)". */
+export function readinessText(l: LevelReadiness): string {
+  if (l.ready === l.total) return `ready ${l.ready}/${l.total}`;
+  const first = l.down[0];
+  const more = l.total - l.ready - 1;
+  return `${l.ready}/${l.total} ready${first ? `, ${first.host}: ${first.error}` : ''}${first && more > 0 ? ` (+${more} more)` : ''}`;
 }

@@ -1,6 +1,6 @@
 /** The session state that the reducer folds events into. Plain data, no methods. */
 import type { Runbook } from '../runbook/schema.js';
-import type { Alert, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
+import type { Alert, LevelReadiness, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
 
 /** What the console knows of one health panel. */
 export interface PanelState {
@@ -95,6 +95,8 @@ export interface RollbackState {
   /** The latest rollback run (older runs in `history`). */
   run?: RollbackRun;
   history: RollbackRun[];
+  /** Per level: its hosts connected ahead of a rollback, as last reported. */
+  readiness?: Record<string, LevelReadiness & { t: number }>;
 }
 
 export interface Note {

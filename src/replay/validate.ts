@@ -63,6 +63,9 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'rollback/finished': { level: str, ok: bool, ms: num, aborted: opt(bool) },
   'rollback/aborted': { level: str, operator: str, reason: opt(str) },
   'rollback/dismissed': { level: str, operator: str },
+  'rollback/readiness': {
+    levels: arr(obj({ level: key, ready: int, total: int, down: arr(obj({ host: str, error: str })) })),
+  },
   'note/added': { operator: str, text: str },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));

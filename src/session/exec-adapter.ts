@@ -40,6 +40,17 @@ export function execDriverExecutors(
       });
       return summarize({ ok: r.status === 'ok', results: [r], tripped: false, cancelled: req.signal.aborted });
     },
+    warm(ctx, levels) {
+      let stop: (() => void) | undefined;
+      let stopped = false;
+      void get(ctx).then((d) => {
+        if (!stopped) stop = d.warm(levels);
+      });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    },
     connections: () => driver?.connections ?? 0,
     close: async () => {
       await driver?.closeAll();

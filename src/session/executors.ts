@@ -28,6 +28,8 @@ export interface ExecRequest {
 export interface Executors {
   remote(req: ExecRequest & { group: string; hosts: HostSpec[]; run: RunAction; runbook: Runbook }): Promise<ExecOutcome>;
   local(req: ExecRequest & { local: LocalAction; runbook: Runbook }): Promise<ExecOutcome>;
+  /** Keeps the hosts of the rollback levels connected ahead of a rollback, reporting readiness through `ctx`; returns its stop. */
+  warm?(ctx: DriverContext, levels: { level: string; hosts: HostSpec[] }[]): () => void;
   /** Open SSH connections, for the status bar. */
   connections(): number;
   /** Closes every connection. */

@@ -20,6 +20,7 @@ import { secretValues } from '../runbook/secrets.js';
 import { StepRunner } from './step-runner.js';
 import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
+import { rollbackHosts } from './rollback-hosts.js';
 
 export type { Refusal } from '../core/refusal.js';
 
@@ -136,6 +137,9 @@ export class Session {
       });
     }
     this.drivers = o.drivers?.(this.ctx) ?? [];
+    const levels = rollbackHosts(o.runbook);
+    const stopWarm = levels.length ? o.executors.warm?.(this.ctx, levels) : undefined;
+    if (stopWarm) this.drivers.push({ stop: stopWarm });
   }
 
   /** The current state. */

@@ -142,6 +142,17 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
   'rollback/finished': some({ level, ok: fc.boolean(), ms: fc.nat(), aborted: fc.boolean() }, 'level', 'ok', 'ms'),
   'rollback/aborted': some({ level, operator: text, reason: text }, 'level', 'operator'),
   'rollback/dismissed': fc.record({ level, operator: text }),
+  'rollback/readiness': fc.record({
+    levels: fc.array(
+      fc.record({
+        level,
+        ready: fc.nat({ max: 5 }),
+        total: fc.nat({ max: 5 }),
+        down: fc.array(fc.record({ host: text, error: text }), { maxLength: 2 }),
+      }),
+      { maxLength: 2 },
+    ),
+  }),
   'note/added': fc.record({ operator: text, text }),
 };
 

@@ -161,3 +161,57 @@ describe('in the console', () => {
     }
   });
 });
+
+describe('readiness of the way back (the warm pool)', () => {
+  const ready = (levels: { level: string; ready: number; total: number; down?: { host: string; error: string }[] }[]) =>
+    at(2, { type: 'rollback/readiness', levels: levels.map((l) => ({ down: [], ...l })) }) as SessionEvent;
+
+  it('each level says ready N/N, or how many are ready and which host is not and why', () => {
+    const text = pane({
+      events: [
+        ready([
+          { level: 'traffic', ready: 1, total: 1 },
+          { level: 'code', ready: 1, total: 2, down: [{ host: 'blue-2', error: 'connect ECONNREFUSED 10.0.0.12:22' }] },
+        ]),
+      ],
+      width: 78,
+      height: 18,
+    });
+    expect(text[0]).toBe('▸ Level 1: traffic back to green  ~2m  ready 1/1');
+    expect(text).toContain('  Level 2: code rollback  ~15m  1/2 ready');
+    expect(text).toContain('    not ready: blue-2: connect ECONNREFUSED 10.0.0.12:22');
+  });
+
+  it('a later report replaces the earlier one, and a rollback keeps it', () => {
+    const text = pane({
+      events: [
+        ready([
+          {
+            level: 'code',
+            ready: 0,
+            total: 2,
+            down: [
+              { host: 'blue-1', error: 'x' },
+              { host: 'blue-2', error: 'y' },
+            ],
+          },
+        ]),
+        ready([{ level: 'code', ready: 2, total: 2 }]),
+        at(4, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice' }) as SessionEvent,
+      ],
+      width: 78,
+      height: 18,
+    });
+    expect(reduceAll([started(runbook()), ready([{ level: 'code', ready: 2, total: 2 }])]).rollback.readiness?.code).toMatchObject({
+      ready: 2,
+      total: 2,
+    });
+    expect(text.join('\n')).not.toMatch(/blue-1|0\/2/);
+    const state = reduceAll([
+      started(runbook()),
+      ready([{ level: 'code', ready: 2, total: 2 }]),
+      at(4, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice' }) as SessionEvent,
+    ]);
+    expect(state.rollback.readiness?.code?.ready).toBe(2);
+  });
+});

@@ -20,6 +20,7 @@ import { runRemote } from './ssh.js';
 import { defaultContext, type ConfigFile } from './ssh-config.js';
 import { resolveTarget, type ResolveContext, type Target } from './target.js';
 import { HostRun, type HostResult } from './host-run.js';
+import { Warmer, type WarmOptions } from './warm.js';
 
 export type { HostResult } from './host-run.js';
 
@@ -187,6 +188,28 @@ export class ExecDriver {
       { concurrency: concurrency ?? this.opts.runbook?.ssh?.concurrency ?? 32 },
     );
     return failed;
+  }
+
+  /**
+   * Keeps every host of `levels` connected from now on (retried with backoff), and emits
+   * `rollback/readiness` when a level's readiness changes. Returns the function that stops it.
+   */
+  warm(levels: { level: string; hosts: HostSpec[] }[], o: WarmOptions = {}): () => void {
+    const specs = new Map(levels.flatMap((l) => l.hosts.map((h) => [label(h), h] as const)));
+    const warmer = new Warmer(
+      levels.map((l) => ({ level: l.level, hosts: [...new Set(l.hosts.map(label))] })),
+      async (host) => {
+        try {
+          return (await this.pool.acquire(this.target(specs.get(host)!))).client;
+        } catch (e) {
+          throw new Error(this.cleanText((e as Error).message));
+        }
+      },
+      (readiness) => this.opts.ctx.emit({ type: 'rollback/readiness', t: this.opts.ctx.now(), levels: readiness }),
+      { concurrency: this.opts.runbook?.ssh?.concurrency ?? 32, ...o },
+    );
+    warmer.start();
+    return () => warmer.stop();
   }
 
   /** Cancels whatever still runs and closes every connection. Call once, when the session ends. */

@@ -17,6 +17,8 @@ interface Block {
   /** The recommendation's reason (wrapped, never cut), under the recommended level whatever the room. */
   why: Line[];
   reach: Line;
+  /** Which host is not ready and why, when one is not (under the reach line). */
+  down: Line[];
   steps: Line[];
 }
 
@@ -39,16 +41,16 @@ export function restLines(inp: RollbackInput): Line[] {
         }),
       ];
   const sel = Math.min(inp.cursor, blocks.length - 1);
-  const full = (b: Block) => [b.head, ...b.why, b.reach, ...b.steps];
+  const full = (b: Block) => [b.head, ...b.why, b.reach, ...b.down, ...b.steps];
   const short = (b: Block) => [b.oneLine, ...b.why];
   const each = (f: (b: Block, i: number) => Line[]) => blocks.flatMap(f);
   // Every level expanded; then only the selected one; then its steps cut to the room left; then one line each.
   const candidates = [each(full), each((b, i) => (i === sel ? full(b) : short(b)))];
   const selected = blocks[sel];
-  const room = inp.height - top.length - each((b, i) => (i === sel ? [b.head, ...b.why, b.reach] : short(b))).length;
+  const room = inp.height - top.length - each((b, i) => (i === sel ? [b.head, ...b.why, b.reach, ...b.down] : short(b))).length;
   if (room >= 1 && room < selected.steps.length) {
     const more = line(`    … ${selected.steps.length - room + 1} more steps (R shows them all)`, { dim: true });
-    candidates.push(each((b, i) => (i === sel ? [b.head, ...b.why, b.reach, ...b.steps.slice(0, room - 1), more] : short(b))));
+    candidates.push(each((b, i) => (i === sel ? [b.head, ...b.why, b.reach, ...b.down, ...b.steps.slice(0, room - 1), more] : short(b))));
   }
   const oneEach = each(short);
   candidates.push(oneEach);
@@ -70,6 +72,7 @@ function block(inp: RollbackInput, l: LevelRow, sel: boolean, c: (k: Color) => C
     { text: sel ? '▸ ' : '  ', bold: true },
     { text: l.title, inverse: sel, bold: l.recommended },
     { text: l.expectedMs !== undefined ? `  ~${formatDuration(l.expectedMs)}` : '', dim: true },
+    ...readySegment(l, c),
     { text: l.recommended ? '  ◀ RECOMMENDED' : '', bold: true, color: c('red') },
   ];
   const reach = reachText(l);
@@ -88,8 +91,26 @@ function block(inp: RollbackInput, l: LevelRow, sel: boolean, c: (k: Color) => C
           )
         : [],
     reach: [{ text: `    ${reach}`, dim: true }],
+    down: downLines(l, c),
     steps,
   };
+}
+
+/** "  ready 3/3" in green, or "  2/3 ready" in yellow (none ready: red), when readiness was reported. */
+function readySegment(l: LevelRow, c: (k: Color) => Color): Line {
+  const r = l.readiness;
+  if (!r) return [];
+  if (r.ready === r.total) return [{ text: `  ready ${r.ready}/${r.total}`, color: c('green') }];
+  return [{ text: `  ${r.ready}/${r.total} ready`, bold: true, color: c(r.ready === 0 ? 'red' : 'yellow') }];
+}
+
+/** "    not ready: web-3: connection refused (+1 more)", when a host of the level is not connected. */
+function downLines(l: LevelRow, c: (k: Color) => Color): Line[] {
+  const r = l.readiness;
+  const down = r?.down[0];
+  if (!r || !down) return [];
+  const more = r.total - r.ready - 1;
+  return [line(`    not ready: ${down.host}: ${down.error}${more > 0 ? ` (+${more} more)` : ''}`, { color: c('yellow') })];
 }
 
 /** "2 steps · blue: 2 hosts, this machine · ran: started T+01:30, OK". */
