@@ -46,6 +46,8 @@ export interface ExecOptions {
   output?: OutputLimits;
   /** ms between TERM and giving up on a timed-out or cancelled command (default 2000). */
   killGrace?: number;
+  /** Hears each host's exec request accepted by its sshd (the command is starting there): for benchmarks. */
+  onExecAccepted?: (host: string) => void;
   /** Hears things the operator should know that are not events (a key added under accept-new). */
   onNotice?: (message: string) => void;
 }
@@ -235,6 +237,7 @@ export class ExecDriver {
         signal,
         ...(req.timeout !== undefined ? { timeout: req.timeout } : {}),
         ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}),
+        ...(this.opts.onExecAccepted ? { onAccepted: () => this.opts.onExecAccepted?.(label(spec)) } : {}),
       });
     } catch (e) {
       outcome = { code: null, error: (e as Error).message };

@@ -22,6 +22,8 @@ export interface RemoteCommand {
   signal?: AbortSignal;
   /** ms between TERM and closing the channel (default 2000). */
   killGrace?: number;
+  /** Called when the host accepts the exec request (its sshd is starting the command). */
+  onAccepted?: () => void;
 }
 
 /** Runs a command on its target; never throws. */
@@ -103,8 +105,9 @@ function openExec(
           return;
         }
         settle();
-        if (err) reject(err);
-        else resolve({ running: onChannel(ch) });
+        if (err) return reject(err);
+        rc.onAccepted?.();
+        resolve({ running: onChannel(ch) });
       });
     } catch (e) {
       settle();
