@@ -72,7 +72,10 @@ const session = new Session({
   executors,
 });
 await session.start();
-render(createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }), CONSOLE_RENDER);
+render(
+  createElement(App, { model: sessionModel(session, { journalPath: join(dir, 'j.jsonl'), onQuit() {} }), color: true }),
+  CONSOLE_RENDER,
+);
 process.on('SIGTERM', () => {
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
@@ -112,4 +115,3 @@ setInterval(() => {
       series: [{ labels: { job: `j${i}` }, value: Math.random() }],
     });
 }, 1000);
-

@@ -6,10 +6,9 @@
 // cursor on the step it moved to. Keypress latency runs from the key written to that frame read;
 // the console's CPU is read from /proc for its process (load generation included, as real drivers
 // would cost it too). At least 200 keys per run, 3 runs. Budgets: p99 < 50 ms, CPU < 30% of a core.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { median, percentile, processCpuMs } from './fleet.mjs';
+import { openTerminal } from './pty.mjs';
 import { consoleFlags } from './term.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -30,46 +29,23 @@ for (let run = 1; run <= RUNS; run++) {
 const p99 = percentile(all, 0.99);
 const typing = Math.max(...cpu.typing);
 const watching = Math.max(...cpu.watching);
-console.log(`load: 200 hosts x 50 lines/s, 20 panels/s; ${RUNS} runs, ${all.length} keys, from the key written to the terminal to its frame`);
-console.log(`keypress to frame  p50 ${median(all).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  (budget p99 < 50 ms) ${p99 < 50 ? 'OK' : 'OVER'}`);
+console.log(
+  `load: 200 hosts x 50 lines/s, 20 panels/s; ${RUNS} runs, ${all.length} keys, from the key written to the terminal to its frame`,
+);
+console.log(
+  `keypress to frame  p50 ${median(all).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  (budget p99 < 50 ms) ${p99 < 50 ? 'OK' : 'OVER'}`,
+);
 console.log(`console CPU        watching ${watching.toFixed(1)}% of a core (worst run; budget < 30%) ${watching < 30 ? 'OK' : 'OVER'}`);
 console.log(`                   typing   ${typing.toFixed(1)}% of a core (worst run; budget < 30%) ${typing < 30 ? 'OK' : 'OVER'}`);
 process.exit(0);
 
 /** One console on a fresh terminal: settle, watch, then type. */
 async function oneRun() {
-  const cmd = `stty cols 160 rows 48; exec ${process.execPath} ${consoleFlags().join(' ')} ${child}`;
-  const term = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: { ...process.env, NODE_ENV: 'production', TERM: 'xterm-256color', CI: '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let errors = '';
-  term.stderr.on('data', (d) => (errors += d));
-  term.stdout.setEncoding('utf8');
-  let screen = '';
-  let waiter;
-  term.stdout.on('data', (d) => {
-    screen += d;
-    if (screen.length > 1 << 20) screen = screen.slice(-(1 << 16));
-    waiter?.();
-  });
-  /** Resolves with the time `re` first matches what the terminal printed after `from`, or rejects at `ms`. */
-  const seen = (re, from, ms) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${re} on the screen after ${ms} ms`)), ms);
-      waiter = () => {
-        if (re.test(screen.slice(from))) {
-          const t = performance.now();
-          clearTimeout(timer);
-          waiter = undefined;
-          resolve(t);
-        }
-      };
-      waiter();
-    });
+  const term = openTerminal([process.execPath, ...consoleFlags(), child], { env: { ...process.env, NODE_ENV: 'production', CI: '' } });
   try {
-    await seen(/Step number 0/, 0, 30_000);
-    const pid = consolePid(term.pid);
+    if (!(await term.until((l) => l.some((x) => x.includes('Step number 0')), 30_000)))
+      throw new Error('the console never drew its first frame');
+    const pid = term.pid();
     // Let the load reach its steady state (200 commands started, output flowing) before measuring.
     await new Promise((r) => setTimeout(r, 2000));
     const w0 = processCpuMs(pid);
@@ -83,32 +59,20 @@ async function oneRun() {
     for (let k = 0; k < KEYS; k++) {
       const down = cursor < 29 && (cursor === 0 || Math.random() < 0.5);
       cursor += down ? 1 : -1;
-      const from = screen.length;
-      const sent = performance.now();
-      term.stdin.write(down ? '\x1b[B' : '\x1b[A');
-      // The cursor's row is redrawn with the marker and the step's title on it.
-      const shown = await seen(new RegExp(`▸[^\\n]*?Step number ${cursor}(?!\\d)`), from, 5000);
+      const want = new RegExp(`▸.*Step number ${cursor}(?!\\d)`);
+      const sent = term.press(down ? '\x1b[B' : '\x1b[A');
+      // The frame that shows the cursor on the step it moved to.
+      const shown = await term.until((l) => l.some((x) => want.test(x)), 5000);
+      if (shown === undefined) throw new Error(`the cursor never showed on step ${cursor}`);
       latencies.push(shown - sent);
       await new Promise((r) => setTimeout(r, 150 + Math.random() * 100));
     }
     const typing = ((processCpuMs(pid) - c0) / (performance.now() - t0)) * 100;
     return { latencies, watching, typing };
   } catch (e) {
-    console.error(`console bench: ${e.message}${errors ? `\nthe console said: ${errors.slice(-2000)}` : ''}`);
+    console.error(`console bench: ${e.message}${term.errors() ? `\nthe console said: ${term.errors().slice(-2000)}` : ''}`);
     process.exit(1);
   } finally {
-    term.kill('SIGTERM');
-    try {
-      process.kill(consolePid(term.pid), 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    term.close();
   }
-}
-
-/** The console's pid: `script`'s child (the shell exec'd node). */
-function consolePid(scriptPid) {
-  const kids = readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  if (kids.length !== 1) throw new Error(`expected one child of script, found ${kids.length}`);
-  return Number(kids[0]);
 }
