@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Starts `n` hosts; `stop()` ends the sshds and removes the temp dir. */
@@ -70,6 +70,8 @@ export async function startFleet(n) {
   ];
   return {
     addrs,
+    /** The user the clients log in as (this process's). */
+    user: userInfo().username,
     port,
     dir,
     home,
