@@ -74,6 +74,9 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
       return e.status === 'failed' ? 'crit' : e.status === 'passed' ? 'ok' : e.status === 'skipped' ? 'warn' : 'info';
     case 'rollback/finished':
       return e.ok ? 'ok' : 'crit';
+    case 'rollback/readiness':
+      // The way back is not all there: the operator should know before a rollback needs it.
+      return e.levels.every((l) => l.ready === l.total) ? 'ok' : 'warn';
     default:
       return 'info';
   }

@@ -329,6 +329,24 @@ const CASES: Case[] = [
     { type: 'rollback/dismissed', level: 'traffic', operator: 'bob' },
     ['info', 'rollback traffic recommendation dismissed by bob'],
   ],
+  [
+    'the way back connected on every host',
+    [],
+    { type: 'rollback/readiness', levels: [{ level: 'traffic', ready: 1, total: 1, down: [] }] },
+    ['ok', 'rollback hosts: traffic ready 1/1'],
+  ],
+  [
+    'a host of the way back is not ready: which, and why',
+    [],
+    {
+      type: 'rollback/readiness',
+      levels: [
+        { level: 'traffic', ready: 1, total: 1, down: [] },
+        { level: 'code', ready: 1, total: 3, down: [{ host: 'blue-2', error: 'connect ECONNREFUSED' }] },
+      ],
+    },
+    ['warn', 'rollback hosts: traffic ready 1/1; code 1/3 ready, blue-2: connect ECONNREFUSED (+1 more)'],
+  ],
   // Notes, marks and the session.
   ['a note', [], { type: 'note/added', operator: 'alice', text: 'canary looks noisy' }, ['info', 'note (alice): canary looks noisy']],
   ['a resume', [], { type: 'session/resumed', operator: 'bob', afterSeq: 42 }, ['warn', 'session resumed by bob after event 42']],
