@@ -58,7 +58,7 @@ export async function checkSignature(journal: string, bytes: Buffer | undefined,
       r.problems.push(`${sig}: signature invalid: it does not match the head as it is now (${lastLine(c.err + c.out)})`);
     else {
       r.checked.push(`signature: matches the head, made with ${key}`);
-      r.notes.push(`${sig}: whose key ${key} is was not checked: pass --signers ALLOWED_SIGNERS to check the signer`);
+      r.notes.push(`${sig}: signed with ${key}; whose key that is was not checked: pass --signers ALLOWED_SIGNERS to check it`);
     }
     return r;
   }

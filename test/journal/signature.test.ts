@@ -114,7 +114,7 @@ describe.skipIf(!keygen || !agentBin)('journal signatures with ssh-keygen', () =
     expect(v.intact).toBe(true);
     expect(v.notes).toEqual([
       expect.stringMatching(
-        new RegExp(`^${sigPath(p)}: whose key ${FP} is was not checked: pass --signers ALLOWED_SIGNERS to check the signer$`),
+        new RegExp(`^${sigPath(p)}: signed with ${FP}; whose key that is was not checked: pass --signers ALLOWED_SIGNERS to check it$`),
       ),
     ]);
   });
