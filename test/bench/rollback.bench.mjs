@@ -3,6 +3,7 @@
 // rollback level (100 loopback hosts on real sshds); once the pane says "ready 100/100" the
 // operator presses 4, R and the capital Y in the real console (Ink, in this process). Measured
 // from the Y reaching the console's stdin to:
+//   (0) the last exec request sent (what cutover itself does: key, dialog, journal, fan-out);
 //   (a) every host's exec request accepted by its sshd (the driver's onExecAccepted), budget p95 < 100 ms;
 //   (b) the command running on every host, by the host's clock (`date +%s%N`; loopback shares it).
 // And on its own: how long a `bash -c 'date +%s%N'` takes to start here (the shell's part of (b)).
@@ -36,18 +37,21 @@ const runbook = RunbookSchema.parse({
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-rollback-'));
+const requested = [];
 const accepted = [];
 const running = [];
 try {
   for (let run = 0; run <= RUNS; run++) {
     const r = await once(run);
     if (run === 0) continue; // the first run warms the JIT, not the pool
+    requested.push(r.requested);
     accepted.push(r.accepted);
     running.push(r.running);
   }
   const shell = await shellStart(20);
   const fmt = (xs) => `p50 ${median(xs).toFixed(1)} ms  p95 ${percentile(xs, 0.95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`;
   console.log(`warm rollback, ${N} pre-connected hosts, ${RUNS} runs, from the capital Y to:`);
+  console.log(`  last exec request sent       ${fmt(requested)}   (cutover's own part)`);
   console.log(`  exec accepted on all ${N}     ${fmt(accepted)}`);
   console.log(`  command running on all ${N}   ${fmt(running)}   (host clock)`);
   console.log(
@@ -64,11 +68,13 @@ process.exit(0);
 /** One session: warm, then R and Y; returns the two figures of this rollback. */
 async function once(run) {
   const at = new Map();
+  const sent = new Map();
   const executors = execDriverExecutors(runbook, {
     home: fleet.home,
     env: fleet.env,
     sshConfigFiles: [],
     globalKnownHosts: [],
+    onExecRequested: (host) => sent.set(host, performance.now()),
     onExecAccepted: (host) => at.set(host, performance.now()),
   });
   const path = join(dir, `j${run}.jsonl`);
@@ -122,7 +128,7 @@ async function once(run) {
   }
   app.unmount();
   await session.end('quit');
-  return { accepted: a, running: Math.max(...clocks) - epoch0 };
+  return { requested: Math.max(...sent.values()) - t0, accepted: a, running: Math.max(...clocks) - epoch0 };
 }
 
 /** How long bash takes to start and print the time: one at a time, and `N` at once (the last of them). */

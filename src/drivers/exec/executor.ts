@@ -46,7 +46,8 @@ export interface ExecOptions {
   output?: OutputLimits;
   /** ms between TERM and giving up on a timed-out or cancelled command (default 2000). */
   killGrace?: number;
-  /** Hears each host's exec request accepted by its sshd (the command is starting there): for benchmarks. */
+  /** Hears each host's exec request sent, and accepted by its sshd (the command is starting there): for benchmarks. */
+  onExecRequested?: (host: string) => void;
   onExecAccepted?: (host: string) => void;
   /** Hears things the operator should know that are not events (a key added under accept-new). */
   onNotice?: (message: string) => void;
@@ -237,6 +238,7 @@ export class ExecDriver {
         signal,
         ...(req.timeout !== undefined ? { timeout: req.timeout } : {}),
         ...(this.opts.killGrace !== undefined ? { killGrace: this.opts.killGrace } : {}),
+        ...(this.opts.onExecRequested ? { onRequested: () => this.opts.onExecRequested?.(label(spec)) } : {}),
         ...(this.opts.onExecAccepted ? { onAccepted: () => this.opts.onExecAccepted?.(label(spec)) } : {}),
       });
     } catch (e) {

@@ -22,7 +22,8 @@ export interface RemoteCommand {
   signal?: AbortSignal;
   /** ms between TERM and closing the channel (default 2000). */
   killGrace?: number;
-  /** Called when the host accepts the exec request (its sshd is starting the command). */
+  /** Called as the exec request goes out, and when the host accepts it (its sshd is starting the command). */
+  onRequested?: () => void;
   onAccepted?: () => void;
 }
 
@@ -92,6 +93,7 @@ function openExec(
     };
     const onAbort = () => giveUp('cancelled');
     try {
+      rc.onRequested?.();
       client.exec(rc.command, (err, ch) => {
         if (over) {
           if (!err) {
