@@ -16,6 +16,8 @@ export class IntegrityWatch {
   integrity: Integrity | undefined;
   /** Why the check could not be made (the file vanished, the worker died), once known. */
   error: string | undefined;
+  /** Where the check ran: a worker thread, or this one (no compiled worker beside this file). */
+  where: 'worker' | 'thread' | undefined;
   /** Settles when the verdict or the error is known (never rejects). */
   readonly done: Promise<void>;
   private worker: Worker | undefined;
@@ -45,6 +47,7 @@ export class IntegrityWatch {
   private async run(): Promise<void> {
     const r = await this.inWorker();
     if (r !== 'no worker') return this.settle(r);
+    this.where = 'thread';
     // After the first frame: the caller draws it before this thread is given back.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (this.stopped) return;
@@ -67,6 +70,7 @@ export class IntegrityWatch {
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return Promise.resolve('no worker');
     return new Promise((resolve) => {
       const worker = new Worker(url, { workerData: { path: this.path } });
+      this.where = 'worker';
       this.worker = worker;
       // Never keeps the process alive: a replay that quits does not wait for the verdict.
       worker.unref();

@@ -111,7 +111,9 @@ describe('untrusted journals', () => {
       await expect.poll(() => r.lastFrame()).toMatch(/NOT INTACT/);
       const frame = own(r.lastFrame());
       expect(frame).not.toMatch(ESC);
-      expect(frame).toMatch(/⚠ NOT INTACT {2}hostile\.jsonl:2: corrupt: not valid JSON .*6 lines not taken as fact: hostile\.jsonl:2: not valid JSON; skipped \(\+5 more\)/);
+      expect(frame).toMatch(
+        /⚠ NOT INTACT {2}hostile\.jsonl:2: corrupt: not valid JSON .*6 lines not taken as fact: hostile\.jsonl:2: not valid JSON; skipped \(\+5 more\)/,
+      );
       expect(frame).toMatch(/Pre-deployment validation/);
       expect(frame).toMatch(/Error rate/);
       expect(frame).toMatch(/boom/);
