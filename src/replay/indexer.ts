@@ -50,6 +50,9 @@ export class JournalIndex {
   readonly problems: LineProblem[] = [];
   /** Whether the whole file is indexed. */
   done = false;
+  /** Settles once the whole file is indexed (whoever drives `step`). */
+  readonly finished: Promise<void>;
+  private finish: () => void = () => {};
   /** Snapshot interval (set from the first chunk's line sizes). */
   every = MIN_EVERY;
 
@@ -70,6 +73,9 @@ export class JournalIndex {
     o: JudgeOptions,
   ) {
     this.judge = new Plausibility(o);
+    this.finished = new Promise((resolve) => {
+      this.finish = resolve;
+    });
     [this.starts, this.times, this.lengths, this.lineNos, this.flags] = [f64(), f64(), u32(), u32(), u8()];
     this.lines = new LineReader(fd, size, CHUNK, (first) => this.plan(first));
   }
@@ -106,7 +112,10 @@ export class JournalIndex {
     for (let n = 0; !this.done; n++) {
       if ((n & 255) === 255 && performance.now() > until) break;
       if (this.lines.next(this.line)) this.add(this.line);
-      else this.done = true;
+      else {
+        this.done = true;
+        this.finish();
+      }
     }
     return this.done;
   }

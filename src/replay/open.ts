@@ -61,6 +61,6 @@ export async function openReplay(path: string, o: PlayerOptions = {}): Promise<P
     }
   }
   const player = new Player(index, { ...o, ...(expectedEnd !== undefined ? { expectedEnd } : {}) });
-  if (o.verify ?? true) player.integrity = new IntegrityWatch(path, () => player.changed());
+  if (o.verify ?? true) player.integrity = new IntegrityWatch(path, () => player.changed(), index.finished);
   return player;
 }
