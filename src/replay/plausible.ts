@@ -128,6 +128,8 @@ export class Plausibility {
         break;
       case 'session/resumed':
         this.endedLine = 0;
+        // Resumed with an edited runbook the operator accepted: the session follows it from here (as reduce does).
+        if (e.runbook) this.ids = idsOf(e.runbook);
         break;
       case 'command/started':
         this.cmds.add(e.cmd);

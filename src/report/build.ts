@@ -13,7 +13,11 @@ import type { HostResult, IntegrityReport, Moment, Report, RollbackReport, Timel
 import { SEVERITY_MARK } from '../core/select-timeline.js';
 
 /** The report of a collected journal and its integrity verdict; `journal` is the path as the user gave it. */
-export function buildReport(journal: string, c: Collected, integrity: Pick<Integrity, 'intact' | 'problems' | 'notes'>): Report {
+export function buildReport(
+  journal: string,
+  c: Collected,
+  integrity: Pick<Integrity, 'intact' | 'problems' | 'notes' | 'checked'>,
+): Report {
   const s = c.final;
   const rb = s.session?.runbook;
   const start = s.session?.startedAt ?? 0;
@@ -79,11 +83,12 @@ export function buildReport(journal: string, c: Collected, integrity: Pick<Integ
 }
 
 /** The integrity verdict as given, and every line not taken as fact, named `FILE:LINE`. */
-function integrityReport(journal: string, c: Collected, i: Pick<Integrity, 'intact' | 'problems' | 'notes'>): IntegrityReport {
+function integrityReport(journal: string, c: Collected, i: Pick<Integrity, 'intact' | 'problems' | 'notes' | 'checked'>): IntegrityReport {
   return {
     intact: i.intact,
     problems: i.problems.map(clean),
     notes: i.notes.map(clean),
+    checked: (i.checked ?? []).map(clean),
     lines: c.problems.map((p) => ({ at: `${journal}:${p.line}`, line: p.line, message: clean(p.message), skipped: !p.folded })),
   };
 }

@@ -27,7 +27,7 @@ export function renderMarkdown(r: Report): string {
         ],
         [
           'Integrity',
-          `${r.integrity.intact ? 'intact' : '**NOT INTACT** (see the top)'}${r.integrity.notes.length ? `; ${r.integrity.notes.join('; ')}` : ''}`,
+          `${r.integrity.intact ? 'intact' : '**NOT INTACT** (see the top)'}${r.integrity.checked.length ? ` (${r.integrity.checked.join('; ')})` : ''}${r.integrity.notes.map((n) => `; note: ${n}`).join('')}`,
         ],
       ],
     ),

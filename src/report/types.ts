@@ -134,6 +134,8 @@ export interface IntegrityReport {
   problems: string[];
   /** What could not be checked (no head anchor, no signature). */
   notes: string[];
+  /** What was checked and held (the chain, the head, the signature). */
+  checked: string[];
   /** Lines not taken as fact: malformed or impossible events (`skipped`: left out of everything below), seq gaps (folded, flagged). */
   lines: { at: string; line: number; message: string; skipped: boolean }[];
 }

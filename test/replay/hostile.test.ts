@@ -254,7 +254,9 @@ describe('an edited journal', () => {
     const md = io.stdout().split('\n');
     expect(md[2]).toMatch(/^> \*\*NOT INTACT\*\*: this journal was changed after it was written/);
     expect(md[4]).toBe(`> - ${edited}`);
-    expect(io.stdout()).toMatch(/^\| Integrity \| \*\*NOT INTACT\*\* \(see the top\) \|$/m);
+    // The journal has no head anchor beside it: journal/integrity.ts says so as a note, shown with the problems.
+    expect(md[5]).toMatch(new RegExp(`^> - note: ${path}\\.head: no head anchor`));
+    expect(io.stdout()).toMatch(/^\| Integrity \| \*\*NOT INTACT\*\* \(see the top\); note: .*no head anchor.* \|$/m);
     expect(io.stdout()).toMatch(/## Gate decisions/);
     expect(io.stderr()).toBe(`cutover report: ${path}: NOT INTACT ('cutover verify ${path}' tells more)\n${edited}\n`);
   });
@@ -270,14 +272,18 @@ describe('an edited journal', () => {
   it('an intact journal: exit 0, and the summary says intact', async () => {
     const io = captureIo();
     expect(await runCli(['report', 'fixtures/sessions/checkout-rolled-back.jsonl'], io)).toBe(0);
-    expect(io.stdout()).toMatch(/^\| Integrity \| intact \|$/m);
+    expect(io.stdout()).toMatch(/^\| Integrity \| intact \(chain: 79 lines chained\); note: .*no head anchor.* \|$/m);
     expect(io.stdout()).not.toMatch(/NOT INTACT|not taken as fact/);
   });
 
   it('replay without a terminal: NOT INTACT and the line on stderr, exit 0', async () => {
     const io = captureIo();
     expect(await runCli(['replay', path], io)).toBe(0);
-    expect(io.stderr()).toBe(`cutover replay: ${path}: NOT INTACT ('cutover verify ${path}' tells more)\n${edited}\n`);
+    expect(io.stderr()).toMatch(
+      new RegExp(
+        `^cutover replay: ${path}: NOT INTACT \\('cutover verify ${path}' tells more\\)\n${edited}\nnote: ${path}\\.head: no head anchor[^\n]*\n$`,
+      ),
+    );
   });
 
   it('replay console: the warning line says NOT INTACT once the check is done', async () => {
@@ -295,7 +301,7 @@ describe('an edited journal', () => {
   it('the built CLI (dist/) checks in a worker thread, and says the same', async () => {
     const r = spawnSync(process.execPath, ['bin/cutover', 'replay', path], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(`cutover replay: ${path}: NOT INTACT ('cutover verify ${path}' tells more)\n${edited}\n`);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([`cutover replay: ${path}: NOT INTACT ('cutover verify ${path}' tells more)`, edited]);
     const { IntegrityWatch } = (await import(
       join(process.cwd(), 'dist/replay/integrity-watch.js')
     )) as typeof import('../../src/replay/integrity-watch.js');

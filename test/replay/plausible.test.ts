@@ -94,6 +94,18 @@ describe('the judge of each event', () => {
     expect(out[0].folded).toBeUndefined();
   });
 
+  it('a resume with an edited runbook (accepted, journaled in session/resumed): its ids count from there on', () => {
+    const rb = structuredClone(
+      (START as { runbook: { phases: { id: string; title: string; steps: unknown[]; gate?: object }[] } }).runbook,
+    );
+    rb.phases.push({ id: 'extra', title: 'Added', steps: [], gate: { title: 'Extra gate' } });
+    const gate = ev({ type: 'gate/decided', t: T0 + 3000, phase: 'extra', decision: 'go', operator: 'o' });
+    expect(judge([gate]).map((p) => p.message)).toEqual([expect.stringMatching(/^gate\/decided for phase 'extra', which/)]);
+    expect(judge([note(T0 + 1000), ev({ type: 'session/resumed', t: T0 + 2000, operator: 'o', afterSeq: 2, runbook: rb }), gate])).toEqual(
+      [],
+    );
+  });
+
   it('a seq gap is flagged and folded; a repeated seq is skipped; the seq of a line that failed validation counts', () => {
     const j = new Plausibility({ now: NOW });
     const out: LineProblem[] = [];
