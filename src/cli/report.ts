@@ -33,16 +33,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   const c = await collect(path);
-  for (const p of c.problems) io.err(`${problemText(path, p)}\n`);
+  const lines = () => {
+    for (const p of c.problems) io.err(`${problemText(path, p)}\n`);
+  };
   if (!c.started) {
+    lines();
     io.err(`cutover report: ${path}: not a cutover journal (no valid session/started event)\n`);
     return 1;
   }
+  // As at the report's top: the verdict on the whole file, then each line not taken as fact.
   const integrity = await checkIntegrity(path);
   if (!integrity.intact) {
     io.err(`cutover report: ${path}: NOT INTACT ('cutover verify ${path}' tells more)\n`);
     for (const p of integrity.problems) io.err(`${p}\n`);
   }
+  lines();
   const report = buildReport(path, c, integrity);
   io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
   return integrity.intact && !c.problems.length ? 0 : 2;

@@ -103,12 +103,12 @@ describe('cutover report (golden)', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(
       [
+        `cutover report: ${path}: NOT INTACT ('cutover verify ${path}' tells more)`,
+        `${path}:5: edited: seq 5 does not match its hash: the line was changed after it was written`,
         `${path}:5: note/added: operator expected string, received undefined; skipped`,
         // Line 5 was the lint command's start: its output and exit now belong to no command.
         `${path}:6: command/output of command 'lint#1@local', which no command/started before it began; skipped`,
         `${path}:7: command/exited of command 'lint#1@local', which no command/started before it began; skipped`,
-        `cutover report: ${path}: NOT INTACT ('cutover verify ${path}' tells more)`,
-        `${path}:5: edited: seq 5 does not match its hash: the line was changed after it was written`,
         '',
       ].join('\n'),
     );
