@@ -1,4 +1,9 @@
-/** `cutover replay JOURNAL`: the console, read-only, from a journal (the timeline as plain lines without a terminal). */
+/**
+ * `cutover replay JOURNAL`: the console, read-only, from a journal (the timeline as plain lines
+ * without a terminal). Exit 0 when the journal was shown, even when it is not intact or has lines
+ * not taken as fact (the console's warning line and stderr say so: replay is for looking; `cutover
+ * verify` and `cutover report` give the verdict a script acts on); 1 when it cannot be read at all.
+ */
 import { parseArgs } from 'node:util';
 import { SEVERITY_MARK, timelineLine } from '../core/select-timeline.js';
 import { MAX_SPEED, MIN_SPEED, parseOffset } from '../replay/clock.js';
@@ -6,6 +11,7 @@ import { capHeapGrowth } from '../replay/heap.js';
 import { openReplay, UnreadableJournal } from '../replay/open.js';
 import type { Player } from '../replay/player.js';
 import { sanitizeLine } from '../core/controls.js';
+import { problemText } from '../replay/banner.js';
 import { colorEnabled } from '../ui/theme.js';
 import { UsageError, type Io } from './usage.js';
 
@@ -38,17 +44,30 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (tty) {
       const { replayTty } = await import('./replay/tty.js');
       await replayTty(player, { path, color: colorEnabled(io.env) });
-    } else await printReplay(player, startAt, io, values.events ?? false);
+      // After the console: what it warned about, where a terminal's scrollback keeps it.
+      printProblems(player, path, io);
+    } else {
+      // The verdict first, then the story: a reader of the output learns at the top what not to trust.
+      await Promise.all([player.index.run(), player.integrity?.done]);
+      printProblems(player, path, io);
+      await printReplay(player, startAt, io, values.events ?? false);
+    }
   } finally {
+    player.integrity?.stop();
     player.index.close();
   }
-  for (const p of player.index.problems) io.err(`${path}:${p.line}: ${p.message}; skipped\n`);
-  const gap = player.index.seqGap;
-  if (gap)
-    io.err(
-      `${path}:${gap.line}: seq ${gap.got} where ${gap.expected} was expected; lines are missing or out of place ('cutover verify ${path}' tells more)\n`,
-    );
   return 0;
+}
+
+/** The integrity verdict when it is not intact (or could not be had), and each line not taken as fact, to stderr. */
+function printProblems(player: Player, path: string, io: Io): void {
+  const w = player.integrity;
+  if (w?.integrity && !w.integrity.intact) {
+    io.err(`cutover replay: ${path}: NOT INTACT ('cutover verify ${path}' tells more)\n`);
+    for (const p of w.integrity.problems) io.err(`${p}\n`);
+    for (const n of w.integrity.notes) io.err(`note: ${n}\n`);
+  } else if (w?.error !== undefined && w.error !== 'stopped') io.err(`cutover replay: ${path}: integrity not checked: ${w.error}\n`);
+  for (const p of player.index.problems) io.err(`${problemText(path, p)}\n`);
 }
 
 /**

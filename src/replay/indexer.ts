@@ -12,9 +12,11 @@ import { StoryIndex } from '../core/story.js';
 import { initialState, type SessionState } from '../core/state.js';
 import { f64, u32, u8, type Column } from './columns.js';
 import { Folder } from './fold.js';
-import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../journal/line-reader.js';
+import { LineReader, type ReaderLine } from '../journal/line-reader.js';
 import { Packer, type Snapshot } from './snapshot.js';
-import { checkLine, decisionKind, isActivity, type LineProblem } from './lines.js';
+import { decisionKind, isActivity, type LineProblem } from './lines.js';
+import { admit } from './admit.js';
+import { Plausibility, type JudgeOptions } from './plausible.js';
 
 const CHUNK = 1 << 20;
 /**
@@ -44,12 +46,13 @@ export class JournalIndex {
   readonly snapshots: Snapshot[] = [{ index: 0, state: initialState() }];
   /** The story of the whole journal (the timeline's default view), told as it is indexed; the pane shows the lines before the position. */
   readonly story = new StoryIndex();
-  /** Malformed or inapplicable lines, skipped. */
+  /** Lines not taken as fact: malformed, impossible (plausible.ts) or inapplicable ones, skipped; seq gaps, folded and flagged. */
   readonly problems: LineProblem[] = [];
-  /** The first place where seq does not follow on (a sign of tampering: `cutover verify` tells more). */
-  seqGap?: { line: number; expected: number; got: number };
   /** Whether the whole file is indexed. */
   done = false;
+  /** Settles once the whole file is indexed (whoever drives `step`). */
+  readonly finished: Promise<void>;
+  private finish: () => void = () => {};
   /** Snapshot interval (set from the first chunk's line sizes). */
   every = MIN_EVERY;
 
@@ -59,7 +62,7 @@ export class JournalIndex {
   private cancelled = false;
   private readonly folder = new Folder(initialState(), new OutputTails());
   private readonly packer = new Packer();
-  private lastSeq = 0;
+  private readonly judge: Plausibility;
   private timeMax = -Infinity;
 
   private constructor(
@@ -67,7 +70,12 @@ export class JournalIndex {
     readonly path: string,
     readonly fd: number,
     readonly size: number,
+    o: JudgeOptions,
   ) {
+    this.judge = new Plausibility(o);
+    this.finished = new Promise((resolve) => {
+      this.finish = resolve;
+    });
     [this.starts, this.times, this.lengths, this.lineNos, this.flags] = [f64(), f64(), u32(), u32(), u8()];
     this.lines = new LineReader(fd, size, CHUNK, (first) => this.plan(first));
   }
@@ -77,15 +85,15 @@ export class JournalIndex {
     return this.lines.bytes;
   }
 
-  /** Opens a journal for indexing; nothing is read yet. Throws (with the path) when it cannot be opened. */
-  static open(path: string): JournalIndex {
+  /** Opens a journal for indexing; nothing is read yet. Throws (with the path) when it cannot be opened. `o.now`: the reader's clock, for tests. */
+  static open(path: string, o: JudgeOptions = {}): JournalIndex {
     const fd = fs.openSync(path, 'r');
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) {
       fs.closeSync(fd);
       throw new Error(`${path}: is a directory, not a journal`);
     }
-    return new JournalIndex(path, fd, st.size);
+    return new JournalIndex(path, fd, st.size, o);
   }
 
   /** Number of events indexed so far. */
@@ -104,7 +112,10 @@ export class JournalIndex {
     for (let n = 0; !this.done; n++) {
       if ((n & 255) === 255 && performance.now() > until) break;
       if (this.lines.next(this.line)) this.add(this.line);
-      else this.done = true;
+      else {
+        this.done = true;
+        this.finish();
+      }
     }
     return this.done;
   }
@@ -149,24 +160,8 @@ export class JournalIndex {
   }
 
   private add(raw: ReaderLine): void {
-    if (raw.tooLong) {
-      this.problems.push({ line: raw.line, message: `longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB` });
-      return;
-    }
-    const r = checkLine(raw);
-    if (r === 'torn') return;
-    if ('problem' in r) {
-      this.problems.push(r.problem);
-      return;
-    }
-    try {
-      this.folder.add(r.event);
-    } catch (err) {
-      this.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
-      return;
-    }
-    if (r.seq !== this.lastSeq + 1 && !this.seqGap) this.seqGap = { line: raw.line, expected: this.lastSeq + 1, got: r.seq };
-    this.lastSeq = r.seq;
+    const r = admit(raw, this.judge, this.folder, this.problems);
+    if (!r) return;
     const i = this.count;
     this.starts.push(raw.start);
     this.lengths.push(raw.end - raw.start - (raw.terminated ? 1 : 0));

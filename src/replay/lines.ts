@@ -4,19 +4,21 @@ import type { RawLine } from '../journal/scan.js';
 import { sanitizeLine } from '../core/controls.js';
 import { checkEvent } from './validate.js';
 
-/** A line that is skipped, with its 1-based line number and why. */
+/** A line not taken as fact, with its 1-based line number and why: skipped, or (`folded`) shown but flagged. */
 export interface LineProblem {
   line: number;
   message: string;
+  /** The event was folded all the same (a seq gap: the event is sound, lines before it are missing). */
+  folded?: true;
 }
 
-/** What one raw line turned out to be. A torn last line (a crash mid-write) is not a problem. */
-export type LineResult = { event: SessionEvent; seq: number } | { problem: LineProblem } | 'torn';
+/** What one raw line turned out to be (`seq` of a bad line when it has a valid one). A torn last line (a crash mid-write) is not a problem. */
+export type LineResult = { event: SessionEvent; seq: number } | { problem: LineProblem; seq?: number } | 'torn';
 
 const HASH = /^[0-9a-f]{32}$/;
 
 /** Parses and validates one line's text; the event keeps its `seq` and `hash` (no copy is made: nothing reads them). */
-export function parseEvent(text: string): { event: SessionEvent; seq: number } | { message: string } {
+export function parseEvent(text: string): { event: SessionEvent; seq: number } | { message: string; seq?: number } {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -26,9 +28,9 @@ export function parseEvent(text: string): { event: SessionEvent; seq: number } |
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { message: 'not a JSON object' };
   const { seq, hash } = v as { seq?: unknown; hash?: unknown };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return { message: 'seq missing or not a positive integer' };
-  if (typeof hash !== 'string' || !HASH.test(hash)) return { message: 'hash missing or not 32 hex characters' };
+  if (typeof hash !== 'string' || !HASH.test(hash)) return { message: 'hash missing or not 32 hex characters', seq };
   const c = checkEvent(v);
-  return c.ok ? { event: c.event, seq } : { message: clean(c.message) };
+  return c.ok ? { event: c.event, seq } : { message: clean(c.message), seq };
 }
 
 /** Longest problem message kept: a message may quote journal keys, which can be any length. */
@@ -45,7 +47,10 @@ export function checkLine(raw: RawLine): LineResult {
   const p = parseEvent(raw.text);
   if ('event' in p) return p;
   // Only an unterminated line can be torn: a crash cuts the tail of a write, and the newline is written last.
-  return raw.terminated ? { problem: { line: raw.line, message: p.message } } : 'torn';
+  if (!raw.terminated) return 'torn';
+  return p.seq === undefined
+    ? { problem: { line: raw.line, message: p.message } }
+    : { problem: { line: raw.line, message: p.message }, seq: p.seq };
 }
 
 /** The mark an event gets (0 none, 1 gate, 2 trigger firing, 3 rollback): `n`/`p` stop at marked events, the progress bar shows them. */

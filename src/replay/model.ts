@@ -3,6 +3,7 @@ import type { ConsoleModel, EventList } from '../ui/model.js';
 import { transportBindings } from './bindings.js';
 import type { Player } from './player.js';
 import { progressLine, type ProgressView } from './progress.js';
+import { bannerLine, type BannerView } from './banner.js';
 
 /** What the replay console shows besides the journal: its path, colour, and what quitting does. */
 export interface ReplayModelOptions {
@@ -28,6 +29,7 @@ export function replayModel(player: Player, o: ReplayModelOptions): ConsoleModel
     journalPath: o.journalPath,
     extraBindings: () => transportBindings(player),
     extraStatus: (width) => progressLine(progressView(player), width, o.color),
+    banner: (width) => bannerLine(bannerView(player, o.journalPath), width, o.color),
     onQuit: o.onQuit,
   };
 }
@@ -69,9 +71,26 @@ export function progressView(p: Player): ProgressView {
     decisions,
     position: p.position,
     count: ix.count,
-    problems: ix.problems.length,
-    ...(ix.problems[0] ? { firstProblem: ix.problems[0] } : {}),
-    ...(ix.seqGap ? { seqGap: ix.seqGap } : {}),
+    integrity: integrityState(p),
     ...(p.message ? { message: p.message } : {}),
+  };
+}
+
+/** Where the integrity check stands, in a word for the progress line. */
+function integrityState(p: Player): ProgressView['integrity'] {
+  const w = p.integrity;
+  if (!w) return 'unchecked';
+  if (!w.known) return 'checking';
+  return w.integrity ? (w.integrity.intact ? 'intact' : 'not intact') : 'unchecked';
+}
+
+/** What the warning line needs, read from the player: the integrity verdict and the lines not taken as fact. */
+export function bannerView(p: Player, path: string): BannerView {
+  const w = p.integrity;
+  return {
+    path,
+    problems: p.index.problems,
+    ...(w?.integrity ? { integrity: w.integrity } : {}),
+    ...(w?.error !== undefined ? { error: w.error } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { Cursor } from './cursor.js';
 import { idleSkip } from './idle.js';
 import type { JournalIndex } from './indexer.js';
 import { EventReader } from './reader.js';
+import type { IntegrityWatch } from './integrity-watch.js';
 
 /** How the player starts. */
 export interface PlayerOptions {
@@ -23,6 +24,10 @@ export interface PlayerOptions {
   realNow?: () => number;
   /** The last event's time as read from the file's tail, for the time axis before indexing gets there. */
   expectedEnd?: number;
+  /** The reader's clock (epoch ms) that events from the future are judged against (plausible.ts); tests pin it. */
+  now?: number;
+  /** Check the journal's integrity in the background (default true; openReplay does it). */
+  verify?: boolean;
 }
 
 /** Plays an index back. */
@@ -34,6 +39,8 @@ export class Player {
   version = 0;
   /** A message for the progress line (no later decision, a file that changed on disk); cleared by the next move. */
   message: string | undefined;
+  /** The journal's integrity check, under way or done (set by openReplay). */
+  integrity: IntegrityWatch | undefined;
   private readonly cursor: Cursor;
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;

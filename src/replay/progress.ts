@@ -21,11 +21,8 @@ export interface ProgressView {
   decisions: { t: number; kind: number }[];
   position: number;
   count: number;
-  /** Skipped lines: how many, and the first one. */
-  problems: number;
-  firstProblem?: { line: number; message: string };
-  /** Where seq does not follow on (lines missing or moved): the chain should be verified. */
-  seqGap?: { line: number; expected: number; got: number };
+  /** The journal's integrity check (the warning line above tells why when it is not intact). */
+  integrity: 'checking' | 'intact' | 'not intact' | 'unchecked';
   message?: string;
 }
 
@@ -46,17 +43,10 @@ export function progressLine(v: ProgressView, width: number, color: boolean): Li
   ];
   const right: Line = [{ text: ` ${v.position.toLocaleString('en-US')}/${v.count.toLocaleString('en-US')} events`, dim: true }];
   if (!v.done) right.push({ text: `  indexing ${Math.floor(v.indexed * 100)}%`, color: c('yellow') });
+  if (v.integrity === 'checking') right.push({ text: '  checking integrity…', dim: true });
+  else if (v.integrity === 'intact') right.push({ text: '  ✓ intact', color: c('green') });
+  else if (v.integrity === 'not intact') right.push({ text: '  ✗ NOT INTACT', bold: true, color: c('red') });
   if (v.message) right.push({ text: `  ${v.message}`, color: c('yellow') });
-  else if (v.problems)
-    right.push({
-      text: `  ⚠ ${v.problems} bad line${v.problems === 1 ? '' : 's'} skipped (line ${v.firstProblem?.line}: ${v.firstProblem?.message})`,
-      color: c('red'),
-    });
-  else if (v.seqGap)
-    right.push({
-      text: `  ⚠ line ${v.seqGap.line}: seq ${v.seqGap.got}, ${v.seqGap.expected} expected (cutover verify tells more)`,
-      color: c('red'),
-    });
   const used = (l: Line) => l.reduce((n, s) => n + [...s.text].length, 0);
   let barWidth = width - used(left) - used(right);
   if (barWidth < 10) {

@@ -8,11 +8,16 @@ import { formatElapsed } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import { sanitizeLine as clean } from '../core/controls.js';
 import type { Collected } from './collect.js';
-import type { HostResult, Moment, Report, RollbackReport, TimelineEntry, TriggerReport } from './types.js';
+import type { Integrity } from '../journal/integrity.js';
+import type { HostResult, IntegrityReport, Moment, Report, RollbackReport, TimelineEntry, TriggerReport } from './types.js';
 import { SEVERITY_MARK } from '../core/select-timeline.js';
 
-/** The report of a collected journal; `journal` is the path as the user gave it. */
-export function buildReport(journal: string, c: Collected): Report {
+/** The report of a collected journal and its integrity verdict; `journal` is the path as the user gave it. */
+export function buildReport(
+  journal: string,
+  c: Collected,
+  integrity: Pick<Integrity, 'intact' | 'problems' | 'notes' | 'checked'>,
+): Report {
   const s = c.final;
   const rb = s.session?.runbook;
   const start = s.session?.startedAt ?? 0;
@@ -21,6 +26,7 @@ export function buildReport(journal: string, c: Collected): Report {
   const endedAs = selectEndedAs(s);
   return {
     journal,
+    integrity: integrityReport(journal, c, integrity),
     summary: {
       runbook: clean(rb?.name ?? ''),
       runbookPath: clean(s.session?.runbookPath ?? ''),
@@ -35,7 +41,7 @@ export function buildReport(journal: string, c: Collected): Report {
       ...(s.session?.endReason ? { endReason: clean(s.session.endReason) } : {}),
       resumed: c.resumes.map((r) => ({ ...at(r.t), operator: clean(r.operator) })),
       events: c.events,
-      skippedLines: c.problems.length,
+      skippedLines: c.problems.filter((p) => !p.folded).length,
     },
     phases: selectChecklist(s, end).map((p) => ({
       id: p.id,
@@ -73,6 +79,17 @@ export function buildReport(journal: string, c: Collected): Report {
     notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
     decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
     timeline: timeline(c, at),
+  };
+}
+
+/** The integrity verdict as given, and every line not taken as fact, named `FILE:LINE`. */
+function integrityReport(journal: string, c: Collected, i: Pick<Integrity, 'intact' | 'problems' | 'notes' | 'checked'>): IntegrityReport {
+  return {
+    intact: i.intact,
+    problems: i.problems.map(clean),
+    notes: i.notes.map(clean),
+    checked: (i.checked ?? []).map(clean),
+    lines: c.problems.map((p) => ({ at: `${journal}:${p.line}`, line: p.line, message: clean(p.message), skipped: !p.folded })),
   };
 }
 

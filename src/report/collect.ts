@@ -1,7 +1,8 @@
 /**
  * Reads a journal once, start to end, folding it with the same reducer as the console: what the
  * report needs of the moments that matter (gates, triggers, rollbacks: the health at each) is
- * taken as it passes; the rest comes from the final state. Untrusted lines are skipped, counted.
+ * taken as it passes; the rest comes from the final state. Untrusted lines go through the same
+ * checks as replay's (replay/admit.ts): malformed or impossible ones are skipped and listed.
  */
 import type { GateDecided, SessionEvent, SessionResumed, SessionStarted, TriggerFiring } from '../core/events.js';
 import { selectHealth } from '../core/select-health.js';
@@ -9,8 +10,10 @@ import { StoryIndex } from '../core/story.js';
 import { initialState, type SessionState } from '../core/state.js';
 import fs from 'node:fs';
 import { Folder } from '../replay/fold.js';
-import { LineReader, MAX_LINE_BYTES, type ReaderLine } from '../journal/line-reader.js';
-import { checkLine, decisionKind, type LineProblem } from '../replay/lines.js';
+import { LineReader, type ReaderLine } from '../journal/line-reader.js';
+import { decisionKind, type LineProblem } from '../replay/lines.js';
+import { admit } from '../replay/admit.js';
+import { Plausibility, type JudgeOptions } from '../replay/plausible.js';
 import { sanitizeLine } from '../core/controls.js';
 import type { HealthValue } from './types.js';
 
@@ -27,13 +30,14 @@ export interface Collected {
   firings: TriggerFiring[];
   /** Each decision with the health panels as they stood right after it. */
   decisions: { t: number; what: string; health: HealthValue[] }[];
+  /** Lines not taken as fact: skipped (malformed, impossible), or folded and flagged (a seq gap). */
   problems: LineProblem[];
   /** The story of the session: the console's timeline, told by the same selection. */
   story: StoryIndex;
 }
 
-/** Reads and folds the journal at `path`. Throws (ENOENT and the like) when it cannot be read at all. */
-export async function collect(path: string): Promise<Collected> {
+/** Reads and folds the journal at `path` (`o.now`: the reader's clock, for tests). Throws (ENOENT and the like) when it cannot be read at all. */
+export async function collect(path: string, o: JudgeOptions = {}): Promise<Collected> {
   const c: Collected = {
     final: initialState(),
     events: 0,
@@ -47,12 +51,13 @@ export async function collect(path: string): Promise<Collected> {
     story: new StoryIndex(),
   };
   const folder = new Folder(c.final);
+  const judge = new Plausibility(o);
   const fh = await fs.promises.open(path, 'r');
   try {
     // The replay's line reader: a line past its limit is skipped and reported, never made into a string.
     const lines = new LineReader(fh.fd, (await fh.stat()).size);
     const raw: ReaderLine = { text: '', line: 0, start: 0, end: 0, terminated: false };
-    while (lines.next(raw)) add(c, folder, raw);
+    while (lines.next(raw)) add(c, folder, judge, raw);
   } finally {
     await fh.close();
   }
@@ -60,23 +65,9 @@ export async function collect(path: string): Promise<Collected> {
   return c;
 }
 
-function add(c: Collected, folder: Folder, raw: ReaderLine): void {
-  if (raw.tooLong) {
-    c.problems.push({ line: raw.line, message: `longer than ${MAX_LINE_BYTES / (1024 * 1024)} MB` });
-    return;
-  }
-  const r = checkLine(raw);
-  if (r === 'torn') return;
-  if ('problem' in r) {
-    c.problems.push(r.problem);
-    return;
-  }
-  try {
-    folder.add(r.event);
-  } catch (err) {
-    c.problems.push({ line: raw.line, message: `${r.event.type} cannot be applied (${(err as Error).message})` });
-    return;
-  }
+function add(c: Collected, folder: Folder, judge: Plausibility, raw: ReaderLine): void {
+  const r = admit(raw, judge, folder, c.problems);
+  if (!r) return;
   c.story.add(r.event, c.events);
   c.events++;
   c.lastT = Math.max(c.lastT, r.event.t);

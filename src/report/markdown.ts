@@ -1,12 +1,12 @@
 /** The report as markdown, for a post-mortem document: tables where people compare, lists where they read. */
 import { formatDuration } from '../runbook/duration.js';
 import { sanitizeLine } from '../core/controls.js';
-import type { DecisionReport, Moment, Report, RollbackReport } from './types.js';
+import type { DecisionReport, IntegrityReport, Moment, Report, RollbackReport } from './types.js';
 
 /** Renders a report; every journal string is stripped of control characters and made table-safe. */
 export function renderMarkdown(r: Report): string {
   const s = r.summary;
-  const out: string[] = [`# Post-mortem: ${inline(s.runbook)}`, ''];
+  const out: string[] = [`# Post-mortem: ${inline(s.runbook)}`, '', ...integrity(r.integrity)];
   out.push(
     ...table(
       ['', ''],
@@ -21,7 +21,14 @@ export function renderMarkdown(r: Report): string {
           `**${s.outcome}**${s.recordedOutcome ? ` (recorded as ${s.recordedOutcome})` : ''}${!s.end && s.outcome !== 'unfinished' ? ' (unfinished)' : ''}${s.endReason ? ` (${s.endReason})` : ''}`,
         ],
         ...(s.resumed.length ? [['Resumed', s.resumed.map((m) => `${when(m)} (${m.elapsed}) by ${m.operator}`).join(', ')]] : []),
-        ['Journal', `${r.journal}: ${s.events} events${s.skippedLines ? `, ${s.skippedLines} malformed lines skipped` : ''}`],
+        [
+          'Journal',
+          `${r.journal}: ${s.events} events${s.skippedLines ? `, ${s.skippedLines} line${s.skippedLines === 1 ? '' : 's'} skipped (see the top)` : ''}`,
+        ],
+        [
+          'Integrity',
+          `${r.integrity.intact ? 'intact' : '**NOT INTACT** (see the top)'}${r.integrity.checked.length ? ` (${r.integrity.checked.join('; ')})` : ''}${r.integrity.notes.map((n) => `; note: ${n}`).join('')}`,
+        ],
       ],
     ),
   );
@@ -88,6 +95,30 @@ export function renderMarkdown(r: Report): string {
   if (!r.decisions.length) out.push('No decisions were recorded.', '');
   for (const d of r.decisions) out.push(...decision(d));
   return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** The warnings at the top: a journal that is not intact, lines not taken as fact. Nothing when all is well. */
+function integrity(i: IntegrityReport): string[] {
+  const out: string[] = [];
+  if (!i.intact) {
+    out.push(
+      '> **NOT INTACT**: this journal was changed after it was written (`cutover verify` tells more); nothing below is proof of what happened.',
+      '>',
+      ...i.problems.map((p) => `> - ${inline(p)}`),
+      ...i.notes.map((n) => `> - note: ${inline(n)}`),
+      '',
+    );
+  }
+  if (i.lines.length) {
+    const n = i.lines.length;
+    out.push(
+      `> **${n} line${n === 1 ? '' : 's'} not taken as fact**: a skipped line is left out of everything below; a flagged one is shown.`,
+      '>',
+      ...i.lines.map((l) => `> - ${inline(l.at)}: ${inline(l.message)}; ${l.skipped ? 'skipped' : 'shown, flagged'}`),
+      '',
+    );
+  }
+  return out;
 }
 
 function rollback(rb: RollbackReport): string[] {

@@ -39,7 +39,7 @@ export interface ReportSummary {
   /** Each `run --resume` after a crash: when, and who resumed. */
   resumed: (Moment & { operator: string })[];
   events: number;
-  /** Lines of the journal that were malformed and skipped. */
+  /** Lines of the journal that were skipped: malformed, or impossible events (the integrity section lists them). */
   skippedLines: number;
 }
 
@@ -126,9 +126,25 @@ export interface TimelineEntry extends Moment {
   text: string;
 }
 
+/** Whether the journal can be taken as it reads: its integrity (journal/integrity.ts) and the lines that were not taken as fact. */
+export interface IntegrityReport {
+  /** No layer (hash chain; head anchor and signature where present) found the journal changed after it was written. */
+  intact: boolean;
+  /** Why it is not intact: one line each, naming `FILE:LINE` where there is a line (as `cutover verify` says it). */
+  problems: string[];
+  /** What could not be checked (no head anchor, no signature). */
+  notes: string[];
+  /** What was checked and held (the chain, the head, the signature). */
+  checked: string[];
+  /** Lines not taken as fact: malformed or impossible events (`skipped`: left out of everything below), seq gaps (folded, flagged). */
+  lines: { at: string; line: number; message: string; skipped: boolean }[];
+}
+
 /** The whole report. */
 export interface Report {
   journal: string;
+  /** First: what the rest can be trusted for. */
+  integrity: IntegrityReport;
   summary: ReportSummary;
   phases: PhaseReport[];
   gates: GateReport[];

@@ -78,10 +78,11 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
 
   const layout: Layout = useMemo(() => chooseLayout(asked, term.columns), [asked, term.columns < 120]);
   const extra = model.extraStatus?.(term.columns);
+  const banner = model.banner?.(term.columns);
   // The frame fills the terminal: status bar on the first line, footer on the last (Ink draws a
   // frame of exactly the terminal's height in place, without a trailing newline).
   const screenRows = term.rows;
-  const gridHeight = Math.max(4, screenRows - 2 - (extra ? 1 : 0));
+  const gridHeight = Math.max(4, screenRows - 2 - (extra ? 1 : 0) - (banner ? 1 : 0));
   const placed = placeCells(layout, term.columns, gridHeight);
   const present = placed.map((c) => c.pane);
   const focus: PaneKind = present.includes(ui.focus) ? ui.focus : present[0];
@@ -238,6 +239,7 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
           }),
         ]}
       />
+      {banner ? <LinesView lines={[banner]} /> : null}
       {extra ? <LinesView lines={[extra]} /> : null}
       {rows.map((row, i) => (
         <Box key={i} flexDirection="row" height={row[0].height}>

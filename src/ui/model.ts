@@ -50,6 +50,8 @@ export interface ConsoleModel {
   extraBindings?: () => Binding[];
   /** An extra status line under the status bar (replay's progress bar). */
   extraStatus?: (width: number) => Line | undefined;
+  /** A warning line right under the status bar, when there is one (replay: a journal that is not intact, lines not taken as fact). */
+  banner?: (width: number) => Line | undefined;
   /** Shown over the panes when the console opens, until any key closes it. */
   hint?: ConsoleHint;
   /** Asked to quit (after confirmation): the caller ends the session and unmounts. */

@@ -1,6 +1,9 @@
 // `cutover replay` in a real terminal (tmux 160x45): the read-only console on the alternate
 // screen, transport keys from the keyboard, and the shell's screen back after q.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needBinary } from '../support/binaries.js';
 
@@ -43,5 +46,32 @@ describe.skipIf(!tmux)('cutover replay on a terminal', () => {
     await expect.poll(screen).toMatch(/EXIT=0/);
     expect(screen()).toContain('BEFORE-REPLAY-42');
     expect(t('display', '-p', '-t', session, '#{cursor_flag}').trim()).toBe('1');
+  }, 60_000);
+
+  it('a journal edited after the fact: a NOT INTACT warning line under the status bar, with FILE:LINE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-replay-tty-'));
+    try {
+      const lines = readFileSync(JOURNAL, 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes('"gate/decided"'));
+      lines[at] = lines[at].replace('backup verified, green healthy', 'all fine, nothing to see');
+      const edited = join(dir, 'edited.jsonl');
+      writeFileSync(edited, lines.join('\n'));
+      t('send-keys', '-t', session, 'clear', 'Enter');
+      t('send-keys', '-t', session, `node bin/cutover replay ${edited} --speed 0.25`, 'Enter');
+      await expect.poll(screen, { timeout: 20_000 }).toMatch(/▶ REPLAY/);
+      // The verdict comes from the worker thread once the chain is hashed: the line appears then.
+      await expect
+        .poll(() => screen().split('\n')[1], { timeout: 10_000 })
+        .toMatch(new RegExp(`^ ⚠ NOT INTACT {2}edited\\.jsonl:${at + 1}: edited: seq ${at + 1} does not match its hash`));
+      expect(screen().split('\n')[2]).toMatch(/^ ▶ 0\.25x .*✗ NOT INTACT$/);
+      t('send-keys', '-t', session, 'q');
+      await expect.poll(screen, { timeout: 10_000 }).not.toMatch(/▶ REPLAY/);
+      t('send-keys', '-t', session, 'echo EXIT=$?', 'Enter');
+      await expect.poll(screen).toMatch(/EXIT=0/);
+      // After the console, the verdict stays in the scrollback.
+      expect(screen()).toMatch(new RegExp(`^${edited}:${at + 1}: edited: `, 'm'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -21,7 +21,7 @@ const base: ProgressView = {
   ],
   position: 1,
   count: 1000,
-  problems: 0,
+  integrity: 'unchecked',
 };
 const show = (v: Partial<ProgressView>, width = 80) => plain(progressLine({ ...base, ...v }, width, false));
 
@@ -53,18 +53,15 @@ describe('progress line', () => {
     );
   });
 
-  it('says when lines were skipped or seq does not follow on; a message wins', () => {
-    expect(show({ problems: 2, firstProblem: { line: 7, message: 'not valid JSON' } }, 160)).toMatch(
-      /⚠ 2 bad lines skipped \(line 7: not valid JSON\)$/,
-    );
-    expect(show({ seqGap: { line: 9, expected: 8, got: 10 } }, 160)).toMatch(/⚠ line 9: seq 10, 8 expected \(cutover verify tells more\)$/);
-    expect(show({ problems: 1, firstProblem: { line: 3, message: 'x' }, message: 'no later decision' }, 160)).toMatch(
-      / no later decision$/,
-    );
+  it('says where the integrity check stands (the warning line above says why), then any message', () => {
+    expect(show({ integrity: 'checking' }, 160)).toMatch(/ 1\/1,000 events {2}checking integrity…$/);
+    expect(show({ integrity: 'intact' }, 160)).toMatch(/ 1\/1,000 events {2}✓ intact$/);
+    expect(show({ integrity: 'not intact' }, 160)).toMatch(/ 1\/1,000 events {2}✗ NOT INTACT$/);
+    expect(show({ integrity: 'not intact', message: 'no later decision' }, 160)).toMatch(/✗ NOT INTACT {2}no later decision$/);
   });
 
   it('keeps a bar of at least 10 cells and fits the width', () => {
-    const narrow = show({ problems: 1, firstProblem: { line: 3, message: 'a long reason '.repeat(5) } }, 60);
+    const narrow = show({ integrity: 'checking', message: 'a long reason '.repeat(5) }, 60);
     expect([...narrow].length).toBeLessThanOrEqual(60);
     expect(narrow).toMatch(/[─●◆▲R]{10}/);
   });

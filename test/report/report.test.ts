@@ -99,9 +99,20 @@ describe('cutover report (golden)', () => {
     const path = join(dir, 'damaged.jsonl');
     writeFileSync(path, `${lines.join('\n')}{"seq":31,"type":"not`);
     const r = await report(path, 'md');
-    expect(r.code).toBe(0);
-    expect(r.err).toBe(`${path}:5: note/added: operator expected string, received undefined; skipped\n`);
-    expect(r.out).toMatch(/\| Journal \| .*damaged\.jsonl: 29 events, 1 malformed lines skipped \|/);
+    // The report is written, and says at its top (and the exit code says) that it cannot be taken as it reads.
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      [
+        `cutover report: ${path}: NOT INTACT ('cutover verify ${path}' tells more)`,
+        `${path}:5: edited: seq 5 does not match its hash: the line was changed after it was written`,
+        `${path}:5: note/added: operator expected string, received undefined; skipped`,
+        // Line 5 was the lint command's start: its output and exit now belong to no command.
+        `${path}:6: command/output of command 'lint#1@local', which no command/started before it began; skipped`,
+        `${path}:7: command/exited of command 'lint#1@local', which no command/started before it began; skipped`,
+        '',
+      ].join('\n'),
+    );
+    expect(r.out).toMatch(/\| Journal \| .*damaged\.jsonl: 27 events, 3 lines skipped \(see the top\) \|/);
   });
 
   it('exit 1 for a missing file or something that is not a journal; 64 for a bad format', async () => {

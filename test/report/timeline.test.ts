@@ -7,6 +7,7 @@ import type { SessionEvent } from '../../src/core/index.js';
 import { sanitizeLine } from '../../src/core/controls.js';
 import { SEVERITY_MARK } from '../../src/core/select-timeline.js';
 import { storyOf } from '../../src/core/story.js';
+import { checkIntegrity } from '../../src/journal/integrity.js';
 import { buildReport } from '../../src/report/build.js';
 import { collect } from '../../src/report/collect.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -45,7 +46,7 @@ describe('one story: console, replay and report', () => {
     // Fewer lines than events: samples, sparklines and output are not told.
     expect(told.length).toBeLessThan(events.length);
 
-    const report = buildReport(path, await collect(path));
+    const report = buildReport(path, await collect(path), await checkIntegrity(path));
     expect(report.timeline.map((l) => [l.elapsed, l.severity, l.kind, l.text])).toEqual(
       told.map((l) => [l.elapsed, l.severity, l.kind, sanitizeLine(l.text)]),
     );
