@@ -187,6 +187,12 @@ export class Plausibility {
       case 'rollback/aborted':
       case 'rollback/dismissed':
         return this.level(e.type, e.level);
+      case 'rollback/readiness':
+        for (const l of e.levels) {
+          const bad = this.level(e.type, l.level);
+          if (bad) return bad;
+        }
+        return undefined;
       default:
         return undefined;
     }

@@ -53,6 +53,10 @@ describe('the judge of each event', () => {
       'a rollback command of its level',
       [ev({ type: 'command/started', t: T0, cmd: 'c@h', step: 'shift-back', host: 'h', command: 'x', level: 'traffic' })],
     ],
+    [
+      'the readiness of the levels the runbook has',
+      [ev({ type: 'rollback/readiness', t: T0, levels: [{ level: 'traffic', ready: 1, total: 1, down: [] }] })],
+    ],
   ] as [string, SessionEvent[]][])('passes: %s', (_, events) => {
     expect(judge(events)).toEqual([]);
   });
@@ -73,6 +77,20 @@ describe('the judge of each event', () => {
       'a deploy command of a rollback step',
       [ev({ type: 'command/started', t: T0, cmd: 'c@h', step: 'shift-back', host: 'h', command: 'x' })],
       /^command\/started for step 'shift-back'/,
+    ],
+    [
+      'the readiness of a level the runbook does not have',
+      [
+        ev({
+          type: 'rollback/readiness',
+          t: T0,
+          levels: [
+            { level: 'traffic', ready: 1, total: 1, down: [] },
+            { level: 'nope', ready: 0, total: 1, down: [] },
+          ],
+        }),
+      ],
+      /^rollback\/readiness for rollback level 'nope'/,
     ],
     [
       'a recommendation by an unknown trigger',
