@@ -31,6 +31,8 @@ prometheus:
   headers: { X-Api-Key: "\${CUTOVER_T_APIKEY}" }
 secrets: [CUTOVER_T_DEPLOY]
 redact: ['password=\\S+']
+health:
+  - { id: p, title: Up, query: up }
 phases:
   - id: one
     title: One
