@@ -22,35 +22,66 @@ export interface HostKeyPolicy {
 /** The outcome of checking a presented key. */
 export type HostKeyVerdict = { ok: true; added?: string } | { ok: false; reason: string };
 
-const fileCache = new Map<string, { stamp: string; entries: KnownHost[] }>();
+/**
+ * A file's entries, indexed: lines whose host field is only plain names by each name, the rest
+ * (wildcards, negations, hashed names) kept for a scan. A fan-out looks up every host once, and a
+ * known_hosts of a whole fleet would otherwise be scanned once per host (quadratic).
+ */
+interface Indexed {
+  stamp: string;
+  byName: Map<string, KnownHost[]>;
+  scan: KnownHost[];
+}
 
-/** Entries of a file, re-read only when its size or mtime changed. */
-function load(file: string): KnownHost[] {
+const fileCache = new Map<string, Indexed>();
+const EMPTY: Indexed = { stamp: '', byName: new Map(), scan: [] };
+
+/** Entries of a file (cert-authority lines left out), re-read only when its size or mtime changed. */
+function load(file: string): Indexed {
   let stamp: string;
   try {
     const st = statSync(file);
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch {
-    return [];
+    return EMPTY;
   }
   const hit = fileCache.get(file);
-  if (hit && hit.stamp === stamp) return hit.entries;
+  if (hit && hit.stamp === stamp) return hit;
   let entries: KnownHost[] = [];
   try {
     entries = parseKnownHosts(readFileSync(file, 'utf8'), file);
   } catch {
     entries = [];
   }
-  fileCache.set(file, { stamp, entries });
-  return entries;
+  const ix: Indexed = { stamp, byName: new Map(), scan: [] };
+  for (const e of entries) {
+    if (e.marker === 'cert-authority') continue;
+    if (e.hosts.startsWith('|') || /[*?!]/.test(e.hosts)) {
+      ix.scan.push(e);
+      continue;
+    }
+    for (const raw of e.hosts.split(',')) {
+      const name = raw.trim().toLowerCase();
+      if (name === '') continue;
+      const list = ix.byName.get(name);
+      if (!list) ix.byName.set(name, [e]);
+      else if (list.at(-1) !== e) list.push(e);
+    }
+  }
+  fileCache.set(file, ix);
+  return ix;
 }
 
-/** Every entry for `name` across the policy's files (cert-authority lines left out). */
+/** Every entry for `name` across the policy's files, in file and line order (cert-authority lines left out). */
 export function entriesFor(name: string, policy: HostKeyPolicy): KnownHost[] {
   const lname = name.toLowerCase();
   const out: KnownHost[] = [];
-  for (const f of [...policy.userFiles, ...policy.globalFiles])
-    for (const e of load(f)) if (e.marker !== 'cert-authority' && hostMatches(e, lname)) out.push(e);
+  for (const f of [...policy.userFiles, ...policy.globalFiles]) {
+    const ix = load(f);
+    const found = [...(ix.byName.get(lname) ?? []), ...ix.scan.filter((e) => hostMatches(e, lname))];
+    if (found.length > 1) found.sort((a, b) => a.line - b.line);
+    out.push(...found);
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@ import {
   knownHostsName,
   parseKnownHosts,
 } from '../../../src/drivers/exec/known-hosts.js';
-import { verifyHostKey, type HostKeyPolicy } from '../../../src/drivers/exec/host-keys.js';
+import { entriesFor, verifyHostKey, type HostKeyPolicy } from '../../../src/drivers/exec/host-keys.js';
 import { matchPatternList } from '../../../src/drivers/exec/patterns.js';
 import { needBinary } from '../../support/binaries.js';
 import { makeKey, tempDir } from '../../support/sshd.js';
@@ -173,5 +173,39 @@ describe.skipIf(!keygen)('verifyHostKey', () => {
     const global = file();
     writeFileSync(global, `h6 ${good.text}\n`);
     expect(verifyHostKey('h6', good.blob, { userFiles: [user], globalFiles: [global], strict: 'yes' }, 'h6', 22)).toEqual({ ok: true });
+  });
+});
+
+describe.skipIf(!keygen)('entriesFor: the index gives what a scan of every line gives, in line order', () => {
+  const a = key('ix-a');
+  const b = key('ix-b');
+  const c = key('ix-c');
+  it('plain names, wildcards, negations and hashed names, with the first match by line', () => {
+    const f = join(dir, 'kh-index');
+    writeFileSync(
+      f,
+      [
+        `web-1,WEB-2 ${a.text}`,
+        `*.example.com ${b.text}`,
+        `${hashName('web-1')} ${c.text}`,
+        `!web-2,web-* ${b.text}`,
+        `@revoked web-2 ${c.text}`,
+        `@cert-authority web-1 ${c.text}`,
+        `[web-3]:2222 ${a.text}`,
+        '',
+      ].join('\n'),
+    );
+    const policy: HostKeyPolicy = { userFiles: [f], globalFiles: [], strict: 'yes' };
+    const lines = (name: string) => entriesFor(name, policy).map((e) => e.line);
+    expect(lines('web-1')).toEqual([1, 3, 4]);
+    expect(lines('Web-2')).toEqual([1, 5]);
+    expect(lines('a.example.com')).toEqual([2]);
+    expect(lines('[web-3]:2222')).toEqual([7]);
+    expect(lines('web-3')).toEqual([4]);
+    expect(lines('db-1')).toEqual([]);
+    // What the index gives equals a scan of every usable line.
+    const all = parseKnownHosts(readFileSync(f, 'utf8'), f).filter((e) => e.marker !== 'cert-authority');
+    for (const name of ['web-1', 'web-2', 'web-9', 'a.example.com', '[web-3]:2222', 'db-1'])
+      expect(lines(name)).toEqual(all.filter((e) => hostMatches(e, name)).map((e) => e.line));
   });
 });
