@@ -4,7 +4,7 @@ import { Cleanup, DEFAULT_TIME_SCALE, DemoRunbookError, SCENARIOS, startDemo, ty
 import { demoHint } from '../demo/hint.js';
 import { formatProblem } from '../runbook/problem.js';
 import { EX_DATAERR, layoutLoads, runConsole } from './run.js';
-import { operatorName } from './run/start.js';
+import { operatorName } from './run/operator.js';
 import { UsageError, type Io } from './usage.js';
 
 const METRICS: MetricsChoice[] = ['auto', 'prometheus', 'simulated'];

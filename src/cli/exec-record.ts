@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Outcome, SessionEvent } from '../core/events.js';
 import type { DriverContext } from '../drivers/context.js';
+import { isDecision } from '../journal/event.js';
 import { JournalWriter } from '../journal/writer.js';
 import { newJournalPath, sessionsDir } from '../journal/paths.js';
 import type { Runbook } from '../runbook/schema.js';
-import { EventStore } from '../session/store.js';
 import { journaledRunbook } from '../session/journaled-runbook.js';
 import { recordVerdict } from './run/record.js';
 import type { Io } from './usage.js';
@@ -43,10 +43,33 @@ export async function openExecRecord(o: {
   const journal = await JournalWriter.create<SessionEvent>(path).catch((e: Error) => {
     throw new Error(`${e.message}; nothing was run`);
   });
-  const store = new EventStore(journal, 50, (f) =>
-    o.io.err(f ? `cutover exec: NOT RECORDING: ${f.message}\n` : 'cutover exec: recording again\n'),
-  );
-  journal.watchStatus((f) => store.journalStatus(f));
+  // Straight to the journal: exec shows no state, so nothing is folded (the console's store would
+  // reduce every output line and load the console's modules for it).
+  // As in the console: a decision waits for its fsync unless the journal is failing (then it holds
+  // in memory and goes on); other events do not wait.
+  let notRecording: string | undefined;
+  const waiting = new Set<() => void>();
+  journal.watchStatus((f) => {
+    notRecording = f?.message;
+    o.io.err(f ? `cutover exec: NOT RECORDING: ${f.message}\n` : 'cutover exec: recording again\n');
+    if (f) for (const wake of [...waiting]) wake();
+  });
+  const store = {
+    emit(e: SessionEvent): Promise<void> {
+      const appended = journal.append(e);
+      // A line the journal never writes is kept by it for the fallback file.
+      appended.catch(() => {});
+      if (!isDecision(e.type) || notRecording !== undefined) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const wake = () => {
+          waiting.delete(wake);
+          resolve();
+        };
+        waiting.add(wake);
+        appended.then(wake, wake);
+      });
+    },
+  };
   const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
   await store.emit({
     type: 'session/started',
@@ -65,12 +88,10 @@ export async function openExecRecord(o: {
     operator: o.operator,
     text: `cutover exec on ${o.group} (${o.hosts} host${o.hosts === 1 ? '' : 's'})`,
   });
-  if (store.notRecording !== undefined) {
-    await store
-      .emit({ type: 'session/ended', t: Date.now(), outcome: 'failed', reason: `not recording: ${store.notRecording}` })
-      .catch(() => {});
+  if (notRecording !== undefined) {
+    await store.emit({ type: 'session/ended', t: Date.now(), outcome: 'failed', reason: `not recording: ${notRecording}` }).catch(() => {});
     await journal.close().catch(() => {});
-    throw new Error(`the journal ${path} cannot be written (${store.notRecording}); nothing was run`);
+    throw new Error(`the journal ${path} cannot be written (${notRecording}); nothing was run`);
   }
   return {
     path,
@@ -98,7 +119,6 @@ export async function openExecRecord(o: {
     },
     async end(outcome, reason) {
       await store.emit({ type: 'session/ended', t: Date.now(), outcome, ...(reason ? { reason } : {}) }).catch(() => {});
-      await store.settled();
       await journal.close().catch(() => {});
       const verdict = recordVerdict(journal, o.io.env);
       if (verdict.message) o.io.err(verdict.message);

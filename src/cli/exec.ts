@@ -16,7 +16,7 @@ import { EX_USAGE, UsageError, type Io } from './usage.js';
 import { ExecDriver, formatMs, label, type FanoutResult } from '../drivers/exec/index.js';
 import { openExecRecord, type ExecRecord } from './exec-record.js';
 import { EX_INCOMPLETE } from './run/record.js';
-import { operatorName } from './run/start.js';
+import { operatorName } from './run/operator.js';
 
 /** The command's entry point (see commands.ts). */
 export async function main(argv: string[], io: Io): Promise<number> {

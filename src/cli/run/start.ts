@@ -1,6 +1,5 @@
 /** Builds a live session from a runbook (or a journal to resume): journal, executors, drivers. */
 import { createRequire } from 'node:module';
-import { userInfo } from 'node:os';
 import type { SessionEvent } from '../../core/events.js';
 import type { DriverContext } from '../../drivers/context.js';
 import { JournalWriter } from '../../journal/writer.js';
@@ -10,6 +9,7 @@ import type { Runbook } from '../../runbook/schema.js';
 import type { Executors } from '../../session/executors.js';
 import { execDriverExecutors } from '../../session/exec-adapter.js';
 import { Session, type Driver } from '../../session/session.js';
+export { operatorName } from './operator.js';
 
 export interface StartOptions {
   runbook: Runbook;
@@ -25,11 +25,6 @@ export interface StartOptions {
   sparkWidth?: number;
   /** Hears each failed journal write and the first success after them. */
   onJournalStatus?: (failure: Error | undefined) => void;
-}
-
-/** The operator's name: --operator, else $USER, else the OS account. */
-export function operatorName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag?.trim() || env.USER || env.LOGNAME || userInfo().username;
 }
 
 /** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
