@@ -5,7 +5,7 @@
  * end, and a chain recomputed after an edit. Synchronous, so resume can run it before it extends a journal.
  */
 import { headPath, readHead, type Head } from './head.js';
-import { verifyChain, type VerifyResult } from './verify.js';
+import { finish, verifyChainSteps, type VerifyResult } from './verify.js';
 
 /** What the chain and the head said. */
 export interface AnchorCheck {
@@ -24,12 +24,17 @@ export interface AnchorCheck {
 
 /** Walks the journal at `path` once, checking its chain and its head anchor. */
 export function checkAnchor(path: string): AnchorCheck {
+  return finish(checkAnchorSteps(path));
+}
+
+/** The same check in steps: it pauses every few thousand lines (see verifyChainSteps). */
+export function* checkAnchorSteps(path: string): Generator<void, AnchorCheck> {
   const rh = readHead(path);
   const want = 'head' in rh ? rh.head.seq : 0;
   let first: string | undefined;
   let atWant: string | undefined;
   // Only two hashes are kept, whatever the journal's size: the walk streams.
-  const chain = verifyChain(path, (c) => {
+  const chain = yield* verifyChainSteps(path, (c) => {
     if (c.line === 1) first = c.hash;
     if (c.seq === want) atWant = c.hash;
   });

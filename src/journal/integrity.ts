@@ -15,7 +15,7 @@
  *   and nothing proves lines after the signed head, or that a journal without a head once had one.
  */
 import type { VerifyResult } from './verify.js';
-import { checkAnchor } from './anchor.js';
+import { checkAnchorSteps } from './anchor.js';
 import { checkSignature } from './signature.js';
 
 /** What each layer said about a journal. */
@@ -42,11 +42,25 @@ export interface IntegrityOptions {
   signers?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Pause every few thousand lines for the event loop (a console checking on its own thread stays responsive). */
+  yielding?: boolean;
+  /** Asked at each pause: true gives up (the replay quit); the answer is then an error. */
+  stop?: () => boolean;
 }
 
 /** Checks every layer of the journal at `path`; streams the file (two hashes kept, whatever its size). */
 export async function checkIntegrity(path: string, opts: IntegrityOptions = {}): Promise<Integrity> {
-  const a = checkAnchor(path);
+  const steps = checkAnchorSteps(path);
+  let step = steps.next();
+  while (!step.done) {
+    if (opts.yielding) await new Promise((resolve) => setImmediate(resolve));
+    if (opts.stop?.()) {
+      steps.return(undefined as never);
+      throw new Error('the integrity check was stopped');
+    }
+    step = steps.next();
+  }
+  const a = step.value;
   const s = await checkSignature(path, a.head?.bytes, opts);
   const problems = [...a.problems, ...s.problems];
   return {

@@ -15,12 +15,16 @@ export function ask(path: string, req: Request, timeoutMs = 5000): Promise<Answe
       resolve(a);
     };
     const sock = connect(path);
-    const timer = setTimeout(() => done({ ok: false, error: `${path}: no answer within ${timeoutMs / 1000} s; is the console still running?` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ ok: false, error: `${path}: no answer within ${timeoutMs / 1000} s; is the console still running?` }),
+      timeoutMs,
+    );
     sock.setEncoding('utf8');
     sock.on('connect', () => sock.write(`${JSON.stringify(req)}\n`));
     sock.on('data', (d: string) => {
       buf += d;
-      if (buf.length > MAX_REQUEST_BYTES) return done({ ok: false, error: `${path}: the answer is too long; is this a cutover session socket?` });
+      if (buf.length > MAX_REQUEST_BYTES)
+        return done({ ok: false, error: `${path}: the answer is too long; is this a cutover session socket?` });
       const nl = buf.indexOf('\n');
       if (nl === -1) return;
       try {

@@ -59,7 +59,7 @@ describe.skipIf(!tmux)('cutover replay on a terminal', () => {
       t('send-keys', '-t', session, 'clear', 'Enter');
       t('send-keys', '-t', session, `node bin/cutover replay ${edited} --speed 0.25`, 'Enter');
       await expect.poll(screen, { timeout: 20_000 }).toMatch(/▶ REPLAY/);
-      // The verdict comes from the worker thread once the chain is hashed: the line appears then.
+      // The verdict comes once the chain is hashed (in steps, after indexing): the line appears then.
       await expect
         .poll(() => screen().split('\n')[1], { timeout: 10_000 })
         .toMatch(new RegExp(`^ ⚠ NOT INTACT {2}edited\\.jsonl:${at + 1}: edited: seq ${at + 1} does not match its hash`));

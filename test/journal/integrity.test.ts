@@ -152,3 +152,29 @@ describe('checkIntegrity: chain and head', () => {
     expect(r.problems).toEqual([`${path}:4: corrupt: line 4 is longer than the limit (64 MB): 100 MB, which cutover never writes`]);
   }, 30_000);
 });
+
+describe('checkIntegrity on a console thread (yielding)', () => {
+  it('lets the event loop run between steps of 2,000 lines, gives the same verdict, and stops when asked', async () => {
+    const path = join(tempDir(), 'big.jsonl');
+    rewrite(
+      path,
+      chainLines(Array.from({ length: 10_000 }, (_, i): JournalEvent => ({ type: i ? 'metric/sample' : 'session/started', t: 1000 + i }))),
+    );
+    let ticks = 0;
+    let on = true;
+    const tick = () => {
+      ticks++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const r = await checkIntegrity(path, { yielding: true });
+    on = false;
+    expect(r).toEqual(await checkIntegrity(path));
+    expect(r.intact).toBe(true);
+    // Five pauses at least (10,000 lines, one every 2,000): the loop ran in each.
+    expect(ticks).toBeGreaterThanOrEqual(5);
+    let asked = 0;
+    await expect(checkIntegrity(path, { yielding: true, stop: () => ++asked >= 2 })).rejects.toThrow(/stopped/);
+    expect(asked).toBe(2);
+  });
+});

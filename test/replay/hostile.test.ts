@@ -298,7 +298,7 @@ describe('an edited journal', () => {
     }
   });
 
-  it('the built CLI (dist/) checks in a worker thread, and says the same', async () => {
+  it('the built CLI (dist/) checks in a process of its own, and says the same', async () => {
     const r = spawnSync(process.execPath, ['bin/cutover', 'replay', path], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([`cutover replay: ${path}: NOT INTACT ('cutover verify ${path}' tells more)`, edited]);
@@ -307,7 +307,7 @@ describe('an edited journal', () => {
     )) as typeof import('../../src/replay/integrity-watch.js');
     const w = new IntegrityWatch(path);
     await w.done;
-    expect(w.where).toBe('worker');
+    expect(w.where).toBe('process');
     expect(w.integrity?.problems).toEqual([edited]);
   });
 });
