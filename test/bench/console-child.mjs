@@ -1,7 +1,7 @@
 // The console under load, on a real terminal, for console.bench.mjs (not a benchmark itself:
 // run.mjs runs *.bench.mjs only). 200 hosts streaming 50 lines/s each and 20 panels updating
 // every second, injected as the events the drivers would emit; from the event pipeline on it is
-// the real console (journal, reducer, Ink at 30 fps) drawing on this process's stdout, which the
+// the real console (journal, reducer, Ink at its 60 fps cap) drawing on this process's stdout, which the
 // benchmark gives a pseudo-terminal. The benchmark types and reads the screen from outside.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -33,7 +33,7 @@
 //   simulated time, once every event up to then is folded (none when nothing changed);
 // - the same frames: each publish is one React render and one Ink frame, and the bench waits
 //   for Ink to render each one before going on, so no frame is dropped or merged however fast
-//   the clock runs (Ink's cap is 30 fps of simulated time: maxFps is scaled by BENCH_SPEED); the
+//   the clock runs (Ink's cap is 60 fps of simulated time: maxFps is scaled by BENCH_SPEED); the
 //   App's once-a-second tick (its setInterval) runs on the simulated clock (`virtualIntervals`),
 //   one render per simulated second, a frame when the screen changed (T+ moved), as in real time.
 //   So 5 frames per simulated second (2 with the panels alone). Real-time runs of 2 minutes
@@ -422,7 +422,7 @@ const onRender = () => void renders++;
 const timers = REALTIME ? undefined : virtualIntervals(() => simMs);
 const gate = REALTIME ? undefined : gatedModel(sessionModel(session, { journalPath, onQuit() {} }));
 const model = gate ? gate.model : sessionModel(session, { journalPath, onQuit() {} });
-const app = mountConsole(model, stdout, stdin, REALTIME ? 30 : Math.min(1000, 30 * SPEED), onRender);
+const app = mountConsole(model, stdout, stdin, REALTIME ? CONSOLE_RENDER.maxFps : Math.min(1000, CONSOLE_RENDER.maxFps * SPEED), onRender);
 
 const wall0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -451,7 +451,7 @@ console.log(
 
 night.nextStep();
 if (REALTIME) {
-  // The wall clock drives everything: the store's own 250 ms publishes, Ink's 30 fps, the App's tick.
+  // The wall clock drives everything: the store's own 250 ms publishes, Ink's 60 fps cap, the App's tick.
   const out = setInterval(() => night.output(), OUTPUT_MS);
   let polls = 0;
   const met = setInterval(() => night.metrics(polls++ % (RANGE_EVERY_MS / PANEL_INTERVAL_MS) === 0), PANEL_INTERVAL_MS);
