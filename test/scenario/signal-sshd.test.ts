@@ -34,7 +34,7 @@ describe.skipIf(!sshdBin)('signals against a real sshd', () => {
     const out = join(dir, 'out');
     mkdirSync(out);
     // 127.0.0.2 runs a silent command; 127.0.0.3 a chatty one that records its pid.
-    const command = `if [ "$(echo $SSH_CONNECTION | cut -d' ' -f3)" = 127.0.0.2 ]; then sleep 6; touch ${out}/silent-done; else echo $$ > ${out}/chatty.pid; while :; do echo tick; sleep 0.2; done; fi`;
+    const command = `if [ "$(echo $SSH_CONNECTION | cut -d' ' -f3)" = 127.0.0.2 ]; then touch ${out}/silent-started; sleep 6; touch ${out}/silent-done; else echo $$ > ${out}/chatty.pid; while :; do echo tick; sleep 0.2; done; fi`;
     writeFileSync(
       join(dir, 'rb.yaml'),
       `name: signal test
@@ -69,8 +69,12 @@ phases:
       const f = existsSync(d) ? readdirSync(d).find((n) => n.endsWith('.jsonl')) : undefined;
       return f ? join(d, f) : undefined;
     };
-    // Both commands started and the chatty one is printing: then the signal.
-    await expect.poll(() => existsSync(join(dir, 'out', 'chatty.pid')) && /tick/.test(stdout), { timeout: 20_000 }).toBe(true);
+    // Both commands started (on a busy machine one host can be slower) and the chatty one is printing: then the signal.
+    await expect
+      .poll(() => existsSync(join(dir, 'out', 'silent-started')) && existsSync(join(dir, 'out', 'chatty.pid')) && /tick/.test(stdout), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     const pid = Number(readFileSync(join(dir, 'out', 'chatty.pid'), 'utf8'));
     expect(alive(pid)).toBe(true);
     child.kill('SIGTERM');
