@@ -40,7 +40,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'demo',
-    synopsis: 'demo [--runbook FILE] [--scenario degrade|healthy] [--time-scale N] [--metrics auto|prometheus|simulated] [--yes] [--metrics-listen [HOST:]PORT]',
+    synopsis:
+      'demo [--runbook FILE] [--scenario degrade|healthy] [--time-scale N] [--metrics auto|prometheus|simulated] [--yes] [--metrics-listen [HOST:]PORT]',
     summary: 'the console on a simulated fleet, no setup',
     help: [
       'Starts SSH hosts on 127.0.0.1 (ssh2 servers, host keys verified, a key made for this run),',

@@ -39,7 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Bound before the fleet starts: a port in use costs one line, not a fleet started and stopped.
   const opened = await openMetrics(metricsAddress(values['metrics-listen']), io, 'demo');
   if ('code' in opened) return opened.code;
-  const { metrics } = opened;
+  const endpoint = opened.metrics;
 
   const cleanup = new Cleanup();
   let demo: Awaited<ReturnType<typeof startDemo>>;
@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
   } catch (e) {
     await cleanup.run();
-    await metrics?.close();
+    await endpoint?.close();
     if (e instanceof DemoRunbookError) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);
       return EX_DATAERR;
@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       metricsSource: demo.metricsSource,
       ...(values.layout ? { layout: values.layout } : {}),
       ...(hint ? { hint } : {}),
-      ...(metrics ? { metrics } : {}),
+      ...(endpoint ? { metrics: endpoint } : {}),
     });
   } finally {
     cleanup.handOver({ signals: false, crashes: false });

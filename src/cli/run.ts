@@ -84,7 +84,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const opened = await openMetrics(listen, io, 'run');
   if ('code' in opened) return opened.code;
   const { metrics } = opened;
-  return runConsole(source, io, { yes: values.yes ?? false, sign, ...(values.layout ? { layout: values.layout } : {}), ...(metrics ? { metrics } : {}) });
+  return runConsole(source, io, {
+    yes: values.yes ?? false,
+    sign,
+    ...(values.layout ? { layout: values.layout } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
 }
 
 /** Checks a --layout before anything starts; prints its `FILE:LINE:COL` problems when it does not load. Shared with `demo`. */

@@ -33,13 +33,15 @@ export function parseListen(text: string): ListenAddress {
     if (!m) throw new Error(hint);
     host = m[1];
     portText = m[2];
-    if (host === '') throw new Error(`--metrics-listen ${text}: write 0.0.0.0:${portText} to listen on every interface, or ${portText} for 127.0.0.1`);
+    if (host === '')
+      throw new Error(`--metrics-listen ${text}: write 0.0.0.0:${portText} to listen on every interface, or ${portText} for 127.0.0.1`);
     if (host === 'localhost') host = DEFAULT_HOST;
     // An IP address only, and IPv6 in brackets: no name to resolve, no doubt about what was bound.
     if (!isIP(host) || text.startsWith('[') !== (isIP(host) === 6)) throw new Error(hint);
   }
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--metrics-listen ${text}: the port is a number from 1 to 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`--metrics-listen ${text}: the port is a number from 1 to 65535`);
   return { host, port, scope: scopeOf(host) };
 }
 

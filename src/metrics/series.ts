@@ -62,10 +62,15 @@ export function sessionSeries(source: () => MetricsSource | undefined): SessionS
       },
     });
 
-  gauge('cutover_session_info', 'The session: runbook name, operator, session id, mode (live or demo); always 1', ['runbook', 'operator', 'session_id', 'mode'], (g, s) => {
-    const x = s.state().session;
-    if (x) g.set({ runbook: x.runbook.name, operator: x.operator, session_id: x.id, mode: x.mode }, 1);
-  });
+  gauge(
+    'cutover_session_info',
+    'The session: runbook name, operator, session id, mode (live or demo); always 1',
+    ['runbook', 'operator', 'session_id', 'mode'],
+    (g, s) => {
+      const x = s.state().session;
+      if (x) g.set({ runbook: x.runbook.name, operator: x.operator, session_id: x.id, mode: x.mode }, 1);
+    },
+  );
   gauge('cutover_session_start_time_seconds', 'When the session started (unix seconds)', [], (g, s) => {
     const x = s.state().session;
     if (x) g.set(x.startedAt / 1000);
@@ -73,38 +78,70 @@ export function sessionSeries(source: () => MetricsSource | undefined): SessionS
   gauge('cutover_last_event_time_seconds', 'When the latest event happened (unix seconds)', [], (g, s) => {
     if (s.state().count) g.set(s.state().t / 1000);
   });
-  gauge('cutover_phase_state', 'Each phase: 1 for its state, 0 for the others (locked, pending, running, failed, gate, done, no-go)', ['phase', 'state'], (g, s) => {
-    for (const p of selectChecklist(s.state(), s.now())) for (const st of PHASE_STATES) g.set({ phase: p.id, state: st }, p.status === st ? 1 : 0);
-  });
-  gauge('cutover_step_state', 'Each step: 1 for its state, 0 for the others (pending, running, passed, failed, skipped)', ['phase', 'step', 'state'], (g, s) => {
-    for (const p of selectChecklist(s.state(), s.now()))
-      for (const step of p.steps) for (const st of STEP_STATES) g.set({ phase: p.id, step: step.id, state: st }, step.status === st ? 1 : 0);
-  });
-  gauge('cutover_gate_decision', "Each phase's gate: 1 for its decision, 0 for the others (undecided, go, no-go)", ['phase', 'decision'], (g, s) => {
-    const st = s.state();
-    for (const p of st.session?.runbook.phases ?? []) {
-      if (!p.gate) continue;
-      const d = st.gates[p.id]?.decision ?? 'undecided';
-      for (const x of GATE_DECISIONS) g.set({ phase: p.id, decision: x }, d === x ? 1 : 0);
-    }
-  });
-  gauge('cutover_trigger_state', 'Each rollback trigger: 0 inactive, 1 pending (condition holds, for: not yet), 2 firing', ['trigger', 'severity'], (g, s) => {
-    const st = s.state();
-    for (const t of st.session?.runbook.rollback?.triggers ?? [])
-      g.set({ trigger: t.id, severity: t.severity }, TRIGGER_CODES[st.triggers[t.id]?.state ?? 'inactive']);
-  });
+  gauge(
+    'cutover_phase_state',
+    'Each phase: 1 for its state, 0 for the others (locked, pending, running, failed, gate, done, no-go)',
+    ['phase', 'state'],
+    (g, s) => {
+      for (const p of selectChecklist(s.state(), s.now()))
+        for (const st of PHASE_STATES) g.set({ phase: p.id, state: st }, p.status === st ? 1 : 0);
+    },
+  );
+  gauge(
+    'cutover_step_state',
+    'Each step: 1 for its state, 0 for the others (pending, running, passed, failed, skipped)',
+    ['phase', 'step', 'state'],
+    (g, s) => {
+      for (const p of selectChecklist(s.state(), s.now()))
+        for (const step of p.steps)
+          for (const st of STEP_STATES) g.set({ phase: p.id, step: step.id, state: st }, step.status === st ? 1 : 0);
+    },
+  );
+  gauge(
+    'cutover_gate_decision',
+    "Each phase's gate: 1 for its decision, 0 for the others (undecided, go, no-go)",
+    ['phase', 'decision'],
+    (g, s) => {
+      const st = s.state();
+      for (const p of st.session?.runbook.phases ?? []) {
+        if (!p.gate) continue;
+        const d = st.gates[p.id]?.decision ?? 'undecided';
+        for (const x of GATE_DECISIONS) g.set({ phase: p.id, decision: x }, d === x ? 1 : 0);
+      }
+    },
+  );
+  gauge(
+    'cutover_trigger_state',
+    'Each rollback trigger: 0 inactive, 1 pending (condition holds, for: not yet), 2 firing',
+    ['trigger', 'severity'],
+    (g, s) => {
+      const st = s.state();
+      for (const t of st.session?.runbook.rollback?.triggers ?? [])
+        g.set({ trigger: t.id, severity: t.severity }, TRIGGER_CODES[st.triggers[t.id]?.state ?? 'inactive']);
+    },
+  );
   gauge('cutover_rollback_recommended', 'Each rollback level: 1 while a trigger recommends it', ['level'], (g, s) => {
     const st = s.state();
     for (const l of levels(st)) g.set({ level: l }, st.rollback.recommended?.level === l ? 1 : 0);
   });
-  gauge('cutover_rollback_in_progress', 'Each rollback level: 1 while it runs (confirmed, not finished, aborted or interrupted)', ['level'], (g, s) => {
-    const st = s.state();
-    const running = rollbackInProgress(st) ? st.rollback.run?.level : undefined;
-    for (const l of levels(st)) g.set({ level: l }, running === l ? 1 : 0);
-  });
-  gauge('cutover_rollback_hosts_ready', "Each rollback level: its hosts connected ahead of a rollback (the warm pool), as last reported", ['level'], (g, s) => {
-    for (const [level, r] of Object.entries(s.state().rollback.readiness ?? {})) g.set({ level }, r.ready);
-  });
+  gauge(
+    'cutover_rollback_in_progress',
+    'Each rollback level: 1 while it runs (confirmed, not finished, aborted or interrupted)',
+    ['level'],
+    (g, s) => {
+      const st = s.state();
+      const running = rollbackInProgress(st) ? st.rollback.run?.level : undefined;
+      for (const l of levels(st)) g.set({ level: l }, running === l ? 1 : 0);
+    },
+  );
+  gauge(
+    'cutover_rollback_hosts_ready',
+    'Each rollback level: its hosts connected ahead of a rollback (the warm pool), as last reported',
+    ['level'],
+    (g, s) => {
+      for (const [level, r] of Object.entries(s.state().rollback.readiness ?? {})) g.set({ level }, r.ready);
+    },
+  );
   gauge('cutover_rollback_hosts', 'Each rollback level: the hosts it touches (ready / this = the warm pool ready)', ['level'], (g, s) => {
     for (const [level, r] of Object.entries(s.state().rollback.readiness ?? {})) g.set({ level }, r.total);
   });

@@ -12,7 +12,7 @@ import { sessionSeries } from '../../src/metrics/series.js';
 import { initialState } from '../../src/core/index.js';
 import { captureIo } from '../support/io.js';
 import { freePort, waitFor } from '../support/prometheus.js';
-import { scrape, valueOf } from './scrape.js';
+import { scrape, sampleOf } from './scrape.js';
 
 let dir: string;
 beforeAll(() => {
@@ -85,9 +85,9 @@ describe('cutover run --metrics-listen', () => {
     const url = `http://127.0.0.1:${port}/metrics`;
     const m = await waitFor(async () => {
       const s = await scrape(url);
-      return valueOf(s, 'cutover_step_state', { step: 'wait-file', state: 'running' }) === 1 ? s : undefined;
+      return sampleOf(s, 'cutover_step_state', { step: 'wait-file', state: 'running' }) === 1 ? s : undefined;
     }, 'the step running in the scraped metrics');
-    expect(valueOf(m, 'cutover_session_info', { runbook: 'loopback', operator: 'erin', mode: 'live' })).toBe(1);
+    expect(sampleOf(m, 'cutover_session_info', { runbook: 'loopback', operator: 'erin', mode: 'live' })).toBe(1);
     expect(io.stderr()).toBe(`cutover run: metrics at http://127.0.0.1:${port}/metrics\n`);
     // Bound to loopback: the machine's other address does not answer on that port.
     if (outward) expect(await accepts(outward, port)).toBe(false);
@@ -113,7 +113,9 @@ describe('cutover run --metrics-listen', () => {
       // The demo binds before its fleet starts: the same line, nothing started.
       const demo = captureIo(env());
       expect(await runCli(['demo', '--metrics-listen', String(port)], demo)).toBe(69);
-      expect(demo.stderr()).toMatch(/^cutover demo: --metrics-listen 127\.0\.0\.1:\d+: the port is in use \(EADDRINUSE\).*nothing was run\n$/);
+      expect(demo.stderr()).toMatch(
+        /^cutover demo: --metrics-listen 127\.0\.0\.1:\d+: the port is in use \(EADDRINUSE\).*nothing was run\n$/,
+      );
     } finally {
       await new Promise((r) => holder.close(r));
     }
@@ -150,7 +152,7 @@ describe('a scrape that fails', () => {
       expect(res.status).toBe(500);
       expect(await res.text()).toBe('cutover: the metrics could not be computed: state unavailable\n');
       broken = false;
-      expect(valueOf(await scrape(server.url), 'cutover_ssh_connections')).toBe(0);
+      expect(sampleOf(await scrape(server.url), 'cutover_ssh_connections')).toBe(0);
       expect((await fetch(server.url.replace('/metrics', '/'))).status).toBe(404);
     } finally {
       await server.close();

@@ -49,6 +49,8 @@ describe.skipIf(!prometheusBin)('metrics scraped by a real Prometheus', () => {
 
     expect(s.act('backup')).toBeUndefined();
     for (const step of ['green-health', 'err-low', 'lb-up']) expect(s.skip(step, 'checked by hand')).toBeUndefined();
+    // The tick is launched, not folded at once: wait for it as the console's frame would.
+    await expect.poll(() => s.state.steps.backup?.status).toBe('passed');
     await s.store.settled();
     expect(s.decideGate('pre', 'go', '')).toBeUndefined();
     await prom.waitForSeries('cutover_gate_decision{phase="pre",decision="go"} == 1');

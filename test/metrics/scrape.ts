@@ -28,7 +28,7 @@ export function pick(samples: Sample[], name: string, labels: Record<string, str
 }
 
 /** The one value of `name{labels}`; throws when there is none or more than one. */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = pick(samples, name, labels);
   if (found.length !== 1) throw new Error(`${found.length} samples of ${name}${JSON.stringify(labels)}`);
   return found[0].value;

@@ -20,7 +20,11 @@ export function metricsAddress(text: string | undefined): ListenAddress | undefi
  * Binds the endpoint and says where it is (and the warning, beyond loopback) on stderr. When it
  * cannot bind, prints one line and returns the exit code: nothing has run yet.
  */
-export async function openMetrics(a: ListenAddress | undefined, io: Io, command: string): Promise<{ metrics?: ConsoleMetrics } | { code: number }> {
+export async function openMetrics(
+  a: ListenAddress | undefined,
+  io: Io,
+  command: string,
+): Promise<{ metrics?: ConsoleMetrics } | { code: number }> {
   if (!a) return {};
   // prom-client is loaded only when the flag asks for it: `cutover run` without it starts as before.
   const { openConsoleMetrics } = await import('../../metrics/console.js');
