@@ -17,7 +17,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'run',
     synopsis:
-      'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes] [--sign-key FILE|--no-sign]',
+      'run -f RUNBOOK [--operator NAME] [--layout NAME|PATH] [--resume JOURNAL [--accept-changed-runbook]] [--yes] [--sign-key FILE|--no-sign] [--metrics-listen [HOST:]PORT]',
     summary: 'the console, live',
     help: [
       'Without a terminal the timeline is printed as plain lines and steps run in order; a manual',
@@ -30,14 +30,18 @@ export const COMMANDS: CommandSpec[] = [
       '                    default $CUTOVER_SIGN_KEY, else the first ssh-agent key, else ~/.ssh/id_ed25519.',
       '                    A signature that cannot be made is one line on stderr, never a change of exit code',
       '  --no-sign         do not sign',
+      "  --metrics-listen [HOST:]PORT  serve the console's own Prometheus metrics (cutover_*) at /metrics;",
+      '                    a bare PORT is 127.0.0.1:PORT; another address (0.0.0.0:PORT for every interface)',
+      '                    is taken when written out, with a warning: there is no authentication',
       'Exit codes: 0 done, 1 failed, rolled back, left unfinished or resume refused, 3 stopped at a gate (not a TTY),',
-      '65 the runbook or layout does not load.',
+      '65 the runbook or layout does not load, 69 the --metrics-listen address cannot be bound (nothing was run).',
     ],
     load: () => import('./run.js'),
   },
   {
     name: 'demo',
-    synopsis: 'demo [--runbook FILE] [--scenario degrade|healthy] [--time-scale N] [--metrics auto|prometheus|simulated] [--yes]',
+    synopsis:
+      'demo [--runbook FILE] [--scenario degrade|healthy] [--time-scale N] [--metrics auto|prometheus|simulated] [--yes] [--metrics-listen [HOST:]PORT]',
     summary: 'the console on a simulated fleet, no setup',
     help: [
       'Starts SSH hosts on 127.0.0.1 (ssh2 servers, host keys verified, a key made for this run),',
@@ -48,7 +52,7 @@ export const COMMANDS: CommandSpec[] = [
       '                    load balancer, as soon as it serves any); healthy: it goes through to 100%',
       '  --time-scale N    divide waits, for:, countdowns and query windows by N (default 10)',
       '  --metrics M       auto (default), prometheus (insist), or simulated',
-      '  --operator NAME, --layout NAME|PATH, --yes: as for run',
+      '  --operator NAME, --layout NAME|PATH, --yes, --metrics-listen [HOST:]PORT: as for run',
       'Everything started is stopped and its temporary files removed on exit, signals included.',
       'Exit codes: as run.',
     ],

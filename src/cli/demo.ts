@@ -5,6 +5,7 @@ import { demoHint } from '../demo/hint.js';
 import { formatProblem } from '../runbook/problem.js';
 import { EX_DATAERR, layoutLoads, runConsole } from './run.js';
 import { operatorName } from './run/operator.js';
+import { METRICS_OPTION, metricsAddress, openMetrics } from './run/metrics.js';
 import { UsageError, type Io } from './usage.js';
 
 const METRICS: MetricsChoice[] = ['auto', 'prometheus', 'simulated'];
@@ -21,6 +22,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       operator: { type: 'string' },
       layout: { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
+      ...METRICS_OPTION,
     },
     allowPositionals: true,
     strict: true,
@@ -34,6 +36,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const metrics = values.metrics as MetricsChoice;
   if (!METRICS.includes(metrics)) throw new UsageError(`--metrics is ${METRICS.join(', ')}, not '${values.metrics}'`);
   if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
+  // Bound before the fleet starts: a port in use costs one line, not a fleet started and stopped.
+  const opened = await openMetrics(metricsAddress(values['metrics-listen']), io, 'demo');
+  if ('code' in opened) return opened.code;
+  const endpoint = opened.metrics;
 
   const cleanup = new Cleanup();
   let demo: Awaited<ReturnType<typeof startDemo>>;
@@ -49,6 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
   } catch (e) {
     await cleanup.run();
+    await endpoint?.close();
     if (e instanceof DemoRunbookError) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);
       return EX_DATAERR;
@@ -76,6 +83,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       metricsSource: demo.metricsSource,
       ...(values.layout ? { layout: values.layout } : {}),
       ...(hint ? { hint } : {}),
+      ...(endpoint ? { metrics: endpoint } : {}),
     });
   } finally {
     cleanup.handOver({ signals: false, crashes: false });

@@ -10,6 +10,8 @@ import { operatorName, startSession } from './run/start.js';
 import { printTimeline, runHeadless } from './run/headless.js';
 import { EX_INCOMPLETE, recordVerdict } from './run/record.js';
 import { sealJournal, type SignChoice } from './run/anchor.js';
+import { METRICS_OPTION, metricsAddress, openMetrics } from './run/metrics.js';
+import type { ConsoleMetrics } from '../metrics/console.js';
 import { UsageError, type Io } from './usage.js';
 
 /** A runbook or layout that does not load (sysexits EX_DATAERR). */
@@ -27,6 +29,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       yes: { type: 'boolean', short: 'y' },
       'sign-key': { type: 'string' },
       'no-sign': { type: 'boolean' },
+      ...METRICS_OPTION,
     },
     allowPositionals: true,
     strict: true,
@@ -34,6 +37,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the runbook goes after -f)`);
   if (!values.file && !values.resume) throw new UsageError('name the runbook with -f RUNBOOK (or --resume JOURNAL)');
   if (values['accept-changed-runbook'] && !values.resume) throw new UsageError(`${ACCEPT_FLAG} goes with --resume JOURNAL`);
+  const listen = metricsAddress(values['metrics-listen']);
   if (values.layout && !layoutLoads(values.layout, io)) return EX_DATAERR;
   let source: Parameters<typeof startSession>[0];
   const operator = operatorName(values.operator, io.env);
@@ -77,7 +81,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (values['no-sign'] && values['sign-key']) throw new UsageError('--sign-key and --no-sign contradict each other');
   const sign: SignChoice = values['no-sign'] ? false : values['sign-key'] ? { keyFile: values['sign-key'] } : {};
-  return runConsole(source, io, { yes: values.yes ?? false, sign, ...(values.layout ? { layout: values.layout } : {}) });
+  const opened = await openMetrics(listen, io, 'run');
+  if ('code' in opened) return opened.code;
+  const { metrics } = opened;
+  return runConsole(source, io, {
+    yes: values.yes ?? false,
+    sign,
+    ...(values.layout ? { layout: values.layout } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
 }
 
 /** Checks a --layout before anything starts; prints its `FILE:LINE:COL` problems when it does not load. Shared with `demo`. */
@@ -96,15 +108,32 @@ export function layoutLoads(layout: string, io: Io): boolean {
 export async function runConsole(
   source: Parameters<typeof startSession>[0],
   io: Io,
-  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint; sign?: SignChoice },
+  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint; sign?: SignChoice; metrics?: ConsoleMetrics },
 ): Promise<number> {
+  try {
+    return await consoleSession(source, io, o);
+  } finally {
+    // Closed on every way out; after a session, it already was when the session ended.
+    await o.metrics?.close();
+  }
+}
+
+async function consoleSession(source: Parameters<typeof startSession>[0], io: Io, o: Parameters<typeof runConsole>[2]): Promise<number> {
   const tty = io.isTTY && Boolean(process.stdin.isTTY);
   let started: Awaited<ReturnType<typeof startSession>>;
   // On a terminal the status bar shows NOT RECORDING; without one, each change is a line of its own.
-  const onJournalStatus = tty
+  const printStatus = tty
     ? undefined
     : (f: Error | undefined) =>
         io.err(f ? `cutover: NOT RECORDING: ${f.message}\n` : 'cutover: recording again: the journal has every event\n');
+  const metrics = o.metrics;
+  const onJournalStatus =
+    printStatus || metrics
+      ? (f: Error | undefined) => {
+          metrics?.journalStatus(f);
+          printStatus?.(f);
+        }
+      : undefined;
   try {
     started = await startSession({ ...source, ...(onJournalStatus ? { onJournalStatus } : {}) });
   } catch (e) {
@@ -113,6 +142,7 @@ export async function runConsole(
     return source.resume ? 1 : EX_INCOMPLETE;
   }
   const { session, journalPath, journal } = started;
+  metrics?.attach(session);
   if (!tty) journal.watchHeadStatus((f) => f && io.err(`cutover: ${f.message}\n`));
   let code: number;
   if (tty) {
@@ -136,6 +166,8 @@ export async function runConsole(
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     }
   }
+  // The session has ended: its metrics go with it (Prometheus marks the series stale).
+  await metrics?.close();
   // Printed after the console has left the alternate screen, so it stays on the terminal.
   const verdict = recordVerdict(journal, io.env);
   if (verdict.message) io.err(verdict.message);

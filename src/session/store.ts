@@ -30,6 +30,7 @@ export class EventStore {
   private readonly tails = new OutputTails();
   private readonly log: EventLog;
   private readonly listeners = new Set<Listener>();
+  private readonly taps = new Set<(e: SessionEvent) => void>();
   private chain: Promise<void> = Promise.resolve();
   private publishTimer: NodeJS.Timeout | undefined;
   private lastPublish = 0;
@@ -86,6 +87,12 @@ export class EventStore {
     return () => this.listeners.delete(fn);
   }
 
+  /** Hears every event as it is folded (the console's metrics count some); returns the unsubscribe function. Runs per event: keep it cheap. */
+  tap(fn: (e: SessionEvent) => void): () => void {
+    this.taps.add(fn);
+    return () => this.taps.delete(fn);
+  }
+
   /**
    * Emits an event. Resolves once it is folded into state; for a decision, only after the journal
    * has it on disk. Rejects (and folds nothing more) when the journal cannot record a decision.
@@ -139,6 +146,12 @@ export class EventStore {
     this.state = reduce(this.state, e);
     this.tails.add(e);
     const i = this.log.push(e);
+    for (const fn of this.taps)
+      try {
+        fn(e);
+      } catch {
+        // A listener's bug (the metrics) never stops the fold.
+      }
     appended?.then(
       (w) => this.log.wrote(i, w),
       () => {},
