@@ -137,6 +137,21 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./sessions.js'),
   },
   {
+    name: 'mark',
+    synopsis: 'mark [--kind info|warning|error|phase] [--session JOURNAL|--latest] [--operator NAME] TEXT',
+    summary: "add a line to a live session's timeline (from a script)",
+    help: [
+      'The console journals it with who sent it (--operator, else $USER), the calling process and its',
+      'command line; it shows in the timeline, the journal, replay and the report. One line of plain',
+      'text, at most 500 characters. By default (and with --latest) the newest session of this machine',
+      'whose console answers; --session JOURNAL names one.',
+      '  --kind K   info (default), warning, error (shows as critical) or phase (a marker in the timeline)',
+      'From a deploy script: log_step() { echo "$*"; cutover mark --kind phase "$*" || true; }',
+      'Exit codes: 0 recorded, 1 no live session or the console refused it, 65 the text is refused, 64 usage.',
+    ],
+    load: () => import('./mark.js'),
+  },
+  {
     name: 'verify',
     synopsis: 'verify JOURNAL [--signers ALLOWED_SIGNERS]',
     summary: "check a journal's hash chain, head anchor and signature",

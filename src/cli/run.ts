@@ -12,6 +12,7 @@ import { EX_INCOMPLETE, recordVerdict } from './run/record.js';
 import { sealJournal, type SignChoice } from './run/anchor.js';
 import { METRICS_OPTION, metricsAddress, openMetrics } from './run/metrics.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
+import { startLive } from './run/live.js';
 import { UsageError, type Io } from './usage.js';
 
 /** A runbook or layout that does not load (sysexits EX_DATAERR). */
@@ -144,8 +145,35 @@ async function consoleSession(source: Parameters<typeof startSession>[0], io: Io
   const { session, journalPath, journal } = started;
   metrics?.attach(session);
   if (!tty) journal.watchHeadStatus((f) => f && io.err(`cutover: ${f.message}\n`));
+  // The live socket (marks from scripts, a second approver): up with the session, gone with it.
+  const live = await startLive(session, journalPath);
+  if ('error' in live) io.err(`cutover: ${live.error}\n`);
   let code: number;
-  if (tty) {
+  try {
+    code = await show(session, journalPath, io, { ...o, tty });
+  } finally {
+    if ('server' in live) await live.server.close();
+  }
+  // The session has ended: its metrics go with it (Prometheus marks the series stale).
+  await metrics?.close();
+  // Printed after the console has left the alternate screen, so it stays on the terminal.
+  const verdict = recordVerdict(journal, io.env);
+  if (verdict.message) io.err(verdict.message);
+  // The demo passes no `sign`: its journal records a simulated fleet, not a deploy anyone signs for.
+  await sealJournal(journal, o.sign ?? false, io);
+  io.out(`journal: ${journalPath}\n`);
+  return verdict.code ?? code;
+}
+
+/** The console on a terminal, or the timeline as plain lines; resolves with the exit code once the session ended. */
+async function show(
+  session: Awaited<ReturnType<typeof startSession>>['session'],
+  journalPath: string,
+  io: Io,
+  o: { yes: boolean; layout?: string; metricsSource?: string; hint?: ConsoleHint; tty: boolean },
+): Promise<number> {
+  let code: number;
+  if (o.tty) {
     const { runTty } = await import('./run/tty.js');
     code = await runTty(session, {
       color: colorEnabled(io.env),
@@ -166,13 +194,5 @@ async function consoleSession(source: Parameters<typeof startSession>[0], io: Io
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     }
   }
-  // The session has ended: its metrics go with it (Prometheus marks the series stale).
-  await metrics?.close();
-  // Printed after the console has left the alternate screen, so it stays on the terminal.
-  const verdict = recordVerdict(journal, io.env);
-  if (verdict.message) io.err(verdict.message);
-  // The demo passes no `sign`: its journal records a simulated fleet, not a deploy anyone signs for.
-  await sealJournal(journal, o.sign ?? false, io);
-  io.out(`journal: ${journalPath}\n`);
-  return verdict.code ?? code;
+  return code;
 }

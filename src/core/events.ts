@@ -108,7 +108,11 @@ export type CommandExited = Ev<
   }
 >;
 
-export type GateDecided = Ev<'gate/decided', { phase: string; decision: 'go' | 'no-go'; operator: string; reason?: string }>;
+/** `approvedBy`: the second person who approved it, when the gate needs two (`approvals: 2`). */
+export type GateDecided = Ev<
+  'gate/decided',
+  { phase: string; decision: 'go' | 'no-go'; operator: string; reason?: string; approvedBy?: string }
+>;
 
 type TriggerPayload = { trigger: string; value: SampleValue | null; check: string; since: number };
 export type TriggerPending = Ev<'trigger/pending', TriggerPayload>;
@@ -119,7 +123,11 @@ export type TriggerRearmed = Ev<'trigger/rearmed', { trigger: string; level: str
 
 export type RollbackRecommended = Ev<'rollback/recommended', { level: string; trigger?: string; reason: string; countdownUntil?: number }>;
 /** `graceMs`: how long the rollback waits for the deploy commands it cancels before its first step. */
-export type RollbackConfirmed = Ev<'rollback/confirmed', { level: string; operator: string; auto?: boolean; graceMs?: number }>;
+/** `approvedBy`: the second person who approved it, when the level needs two (`approvals: 2`). */
+export type RollbackConfirmed = Ev<
+  'rollback/confirmed',
+  { level: string; operator: string; auto?: boolean; graceMs?: number; approvedBy?: string }
+>;
 /** The wait for the cancelled deploy ended: `running` lists the deploy commands that may still run then (no exit, or an exit saying so); the rollback starts anyway. */
 export type RollbackWaited = Ev<'rollback/waited', { level: string; ms: number; running: { cmd: string; host: string }[] }>;
 export type RollbackStep = Ev<
@@ -143,6 +151,27 @@ export interface LevelReadiness {
 }
 
 export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
+
+/** Who sent something through the live socket: the name they gave, their process and its command line. */
+export interface EventSource {
+  user: string;
+  pid: number;
+  command: string;
+}
+/** A line a script added to the timeline (`cutover mark`), through the live socket. */
+export type MarkAdded = Ev<'mark/added', { kind: 'info' | 'warning' | 'error' | 'phase'; text: string; source: EventSource }>;
+/** What waits for a second person: a gate's decision, or a rollback level. */
+export type ApprovalSubject = { kind: 'gate'; phase: string; decision: 'go' | 'no-go' } | { kind: 'rollback'; level: string };
+/** The operator decided something that needs two people (`approvals: 2`): it waits for another's answer. */
+export type ApprovalRequested = Ev<'approval/requested', { id: string; subject: ApprovalSubject; operator: string; reason?: string }>;
+/**
+ * The answer to a request: approve or refuse by another person (through the live socket, `source`
+ * says from where), or withdraw by the operator who asked (from the console, no `source`).
+ */
+export type ApprovalDecided = Ev<
+  'approval/decided',
+  { id: string; decision: 'approve' | 'refuse' | 'withdraw'; by: string; reason?: string; source?: EventSource }
+>;
 
 /** Every event of a session. */
 export type SessionEvent =
@@ -174,7 +203,10 @@ export type SessionEvent =
   | RollbackAborted
   | RollbackDismissed
   | RollbackReadiness
-  | NoteAdded;
+  | NoteAdded
+  | MarkAdded
+  | ApprovalRequested
+  | ApprovalDecided;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
 export type Unstamped = SessionEvent extends infer X ? (X extends SessionEvent ? Omit<X, 't'> : never) : never;
@@ -216,6 +248,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'rollback/dismissed',
   'rollback/readiness',
   'note/added',
+  'mark/added',
+  'approval/requested',
+  'approval/decided',
 ];
 
 /** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */

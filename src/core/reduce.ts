@@ -1,5 +1,5 @@
 /** The pure fold of events into session state. No I/O, no clock, no randomness. */
-import type { SessionEvent } from './events.js';
+import type { ApprovalSubject, SessionEvent } from './events.js';
 import { sortSeries } from './select-health.js';
 import {
   initialState,
@@ -46,6 +46,8 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
           commands: markUnknown(s.commands, e.t),
           steps: failRunning(s.steps, e.t),
           rollback,
+          // The console that held a pending request is gone: asking again is the operator's call.
+          ...(s.approvals ? { approvals: {} } : {}),
         };
       }
     case 'session/ended':
@@ -147,8 +149,17 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
 
     case 'gate/decided':
       return {
-        ...s,
-        gates: { ...s.gates, [e.phase]: { decision: e.decision, operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) } },
+        ...withoutRequests(s, (x) => x.kind === 'gate' && x.phase === e.phase),
+        gates: {
+          ...s.gates,
+          [e.phase]: {
+            decision: e.decision,
+            operator: e.operator,
+            t: e.t,
+            ...(e.approvedBy ? { approvedBy: e.approvedBy } : {}),
+            ...(e.reason ? { reason: e.reason } : {}),
+          },
+        },
       };
 
     case 'trigger/pending':
@@ -215,7 +226,7 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const keep = s.rollback.recommended && s.rollback.recommended.level !== e.level;
       const { [e.level]: _answered, ...dismissed } = s.rollback.dismissed ?? {};
       return {
-        ...s,
+        ...withoutRequests(s, (x) => x.kind === 'rollback' && x.level === e.level),
         rollback: {
           history,
           run,
@@ -251,6 +262,18 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
 
     case 'note/added':
       return { ...s, notes: [...s.notes, { t: e.t, operator: e.operator, text: e.text }] };
+    case 'mark/added':
+      // A script's line for the timeline: the story tells it; the state has nothing to change.
+      return s;
+    case 'approval/requested': {
+      const p = { id: e.id, subject: e.subject, operator: e.operator, t: e.t, ...(e.reason ? { reason: e.reason } : {}) };
+      return { ...s, approvals: { ...s.approvals, [e.id]: p } };
+    }
+    case 'approval/decided': {
+      if (!s.approvals?.[e.id]) return s;
+      const { [e.id]: _answered, ...rest } = s.approvals;
+      return { ...s, approvals: rest };
+    }
     default:
       return assertNever(e, s);
   }
@@ -276,6 +299,13 @@ function clearDismissals(s: SessionState): SessionState {
   if (Object.keys(kept).length === Object.keys(d).length) return s;
   const { dismissed: _d, ...rest } = s.rollback;
   return { ...s, rollback: Object.keys(kept).length ? { ...rest, dismissed: kept } : rest };
+}
+
+/** The state without the pending requests `answered` says a decision made moot (a gate decided, a level confirmed). */
+function withoutRequests(s: SessionState, answered: (x: ApprovalSubject) => boolean): SessionState {
+  if (!s.approvals) return s;
+  const kept = Object.fromEntries(Object.entries(s.approvals).filter(([, p]) => !answered(p.subject)));
+  return Object.keys(kept).length === Object.keys(s.approvals).length ? s : { ...s, approvals: kept };
 }
 
 function withoutRecommendation(r: SessionState['rollback']): SessionState['rollback'] {

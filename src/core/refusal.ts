@@ -3,7 +3,8 @@
  * binding and dialog asks for its disabled reason. Pure: state, intent, time and the live facts
  * the state cannot know (is the journal writing, what is being launched) in; a reason or nothing out.
  */
-import type { SessionState } from './state.js';
+import type { ApprovalSubject } from './events.js';
+import type { PendingApproval, SessionState } from './state.js';
 import { levelRuns, ranText, rollbackInProgress } from './select-rollback.js';
 import { formatElapsed } from '../runbook/duration.js';
 import { selectChecklist, type PhaseRow } from './select-checklist.js';
@@ -15,11 +16,15 @@ export type Intent =
   | { kind: 'retry'; step: string }
   /** `reason` undefined: asking whether the skip dialog may open (no reason typed yet). */
   | { kind: 'skip'; step: string; reason?: string }
-  /** `decision` undefined: asking whether the gate dialog may open. */
-  | { kind: 'gate'; phase: string; decision?: 'go' | 'no-go'; reason?: string }
+  /** `decision` undefined: asking whether the gate dialog may open. `approved`: a second person approved it (approvals: 2). */
+  | { kind: 'gate'; phase: string; decision?: 'go' | 'no-go'; reason?: string; approved?: boolean }
   | { kind: 'note'; text?: string }
-  /** `auto`: started by an auto trigger's countdown, not by a person. */
-  | { kind: 'rollback'; level: string; auto?: boolean }
+  /** `auto`: started by an auto trigger's countdown, not by a person. `approved`: a second person approved it. */
+  | { kind: 'rollback'; level: string; auto?: boolean; approved?: boolean }
+  /** A second person's answer to a pending approval request (through the live socket). */
+  | { kind: 'approve'; id: string; by: string; decision: 'approve' | 'refuse' }
+  /** The operator takes back their pending request (`id` undefined: the newest). */
+  | { kind: 'withdraw'; id?: string }
   | { kind: 'abort-rollback' }
   | { kind: 'dismiss' }
   | { kind: 'quit' };
@@ -59,6 +64,10 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
     case 'rollback':
       if (!s.runbook.rollback?.levels.some((l) => l.id === intent.level)) return `no rollback level '${intent.level}'`;
       if (rollbackRunning(state, live)) return 'a rollback is already running: wait for it, or abort it (x)';
+      if (!intent.approved) {
+        const asked = waiting(state, (x) => x.kind === 'rollback' && x.level === intent.level);
+        if (asked) return asked;
+      }
       // One decision, one rollback: a trigger never starts a level that already ran; only a person can, knowingly.
       if (intent.auto) {
         const no = state.rollback.dismissed?.[intent.level];
@@ -73,7 +82,50 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
       return rollbackRunning(state, live) ? undefined : 'no rollback is running';
     case 'dismiss':
       return state.rollback.recommended ? undefined : 'nothing is recommended';
+    case 'approve':
+      return approvalRefusal(state, intent, now, live);
+    case 'withdraw':
+      return pendingOf(state, intent.id) ? undefined : 'no approval request is pending';
   }
+}
+
+/** The pending request `id`, or the newest one when `id` is undefined. */
+export function pendingOf(state: SessionState, id?: string): PendingApproval | undefined {
+  const all = Object.values(state.approvals ?? {});
+  return id === undefined ? all.sort((a, b) => b.t - a.t)[0] : state.approvals?.[id];
+}
+
+/** Why a request waits already: "waiting for a second approver ...", or undefined. */
+function waiting(state: SessionState, of: (x: ApprovalSubject) => boolean): Refusal {
+  const p = Object.values(state.approvals ?? {}).find((x) => of(x.subject));
+  return p ? `waiting for a second person to approve it (request ${p.id}); esc withdraws the request` : undefined;
+}
+
+/** A second person may answer a pending request that is not their own; approving it must still be allowed now. */
+function approvalRefusal(state: SessionState, intent: Extract<Intent, { kind: 'approve' }>, now: number, live: LiveFacts): Refusal {
+  const p = state.approvals?.[intent.id];
+  if (!p) {
+    const ids = Object.keys(state.approvals ?? {});
+    return `no approval request '${intent.id}' is pending (${ids.length ? `pending: ${ids.join(', ')}` : 'none is'})`;
+  }
+  if (!intent.by.trim()) return 'say who approves: a name is required';
+  if (samePerson(intent.by, p.operator))
+    return `${p.operator} asked for this approval: a second approval must come from another person (--operator NAME)`;
+  if (intent.decision === 'refuse') return undefined;
+  // Approving performs the decision now: it must pass the rules it would pass if confirmed alone.
+  const x = p.subject;
+  const why =
+    x.kind === 'gate'
+      ? refusal(state, { kind: 'gate', phase: x.phase, decision: x.decision, approved: true }, now, live)
+      : refusal(state, { kind: 'rollback', level: x.level, approved: true }, now, live);
+  return why
+    ? `cannot ${x.kind === 'gate' ? `say ${x.decision.toUpperCase()} at gate ${x.phase}` : `roll back ${x.level}`} now: ${why}`
+    : undefined;
+}
+
+/** Names compared as people write them: case and surrounding blanks do not make another person. */
+export function samePerson(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** The refusal every forward action (run, tick, go, skip) gets first: no record, or a rollback in progress. */
@@ -124,6 +176,10 @@ function gateRefusal(state: SessionState, phases: PhaseRow[], intent: Extract<In
   }
   if (phase.status === 'locked') return `locked until "${phase.lockedBy}" says go`;
   if (state.gates[phase.id]?.decision === 'go') return 'this gate already said go';
+  if (intent.decision === 'go' && !intent.approved) {
+    const asked = waiting(state, (x) => x.kind === 'gate' && x.phase === phase.id);
+    if (asked) return asked;
+  }
   const open = phase.steps.filter((x) => x.status !== 'passed' && x.status !== 'skipped');
   if (open.length) return `finish the phase first: ${open.map((x) => x.id).join(', ')} not done`;
   if (intent.decision === 'no-go' && intent.reason !== undefined && !intent.reason.trim()) return 'a no-go needs a reason: type why';

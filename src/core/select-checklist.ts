@@ -1,6 +1,6 @@
 /** The checklist pane's rows: phases with status and timing, steps with status, gate locks. */
 import { stepKind, type StepKind } from '../runbook/schema.js';
-import type { GateState, SessionState, StepStatus } from './state.js';
+import type { GateState, PendingApproval, SessionState, StepStatus } from './state.js';
 import { lastCall } from './last-call.js';
 
 export type PhaseStatus = 'locked' | 'pending' | 'running' | 'failed' | 'gate' | 'done' | 'no-go';
@@ -28,7 +28,8 @@ export interface PhaseRow {
   actualMs?: number;
   late: boolean;
   steps: StepRow[];
-  gate?: { title: string; decision?: GateState };
+  /** `asked`: a decision waiting for a second approver (approvals: 2); `approvals` as the runbook says. */
+  gate?: { title: string; decision?: GateState; asked?: PendingApproval; approvals?: number };
 }
 
 /** Phases and steps in runbook order, evaluated at `now`. */
@@ -73,11 +74,19 @@ function computeChecklist(state: SessionState, now: number): PhaseRow[] {
       ...(lockedBy ? { lockedBy } : {}),
       ...(ph.planned !== undefined ? { plannedMs: ph.planned } : {}),
       ...(actualMs !== undefined ? { actualMs } : {}),
-      ...(ph.gate ? { gate: { title: ph.gate.title, ...(decision ? { decision } : {}) } } : {}),
+      ...(ph.gate
+        ? { gate: { title: ph.gate.title, ...(decision ? { decision } : {}), ...gateAsk(state, ph.id, ph.gate.approvals) } }
+        : {}),
     };
     if (ph.gate && decision?.decision !== 'go' && !lockedBy) lockedBy = ph.gate.title;
     return row;
   });
+}
+
+/** A gate's pending request for a second approver, and how many people it needs when more than one. */
+function gateAsk(state: SessionState, phase: string, approvals: number | undefined): { asked?: PendingApproval; approvals?: number } {
+  const asked = Object.values(state.approvals ?? {}).find((p) => p.subject.kind === 'gate' && p.subject.phase === phase);
+  return { ...(asked ? { asked } : {}), ...(approvals !== undefined && approvals > 1 ? { approvals } : {}) };
 }
 
 /** Memoized on (state, now): results are read-only. */

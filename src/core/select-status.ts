@@ -3,6 +3,8 @@ import { formatDuration, formatElapsed } from '../runbook/duration.js';
 import { levelRuns, ranText, rollbackInProgress } from './select-rollback.js';
 import type { SessionState } from './state.js';
 import { selectEndedAs } from './select-outcome.js';
+import { pendingOf } from './refusal.js';
+import { subjectText } from './select-timeline.js';
 
 export interface StatusView {
   runbook: string;
@@ -44,7 +46,7 @@ export function selectStatus(state: SessionState, now: number): StatusView {
 
 /** What needs the operator's eyes now, for the status bar: the word, the key that acts, and how loud. */
 export interface AlertView {
-  kind: 'rolling-back' | 'countdown' | 'recommended' | 'firing' | 'pending' | 'rolled-back' | 'rollback-failed';
+  kind: 'rolling-back' | 'countdown' | 'approval' | 'recommended' | 'firing' | 'pending' | 'rolled-back' | 'rollback-failed';
   /** One line, in words (NO_COLOR loses nothing). */
   text: string;
   /** The key that acts on it, shown as "KEY what" (absent in replay and when nothing can be done). */
@@ -53,7 +55,7 @@ export interface AlertView {
 
 /**
  * What needs the operator's eyes now, most urgent first: a running rollback (and whether it is still
- * stopping the deploy), an auto countdown, a recommendation (or a level that fires again after it
+ * stopping the deploy), an auto countdown, a request waiting for a second approver, a recommendation (or a level that fires again after it
  * ran), then firing and pending triggers and the last rollback's outcome together.
  */
 export function selectAlert(state: SessionState, now: number): AlertView | undefined {
@@ -71,6 +73,14 @@ export function selectAlert(state: SessionState, now: number): AlertView | undef
       kind: 'countdown',
       text: `AUTO ROLLBACK ${rec.level} in ${Math.max(0, Math.ceil((rec.countdownUntil - now) / 1000))}s`,
       key: 'c cancel',
+    };
+  // A decision the operator made waits for a second person: said before a recommendation, which it may answer.
+  const asked = pendingOf(state);
+  if (asked)
+    return {
+      kind: 'approval',
+      text: `WAITING FOR A 2ND APPROVER: ${subjectText(asked.subject)} (request ${asked.id}, by ${asked.operator})`,
+      key: 'esc withdraw',
     };
   const ran = rec ? levelRuns(state, rec.level).at(-1) : undefined;
   if (rec && ran)

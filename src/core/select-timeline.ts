@@ -4,7 +4,7 @@
  * story (story.ts: what happened, without the samples) builds its lines from the same parts.
  */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
-import type { LevelReadiness, SessionEvent } from './events.js';
+import type { ApprovalSubject, LevelReadiness, MarkAdded, SessionEvent } from './events.js';
 
 /** Colour family of a line, so the pane can tint by kind. */
 export type LineKind = 'session' | 'metric' | 'step' | 'command' | 'output' | 'gate' | 'trigger' | 'rollback' | 'note' | 'error';
@@ -77,6 +77,12 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
     case 'rollback/readiness':
       // The way back is not all there: the operator should know before a rollback needs it.
       return e.levels.every((l) => l.ready === l.total) ? 'ok' : 'warn';
+    case 'mark/added':
+      return e.kind === 'error' ? 'crit' : e.kind === 'warning' ? 'warn' : 'info';
+    case 'approval/requested':
+      return 'warn';
+    case 'approval/decided':
+      return e.decision === 'approve' ? 'ok' : e.decision === 'refuse' ? 'warn' : 'info';
     default:
       return 'info';
   }
@@ -122,7 +128,10 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
         `${e.host} ${e.error ? e.error : e.signal ? `killed by ${e.signal}` : `exit ${e.code}`} after ${formatDuration(e.ms)}`,
       ];
     case 'gate/decided':
-      return ['gate', `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}`];
+      return [
+        'gate',
+        `gate ${e.phase}: ${e.decision.toUpperCase()} by ${e.operator}${e.approvedBy ? `, approved by ${e.approvedBy}` : ''}${e.reason ? `: ${e.reason}` : ''}`,
+      ];
     case 'trigger/pending':
       return ['trigger', `trigger ${e.trigger} pending: ${num(e.value)} ${e.check}`];
     case 'trigger/firing':
@@ -134,7 +143,10 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
     case 'rollback/recommended':
       return ['rollback', `rollback ${e.level} recommended: ${e.reason}`];
     case 'rollback/confirmed':
-      return ['rollback', `rollback ${e.level} confirmed by ${e.operator}${e.auto ? ' (auto)' : ''}`];
+      return [
+        'rollback',
+        `rollback ${e.level} confirmed by ${e.operator}${e.approvedBy ? `, approved by ${e.approvedBy}` : ''}${e.auto ? ' (auto)' : ''}`,
+      ];
     case 'rollback/waited':
       return [
         e.running.length ? 'error' : 'rollback',
@@ -160,7 +172,38 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
       ];
     case 'note/added':
       return ['note', `note (${e.operator}): ${e.text}`];
+    case 'mark/added':
+      return [e.kind === 'error' ? 'error' : 'note', `${MARK_LEAD[e.kind]}${e.text} (${e.source.user}: ${commandName(e.source.command)})`];
+    case 'approval/requested':
+      return [
+        e.subject.kind === 'gate' ? 'gate' : 'rollback',
+        `${e.operator} asks a second person to approve ${subjectText(e.subject)}${e.reason ? `: ${e.reason}` : ''} (request ${e.id})`,
+      ];
+    case 'approval/decided':
+      return [
+        e.decision === 'refuse' ? 'error' : 'note',
+        `request ${e.id} ${e.decision === 'approve' ? 'approved' : e.decision === 'refuse' ? 'REFUSED' : 'withdrawn'} by ${e.by}${e.reason ? `: ${e.reason}` : ''}`,
+      ];
   }
+}
+
+/** How a mark's line begins: a phase mark stands out as a marker, the rest say they come from a script. */
+const MARK_LEAD: Record<MarkAdded['kind'], string> = { info: 'mark: ', warning: 'mark WARNING: ', error: 'mark ERROR: ', phase: '▶▶ ' };
+
+/** "gate canary GO", "rollback l1". */
+export function subjectText(x: ApprovalSubject): string {
+  return x.kind === 'gate' ? `gate ${x.phase} ${x.decision.toUpperCase()}` : `rollback ${x.level}`;
+}
+
+/** The sender's command, short: its first two words (interpreter and script) without their directories, at most 40 characters. */
+function commandName(command: string): string {
+  const words = command
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((w) => w.slice(w.lastIndexOf('/') + 1) || w)
+    .join(' ');
+  return words.length > 40 ? `${words.slice(0, 39)}…` : words || 'unknown command';
 }
 
 /** The first series' value, and how many more there are; "no data" when none. */

@@ -1,6 +1,6 @@
 /** The session state that the reducer folds events into. Plain data, no methods. */
 import type { Runbook } from '../runbook/schema.js';
-import type { Alert, LevelReadiness, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
+import type { Alert, ApprovalSubject, LevelReadiness, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
 
 /** What the console knows of one health panel. */
 export interface PanelState {
@@ -57,6 +57,8 @@ export interface CommandState {
 export interface GateState {
   decision: 'go' | 'no-go';
   operator: string;
+  /** The second person who approved it (approvals: 2). */
+  approvedBy?: string;
   reason?: string;
   t: number;
 }
@@ -105,6 +107,15 @@ export interface Note {
   text: string;
 }
 
+/** A decision waiting for a second person (`approvals: 2`): who asked, what, when. */
+export interface PendingApproval {
+  id: string;
+  subject: ApprovalSubject;
+  operator: string;
+  reason?: string;
+  t: number;
+}
+
 /** The whole session as the panes see it. */
 export interface SessionState {
   session?: {
@@ -131,6 +142,8 @@ export interface SessionState {
   triggers: Record<string, TriggerState>;
   rollback: RollbackState;
   notes: Note[];
+  /** Requests waiting for a second approver, by id (absent when none ever was). */
+  approvals?: Record<string, PendingApproval>;
 }
 
 /** The state before any event. */

@@ -12,6 +12,10 @@ export const DECISION_TYPES: ReadonlySet<string> = new Set([
   'gate/decided',
   'step/skipped',
   'note/added',
+  // A script's mark answers "recorded" only once it is on disk; approvals are people's decisions.
+  'mark/added',
+  'approval/requested',
+  'approval/decided',
 ]);
 
 /** Every rollback event is a decision, whatever verb is added to that domain later. */

@@ -30,10 +30,17 @@ export type Request =
   | { op: 'hello' }
   /** An event for the timeline (`cutover mark`). */
   | { op: 'mark'; kind: MarkKind; text: string; source: Source }
-  /** A second person's answer to a pending approval request. */
+  /**
+   * A second person's answer to a pending approval request: `request` is the id of its
+   * `approval/requested` event (pending ones are the state's `approvals`). Refused when `by` is the
+   * requester's name (case and blanks aside), when no such request is pending, or while the session ends.
+   */
   | { op: 'approve'; request: string; decision: 'approve' | 'refuse'; by: string; reason?: string; source: Source };
 
-/** Answers, one per line: ok with what was recorded, or a one-line error saying what to do. */
+/**
+ * Answers, one per line: ok with what was recorded (`seq`: the journal line of the mark, or of the
+ * approval's answer, once the console has it on disk; `session` for hello), or a one-line error.
+ */
 export type Answer =
   | { ok: true; seq?: number; session?: { id: string; runbook: string; operator: string; journal: string } }
   | { ok: false; error: string };

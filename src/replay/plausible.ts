@@ -187,6 +187,12 @@ export class Plausibility {
       case 'rollback/aborted':
       case 'rollback/dismissed':
         return this.level(e.type, e.level);
+      case 'approval/requested':
+        return e.subject.kind === 'rollback'
+          ? this.level(e.type, e.subject.level)
+          : ids.phases.get(e.subject.phase)?.gate
+            ? undefined
+            : unknown(e.type, 'gated phase', e.subject.phase);
       case 'rollback/readiness':
         for (const l of e.levels) {
           const bad = this.level(e.type, l.level);

@@ -52,10 +52,18 @@ const phase = z.looseObject({
   title: z.string(),
   planned: ms.optional(),
   steps: z.array(step),
-  gate: z.looseObject({ title: z.string(), description: z.string().optional() }).optional(),
+  gate: z
+    .looseObject({ title: z.string(), description: z.string().optional(), approvals: z.union([z.literal(1), z.literal(2)]).optional() })
+    .optional(),
 });
 
-const level = z.looseObject({ id: key, title: z.string(), expected: ms.optional(), steps: z.array(step) });
+const level = z.looseObject({
+  id: key,
+  title: z.string(),
+  expected: ms.optional(),
+  approvals: z.union([z.literal(1), z.literal(2)]).optional(),
+  steps: z.array(step),
+});
 
 const trigger = z.looseObject({
   id: key,

@@ -11,6 +11,11 @@ const sample = either(num, oneOf('NaN', '+Inf', '-Inf'));
 const series = arr(obj({ labels: record(str), value: sample }));
 const errorKind = oneOf('refused', 'dns', 'timeout', 'http', 'bad-response', 'query', 'network', 'config');
 const trigger = { trigger: key, value: nullable(sample), check: str, since: time };
+const source = obj({ user: str, pid: int, command: str });
+const subject = either(
+  obj({ kind: oneOf('gate'), phase: key, decision: oneOf('go', 'no-go') }),
+  obj({ kind: oneOf('rollback'), level: str }),
+);
 /** The runbook inside session/started: zod, as it is one event per session and deeply nested. */
 const runbook: Check = (v) => {
   const r = JournaledRunbook.safeParse(v);
@@ -51,13 +56,13 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'command/started': { cmd: key, step: key, host: str, command: str, level: opt(str) },
   'command/output': { cmd: key, host: str, stream: oneOf('stdout', 'stderr'), text: str },
   'command/exited': { cmd: key, host: str, code: nullable(int), signal: opt(str), error: opt(str), ms: num },
-  'gate/decided': { phase: key, decision: oneOf('go', 'no-go'), operator: str, reason: opt(str) },
+  'gate/decided': { phase: key, decision: oneOf('go', 'no-go'), operator: str, reason: opt(str), approvedBy: opt(str) },
   'trigger/pending': trigger,
   'trigger/firing': trigger,
   'trigger/resolved': trigger,
   'rollback/recommended': { level: str, trigger: opt(str), reason: str, countdownUntil: opt(time) },
   'trigger/rearmed': { trigger: key, level: str, after: time },
-  'rollback/confirmed': { level: str, operator: str, auto: opt(bool), graceMs: opt(num) },
+  'rollback/confirmed': { level: str, operator: str, auto: opt(bool), graceMs: opt(num), approvedBy: opt(str) },
   'rollback/waited': { level: str, ms: num, running: arr(obj({ cmd: key, host: str })) },
   'rollback/step': { level: str, step: key, status: oneOf('started', 'passed', 'failed', 'skipped'), error: opt(str) },
   'rollback/finished': { level: str, ok: bool, ms: num, aborted: opt(bool) },
@@ -67,6 +72,9 @@ const SHAPES: Record<string, Record<string, Check>> = {
     levels: arr(obj({ level: key, ready: int, total: int, down: arr(obj({ host: str, error: str })) })),
   },
   'note/added': { operator: str, text: str },
+  'mark/added': { kind: oneOf('info', 'warning', 'error', 'phase'), text: str, source },
+  'approval/requested': { id: key, subject, operator: str, reason: opt(str) },
+  'approval/decided': { id: key, decision: oneOf('approve', 'refuse', 'withdraw'), by: str, reason: opt(str), source: opt(source) },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));
 

@@ -70,6 +70,7 @@ export function buildReport(
       title: clean(rb?.phases.find((p) => p.id === g.phase)?.gate?.title ?? g.phase),
       decision: g.decision,
       operator: clean(g.operator),
+      ...(g.approvedBy ? { approvedBy: clean(g.approvedBy) } : {}),
       ...(g.reason ? { reason: clean(g.reason) } : {}),
     })),
     triggers: c.firings.map((f) => trigger(f, rb, at)),

@@ -55,7 +55,13 @@ export function renderMarkdown(r: Report): string {
     ...(r.gates.length
       ? table(
           ['When', 'Gate', 'Decision', 'Who', 'Why'],
-          r.gates.map((g) => [g.elapsed, g.title, g.decision.toUpperCase(), g.operator, g.reason ?? '']),
+          r.gates.map((g) => [
+            g.elapsed,
+            g.title,
+            g.decision.toUpperCase(),
+            g.approvedBy ? `${g.operator}, approved by ${g.approvedBy}` : g.operator,
+            g.reason ?? '',
+          ]),
         )
       : ['None.', '']),
   );

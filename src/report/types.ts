@@ -61,6 +61,8 @@ export interface GateReport extends Moment {
   title: string;
   decision: 'go' | 'no-go';
   operator: string;
+  /** The second person who approved it (approvals: 2). */
+  approvedBy?: string;
   reason?: string;
 }
 

@@ -154,6 +154,13 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
         path: [...at, 'auto'],
         message: `auto: true needs recommend: the level to run${levels.length ? ` (one of ${levels.join(', ')})` : ''}; without recommend the trigger only informs`,
       });
+    // An automatic rollback cannot wait for a second person: the runbook must say which of the two it means.
+    const target = items(rollback.levels).find((l) => isObj(l) && l.id === t.recommend);
+    if (t.auto === true && isObj(target) && target.approvals === 2)
+      out.push({
+        path: [...at, 'auto'],
+        message: `auto: true starts level '${t.recommend}' by itself, but that level needs approvals: 2 (a second person); drop auto here, or the level's approvals`,
+      });
     if (t.countdown !== undefined && (t.auto === undefined || t.auto === false))
       out.push({ path: [...at, 'countdown'], message: 'countdown only applies with auto: true' });
   });

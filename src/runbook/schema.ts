@@ -139,9 +139,15 @@ const Step = z
       });
   });
 
+/** How many people a decision needs: 2 makes the console wait for a second person's approval (cutover follow --approve). */
+const approvals = z
+  .union([z.literal(1), z.literal(2)], { message: 'approvals is 1 (the operator alone, the default) or 2 (a second person approves)' })
+  .optional();
+
 const Gate = z.strictObject({
   title: z.string(),
   description: z.string().optional(),
+  approvals: approvals.describe('2: a GO waits for a second person to approve it (a NO-GO never waits: stopping takes one person)'),
 });
 
 const Phase = z.strictObject({
@@ -156,6 +162,7 @@ const Level = z.strictObject({
   id,
   title: z.string(),
   expected: duration('expected', 'positive').optional(),
+  approvals: approvals.describe('2: confirming this level waits for a second person to approve it; no auto trigger may start it'),
   steps: z.array(Step).min(1),
 });
 

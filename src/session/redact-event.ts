@@ -20,6 +20,9 @@ const TEXT: Partial<Record<SessionEvent['type'], readonly string[]>> = {
   'rollback/step': ['error'],
   'rollback/aborted': ['reason'],
   'session/ended': ['reason'],
+  'mark/added': ['text'],
+  'approval/requested': ['reason'],
+  'approval/decided': ['reason'],
 };
 
 /** `e` with its free text redacted; the same object when nothing changed. */
@@ -35,6 +38,11 @@ export function redactEvent(e: SessionEvent, r: Redactor): SessionEvent {
       })),
     };
   let out: SessionEvent = e;
+  // The sender's command line may carry a token (deploy.sh --token=...): redacted like its text.
+  if ((e.type === 'mark/added' || e.type === 'approval/decided') && e.source) {
+    const command = r.text(e.source.command);
+    if (command !== e.source.command) out = { ...e, source: { ...e.source, command } } as SessionEvent;
+  }
   for (const f of TEXT[e.type] ?? []) {
     const v = (e as unknown as Record<string, unknown>)[f];
     if (typeof v !== 'string') continue;

@@ -32,6 +32,8 @@ export class RollbackRunner {
     by: string,
     auto: boolean,
     stopDeploy?: { graceMs: number; run: () => Promise<{ cmd: string; host: string }[]> },
+    /** The second person who approved it (a level with approvals: 2). */
+    approvedBy?: string,
   ): void {
     const abort = new AbortController();
     this.abort = abort;
@@ -44,6 +46,7 @@ export class RollbackRunner {
           t: started,
           level: level.id,
           operator: by,
+          ...(approvedBy ? { approvedBy } : {}),
           ...(auto ? { auto: true } : {}),
           ...(stopDeploy ? { graceMs: stopDeploy.graceMs } : {}),
         });

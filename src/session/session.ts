@@ -21,6 +21,8 @@ import { StepRunner } from './step-runner.js';
 import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
 import { rollbackHosts } from './rollback-hosts.js';
+import { Approvals, needsSecond, type ApprovalAnswer } from './approvals.js';
+import type { EventSource, MarkAdded } from '../core/events.js';
 
 export type { Refusal } from '../core/refusal.js';
 
@@ -71,6 +73,8 @@ export class Session {
   private readonly steps: StepRunner;
   private readonly rollbacks: RollbackRunner;
   private readonly countdown: Countdown;
+  /** Requests for a second approver (approvals: 2) and their answers. */
+  private readonly approvals: Approvals;
   private drivers: Driver[] = [];
   private ending: Promise<void> | undefined;
   private readonly clock: () => number;
@@ -102,6 +106,19 @@ export class Session {
     this.steps = new StepRunner(x, emit, seq);
     this.rollbacks = new RollbackRunner(x, emit, seq);
     this.countdown = new Countdown(this.clock, opts.schedule ?? realSchedule);
+    this.approvals = new Approvals({
+      operator: opts.operator,
+      now: this.clock,
+      state: () => this.state,
+      refusal: (i) => this.refusal(i),
+      emit,
+      nextSeq: seq,
+      notRecording: () => this.store.notRecording,
+      perform: (x, requester, approvedBy, reason) =>
+        x.kind === 'gate'
+          ? this.decideGate(x.phase, x.decision, reason ?? '', approvedBy)
+          : this.confirmRollback(x.level, false, requester, approvedBy),
+    });
   }
 
   /** Starts the session: the first event, then the drivers. */
@@ -212,13 +229,48 @@ export class Session {
     );
   }
 
-  /** Decides a phase's gate. No-go needs a reason. */
-  decideGate(phaseId: string, decision: 'go' | 'no-go', reason: string): Refusal {
+  /**
+   * Decides a phase's gate. No-go needs a reason. A GO on a gate with approvals: 2 becomes a request
+   * for a second person (`approvedBy` is set once one approved it).
+   */
+  decideGate(phaseId: string, decision: 'go' | 'no-go', reason: string, approvedBy?: string): Refusal {
     const why = reason.trim();
-    return this.decide(
-      { kind: 'gate', phase: phaseId, decision, reason },
-      { type: 'gate/decided', t: this.clock(), phase: phaseId, decision, operator: this.operator, ...(why ? { reason: why } : {}) },
-    );
+    const intent = { kind: 'gate', phase: phaseId, decision, reason, ...(approvedBy ? { approved: true } : {}) } as const;
+    if (!approvedBy && needsSecond(this.opts.runbook, { kind: 'gate', phase: phaseId, decision }))
+      return this.refusal(intent) ?? this.approvals.request({ kind: 'gate', phase: phaseId, decision }, why);
+    return this.decide(intent, {
+      type: 'gate/decided',
+      t: this.clock(),
+      phase: phaseId,
+      decision,
+      operator: this.operator,
+      ...(approvedBy ? { approvedBy } : {}),
+      ...(why ? { reason: why } : {}),
+    });
+  }
+
+  /** Withdraws the operator's pending approval request (the newest when `id` is undefined). */
+  withdrawApproval(id?: string): Refusal {
+    return this.approvals.withdraw(id);
+  }
+
+  /** A second person's answer to a pending request (the live socket): its seq once journaled, or why it was refused. */
+  answerApproval(a: ApprovalAnswer): Promise<{ seq: number } | { error: string }> {
+    return this.approvals.answer(a);
+  }
+
+  /** A script's line for the timeline (`cutover mark`, through the live socket): its seq once journaled, or why not. */
+  async mark(kind: MarkAdded['kind'], text: string, source: EventSource): Promise<{ seq: number } | { error: string }> {
+    const refused = this.refusal({ kind: 'note', text });
+    if (refused) return { error: refused };
+    const seq = this.store.nextSeq();
+    try {
+      await this.emit({ type: 'mark/added', t: this.clock(), kind, text, source });
+    } catch (e) {
+      return { error: `the console could not record the mark: ${(e as Error).message}` };
+    }
+    const down = this.store.notRecording;
+    return down === undefined ? { seq } : { error: `the console is NOT RECORDING (${down}): the mark is shown, not on disk yet` };
   }
 
   /** Adds an operator's note to the timeline. */
@@ -226,10 +278,21 @@ export class Session {
     return this.decide({ kind: 'note', text }, { type: 'note/added', t: this.clock(), operator: this.operator, text: text.trim() });
   }
 
-  /** Confirms and runs a rollback level (the second deliberate keystroke, or an auto trigger's countdown). */
-  confirmRollback(levelId: string, auto = false, by = this.operator): Refusal {
-    const refused = this.refusal({ kind: 'rollback', level: levelId, ...(auto ? { auto } : {}) });
+  /**
+   * Confirms and runs a rollback level (the second deliberate keystroke, or an auto trigger's countdown).
+   * A level with approvals: 2 confirmed by a person becomes a request for a second one (`approvedBy`
+   * is set once one approved it); an auto rollback never waits (validation keeps auto off such levels).
+   */
+  confirmRollback(levelId: string, auto = false, by = this.operator, approvedBy?: string): Refusal {
+    const refused = this.refusal({
+      kind: 'rollback',
+      level: levelId,
+      ...(auto ? { auto } : {}),
+      ...(approvedBy ? { approved: true } : {}),
+    });
     if (refused) return refused;
+    if (!auto && !approvedBy && needsSecond(this.opts.runbook, { kind: 'rollback', level: levelId }))
+      return this.approvals.request({ kind: 'rollback', level: levelId });
     // The runbook as given, not the journaled copy: that one's commands are redacted.
     const level = this.opts.runbook.rollback?.levels.find((l) => l.id === levelId);
     if (!level) return `rollback level '${levelId}' is not in the runbook`;
@@ -237,7 +300,7 @@ export class Session {
     // The deploy stops first, within a bounded grace: an executor that never settles must not hold the way back.
     const graceMs = this.opts.cancelGraceMs ?? 5000;
     const stopDeploy = this.steps.size > 0 ? { graceMs, run: () => this.stopDeploy(graceMs) } : undefined;
-    this.rollbacks.start(level, by, auto, stopDeploy);
+    this.rollbacks.start(level, by, auto, stopDeploy, approvedBy);
     return undefined;
   }
 

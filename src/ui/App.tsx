@@ -14,7 +14,7 @@ import { footerLine, helpLines, statusLine } from './status.js';
 import { dialogView } from './dialogs.js';
 import { closesOnOtherKeys, dialogBindings, dialogHelp, dialogHint, typedInput, typeInto, type DialogContext } from './dialog-keys.js';
 import { rollbackInProgress, selectRollback } from '../core/select-rollback.js';
-import { refusal } from '../core/refusal.js';
+import { pendingOf, refusal } from '../core/refusal.js';
 import { SETTLE_MS } from './panes/checklist/settle.js';
 import { uiReducer, useConsoleUi, type Dialog, type UiAction, type UiState } from './use-console-ui.js';
 
@@ -324,6 +324,19 @@ function globalBindings(
             urgent: true,
             disabledReason: refusal(st, { kind: 'dismiss' }, now, model.session?.facts()),
             handler: () => dispatch({ type: 'flash', text: model.session?.dismissRecommendation() }),
+          },
+        ]
+      : []),
+    // After the countdown's c (which wins while one runs): esc or c takes back the operator's pending approval request.
+    ...(pendingOf(st)
+      ? [
+          {
+            keys: ['esc', 'c'],
+            description: 'withdraw approval request',
+            acts: true,
+            urgent: true,
+            disabledReason: refusal(st, { kind: 'withdraw' }, now, model.session?.facts()),
+            handler: () => dispatch({ type: 'flash', text: model.session?.withdrawApproval() }),
           },
         ]
       : []),

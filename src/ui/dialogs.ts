@@ -39,7 +39,12 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
             line(''),
             line('Go or no-go? Your name and reason are journaled.'),
             line(''),
-            line('  g  GO: unlock the next phase', { bold: true }),
+            line(
+              state.session?.runbook.phases.find((p) => p.id === d.phase)?.gate?.approvals === 2
+                ? '  g  GO: a second person approves it (cutover follow --approve), then the next phase unlocks'
+                : '  g  GO: unlock the next phase',
+              { bold: true },
+            ),
             line('  n  NO-GO: stop here (a reason is required)', { bold: true }),
           ],
           hint,
@@ -134,6 +139,7 @@ export function rollbackPlan(state: SessionState, levelId: string): Line[] {
   if (!rb || !level) return [line(`no level '${levelId}'`)];
   const ran = levelRuns(state, levelId).at(-1);
   const out: Line[] = ran ? [line(`Already ran (${ranText(state, ran)}): this is a new decision.`, { bold: true })] : [];
+  if (level.approvals === 2) out.push(line('Needs a second person: Y asks, and it runs once another person approves.', { bold: true }));
   out.push(
     line(
       `${level.steps.length} step${level.steps.length === 1 ? '' : 's'}, in order${level.expected !== undefined ? `; expected ${formatDuration(level.expected)}` : ''}:`,

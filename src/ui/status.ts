@@ -27,7 +27,7 @@ export function statusLine(inp: StatusInput): Line {
   const prom = st.prometheus === 'none' ? 'no prometheus' : `${inp.metricsSource ?? 'prometheus'} ${st.prometheus}`;
   const promColor = st.prometheus === 'ok' ? 'green' : st.prometheus === 'degraded' ? 'yellow' : st.prometheus === 'down' ? 'red' : 'gray';
   const alert = selectAlert(inp.state, inp.now);
-  const loud = alert && ['rolling-back', 'countdown', 'recommended', 'rollback-failed'].includes(alert.kind);
+  const loud = alert && ['rolling-back', 'countdown', 'approval', 'recommended', 'rollback-failed'].includes(alert.kind);
   const mark = inp.readOnly
     ? '▶ REPLAY'
     : inp.notRecording !== undefined
@@ -47,7 +47,13 @@ export function statusLine(inp: StatusInput): Line {
               text: ` ${alert.text}${alert.key && !inp.readOnly ? `  [${alert.key}]` : ''} `,
               bold: true,
               inverse: Boolean(loud),
-              color: c(alert.kind === 'rolled-back' ? 'green' : alert.kind === 'pending' || alert.kind === 'firing' ? 'yellow' : 'red'),
+              color: c(
+                alert.kind === 'rolled-back'
+                  ? 'green'
+                  : alert.kind === 'pending' || alert.kind === 'firing' || alert.kind === 'approval'
+                    ? 'yellow'
+                    : 'red',
+              ),
             },
           ]
         : []),

@@ -116,6 +116,7 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
       decision: fc.constantFrom('go' as const, 'no-go' as const),
       operator: text,
       reason: text,
+      approvedBy: text,
     },
     'phase',
     'decision',
@@ -126,7 +127,11 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
   'trigger/resolved': fc.record(triggerPayload),
   'trigger/rearmed': fc.record({ trigger, level, after: time }),
   'rollback/recommended': some({ level, trigger, reason: text, countdownUntil: time }, 'level', 'reason'),
-  'rollback/confirmed': some({ level, operator: text, auto: fc.boolean(), graceMs: fc.nat({ max: 10_000 }) }, 'level', 'operator'),
+  'rollback/confirmed': some(
+    { level, operator: text, auto: fc.boolean(), graceMs: fc.nat({ max: 10_000 }), approvedBy: text },
+    'level',
+    'operator',
+  ),
   'rollback/waited': fc.record({ level, ms: fc.nat(), running: fc.array(fc.record({ cmd, host: text }), { maxLength: 2 }) }),
   'rollback/step': some(
     {
@@ -154,6 +159,41 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
     ),
   }),
   'note/added': fc.record({ operator: text, text }),
+  'mark/added': fc.record({
+    kind: fc.constantFrom('info' as const, 'warning' as const, 'error' as const, 'phase' as const),
+    text,
+    source: fc.record({ user: text, pid: fc.nat(), command: text }),
+  }),
+  'approval/requested': some(
+    {
+      id: fc.constantFrom('a1', 'a2'),
+      subject: fc.oneof(
+        fc.record({
+          kind: fc.constant('gate' as const),
+          phase: fc.constantFrom('pre', 'cutover-50'),
+          decision: fc.constant('go' as const),
+        }),
+        fc.record({ kind: fc.constant('rollback' as const), level }),
+      ),
+      operator: text,
+      reason: text,
+    },
+    'id',
+    'subject',
+    'operator',
+  ),
+  'approval/decided': some(
+    {
+      id: fc.constantFrom('a1', 'a2'),
+      decision: fc.constantFrom('approve' as const, 'refuse' as const, 'withdraw' as const),
+      by: text,
+      reason: text,
+      source: fc.record({ user: text, pid: fc.nat(), command: text }),
+    },
+    'id',
+    'decision',
+    'by',
+  ),
 };
 
 /** Output, commands and the events around them come more often; an ending (after which nothing is recorded) and a new session rarely. */

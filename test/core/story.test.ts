@@ -349,6 +349,93 @@ const CASES: Case[] = [
   ],
   // Notes, marks and the session.
   ['a note', [], { type: 'note/added', operator: 'alice', text: 'canary looks noisy' }, ['info', 'note (alice): canary looks noisy']],
+  [
+    'a mark from a script: its text, who and which command',
+    [],
+    {
+      type: 'mark/added',
+      kind: 'info',
+      text: 'db migration 3/7',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['info', 'mark: db migration 3/7 (ci: bash deploy.sh)'],
+  ],
+  [
+    'an error mark is critical',
+    [],
+    {
+      type: 'mark/added',
+      kind: 'error',
+      text: 'smoke test failed',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['crit', 'mark ERROR: smoke test failed (ci: bash deploy.sh)'],
+  ],
+  [
+    'a warning mark warns',
+    [],
+    {
+      type: 'mark/added',
+      kind: 'warning',
+      text: 'retrying upload',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['warn', 'mark WARNING: retrying upload (ci: bash deploy.sh)'],
+  ],
+  [
+    'a phase mark is a marker',
+    [],
+    {
+      type: 'mark/added',
+      kind: 'phase',
+      text: 'switching traffic',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['info', '▶▶ switching traffic (ci: bash deploy.sh)'],
+  ],
+  [
+    'a gate GO waits for a second approver',
+    [],
+    {
+      type: 'approval/requested',
+      id: 'gate-pre-go-9',
+      subject: { kind: 'gate', phase: 'pre', decision: 'go' },
+      operator: 'alice',
+      reason: 'looks good',
+    },
+    ['warn', 'alice asks a second person to approve gate pre GO: looks good (request gate-pre-go-9)'],
+  ],
+  [
+    'the second person approves',
+    [],
+    {
+      type: 'approval/decided',
+      id: 'gate-pre-go-9',
+      decision: 'approve',
+      by: 'bob',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['ok', 'request gate-pre-go-9 approved by bob'],
+  ],
+  [
+    'the second person refuses, with a reason',
+    [],
+    {
+      type: 'approval/decided',
+      id: 'rollback-traffic-3',
+      decision: 'refuse',
+      by: 'bob',
+      reason: 'not yet',
+      source: { user: 'ci', pid: 4242, command: 'bash ./deploy.sh --env prod' },
+    },
+    ['warn', 'request rollback-traffic-3 REFUSED by bob: not yet'],
+  ],
+  [
+    'a gate decided with a second approver names both',
+    [],
+    { type: 'gate/decided', phase: 'pre', decision: 'go', operator: 'alice', approvedBy: 'bob' },
+    ['ok', 'gate pre: GO by alice, approved by bob'],
+  ],
   ['a resume', [], { type: 'session/resumed', operator: 'bob', afterSeq: 42 }, ['warn', 'session resumed by bob after event 42']],
   ['the end, completed', [], { type: 'session/ended', outcome: 'completed' }, ['ok', 'session ended: completed']],
   [

@@ -120,7 +120,15 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
         );
       const refused = session.decideGate(phase.id, 'go', 'unattended run (--yes)');
       if (refused) return stop('failed', EXIT.failed, `gate "${phase.gate.title}": ${refused}`);
-      await until(session, (s) => s.gates[phase.id]?.decision === 'go');
+      // A gate that needs two people waits for the second (--yes speaks for the operator only); a refusal stops here.
+      let asked = false;
+      await until(session, (s) => {
+        const waiting = Object.values(s.approvals ?? {}).some((x) => x.subject.kind === 'gate' && x.subject.phase === phase.id);
+        asked ||= waiting;
+        return s.gates[phase.id] !== undefined || (asked && !waiting);
+      });
+      if (session.state.gates[phase.id]?.decision !== 'go')
+        return stop('stopped-at-gate', EXIT.gate, `stopped at gate "${phase.gate.title}": the second person did not approve the go`);
     }
   }
   if (rollingBack(session.state)) return afterRollback(session, stop);

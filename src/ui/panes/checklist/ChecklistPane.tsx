@@ -19,7 +19,7 @@ export const ChecklistPane = memo(function ChecklistPane({ ctx }: { ctx: PaneCon
         ...(state.session ? { runbook: state.session.runbook } : {}),
       }),
     // The running step's elapsed time moves with `now`; output elsewhere must not recompute this.
-    [state.steps, state.gates, state.session, now, width, height, ui.cursor.checklist, color],
+    [state.steps, state.gates, state.session, state.approvals, now, width, height, ui.cursor.checklist, color],
   );
   return <LinesView lines={lines} />;
 });

@@ -101,16 +101,19 @@ export function checklistLines(inp: ChecklistInput): Line[] {
       const sel = item === inp.cursor;
       if (sel) cursorLine = lines.length;
       const d = p.gate.decision;
+      const asked = p.gate.asked;
       const verdict = d
-        ? `${d.decision.toUpperCase()} by ${d.operator}${d.reason ? `: ${d.reason}` : ''}`
-        : p.status === 'gate'
-          ? 'waiting for go / no-go (enter)'
-          : 'after the steps';
+        ? `${d.decision.toUpperCase()} by ${d.operator}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}${d.reason ? `: ${d.reason}` : ''}`
+        : asked
+          ? `${asked.subject.kind === 'gate' ? asked.subject.decision.toUpperCase() : ''} by ${asked.operator}: waits for a 2nd approver (esc withdraws)`
+          : p.status === 'gate'
+            ? `waiting for go / no-go (enter)${p.gate.approvals ? '; a GO needs a 2nd approver' : ''}`
+            : 'after the steps';
       lines.push([
         { text: sel ? ' ▸ ' : '   ', bold: true },
         { text: '◆ ', color: c('magenta') },
         { text: p.gate.title, inverse: sel, bold: true },
-        { text: `  ${verdict}`, color: c(d?.decision === 'go' ? 'green' : d ? 'red' : 'magenta') },
+        { text: `  ${verdict}`, color: c(d?.decision === 'go' ? 'green' : d ? 'red' : asked ? 'yellow' : 'magenta') },
       ]);
       const description = inp.runbook?.phases.find((ph) => ph.id === p.id)?.gate?.description;
       if (sel && description) lines.push([{ text: `     ${description.replace(/\s+/g, ' ').trim()}`, dim: true }]);

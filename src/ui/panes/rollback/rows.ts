@@ -1,5 +1,5 @@
 /** The rollback pane as lines: levels, why one is recommended, the countdown, and a running rollback per host. */
-import type { CommandState } from '../../../core/state.js';
+import type { CommandState, PendingApproval } from '../../../core/state.js';
 import type { TailsView } from '../../../core/output-tails.js';
 import type { RollbackView } from '../../../core/select-rollback.js';
 import { formatDuration } from '../../../runbook/duration.js';
@@ -24,6 +24,8 @@ export interface RollbackInput {
   readOnly: boolean;
   /** The runbook, for what each level's steps run and where (the pane at rest). */
   runbook?: Runbook;
+  /** A rollback confirmed by the operator, waiting for a second approver (approvals: 2). */
+  asked?: PendingApproval;
 }
 
 const HOST_COLOR: Record<string, Color> = { running: 'cyan', ok: 'green', failed: 'red', unknown: 'yellow', queued: 'gray' };
@@ -34,6 +36,15 @@ export function rollbackLines(inp: RollbackInput): Line[] {
   const { view } = inp;
   const out: Line[] = [];
   if (view.levels.length === 0) return [line('This runbook has no rollback levels.', { dim: true })];
+  if (!view.run && inp.asked) {
+    const a = inp.asked;
+    const what = a.subject.kind === 'rollback' ? a.subject.level : '';
+    const head = line(`ROLL BACK ${what}: by ${a.operator}, waiting for a 2nd approver (${a.id}${inp.readOnly ? '' : '; esc withdraws'})`, {
+      bold: true,
+      color: c('yellow'),
+    });
+    return [fit(head, inp.width), ...restLines({ ...inp, height: Math.max(1, inp.height - 1) })];
+  }
   if (!view.run) return restLines(inp);
   view.levels.forEach((l, i) => {
     const sel = i === inp.cursor;
