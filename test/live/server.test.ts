@@ -5,13 +5,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ask } from '../../src/live/client.js';
 import { listenLive } from '../../src/live/server.js';
 import { MAX_REQUEST_BYTES, socketPath, type Answer } from '../../src/live/protocol.js';
 import type { Session } from '../../src/session/session.js';
 import type { LiveServer } from '../../src/live/server.js';
 import { tempDir } from '../journal/helpers.js';
+import { failWrites } from '../support/disk-full.js';
 import { liveSession, SOURCE } from './helpers.js';
 
 const open: { session: Session; server: LiveServer }[] = [];
@@ -172,5 +173,32 @@ describe('bounds: no client stalls the console', () => {
       ok: false,
       error: 'the mark contains an escape (ESC) (U+001B) at character 4; give one line of plain text',
     });
+  });
+});
+
+describe('a mark is answered once it is on disk', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('while the journal cannot write, mark is told so (not recorded); once it writes again, ok with its line', async () => {
+    const { journal, session, events } = await started();
+    let full = true;
+    failWrites(() => full);
+    const a = await mark(journal, 'disk is full');
+    expect(a).toEqual({
+      ok: false,
+      error: 'the console is NOT RECORDING (no space left on device (ENOSPC)): the mark is shown, not on disk yet',
+    });
+    expect(session.store.notRecording).toBeDefined();
+    full = false;
+    await expect.poll(() => session.store.notRecording, { timeout: 5000 }).toBeUndefined();
+    const b = await mark(journal, 'disk has room');
+    expect(b).toMatchObject({ ok: true });
+    const ev = events();
+    // The answer's seq is the mark's own line, and the first one reached the disk too once it could.
+    expect(ev[(b.ok && b.seq!) - 1]).toMatchObject({ type: 'mark/added', text: 'disk has room' });
+    expect(ev.filter((e) => e.type === 'mark/added').map((e) => e.type === 'mark/added' && e.text)).toEqual([
+      'disk is full',
+      'disk has room',
+    ]);
   });
 });
