@@ -8,7 +8,12 @@ import { selectAlert } from '../../src/core/select-status.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
 import type { Session } from '../../src/session/session.js';
 import type { LiveServer } from '../../src/live/server.js';
-import { liveSession, SOURCE, TWO_PEOPLE } from './helpers.js';
+import { liveSession, runbookOf, SOURCE, TWO_PEOPLE } from './helpers.js';
+import { reduceAll } from '../../src/core/reduce.js';
+import type { ApprovalSubject, SessionEvent } from '../../src/core/events.js';
+import { Plausibility } from '../../src/replay/plausible.js';
+import { checkEvent } from '../../src/replay/validate.js';
+import type { LineProblem } from '../../src/replay/lines.js';
 
 const open: { session: Session; server: LiveServer }[] = [];
 afterEach(async () => {
@@ -178,5 +183,58 @@ describe('the runbook', () => {
     expect(three.problems.map((p) => p.message)).toEqual([
       'approvals is 1 (the operator alone, the default) or 2 (a second person approves)',
     ]);
+  });
+});
+
+describe('in the journal', () => {
+  const t0 = Date.UTC(2026, 0, 1);
+  const startedEv: SessionEvent = {
+    type: 'session/started',
+    t: t0,
+    sessionId: 's',
+    runbook: runbookOf(TWO_PEOPLE),
+    runbookPath: 'rb.yaml',
+    runbookSha256: '',
+    operator: 'alice',
+    mode: 'live',
+    version: 't',
+  };
+  const asked = (subject: ApprovalSubject, id = 'r1'): SessionEvent => ({
+    type: 'approval/requested',
+    t: t0 + 1,
+    id,
+    subject,
+    operator: 'alice',
+  });
+
+  it("a restart drops pending requests: the console that held them is gone, asking again is the operator's call", () => {
+    const s = reduceAll([
+      startedEv,
+      asked({ kind: 'gate', phase: 'one', decision: 'go' }),
+      { type: 'session/resumed', t: t0 + 2, operator: 'alice', afterSeq: 2 },
+    ]);
+    expect(s.approvals).toEqual({});
+  });
+
+  it('replay takes a request only for a gated phase or a known level, and checks its shape', () => {
+    const judge = (e: SessionEvent) => {
+      const j = new Plausibility({ now: t0 + 10_000 });
+      const out: LineProblem[] = [];
+      if (j.judge(startedEv, 1, 1, out)) j.folded(startedEv, 1);
+      j.judge(e, 2, 2, out);
+      return out.map((p) => p.message);
+    };
+    expect(judge(asked({ kind: 'gate', phase: 'one', decision: 'go' }))).toEqual([]);
+    expect(judge(asked({ kind: 'gate', phase: 'two', decision: 'go' }))).toEqual([
+      "approval/requested for gated phase 'two', which the journal's runbook does not have",
+    ]);
+    expect(judge(asked({ kind: 'rollback', level: 'nope' }))).toEqual([
+      "approval/requested for rollback level 'nope', which the journal's runbook does not have",
+    ]);
+    expect(checkEvent({ ...asked({ kind: 'rollback', level: 'undo' }), id: 'constructor' })).toMatchObject({ ok: false });
+    expect(checkEvent({ type: 'approval/decided', t: t0, id: 'r1', decision: 'overrule', by: 'bob' })).toMatchObject({ ok: false });
+    expect(checkEvent({ type: 'mark/added', t: t0, kind: 'info', text: 'x', source: { user: 'u', pid: 1.5, command: '' } })).toMatchObject({
+      ok: false,
+    });
   });
 });

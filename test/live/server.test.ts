@@ -195,7 +195,7 @@ describe('a mark is answered once it is on disk', () => {
     expect(b).toMatchObject({ ok: true });
     const ev = events();
     // The answer's seq is the mark's own line, and the first one reached the disk too once it could.
-    expect(ev[(b.ok && b.seq!) - 1]).toMatchObject({ type: 'mark/added', text: 'disk has room' });
+    expect(ev[(b.ok ? (b.seq ?? 0) : 0) - 1]).toMatchObject({ type: 'mark/added', text: 'disk has room' });
     expect(ev.filter((e) => e.type === 'mark/added').map((e) => e.type === 'mark/added' && e.text)).toEqual([
       'disk is full',
       'disk has room',
