@@ -22,7 +22,6 @@ import { RollbackRunner } from './rollback-runner.js';
 import { Countdown, realSchedule, type Schedule } from './countdown.js';
 import { rollbackHosts } from './rollback-hosts.js';
 import { Approvals, needsSecond, type ApprovalAnswer } from './approvals.js';
-import type { EventSource, MarkAdded } from '../core/events.js';
 
 export type { Refusal } from '../core/refusal.js';
 
@@ -257,20 +256,6 @@ export class Session {
   /** A second person's answer to a pending request (the live socket): its seq once journaled, or why it was refused. */
   answerApproval(a: ApprovalAnswer): Promise<{ seq: number } | { error: string }> {
     return this.approvals.answer(a);
-  }
-
-  /** A script's line for the timeline (`cutover mark`, through the live socket): its seq once journaled, or why not. */
-  async mark(kind: MarkAdded['kind'], text: string, source: EventSource): Promise<{ seq: number } | { error: string }> {
-    const refused = this.refusal({ kind: 'note', text });
-    if (refused) return { error: refused };
-    const seq = this.store.nextSeq();
-    try {
-      await this.emit({ type: 'mark/added', t: this.clock(), kind, text, source });
-    } catch (e) {
-      return { error: `the console could not record the mark: ${(e as Error).message}` };
-    }
-    const down = this.store.notRecording;
-    return down === undefined ? { seq } : { error: `the console is NOT RECORDING (${down}): the mark is shown, not on disk yet` };
   }
 
   /** Adds an operator's note to the timeline. */

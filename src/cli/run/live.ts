@@ -1,6 +1,7 @@
 /** The live socket of a running console: `cutover mark` and a second approver reach the session through it. */
 import { listenLive, type LiveServer, type LiveServerOptions } from '../../live/server.js';
 import type { Session } from '../../session/session.js';
+import { addMark } from '../../session/mark.js';
 
 /**
  * Starts the session's live socket beside its journal. A socket that cannot start never stops the
@@ -19,7 +20,7 @@ export async function startLive(
           const s = session.state.session;
           return { id: s?.id ?? '', runbook: s?.runbook.name ?? '', operator: session.operator, journal: journalPath };
         },
-        mark: (kind, text, source) => session.mark(kind, text, source),
+        mark: (kind, text, source) => addMark(session, kind, text, source),
         approve: (a) => session.answerApproval(a),
       },
       o,
