@@ -142,7 +142,11 @@ describe('a gate that needs two people', () => {
     session.decideGate('one', 'go', '');
     const id = await pendingId(session);
     const ending = session.end();
-    expect(await answer(journal, id, 'bob')).toMatchObject({ ok: false, error: expect.stringMatching(/^the session is ending/) });
+    // Refused either by the ending console or, once it has closed its socket (a busy machine), by nobody listening.
+    expect(await answer(journal, id, 'bob')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^the session is ending|no live session there/),
+    });
     await ending;
     expect(session.state.gates.one).toBeUndefined();
   });
