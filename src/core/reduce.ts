@@ -251,6 +251,10 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
 
     case 'note/added':
       return { ...s, notes: [...s.notes, { t: e.t, operator: e.operator, text: e.text }] };
+    case 'notify/delivered':
+    case 'notify/failed':
+      // A notification's fate is the journal's and the timeline's; nothing on screen depends on it.
+      return s;
     default:
       return assertNever(e, s);
   }

@@ -67,6 +67,8 @@ const SHAPES: Record<string, Record<string, Check>> = {
     levels: arr(obj({ level: key, ready: int, total: int, down: arr(obj({ host: str, error: str })) })),
   },
   'note/added': { operator: str, text: str },
+  'notify/delivered': { webhook: key, event: str, eventSeq: opt(int), status: int, attempts: int, ms: num },
+  'notify/failed': { webhook: key, event: str, eventSeq: opt(int), status: opt(int), attempts: int, ms: num, error: str },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));
 

@@ -20,6 +20,7 @@ const TEXT: Partial<Record<SessionEvent['type'], readonly string[]>> = {
   'rollback/step': ['error'],
   'rollback/aborted': ['reason'],
   'session/ended': ['reason'],
+  'notify/failed': ['error'],
 };
 
 /** `e` with its free text redacted; the same object when nothing changed. */
