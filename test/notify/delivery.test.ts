@@ -11,7 +11,9 @@ import type { Session } from '../../src/session/session.js';
 import { tempDir } from '../journal/helpers.js';
 import { instantExecutors } from '../ui/live.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { decideGate, journaled, notifyRunbook, trigger, waitFor } from './session.js';
+import { decideGate, journaled, notifyRunbook, notifySession, trigger, waitFor } from './session.js';
+import { started } from '../core/fixtures.js';
+import type { SessionEvent } from '../../src/core/index.js';
 
 const receivers: Receiver[] = [];
 afterEach(async () => {
@@ -135,5 +137,23 @@ describe('every notification, received with the body of its format', () => {
     }
     expect(events.at(-1)!.type).toBe('session/ended');
     for (const e of events) expect(checkEvent(e)).toMatchObject({ ok: true });
+  });
+});
+
+describe('a resumed session', () => {
+  it('does not tell again what the journal held before the restart, only what happens after', async () => {
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const env = { CUTOVER_T_HOOK: hook.url };
+    const rb = notifyRunbook('  - { id: hook, url: "${CUTOVER_T_HOOK}", format: slack, on: [gate/decided, trigger/firing] }', env);
+    const before: SessionEvent[] = [
+      { ...started(rb), t: Date.now() - 60_000 },
+      { type: 'gate/decided', t: Date.now() - 30_000, phase: 'pre', decision: 'go', operator: 'alice' },
+    ];
+    const { session, path } = await notifySession(rb, env, { resumeFrom: before });
+    await trigger(session, 'trigger/firing', 0.09);
+    await session.end('quit');
+    expect(hook.received.map((r) => String(r.json.text))).toEqual([expect.stringMatching(/trigger errors-high FIRING/)]);
+    expect(journaled(path).flatMap((e) => (e.type === 'notify/delivered' ? [e.event] : []))).toEqual(['trigger/firing']);
   });
 });

@@ -48,11 +48,11 @@ export function notifyRunbook(notify: string, env: NodeJS.ProcessEnv): Runbook {
 export async function notifySession(
   rb: Runbook,
   env: NodeJS.ProcessEnv,
-  o: Partial<NotifierOptions> & { executors?: Executors } = {},
+  o: Partial<NotifierOptions> & { executors?: Executors; resumeFrom?: SessionEvent[] } = {},
 ): Promise<{ session: Session; path: string }> {
   const path = join(tempDir(), 'j.jsonl');
   const journal = await JournalWriter.create<SessionEvent>(path);
-  const { executors, ...opts } = o;
+  const { executors, resumeFrom, ...opts } = o;
   const session = new Session({
     runbook: rb,
     runbookPath: 'notify.yaml',
@@ -64,6 +64,7 @@ export async function notifySession(
     executors: executors ?? instantExecutors(),
     env,
     publishMs: 1,
+    ...(resumeFrom ? { resumeFrom } : {}),
     drivers: (ctx) => {
       const n = startNotifier(rb, ctx, { env, random: () => 0, ...opts });
       return n ? [n] : [];
