@@ -172,6 +172,24 @@ export type ApprovalDecided = Ev<
   'approval/decided',
   { id: string; decision: 'approve' | 'refuse' | 'withdraw'; by: string; reason?: string; source?: EventSource }
 >;
+/**
+ * A notification reached a webhook of the runbook's `notify:` (its id): `event` what it told
+ * (trigger/firing, rollback/failed, ...), `eventSeq` the journal seq of the event it told (none for
+ * session/ended, sent before that line is written; not `seq`, which is this line's own), `status` the webhook's HTTP answer, `ms` from
+ * queued to answered.
+ */
+export type NotifyDelivered = Ev<
+  'notify/delivered',
+  { webhook: string; event: string; eventSeq?: number; status: number; attempts: number; ms: number }
+>;
+/**
+ * A notification that did not reach its webhook, and why: refused, no answer in time, dropped
+ * from a full queue (`attempts` 0), still queued when the session ended. `status` when it answered.
+ */
+export type NotifyFailed = Ev<
+  'notify/failed',
+  { webhook: string; event: string; eventSeq?: number; status?: number; attempts: number; ms: number; error: string }
+>;
 
 /** Every event of a session. */
 export type SessionEvent =
@@ -206,7 +224,9 @@ export type SessionEvent =
   | NoteAdded
   | MarkAdded
   | ApprovalRequested
-  | ApprovalDecided;
+  | ApprovalDecided
+  | NotifyDelivered
+  | NotifyFailed;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
 export type Unstamped = SessionEvent extends infer X ? (X extends SessionEvent ? Omit<X, 't'> : never) : never;
@@ -251,6 +271,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'mark/added',
   'approval/requested',
   'approval/decided',
+  'notify/delivered',
+  'notify/failed',
 ];
 
 /** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */

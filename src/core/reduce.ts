@@ -274,6 +274,10 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
       const { [e.id]: _answered, ...rest } = s.approvals;
       return { ...s, approvals: rest };
     }
+    case 'notify/delivered':
+    case 'notify/failed':
+      // A notification's fate is the journal's and the timeline's; nothing on screen depends on it.
+      return s;
     default:
       return assertNever(e, s);
   }

@@ -74,6 +74,8 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
       return e.status === 'failed' ? 'crit' : e.status === 'passed' ? 'ok' : e.status === 'skipped' ? 'warn' : 'info';
     case 'rollback/finished':
       return e.ok ? 'ok' : 'crit';
+    case 'notify/failed':
+      return 'warn';
     case 'rollback/readiness':
       // The way back is not all there: the operator should know before a rollback needs it.
       return e.levels.every((l) => l.ready === l.total) ? 'ok' : 'warn';
@@ -183,6 +185,13 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
       return [
         e.decision === 'refuse' ? 'error' : 'note',
         `request ${e.id} ${e.decision === 'approve' ? 'approved' : e.decision === 'refuse' ? 'REFUSED' : 'withdrawn'} by ${e.by}${e.reason ? `: ${e.reason}` : ''}`,
+      ];
+    case 'notify/delivered':
+      return ['note', `notified ${e.webhook} of ${e.event} (HTTP ${e.status}${e.attempts > 1 ? `, ${e.attempts} attempts` : ''})`];
+    case 'notify/failed':
+      return [
+        'error',
+        `notification of ${e.event} to ${e.webhook} not delivered${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}: ${e.error}`,
       ];
   }
 }

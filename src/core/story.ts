@@ -142,6 +142,9 @@ export class StoryIndex implements StoryList {
         return this.panelChange(e);
       case 'metric/range':
         return undefined;
+      case 'notify/delivered':
+        // A notification that went out is the journal's business; one that did not is told (raw).
+        return undefined;
       case 'alerts/updated':
         return this.alertsChange(e);
       case 'alerts/failed':

@@ -10,6 +10,8 @@ export interface DriverContext {
   now(): number;
   /** The session's state, for drivers that must know what was decided (triggers re-arm after a rollback). */
   state?(): SessionState;
+  /** Hears every event the session journals from now on, with its seq, once folded (the notifier); returns the unsubscribe function. */
+  observe?(fn: (e: SessionEvent, seq: number) => void): () => void;
 }
 
 /** A context that records events in an array, for tests and one-shot commands. */

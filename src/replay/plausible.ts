@@ -45,6 +45,7 @@ interface Ids {
   levels: Map<string, Set<string>>;
   triggers: Set<string>;
   panels: Set<string>;
+  webhooks: Set<string>;
 }
 
 function idsOf(rb: Runbook): Ids {
@@ -62,6 +63,7 @@ function idsOf(rb: Runbook): Ids {
     levels,
     triggers: new Set((rb.rollback?.triggers ?? []).map((t) => t.id)),
     panels: new Set((rb.health ?? []).map((p) => p.id)),
+    webhooks: new Set((rb.notify ?? []).map((w) => w.id)),
   };
 }
 
@@ -193,6 +195,9 @@ export class Plausibility {
           : ids.phases.get(e.subject.phase)?.gate
             ? undefined
             : unknown(e.type, 'gated phase', e.subject.phase);
+      case 'notify/delivered':
+      case 'notify/failed':
+        return ids.webhooks.has(e.webhook) ? undefined : unknown(e.type, 'webhook', e.webhook);
       case 'rollback/readiness':
         for (const l of e.levels) {
           const bad = this.level(e.type, l.level);

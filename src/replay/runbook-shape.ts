@@ -76,6 +76,16 @@ const trigger = z.looseObject({
   onNoData: z.enum(['ignore', 'fire']).optional(),
 });
 
+/** A webhook of `notify:`: its url and headers are as written (`${VAR}`) or redacted; nothing replays them. */
+const webhook = z.looseObject({
+  id: z.string(),
+  url: z.string(),
+  format: z.enum(['slack', 'json']),
+  on: z.array(z.string()).optional(),
+  template: z.string().optional(),
+  timeout: ms.optional(),
+});
+
 /** The journaled runbook: what replay, report and resume may rely on. */
 export const JournaledRunbook = z.looseObject({
   name: z.string(),
@@ -88,4 +98,5 @@ export const JournaledRunbook = z.looseObject({
   rollback: z.looseObject({ levels: z.array(level), triggers: z.array(trigger).optional() }).optional(),
   redact: z.array(z.string()).optional(),
   secrets: z.array(z.string()).optional(),
+  notify: z.array(webhook).optional(),
 });

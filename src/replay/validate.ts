@@ -75,6 +75,8 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'mark/added': { kind: oneOf('info', 'warning', 'error', 'phase'), text: str, source },
   'approval/requested': { id: key, subject, operator: str, reason: opt(str) },
   'approval/decided': { id: key, decision: oneOf('approve', 'refuse', 'withdraw'), by: str, reason: opt(str), source: opt(source) },
+  'notify/delivered': { webhook: key, event: str, eventSeq: opt(int), status: int, attempts: int, ms: num },
+  'notify/failed': { webhook: key, event: str, eventSeq: opt(int), status: opt(int), attempts: int, ms: num, error: str },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));
 

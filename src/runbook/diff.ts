@@ -18,7 +18,7 @@ export function diffRunbooks(before: Runbook, after: Runbook): Change[] {
   const out: Change[] = [];
   const top = (text: string) => out.push({ text });
   if (!same(before.name, after.name)) top('name changed');
-  for (const k of ['prometheus', 'alertmanager', 'ssh', 'redact'] as const) if (!same(before[k], after[k])) top(`${k} changed`);
+  for (const k of ['prometheus', 'alertmanager', 'ssh', 'redact', 'notify'] as const) if (!same(before[k], after[k])) top(`${k} changed`);
   byId(keyed(before.hosts), keyed(after.hosts), (id, how) => top(`host group "${id}" ${how}`));
   byId(before.health ?? [], after.health ?? [], (id, how) => top(`panel "${id}" ${how}`));
   phases(before.phases, after.phases, out);

@@ -1,7 +1,7 @@
 /**
  * Which runbook fields take `${VAR}`, and the validate-time check that each variable they use is
  * set. The values are never copied into the runbook: the drivers expand them when they use the
- * field (Prometheus and Alertmanager requests, SSH targets, http steps, local steps' cwd and env). Commands are not
+ * field (Prometheus and Alertmanager requests, SSH targets, http steps, local steps' cwd and env, webhooks). Commands are not
  * in the list: `${VAR}` in a command belongs to the shell that runs it.
  */
 import { ENV_REF, MissingEnvError } from './env.js';
@@ -19,6 +19,8 @@ export const ENV_FIELDS: readonly string[] = [
   'hosts.*.*',
   ...['host', 'user', 'identityFile', 'jump'].map((f) => `hosts.*.*.${f}`),
   ...STEP_LISTS.flatMap((s) => [`${s}.http.url`, `${s}.http.headers.*`, `${s}.local.cwd`, `${s}.local.env.*`]),
+  'notify.*.url',
+  'notify.*.headers.*',
 ];
 
 /**
@@ -86,6 +88,7 @@ function matches(path: Path, patterns: readonly string[][]): boolean {
 function fieldOf(path: Path): string {
   const p = path.map(String);
   if (p[0] === 'hosts') return p.length === 3 ? `a host in hosts.${p[1]}` : `${p[3]} of a host in hosts.${p[1]}`;
+  if (p[0] === 'notify') return `the ${p.slice(2).join('.')} of webhook ${Number(p[1]) + 1} in notify`;
   const step = p.lastIndexOf('steps');
   return (step >= 0 ? p.slice(step + 2) : p).join('.');
 }

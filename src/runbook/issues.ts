@@ -7,7 +7,7 @@ type Issue = z.core.$ZodIssue;
 
 /** Field names allowed at each kind of place, for "unknown field" hints. */
 const FIELDS: Record<string, readonly string[]> = {
-  '': ['name', 'description', 'prometheus', 'alertmanager', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact', 'secrets'],
+  '': ['name', 'description', 'prometheus', 'alertmanager', 'ssh', 'hosts', 'health', 'phases', 'rollback', 'redact', 'secrets', 'notify'],
   prometheus: ['url', 'interval', 'timeout', 'headers', 'bearerToken', 'basicAuth'],
   alertmanager: ['url', 'headers', 'bearerToken', 'basicAuth', 'filter'],
   ssh: ['user', 'port', 'jump', 'identityFile', 'knownHosts', 'strictHostKeys', 'concurrency', 'connectTimeout', 'keepalive'],
@@ -25,6 +25,7 @@ const FIELDS: Record<string, readonly string[]> = {
   level: ['id', 'title', 'expected', 'steps'],
   trigger: ['id', 'when', 'for', 'severity', 'recommend', 'auto', 'countdown', 'onNoData'],
   basicAuth: ['username', 'password'],
+  webhook: ['id', 'url', 'format', 'on', 'template', 'headers', 'timeout'],
 };
 
 /** What kind of place a path points at ("step", "panel", ...), for messages and hints. */
@@ -39,6 +40,7 @@ export function placeOf(path: readonly PropertyKey[]): string {
     if (parent === 'steps') return 'step';
     if (parent === 'levels') return 'level';
     if (parent === 'triggers') return 'trigger';
+    if (parent === 'notify') return 'webhook';
     if (p[0] === 'hosts') return 'host';
     return 'item';
   }
@@ -57,7 +59,11 @@ export function issuesToProblems(src: YamlSource, issues: readonly Issue[], data
         if (guess) guessed.add(JSON.stringify([...issue.path, guess].map(String)));
       }
   for (const issue of issues) {
-    if (issue.code === 'invalid_type' && get(data, issue.path) === undefined && guessed.has(JSON.stringify(issue.path.map(String))))
+    if (
+      (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+      get(data, issue.path) === undefined &&
+      guessed.has(JSON.stringify(issue.path.map(String)))
+    )
       continue;
     if (issue.code === 'unrecognized_keys') {
       const place = placeOf(issue.path);

@@ -7,6 +7,7 @@ import { checkRunbook, type Finding } from './refs.js';
 import { checkEnv } from './env-fields.js';
 import { checkCredentials } from './credentials.js';
 import { checkSecrets } from './secrets.js';
+import { checkNotify } from './notify.js';
 import { valueOffsetToSource } from './promql.js';
 import { sortProblems, type Problem } from './problem.js';
 import { YamlSource } from './yaml-source.js';
@@ -76,9 +77,13 @@ export function loadRunbookText(file: string, text: string, env: NodeJS.ProcessE
   }
   // Schema, references, ${VAR}, secrets and credentials all look at the same data, so one run reports them all.
   const parsed = RunbookSchema.safeParse(data);
-  const findings = [...checkRunbook(data, env), ...checkEnv(data, env), ...checkSecrets(data, env), ...checkCredentials(data)].map((f) =>
-    locate(src, f),
-  );
+  const findings = [
+    ...checkRunbook(data, env),
+    ...checkEnv(data, env),
+    ...checkSecrets(data, env),
+    ...checkCredentials(data),
+    ...checkNotify(data, env),
+  ].map((f) => locate(src, f));
   const problems = distinct([...findings, ...(parsed.success ? [] : issuesToProblems(src, parsed.error.issues, data))]);
   if (problems.length || !parsed.success) return { file, text, problems: sortProblems(problems) };
   return { file, text, runbook: parsed.data, problems: [] };

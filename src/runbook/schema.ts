@@ -10,6 +10,7 @@ import { applyCheckUnits } from './check-units.js';
 import { amount, check, duration, envString, id, POLL_INTERVAL, TIMEOUT } from './fields.js';
 import { normalizeHost } from './host.js';
 import { MIN_SECRET_LENGTH, VAR_NAME } from './secrets.js';
+import { Notify } from './notify.js';
 
 export { normalizeHost, type HostSpec } from './host.js';
 
@@ -213,6 +214,7 @@ export const RunbookSchema = z
       .describe(
         `Environment variables whose values are redacted wherever they appear (output of local and remote commands, errors, the journal); values shorter than ${MIN_SECRET_LENGTH} characters are refused`,
       ),
+    notify: Notify.optional(),
   })
   .transform((rb, ctx) => {
     // Thresholds written in a unit (`> 5%`, `> 500ms`) become numbers in their panel's unit.
@@ -230,6 +232,7 @@ export type Step = Phase['steps'][number];
 export type RollbackLevel = NonNullable<Runbook['rollback']>['levels'][number];
 export type Trigger = NonNullable<NonNullable<Runbook['rollback']>['triggers']>[number];
 export type Severity = Trigger['severity'];
+export type Webhook = NonNullable<Runbook['notify']>[number];
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a step (exactly one is set after validation). */

@@ -1,10 +1,12 @@
 /**
  * Which environment values are secrets: those of every `${VAR}` a runbook uses for a credential
- * (Prometheus and Alertmanager headers, bearerToken, basicAuth password; http steps' headers)
- * and of every variable in its `secrets:` list. Their values are redacted as literal text
+ * (Prometheus and Alertmanager headers, bearerToken, basicAuth password; http steps' headers;
+ * webhooks' headers and URLs, a Slack webhook URL being a credential in itself) and of every
+ * variable in its `secrets:` list; and each webhook's whole URL. Their values are redacted as literal text
  * wherever they appear: command output, command lines, error messages, the journaled runbook.
  */
 import { ENV_REF } from './env.js';
+import { expandForCheck } from './env-fields.js';
 import type { Finding } from './refs.js';
 
 /**
@@ -44,6 +46,11 @@ function credentialTexts(rb: Obj): string[] {
   const rollback = isObj(rb.rollback) ? rb.rollback : {};
   for (const group of [...items(rb.phases), ...items(rollback.levels)])
     for (const s of items(isObj(group) ? group.steps : undefined)) if (isObj(s)) auth(s.http);
+  for (const w of items(rb.notify))
+    if (isObj(w)) {
+      auth(w);
+      if (isStr(w.url)) out.push(w.url);
+    }
   return out;
 }
 
@@ -58,7 +65,10 @@ export function secretNames(rb: unknown): string[] {
 
 /** The secret values of `rb` in `env`: what the redactor must hide as literal text (unset and empty ones left out). */
 export function secretValues(rb: unknown, env: NodeJS.ProcessEnv): string[] {
-  return secretNames(rb).flatMap((n) => (env[n] ? [env[n]] : []));
+  const values = secretNames(rb).flatMap((n) => (env[n] ? [env[n]] : []));
+  // A webhook URL written out in the runbook is as secret as one from ${VAR}: no copy of it is journaled.
+  const urls = isObj(rb) ? items(rb.notify).flatMap((w) => (isObj(w) && isStr(w.url) ? [expandForCheck(w.url, env) ?? ''] : [])) : [];
+  return [...values, ...urls.filter((u) => u !== '')];
 }
 
 /**

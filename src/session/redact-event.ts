@@ -23,6 +23,7 @@ const TEXT: Partial<Record<SessionEvent['type'], readonly string[]>> = {
   'mark/added': ['text'],
   'approval/requested': ['reason'],
   'approval/decided': ['reason'],
+  'notify/failed': ['error'],
 };
 
 /** `e` with its free text redacted; the same object when nothing changed. */

@@ -4,7 +4,7 @@
  * countdown do the work. Panes never call this directly; the console's bindings do.
  */
 import { randomUUID } from 'node:crypto';
-import type { SessionEvent, Outcome } from '../core/events.js';
+import type { SessionEvent, SessionEnded, Outcome } from '../core/events.js';
 import type { SessionState } from '../core/state.js';
 import { refusal, type Intent, type LiveFacts, type Refusal } from '../core/refusal.js';
 import { selectOutcome, type Ending } from '../core/select-outcome.js';
@@ -28,6 +28,11 @@ export type { Refusal } from '../core/refusal.js';
 /** Something that runs beside the session and emits events (the Prometheus poller, triggers). */
 export interface Driver {
   stop(): Promise<void> | void;
+  /**
+   * Called after stop(), with `session/ended` just before it is journaled: a driver's last events
+   * (the notifier's deliveries and what it could not deliver). The driver bounds its own wait.
+   */
+  beforeEnd?(ended: SessionEnded): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -91,7 +96,13 @@ export class Session {
     this.operator = opts.operator;
     this.store = new EventStore(opts.journal, opts.publishMs ?? 250, opts.onJournalStatus, opts.recentEvents);
     opts.journal?.watchStatus((f) => this.store.journalStatus(f));
-    this.ctx = { emit: (e) => void this.emit(e).catch(() => {}), now: this.clock, state: () => this.state };
+    this.ctx = {
+      emit: (e) => void this.emit(e).catch(() => {}),
+      now: this.clock,
+      state: () => this.state,
+      // Events loaded on resume (no seq) were told before the restart.
+      observe: (fn) => this.store.tap((e, seq) => seq !== undefined && fn(e, seq)),
+    };
     const x = {
       runbook: opts.runbook,
       executors: opts.executors,
@@ -376,7 +387,10 @@ export class Session {
           () => {},
         );
     const final = early ?? selectOutcome(this.state, ending);
-    await this.emit({ type: 'session/ended', t: this.clock(), outcome: final, ...(reason ? { reason } : {}) }).catch(() => {});
+    const ended: SessionEnded = { type: 'session/ended', t: this.clock(), outcome: final, ...(reason ? { reason } : {}) };
+    // Redacted as it will be journaled: a driver may pass it on (the notifier tells webhooks).
+    await Promise.allSettled(this.drivers.map((d) => d.beforeEnd?.(redactEvent(ended, this.redactor) as SessionEnded)));
+    await this.emit({ ...ended, t: this.clock() }).catch(() => {});
     await this.store.settled();
     await this.opts.executors.close().catch(() => {});
     await this.opts.journal?.close().catch(() => {});

@@ -23,6 +23,11 @@ import { EventLog, RECENT_EVENTS } from './event-log.js';
 
 /** Called after events were folded; at most once per `publishMs`. */
 export type Listener = () => void;
+/**
+ * Hears each event as it is folded (a decision: once it is on disk), with its seq in the journal;
+ * `seq` is undefined for the events loaded on resume (already told before the restart).
+ */
+export type Tap = (e: SessionEvent, seq?: number) => void;
 
 /** Holds state, output tails and the event log, appends to the journal, notifies listeners (throttled). */
 export class EventStore {
@@ -30,7 +35,7 @@ export class EventStore {
   private readonly tails = new OutputTails();
   private readonly log: EventLog;
   private readonly listeners = new Set<Listener>();
-  private readonly taps = new Set<(e: SessionEvent) => void>();
+  private readonly taps = new Set<Tap>();
   private chain: Promise<void> = Promise.resolve();
   private publishTimer: NodeJS.Timeout | undefined;
   private lastPublish = 0;
@@ -87,8 +92,8 @@ export class EventStore {
     return () => this.listeners.delete(fn);
   }
 
-  /** Hears every event as it is folded (the console's metrics count some); returns the unsubscribe function. Runs per event: keep it cheap. */
-  tap(fn: (e: SessionEvent) => void): () => void {
+  /** Hears every event as it is folded (the console's metrics count some, the notifier queues some); returns the unsubscribe function. Runs per event: keep it cheap. */
+  tap(fn: Tap): () => void {
     this.taps.add(fn);
     return () => this.taps.delete(fn);
   }
@@ -102,6 +107,7 @@ export class EventStore {
     if (e.type === 'session/ended') this.ended = true;
     // The one development check that events are plain JSON: every event passes here before the journal.
     if (DEV) assertPlainJson(e);
+    const seq = this.nextSeq();
     const appended = this.journal?.append(e);
     this.emitted++;
     // A line the journal never writes is kept by it for the fallback file; the failure shows as NOT RECORDING.
@@ -109,7 +115,7 @@ export class EventStore {
     const decision = appended && isDecision(e.type);
     this.chain = this.chain.then(async () => {
       if (decision) await this.durableOrFailing(appended);
-      this.fold(e, appended);
+      this.fold(e, appended, seq);
       this.schedulePublish();
     });
     return this.chain;
@@ -142,15 +148,15 @@ export class EventStore {
   }
 
   /** Folds one event into the state, the tails and the log; the log learns where the journal put it once it is written. */
-  private fold(e: SessionEvent, appended?: Promise<Written>): void {
+  private fold(e: SessionEvent, appended?: Promise<Written>, seq?: number): void {
     this.state = reduce(this.state, e);
     this.tails.add(e);
     const i = this.log.push(e);
     for (const fn of this.taps)
       try {
-        fn(e);
+        fn(e, seq);
       } catch {
-        // A listener's bug (the metrics) never stops the fold.
+        // A listener's bug (the metrics, the notifier) never stops the fold.
       }
     appended?.then(
       (w) => this.log.wrote(i, w),

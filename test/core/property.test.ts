@@ -194,6 +194,37 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
     'decision',
     'by',
   ),
+  'notify/delivered': some(
+    {
+      webhook: fc.constantFrom('ops', 'audit'),
+      event: fc.constantFrom('gate/decided', 'session/ended'),
+      eventSeq: fc.nat(),
+      status: fc.integer({ min: 200, max: 299 }),
+      attempts: fc.integer({ min: 1, max: 3 }),
+      ms: fc.nat(),
+    },
+    'webhook',
+    'event',
+    'status',
+    'attempts',
+    'ms',
+  ),
+  'notify/failed': some(
+    {
+      webhook: fc.constantFrom('ops', 'audit'),
+      event: fc.constantFrom('rollback/failed'),
+      eventSeq: fc.nat(),
+      status: fc.integer({ min: 100, max: 599 }),
+      attempts: fc.nat({ max: 3 }),
+      ms: fc.nat(),
+      error: text,
+    },
+    'webhook',
+    'event',
+    'attempts',
+    'ms',
+    'error',
+  ),
 };
 
 /** Output, commands and the events around them come more often; an ending (after which nothing is recorded) and a new session rarely. */

@@ -436,6 +436,19 @@ const CASES: Case[] = [
     { type: 'gate/decided', phase: 'pre', decision: 'go', operator: 'alice', approvedBy: 'bob' },
     ['ok', 'gate pre: GO by alice, approved by bob'],
   ],
+  // Notifications: a delivery is the journal's business; a failure is told.
+  [
+    'a notification delivered',
+    [],
+    { type: 'notify/delivered', webhook: 'ops', event: 'gate/decided', eventSeq: 7, status: 200, attempts: 1, ms: 80 },
+    undefined,
+  ],
+  [
+    'a notification not delivered',
+    [],
+    { type: 'notify/failed', webhook: 'ops', event: 'rollback/failed', eventSeq: 9, attempts: 3, ms: 16_000, error: 'no answer within 5s' },
+    ['warn', 'notification of rollback/failed to ops not delivered after 3 attempts: no answer within 5s'],
+  ],
   ['a resume', [], { type: 'session/resumed', operator: 'bob', afterSeq: 42 }, ['warn', 'session resumed by bob after event 42']],
   ['the end, completed', [], { type: 'session/ended', outcome: 'completed' }, ['ok', 'session ended: completed']],
   [

@@ -69,6 +69,11 @@ const FIELDS: [field: string, part: Parameters<typeof runbook>[0]][] = [
   ['http.url', { step: `{ id: s, title: S, http: { url: "http://127.0.0.1:${V}/" } }` }],
   ['local.cwd', { step: `{ id: s, title: S, local: { command: ["true"], cwd: "${V}" } }` }],
   ['local.env.TOKEN', { level: `{ id: u, title: U, local: { command: ["true"], env: { TOKEN: "${V}" } } }` }],
+  ['the url of webhook 1 in notify', { top: `${PROM}\nnotify: [{ id: h, url: "https://127.0.0.1:${V}/", format: slack }]` }],
+  [
+    'the headers.X-Token of webhook 1 in notify',
+    { top: `${PROM}\nnotify: [{ id: h, url: "https://h.example/x", format: json, headers: { X-Token: "${V}" } }]` },
+  ],
 ];
 const CASES = FIELDS.map(([field, part]) => ({
   field,

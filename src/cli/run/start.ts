@@ -9,6 +9,7 @@ import type { Runbook } from '../../runbook/schema.js';
 import type { Executors } from '../../session/executors.js';
 import { execDriverExecutors } from '../../session/exec-adapter.js';
 import { Session, type Driver } from '../../session/session.js';
+import { startNotifier } from '../../notify/driver.js';
 export { operatorName } from './operator.js';
 
 export interface StartOptions {
@@ -27,7 +28,7 @@ export interface StartOptions {
   onJournalStatus?: (failure: Error | undefined) => void;
 }
 
-/** Opens the journal, creates the session with real executors and the Prometheus drivers, starts it. */
+/** Opens the journal, creates the session with real executors, the Prometheus drivers and the notifier, starts it. */
 export async function startSession(
   o: StartOptions,
 ): Promise<{ session: Session; journalPath: string; journal: JournalWriter<SessionEvent> }> {
@@ -54,7 +55,10 @@ export async function startSession(
     version: version(),
     journal,
     executors: o.executors ?? execDriverExecutors(o.runbook, { env: o.env }),
-    drivers: (ctx) => startDrivers(o.runbook, ctx, o.env, o.sparkWidth),
+    drivers: (ctx) => {
+      const notifier = startNotifier(o.runbook, ctx, { env: o.env });
+      return [...startDrivers(o.runbook, ctx, o.env, o.sparkWidth), ...(notifier ? [notifier] : [])];
+    },
     env: o.env,
     ...(o.onJournalStatus ? { onJournalStatus: o.onJournalStatus } : {}),
     ...(o.resume ? { resumeFrom: o.resume.events } : {}),
