@@ -1,8 +1,8 @@
 /** Finding the live session on this machine: the newest journal of the sessions directory whose console answers. */
 import { lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ask } from './client.js';
-import type { Answer } from './protocol.js';
+import { SOCKET_NAME, socketPath, type Answer } from './protocol.js';
 
 /** Sockets asked, newest first, before giving up: a directory of crashed consoles' leftovers is not scanned whole. */
 const MAX_TRIED = 20;
@@ -20,7 +20,7 @@ export interface Live {
 export async function findLive(dir: string, timeoutMs = 1000): Promise<Live | { error: string }> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.jsonl.sock'));
+    names = readdirSync(dir).filter((n) => SOCKET_NAME.test(n));
   } catch (e) {
     // No sessions directory: no session ever ran here, so none is live.
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
@@ -36,7 +36,9 @@ export async function findLive(dir: string, timeoutMs = 1000): Promise<Live | { 
     .slice(0, MAX_TRIED);
   for (const s of socks) {
     const a = await ask(s.path, { op: 'hello' }, timeoutMs);
-    if (a.ok && a.session) return { journal: s.path.slice(0, -'.sock'.length), session: a.session };
+    // The console names its journal; it must be the one this socket is named for.
+    if (a.ok && a.session && basename(socketPath(a.session.journal)) === basename(s.path))
+      return { journal: a.session.journal, session: a.session };
   }
   return {
     error: `no live session in ${dir}${socks.length ? ` (${socks.length} socket${socks.length > 1 ? 's' : ''} there, none answers)` : ''}: start one with cutover run, or name its journal with --session JOURNAL`,

@@ -1,15 +1,25 @@
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
 /**
  * The live session's socket: how other people and scripts on the same machine reach a running
- * console without writing its journal. A 0600 Unix socket beside the journal (`JOURNAL.sock`,
+ * console without writing its journal. A 0600 Unix socket beside the journal (`.live-HASH.sock`,
  * in the 0700 sessions directory) that only the console listens on; one JSON request per line,
  * one JSON answer per line. The console is the only writer of the journal: a mark or an approval
  * becomes an event only when the console journals it. No network listener: access is whatever
  * reaches the laptop (SSH) and the file's mode.
  */
 
-/** Where a session's socket is: beside its journal. */
+/** What every session socket's file name looks like. */
+export const SOCKET_NAME = /^\.live-[0-9a-f]{12}\.sock$/;
+
+/**
+ * Where a session's socket is: beside its journal, named by a hash of the journal's name. Not
+ * `JOURNAL.sock`: a Unix socket's path holds at most 107 bytes, and a journal's name carries its
+ * runbook's (the default sessions directory and a long runbook name went over).
+ */
 export function socketPath(journal: string): string {
-  return `${journal}.sock`;
+  return join(dirname(journal), `.live-${createHash('sha256').update(basename(journal)).digest('hex').slice(0, 12)}.sock`);
 }
 
 /** Who sent a request: the name they give (--operator, else $USER), and the process. */

@@ -31,7 +31,7 @@ const MAX_QUEUED = 8;
 
 /** A running live socket. */
 export interface LiveServer {
-  /** The socket's path (`JOURNAL.sock`). */
+  /** The socket's path (protocol.ts socketPath: beside the journal). */
   readonly path: string;
   /** Connections open now. */
   clients(): number;
@@ -39,7 +39,7 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** Listens on `JOURNAL.sock`; rejects with a one-line error when another console answers there or it cannot bind. */
+/** Listens on the journal's socket; rejects with a one-line error when another console answers there or it cannot bind. */
 export async function listenLive(journal: string, desk: LiveDesk, o: LiveServerOptions = {}): Promise<LiveServer> {
   const path = socketPath(journal);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH)

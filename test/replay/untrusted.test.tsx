@@ -285,7 +285,8 @@ type Mutation = { line: number; path: number[]; value: unknown; kind: 'set' | 'd
 
 function mutate(items: (object | string)[], m: Mutation): void {
   const i = m.line % items.length;
-  if (m.kind === 'garbage') return void (items[i] = String(m.value).slice(0, 200));
+  // Not String(): a generated object may carry a "toString" that is not a function.
+  if (m.kind === 'garbage') return void (items[i] = (typeof m.value === 'string' ? m.value : `${JSON.stringify(m.value)}`).slice(0, 200));
   if (typeof items[i] === 'string') return;
   if (m.kind === 'cut') return void (items[i] = JSON.stringify(items[i]).slice(0, m.path[0] % 80));
   let o = items[i] as Record<string, unknown>;
