@@ -173,4 +173,23 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./verify.js'),
   },
+  {
+    name: 'follow',
+    synopsis: 'follow [JOURNAL | --latest] [--approve] [--operator NAME]',
+    summary: 'a live session, read-only, from another terminal (or over SSH)',
+    help: [
+      "The console of a running session, read-only, following its journal as the console writes it: an event is on",
+      "screen within a second. No key acts on the session. The status bar says FOLLOWING (ENDED once the session",
+      'has ended: the follower stays until q); the line under it, who operates and how far behind the journal it is.',
+      'Lines not taken as fact and a broken hash chain are shown as problems (FILE:LINE), as in replay.',
+      '  --latest          the journal in $XDG_STATE_HOME/cutover/sessions written to last',
+      '  --approve         two keys answer a pending approval request: a approves (capital Y for a rollback), r',
+      "                    refuses (a reason); sent to the console's socket beside the journal, which decides",
+      '  --operator NAME   who approves (default $USER); the console refuses a self-approval',
+      'Over SSH: ssh -t ops-laptop cutover follow --latest. Without a terminal the story is printed as plain lines',
+      'until the session ends.',
+      'Exit codes: 0 followed (without a terminal: the session ended), 1 the journal cannot be followed.',
+    ],
+    load: () => import('./follow.js'),
+  },
 ];

@@ -125,6 +125,8 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
       setHintOpen(false);
       return model.hint?.dismissed();
     }
+    const modal = model.modal?.();
+    if (modal) return modal.key(k, input);
     if (u.help) return scrollOverlay(k, true) ? undefined : dispatch({ type: 'help', open: false });
     if (u.dialog) return onDialogKey(u.dialog, k, input);
     if (u.flash) dispatch({ type: 'flash' });
@@ -183,7 +185,10 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
   }
 
   const rows = groupRows(cells);
-  const view: OverlayView | undefined = ui.help
+  const modal = model.modal?.();
+  const view: OverlayView | undefined = modal
+    ? modal.view
+    : ui.help
     ? {
         title: 'Keys (any key closes)',
         lines: helpLines(
@@ -234,6 +239,7 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
             connections: model.connections(),
             metricsSource: model.metricsSource,
             readOnly: model.readOnly,
+            mark: model.statusMark?.(),
             width: term.columns,
             color,
           }),
