@@ -178,8 +178,8 @@ export const COMMANDS: CommandSpec[] = [
     synopsis: 'follow [JOURNAL | --latest] [--approve] [--operator NAME]',
     summary: 'a live session, read-only, from another terminal (or over SSH)',
     help: [
-      "The console of a running session, read-only, following its journal as the console writes it: an event is on",
-      "screen within a second. No key acts on the session. The status bar says FOLLOWING (ENDED once the session",
+      'The console of a running session, read-only, following its journal as the console writes it: an event is on',
+      'screen within a second. No key acts on the session. The status bar says FOLLOWING (ENDED once the session',
       'has ended: the follower stays until q); the line under it, who operates and how far behind the journal it is.',
       'Lines not taken as fact and a broken hash chain are shown as problems (FILE:LINE), as in replay.',
       '  --latest          the journal in $XDG_STATE_HOME/cutover/sessions written to last',

@@ -111,15 +111,16 @@ export class Approver {
     if (p.step === 'reason')
       return {
         title: `${p.decision === 'approve' ? 'APPROVE' : 'REFUSE'}: ${r.subject}`,
-        lines: [
-          ...head,
-          line(p.decision === 'refuse' ? 'Reason (required):' : 'Reason (optional):'),
-          inputLine(p.input, p.cursor, 72),
-        ],
+        lines: [...head, line(p.decision === 'refuse' ? 'Reason (required):' : 'Reason (optional):'), inputLine(p.input, p.cursor, 72)],
         hint: `enter ${p.decision === 'approve' ? 'approve' : 'refuse'} · esc cancel`,
         danger: p.decision === 'refuse',
       };
-    return { title: `${p.decision === 'approve' ? 'APPROVE' : 'REFUSE'}: ${r.subject}`, lines: [...head, line('sending…')], hint: '', danger: false };
+    return {
+      title: `${p.decision === 'approve' ? 'APPROVE' : 'REFUSE'}: ${r.subject}`,
+      lines: [...head, line('sending…')],
+      hint: '',
+      danger: false,
+    };
   }
 
   private key(p: Prompt, k: string, raw: string): void {
@@ -165,7 +166,10 @@ export class Approver {
     });
     this.prompt = undefined;
     this.message = a.ok
-      ? { ok: true, text: `${decision === 'approve' ? 'approved' : 'refused'} ${req.subject}: the console took it${a.seq ? ` (seq ${a.seq})` : ''}` }
+      ? {
+          ok: true,
+          text: `${decision === 'approve' ? 'approved' : 'refused'} ${req.subject}: the console took it${a.seq ? ` (seq ${a.seq})` : ''}`,
+        }
       : { ok: false, text: `the console said no: ${oneLine(a.error)}` };
     this.o.changed();
   }

@@ -40,7 +40,8 @@ export function followLine(v: FollowView, width: number, color: boolean): Line {
     out.push({ text: ` catching up: ${mb(v.unread)} to read${since ? `, ${since} behind` : ''} `, bold: true, color: c('yellow') });
   else out.push({ text: ` up to date${since ? ` · last event ${since} ago` : ''} `, color: c('green') });
   // The console's answer first: it is what the person just asked for.
-  if (v.message) out.push({ text: ` ${v.message.ok ? '✓' : '✗'} ${v.message.text} `, bold: true, color: c(v.message.ok ? 'green' : 'red') });
+  if (v.message)
+    out.push({ text: ` ${v.message.ok ? '✓' : '✗'} ${v.message.text} `, bold: true, color: c(v.message.ok ? 'green' : 'red') });
   if (v.pending) {
     const p = v.pending;
     out.push({ text: ` ⚑ ${p.operator} asks approval: ${p.subject} `, bold: true, inverse: true, color: c('yellow') });

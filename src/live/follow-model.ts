@@ -39,7 +39,8 @@ export function followModel(f: Follower, o: FollowModelOptions): ConsoleModel & 
     getState: () => f.state,
     tails: () => f.index.tails,
     // A new list object whenever events were added: the timeline memoizes on it.
-    events: () => (list?.length === f.index.count ? list : (list = { length: f.index.count, get: (i) => reader.get(i), story: f.index.story })),
+    events: () =>
+      list?.length === f.index.count ? list : (list = { length: f.index.count, get: (i) => reader.get(i), story: f.index.story }),
     subscribe: (fn) => f.subscribe(fn),
     frameVersion: () => f.version,
     now,
@@ -70,7 +71,11 @@ export function followModel(f: Follower, o: FollowModelOptions): ConsoleModel & 
     banner: (width) => {
       // What the follower found line by line first, then what the whole-file check found.
       const problems = [f.index.halted, f.index.chainProblem, ...(o.integrity?.integrity?.problems ?? [])].filter((p) => p !== undefined);
-      return bannerLine({ path: o.journalPath, problems: f.index.problems, ...(problems.length ? { integrity: { intact: false, problems } } : {}) }, width, o.color);
+      return bannerLine(
+        { path: o.journalPath, problems: f.index.problems, ...(problems.length ? { integrity: { intact: false, problems } } : {}) },
+        width,
+        o.color,
+      );
     },
     extraBindings: () => o.approver?.bindings() ?? [],
     modal: () => o.approver?.modal(),

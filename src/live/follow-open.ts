@@ -20,7 +20,8 @@ export function latestJournal(dir: string): string {
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CannotFollow(`${dir}: cannot list (${(e as NodeJS.ErrnoException).code})`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CannotFollow(`${dir}: cannot list (${(e as NodeJS.ErrnoException).code})`);
     names = [];
   }
   let best: { path: string; mtime: number } | undefined;
@@ -47,7 +48,9 @@ export async function openFollow(path: string, waitMs = FIRST_LINE_MS): Promise<
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CannotFollow(
-      code === 'ENOENT' ? `${path}: no such file; 'cutover sessions' lists the journals, or use --latest` : `${path}: cannot open (${code})`,
+      code === 'ENOENT'
+        ? `${path}: no such file; 'cutover sessions' lists the journals, or use --latest`
+        : `${path}: cannot open (${code})`,
     );
   }
   // Only regular files: a FIFO would block the read forever, a directory is no journal.
@@ -72,7 +75,9 @@ export async function openFollow(path: string, waitMs = FIRST_LINE_MS): Promise<
   if (index.count === 0 || new EventReader(index).get(0).type !== 'session/started') {
     const p = index.problems[0];
     index.close();
-    throw new CannotFollow(`${path}: not a cutover journal${p ? ` (line ${p.line}: ${p.message})` : ': it does not start with session/started'}`);
+    throw new CannotFollow(
+      `${path}: not a cutover journal${p ? ` (line ${p.line}: ${p.message})` : ': it does not start with session/started'}`,
+    );
   }
   return index;
 }

@@ -185,10 +185,7 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
   }
 
   const rows = groupRows(cells);
-  const modal = model.modal?.();
-  const view: OverlayView | undefined = modal
-    ? modal.view
-    : ui.help
+  const view: OverlayView | undefined = ui.help
     ? {
         title: 'Keys (any key closes)',
         lines: helpLines(
@@ -214,7 +211,9 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
       : hintOpen && model.hint
         ? { title: model.hint.title, lines: model.hint.lines.map((text) => [{ text }]), hint: 'any key closes this', danger: false }
         : undefined;
-  let overlay = view && overlayBox(view, term.columns, screenRows, ui.overlayScroll, color);
+  // The model's own prompt (the follower's approval) goes over everything else.
+  const shown = model.modal?.()?.view ?? view;
+  let overlay = shown && overlayBox(shown, term.columns, screenRows, ui.overlayScroll, color);
   // Taller than the screen, the help says how to scroll it (other keys still close it).
   if (overlay && ui.help && overlay.maxScroll > 0)
     overlay = overlayBox(

@@ -21,7 +21,13 @@ const fleet = Array.from({ length: HOSTS }, (_, i) => `app-${String(i).padStart(
 const runbook = RunbookSchema.parse({
   name: 'follow bench: fleet rollout',
   hosts: { fleet },
-  phases: [{ id: 'roll', title: 'Roll out', steps: [{ id: 'deploy', title: 'Deploy everywhere', run: { on: 'fleet', command: 'deployctl rollout' } }] }],
+  phases: [
+    {
+      id: 'roll',
+      title: 'Roll out',
+      steps: [{ id: 'deploy', title: 'Deploy everywhere', run: { on: 'fleet', command: 'deployctl rollout' } }],
+    },
+  ],
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-follow-'));
@@ -61,7 +67,9 @@ function load(hosts, perSec) {
   return () => clearInterval(tick);
 }
 
-const term = openTerminal([fileURLToPath(new URL('../../bin/cutover', import.meta.url)), 'follow', path], { env: { ...process.env, CI: '' } });
+const term = openTerminal([fileURLToPath(new URL('../../bin/cutover', import.meta.url)), 'follow', path], {
+  env: { ...process.env, CI: '' },
+});
 let marker = 0;
 /** Appends marker notes for `seconds`, each once the last was seen; returns their latencies (ms). */
 async function markers(seconds) {

@@ -42,7 +42,11 @@ describe('cutover follow (not a TTY)', () => {
   it('lines not taken as fact go to stderr as FILE:LINE, and are not in the story', async () => {
     const dir = tempDir();
     const lines = readFileSync(DONE, 'utf8').split('\n');
-    lines.splice(3, 0, '{"seq":4,"type":"gate/decided","t":1,"phase":"nope","decision":"go","operator":"x","hash":"00000000000000000000000000000000"}');
+    lines.splice(
+      3,
+      0,
+      '{"seq":4,"type":"gate/decided","t":1,"phase":"nope","decision":"go","operator":"x","hash":"00000000000000000000000000000000"}',
+    );
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, lines.join('\n'));
     const io = captureIo();
@@ -74,10 +78,16 @@ describe('cutover follow (not a TTY)', () => {
     const text = join(dir, 'notes.jsonl');
     writeFileSync(text, 'hello, not a journal\n');
     const cases: [string[], RegExp][] = [
-      [['follow', join(dir, 'nope.jsonl')], /^cutover follow: .*nope\.jsonl: no such file; 'cutover sessions' lists the journals, or use --latest\n$/],
+      [
+        ['follow', join(dir, 'nope.jsonl')],
+        /^cutover follow: .*nope\.jsonl: no such file; 'cutover sessions' lists the journals, or use --latest\n$/,
+      ],
       [['follow', text], /^cutover follow: .*notes\.jsonl: not a cutover journal \(line 1: not valid JSON\)\n$/],
       [['follow', dir], /^cutover follow: .*: not a regular file, not a journal\n$/],
-      [['follow', '--latest'], /^cutover follow: no session journal in .*sessions; start one with 'cutover run', or name a journal file\n$/],
+      [
+        ['follow', '--latest'],
+        /^cutover follow: no session journal in .*sessions; start one with 'cutover run', or name a journal file\n$/,
+      ],
     ];
     for (const [argv, re] of cases) {
       const io = captureIo({ XDG_STATE_HOME: join(dir, 'empty-state') });
@@ -88,7 +98,13 @@ describe('cutover follow (not a TTY)', () => {
   });
 
   it('usage mistakes exit 64 with one line', async () => {
-    for (const argv of [['follow'], ['follow', 'a', 'b'], ['follow', DONE, '--latest'], ['follow', DONE, '--approve'], ['follow', DONE, '--operator', 'x']]) {
+    for (const argv of [
+      ['follow'],
+      ['follow', 'a', 'b'],
+      ['follow', DONE, '--latest'],
+      ['follow', DONE, '--approve'],
+      ['follow', DONE, '--operator', 'x'],
+    ]) {
       const io = captureIo();
       expect(await runCli(argv, io)).toBe(64);
       expect(io.stderr()).toMatch(/^cutover: follow: .*; usage: cutover follow/);

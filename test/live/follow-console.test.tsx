@@ -28,7 +28,11 @@ async function followed(): Promise<LiveJournal> {
   const j = await liveJournal(tempDir(), { operator: 'alice' });
   f = new Follower(await openFollow(j.path));
   f.onEvent((e) => pending.add(e));
-  r = renderSized(<App model={followModel(f, { journalPath: j.path, color: false, pending, onQuit: () => void quits++ })} color={false} />, 160, 40);
+  r = renderSized(
+    <App model={followModel(f, { journalPath: j.path, color: false, pending, onQuit: () => void quits++ })} color={false} />,
+    160,
+    40,
+  );
   f.start();
   await expect.poll(frame).toMatch(/◉ FOLLOWING/);
   return j;

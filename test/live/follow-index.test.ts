@@ -5,13 +5,13 @@ import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeLine } from '../../src/journal/index.js';
-import { FollowIndex } from '../../src/live/follow-index.js';
+import type { FollowIndex } from '../../src/live/follow-index.js';
 import { openFollow } from '../../src/live/follow-open.js';
 import { Follower } from '../../src/live/follow-tail.js';
 import { tempDir } from '../journal/helpers.js';
 import { liveJournal } from './journal.js';
 
-let open: FollowIndex[] = [];
+const open: FollowIndex[] = [];
 afterEach(() => {
   for (const ix of open.splice(0)) ix.close();
 });
@@ -131,7 +131,14 @@ describe('Follower', () => {
       await j.add({ type: 'step/started', phase: 'pre', step: 'green-health' });
       await j.add({ type: 'command/started', cmd: 'c1', step: 'green-health', host: 'app-g1.internal', command: 'curl' });
       for (let i = 0; i < 20_000; i++)
-        void j.writer.append({ type: 'command/output', t: Date.now(), cmd: 'c1', host: 'app-g1.internal', stream: 'stdout', text: `${'x'.repeat(200)} ${i}\n` });
+        void j.writer.append({
+          type: 'command/output',
+          t: Date.now(),
+          cmd: 'c1',
+          host: 'app-g1.internal',
+          stream: 'stdout',
+          text: `${'x'.repeat(200)} ${i}\n`,
+        });
       await j.writer.flush();
       await expect.poll(() => f.index.count, { timeout: 10_000 }).toBe(20_003);
       // The screen was told part way: the read went in slices, with the event loop free between them.
