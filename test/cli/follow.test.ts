@@ -4,8 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { tempDir } from '../journal/helpers.js';
-import { liveJournal } from '../live/journal.js';
+import { liveJournal, tempDir } from '../live/journal.js';
 import { captureIo } from '../support/io.js';
 
 const DONE = 'fixtures/sessions/config-push-completed.jsonl';

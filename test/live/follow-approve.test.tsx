@@ -12,9 +12,8 @@ import { openFollow } from '../../src/live/follow-open.js';
 import { Follower } from '../../src/live/follow-tail.js';
 import { socketPath, type Answer, type Request } from '../../src/live/protocol.js';
 import { App } from '../../src/ui/App.js';
-import { tempDir } from '../journal/helpers.js';
 import { KEY, renderSized, type Rendered } from '../support/ink.js';
-import { liveJournal } from './journal.js';
+import { liveJournal, tempDir } from './journal.js';
 
 let r: Rendered | undefined;
 let f: Follower | undefined;

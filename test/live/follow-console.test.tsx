@@ -8,9 +8,8 @@ import { followModel } from '../../src/live/follow-model.js';
 import { openFollow } from '../../src/live/follow-open.js';
 import { Follower } from '../../src/live/follow-tail.js';
 import { App } from '../../src/ui/App.js';
-import { tempDir } from '../journal/helpers.js';
 import { KEY, renderSized, type Rendered } from '../support/ink.js';
-import { liveJournal, type LiveJournal } from './journal.js';
+import { liveJournal, type LiveJournal, tempDir } from './journal.js';
 
 let r: Rendered | undefined;
 let f: Follower | undefined;
@@ -42,7 +41,7 @@ describe('follow console', () => {
   it('shows FOLLOWING, who operates, and the steps the console runs, live', async () => {
     const j = await followed();
     expect(frame().split('\n')[0]).toMatch(/◉ FOLLOWING {2}checkout-api/);
-    await expect.poll(() => frame().split('\n')[1]).toMatch(/operator alice {2}up to date · last event \d+\.\ds ago {2}1 event /);
+    await expect.poll(() => frame().split('\n')[1]).toMatch(/operator alice {2}up to date · last event \d+\.\ds ago {2}1 event$/);
     await j.add({ type: 'step/started', phase: 'pre', step: 'backup' });
     await expect.poll(frame, { timeout: 1000 }).toMatch(/step backup started: Database backup verified/);
     await j.add({ type: 'session/resumed', operator: 'bob', afterSeq: 2 });
@@ -54,6 +53,7 @@ describe('follow console', () => {
     await j.add({ type: 'rollback/recommended', level: 'traffic', reason: 'error rate high' });
     // A pending request (as the console will journal it): without --approve it is shown, never answerable.
     pending.add({ type: 'approval/requested', t: Date.now(), id: 'a1', subject: 'rollback traffic', operator: 'alice' });
+    f!.changed();
     await expect.poll(frame).toMatch(/⚑ alice asks approval: rollback traffic/);
     expect(frame()).not.toMatch(/a approve/);
     for (const k of ['R', 'Y', 'x', 'y', 'c', 's', 'r', 'a', KEY.enter, 'g', 'n']) r!.press(k);
@@ -66,7 +66,7 @@ describe('follow console', () => {
     expect(frame()).not.toMatch(/roll back…|abort rollback…|skip…|enter\s+tick|n\s+note|retry|dismiss|approve|refuse/);
     r!.press(KEY.esc);
     await expect.poll(frame).not.toMatch(/Keys \(any key closes\)/);
-    expect(frame()).not.toMatch(/ROLL BACK|Abort rollback|Skip "|Add a note|APPROVE|REFUSE/);
+    expect(frame()).not.toMatch(/ROLL BACK:|Abort rollback|Skip "|Add a note|APPROVE:|REFUSE:/);
     expect(quits).toBe(0);
   });
 

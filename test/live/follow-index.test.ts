@@ -8,8 +8,7 @@ import { encodeLine } from '../../src/journal/index.js';
 import type { FollowIndex } from '../../src/live/follow-index.js';
 import { openFollow } from '../../src/live/follow-open.js';
 import { Follower } from '../../src/live/follow-tail.js';
-import { tempDir } from '../journal/helpers.js';
-import { liveJournal } from './journal.js';
+import { liveJournal, tempDir } from './journal.js';
 
 const open: FollowIndex[] = [];
 afterEach(() => {
