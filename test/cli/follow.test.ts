@@ -17,9 +17,9 @@ describe('cutover follow (not a TTY)', () => {
     const code = runCli(['follow', j.path], io);
     await expect.poll(io.stdout).toMatch(/T\+00:00 · {2}session started by alice: checkout-api/);
     await j.add({ type: 'step/started', phase: 'pre', step: 'backup' });
-    await expect.poll(io.stdout, { timeout: 1000 }).toMatch(/step backup started: Database backup verified\n$/);
+    await expect.poll(io.stdout, { timeout: 5000 }).toMatch(/step backup started: Database backup verified\n$/);
     await j.add({ type: 'note/added', operator: 'alice', text: 'green looks good' });
-    await expect.poll(io.stdout, { timeout: 1000 }).toMatch(/note \(alice\): green looks good\n$/);
+    await expect.poll(io.stdout, { timeout: 5000 }).toMatch(/note \(alice\): green looks good\n$/);
     let settled = false;
     void code.then(() => (settled = true));
     await new Promise((r) => setTimeout(r, 300));

@@ -83,11 +83,12 @@ rollback:
     expect(fol().split('\n')[1]).toMatch(/operator carol {2}up to date/);
     for (const pane of ['1 Health', '2 Checklist', '3 Timeline', '4 Rollback']) expect(fol()).toContain(pane);
 
-    // The operator runs the first step at the console: the follower shows it within a second.
+    // The operator runs the first step at the console: the follower shows it too (the 1 s budget is
+    // follow.bench.mjs's to measure; a loaded test machine gets a few seconds here).
     t('send-keys', '-t', 'console', 'Enter');
-    await expect.poll(con).toMatch(/✓ Say hello/);
-    await expect.poll(fol, { timeout: 1000 }).toMatch(/✓ Say hello/);
-    await expect.poll(fol, { timeout: 1000 }).toMatch(/local exit 0 after [^:]+: 1 line, last: "hello from the step"/);
+    await expect.poll(con, { timeout: 10_000 }).toMatch(/✓ Say hello/);
+    await expect.poll(fol, { timeout: 5000 }).toMatch(/✓ Say hello/);
+    await expect.poll(fol, { timeout: 5000 }).toMatch(/local exit 0 after [^:]+: 1 line, last: "hello from the step"/);
 
     // No key of the follower acts: Enter on the manual step, R, s, a change nothing at the console.
     t('send-keys', '-t', 'follower', '2', 'Down', 'Enter', 'R', 'Y', 's', 'a', 'y');
@@ -103,7 +104,7 @@ rollback:
     await expect.poll(con).toMatch(/Quit\?/);
     t('send-keys', '-t', 'console', 'y');
     await expect.poll(con, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
-    await expect.poll(fol, { timeout: 1000 }).toMatch(/■ ENDED: /);
+    await expect.poll(fol, { timeout: 5000 }).toMatch(/■ ENDED: /);
     expect(fol()).toMatch(/session ended .* q quits/);
     await new Promise((r) => setTimeout(r, 500));
     expect(fol()).toMatch(/■ ENDED: /);

@@ -43,9 +43,9 @@ describe('follow console', () => {
     expect(frame().split('\n')[0]).toMatch(/◉ FOLLOWING {2}checkout-api/);
     await expect.poll(() => frame().split('\n')[1]).toMatch(/operator alice {2}up to date · last event \d+\.\ds ago {2}1 event$/);
     await j.add({ type: 'step/started', phase: 'pre', step: 'backup' });
-    await expect.poll(frame, { timeout: 1000 }).toMatch(/step backup started: Database backup verified/);
+    await expect.poll(frame, { timeout: 5000 }).toMatch(/step backup started: Database backup verified/);
     await j.add({ type: 'session/resumed', operator: 'bob', afterSeq: 2 });
-    await expect.poll(() => frame().split('\n')[1], { timeout: 1000 }).toMatch(/operator bob /);
+    await expect.poll(() => frame().split('\n')[1], { timeout: 5000 }).toMatch(/operator bob /);
   });
 
   it('has no key that acts: rollback, abort, tick, skip, note, approve and refuse do not exist', async () => {
@@ -80,7 +80,7 @@ describe('follow console', () => {
   it('says ENDED when the session ends, and stays until q', async () => {
     const j = await followed();
     await j.add({ type: 'session/ended', outcome: 'completed' });
-    await expect.poll(() => frame().split('\n')[0], { timeout: 1000 }).toMatch(/■ ENDED: completed/);
+    await expect.poll(() => frame().split('\n')[0], { timeout: 5000 }).toMatch(/■ ENDED: completed/);
     expect(frame().split('\n')[1]).toMatch(/session ended \d+\.\ds ago; q quits/);
     // Still open a while later: nothing but q ends it.
     await new Promise((res) => setTimeout(res, 600));
