@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util';
 import { sanitizeLine } from '../core/controls.js';
 import { SEVERITY_MARK } from '../core/select-timeline.js';
 import { sessionsDir } from '../journal/paths.js';
-import { PendingApprovals } from '../live/follow-approvals.js';
 import { CannotFollow, latestJournal, openFollow } from '../live/follow-open.js';
 import { Follower } from '../live/follow-tail.js';
 import { problemText } from '../replay/banner.js';
@@ -34,19 +33,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let path: string;
   let follower: Follower;
   try {
-    path = values.latest ? latestJournal(sessionsDir(io.env)) : positionals[0];
+    path = values.latest ? await latestJournal(sessionsDir(io.env)) : positionals[0];
     follower = new Follower(await openFollow(path));
   } catch (e) {
     if (!(e instanceof CannotFollow)) throw e;
     io.err(`cutover follow: ${e.message}\n`);
     return 1;
   }
-  const pending = new PendingApprovals();
-  follower.onEvent((e) => pending.add(e));
   try {
     if (tty) {
       const { followTty } = await import('./follow/tty.js');
-      await followTty(follower, pending, {
+      await followTty(follower, {
         path,
         color: colorEnabled(io.env),
         ...(values.approve ? { approveAs: await approverName(values.operator, io.env) } : {}),

@@ -15,19 +15,20 @@ import { line } from '../ui/rows.js';
 import type { OverlayView } from '../ui/components/Overlay.js';
 import type { ModelModal } from '../ui/model.js';
 import type { Answer, Request, Source } from './protocol.js';
-import type { PendingApproval, PendingApprovals } from './follow-approvals.js';
+import type { PendingView } from './follow-approvals.js';
 
 /** The open prompt: confirming an approval, or typing the reason of an approval or a refusal. */
 type Prompt =
-  | { step: 'confirm'; req: PendingApproval }
-  | { step: 'reason'; req: PendingApproval; decision: 'approve' | 'refuse'; input: string; cursor: number }
-  | { step: 'sending'; req: PendingApproval; decision: 'approve' | 'refuse' };
+  | { step: 'confirm'; req: PendingView }
+  | { step: 'reason'; req: PendingView; decision: 'approve' | 'refuse'; input: string; cursor: number }
+  | { step: 'sending'; req: PendingView; decision: 'approve' | 'refuse' };
 
 /** What the approver needs: who they are, where the console listens, how to ask, and whom to tell of changes. */
 export interface ApproveOptions {
   by: string;
   socket: string;
-  pending: PendingApprovals;
+  /** The requests waiting now, oldest first (the followed state's). */
+  pending(): PendingView[];
   ask(path: string, req: Request): Promise<Answer>;
   changed(): void;
 }
@@ -49,7 +50,7 @@ export class Approver {
    * --approve, change nothing themselves, and a rollback approval asks for capital Y first.
    */
   bindings(): Binding[] {
-    const req = this.o.pending.first();
+    const req = this.o.pending()[0];
     const why = req ? undefined : 'no approval request is pending';
     return [
       {
@@ -74,7 +75,7 @@ export class Approver {
     const p = this.prompt;
     if (!p) return undefined;
     // Decided meanwhile (by someone else, or the session ended): the prompt has nothing left to answer.
-    if (p.step !== 'sending' && !this.o.pending.list().some((r) => r.id === p.req.id)) {
+    if (p.step !== 'sending' && !this.o.pending().some((r) => r.id === p.req.id)) {
       this.prompt = undefined;
       this.message = { ok: false, text: `the request for ${p.req.subject} is no longer pending` };
       return undefined;
@@ -151,7 +152,7 @@ export class Approver {
     }
   }
 
-  private async send(req: PendingApproval, decision: 'approve' | 'refuse', reason: string): Promise<void> {
+  private async send(req: PendingView, decision: 'approve' | 'refuse', reason: string): Promise<void> {
     this.prompt = { step: 'sending', req, decision };
     this.message = undefined;
     this.o.changed();

@@ -6,7 +6,7 @@
 import { formatDuration } from '../runbook/duration.js';
 import { fit, type Line } from '../ui/rows.js';
 import type { Color } from '../ui/theme.js';
-import type { PendingApproval } from './follow-approvals.js';
+import type { PendingView } from './follow-approvals.js';
 
 /** Everything the line shows. */
 export interface FollowView {
@@ -21,7 +21,7 @@ export interface FollowView {
   lastEvent: number;
   now: number;
   count: number;
-  pending?: PendingApproval;
+  pending?: PendingView;
   /** The approve keys exist (--approve). */
   approving: boolean;
   message?: { ok: boolean; text: string };

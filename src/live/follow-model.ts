@@ -10,7 +10,7 @@ import type { IntegrityWatch } from '../replay/integrity-watch.js';
 import { EventReader } from '../replay/reader.js';
 import type { ConsoleModel, EventList } from '../ui/model.js';
 import type { Approver } from './follow-approve.js';
-import type { PendingApprovals } from './follow-approvals.js';
+import { pendingApprovals } from './follow-approvals.js';
 import { followLine } from './follow-line.js';
 import type { Follower } from './follow-tail.js';
 
@@ -18,7 +18,6 @@ import type { Follower } from './follow-tail.js';
 export interface FollowModelOptions {
   journalPath: string;
   color: boolean;
-  pending: PendingApprovals;
   /** The approval keys: only with --approve. */
   approver?: Approver;
   /** The check of the journal as it was when the follower caught up (chain, head anchor: replay's check). */
@@ -50,8 +49,9 @@ export function followModel(f: Follower, o: FollowModelOptions): ConsoleModel & 
       const ended = f.ended ? (selectStatus(f.state, now()).ended ?? 'ended') : undefined;
       return ended ? `■ ENDED: ${ended}` : '◉ FOLLOWING';
     },
-    extraStatus: (width) =>
-      followLine(
+    extraStatus: (width) => {
+      const pending = pendingApprovals(f.state)[0];
+      return followLine(
         {
           ...(f.operator ? { operator: f.operator } : {}),
           ...(f.ended ? { ended: selectStatus(f.state, now()).ended ?? 'ended' } : {}),
@@ -60,14 +60,15 @@ export function followModel(f: Follower, o: FollowModelOptions): ConsoleModel & 
           lastEvent: f.state.t,
           now: now(),
           count: f.index.count,
-          ...(o.pending.first() ? { pending: o.pending.first() } : {}),
+          ...(pending ? { pending } : {}),
           approving: Boolean(o.approver),
           ...(o.approver?.message ? { message: o.approver.message } : {}),
           ...(f.index.halted ? { halted: f.index.halted } : {}),
         },
         width,
         o.color,
-      ),
+      );
+    },
     banner: (width) => {
       // What the follower found line by line first, then what the whole-file check found.
       const problems = [f.index.halted, f.index.chainProblem, ...(o.integrity?.integrity?.problems ?? [])].filter((p) => p !== undefined);

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventReader } from '../replay/reader.js';
 import { FollowIndex } from './follow-index.js';
+import { findLive } from './find.js';
 
 /** A journal that cannot be followed; the message names the file and says what to do. */
 export class CannotFollow extends Error {}
@@ -14,8 +15,19 @@ export class CannotFollow extends Error {}
 /** How long a journal just created may stay without its first line (the console writes it at once). */
 const FIRST_LINE_MS = 5000;
 
+/**
+ * The session to follow in `dir`: the newest whose console answers on its socket (find.ts, as
+ * `cutover mark` finds it), else the journal written to last (a session that ended, or a console
+ * without a socket). Throws CannotFollow when there is no journal at all.
+ */
+export async function latestJournal(dir: string): Promise<string> {
+  const live = await findLive(dir, 500);
+  if ('journal' in live) return live.journal;
+  return newestJournal(dir);
+}
+
 /** The journal in `dir` written to last. Throws CannotFollow when there is none. */
-export function latestJournal(dir: string): string {
+function newestJournal(dir: string): string {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));

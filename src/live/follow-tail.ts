@@ -6,7 +6,6 @@
  * once when a read ends (the latency budget: on screen within 1 s of being journaled).
  */
 import fs from 'node:fs';
-import type { SessionEvent } from '../core/events.js';
 import type { SessionState } from '../core/state.js';
 import type { FollowIndex } from './follow-index.js';
 
@@ -40,7 +39,6 @@ export class Follower {
   readonly firstCatchUp: Promise<void>;
   private caughtUpOnce: () => void = () => {};
   private readonly listeners = new Set<() => void>();
-  private readonly eventHooks: ((e: SessionEvent) => void)[] = [];
   private watcher: fs.FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
@@ -65,11 +63,10 @@ export class Follower {
     this.sliceMs = o.sliceMs ?? 12;
     this.publishMs = o.publishMs ?? 50;
     this.watch = o.watch ?? true;
-    // The first event was read to open the journal (follow-open.ts), before this hook existed.
+    // The first event was read to open the journal (follow-open.ts), before this hook was set.
     this.operator = index.state.session?.operator;
     index.onEvent = (e) => {
       if (e.type === 'session/started' || e.type === 'session/resumed') this.operator = e.operator;
-      for (const h of this.eventHooks) h(e);
     };
   }
 
@@ -81,11 +78,6 @@ export class Follower {
   /** Whether the session has ended (a later session/resumed opens it again). */
   get ended(): boolean {
     return this.state.session?.endedAt !== undefined;
-  }
-
-  /** Calls `fn` with every event taken as fact, in order, from now on. */
-  onEvent(fn: (e: SessionEvent) => void): void {
-    this.eventHooks.push(fn);
   }
 
   /** Registers a listener; returns the unsubscribe function. */

@@ -60,6 +60,21 @@ rollback:
         - { id: undo-1, title: Undo, local: { command: [echo, undone] } }
 `,
     );
+    writeFileSync(
+      join(dir, 'two.yaml'),
+      `name: two people
+phases:
+  - id: one
+    title: First phase
+    steps:
+      - { id: tick, title: A person checks, manual: true }
+    gate: { title: Carry on?, approvals: 2 }
+  - id: two
+    title: Second phase
+    steps:
+      - { id: bye, title: Say bye, local: { command: [echo, bye] } }
+`,
+    );
     shell('console', 'carol');
     shell('follower', 'dave');
   });
@@ -115,4 +130,64 @@ rollback:
     expect(fol()).toContain('READY-42');
     expect(t('display', '-p', '-t', 'follower', '#{cursor_flag}').trim()).toBe('1');
   }, 90_000);
+
+  it('a second person approves a gate from the follower: a self-approval is refused, another name goes through', async () => {
+    for (const [name, out] of [
+      ['console', con],
+      ['follower', fol],
+    ] as const) {
+      t('send-keys', '-t', name, 'clear && echo AGAIN-$((40+2))', 'Enter');
+      await expect.poll(out, { timeout: 10_000 }).toMatch(/^AGAIN-42$/m);
+    }
+    t('send-keys', '-t', 'console', `node ${bin} run -f two.yaml --operator carol`, 'Enter');
+    await expect.poll(con, { timeout: 20_000 }).toMatch(/2 Checklist/);
+    // carol ticks the manual step, opens the gate and says GO: the console asks for a second person.
+    const enterUntil = (done: RegExp) =>
+      expect
+        .poll(() => {
+          const s = con();
+          if (!done.test(s)) t('send-keys', '-t', 'console', 'Enter');
+          return s;
+        })
+        .toMatch(done);
+    await enterUntil(/✓ A person checks/);
+    await enterUntil(/g GO · n NO-GO/);
+    t('send-keys', '-t', 'console', 'g');
+    await expect.poll(con).toMatch(/Reason \(optional\)/);
+    t('send-keys', '-t', 'console', 'Enter');
+    await expect.poll(con).toMatch(/WAITING FOR A 2ND APPROVER: gate one GO/);
+
+    // carol herself, from a follower: the console refuses, and the follower shows its answer.
+    t('send-keys', '-t', 'follower', `node ${bin} follow --latest --approve --operator carol`, 'Enter');
+    await expect.poll(fol, { timeout: 20_000 }).toMatch(/⚑ carol asks approval: gate one GO {2}a approve · r refuse/);
+    t('send-keys', '-t', 'follower', 'a');
+    await expect.poll(fol).toMatch(/APPROVE: gate one GO/);
+    t('send-keys', '-t', 'follower', 'y');
+    await expect.poll(fol).toMatch(/Reason \(optional\):/);
+    t('send-keys', '-t', 'follower', 'Enter');
+    await expect.poll(fol).toMatch(/✗ the console said no: .*carol/);
+    expect(con()).toMatch(/WAITING FOR A 2ND APPROVER/);
+    t('send-keys', '-t', 'follower', 'q');
+    await expect.poll(fol, { timeout: 10_000 }).not.toMatch(/FOLLOWING/);
+
+    // dave ($USER in the follower's terminal) approves, with a reason: the gate opens at the console.
+    t('send-keys', '-t', 'follower', `node ${bin} follow --latest --approve`, 'Enter');
+    await expect.poll(fol, { timeout: 20_000 }).toMatch(/a approve · r refuse/);
+    t('send-keys', '-t', 'follower', 'a');
+    await expect.poll(fol).toMatch(/You answer as dave/);
+    t('send-keys', '-t', 'follower', 'y');
+    await expect.poll(fol).toMatch(/Reason \(optional\):/);
+    t('send-keys', '-t', 'follower', '-l', 'dashboards green');
+    await expect.poll(fol).toMatch(/> dashboards green/);
+    t('send-keys', '-t', 'follower', 'Enter');
+    await expect.poll(fol, { timeout: 5000 }).toMatch(/✓ approved gate one GO: the console took it/);
+    await expect.poll(con, { timeout: 5000 }).toMatch(/Carry on\?\s+GO by carol, approved by dave/);
+    await expect.poll(fol, { timeout: 5000 }).not.toMatch(/asks approval/);
+    await expect.poll(fol, { timeout: 5000 }).toMatch(/request gate-one-go-\d+ approved by dave: dashboards green/);
+    t('send-keys', '-t', 'follower', 'q');
+    t('send-keys', '-t', 'console', 'q');
+    await expect.poll(con).toMatch(/Quit\?/);
+    t('send-keys', '-t', 'console', 'y');
+    await expect.poll(con, { timeout: 10_000 }).toMatch(/journal: .*\.jsonl/);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 /** `cutover follow` on a terminal: the read-only console on the alternate screen, following the journal until q. */
 import { ask } from '../../live/client.js';
 import { Approver } from '../../live/follow-approve.js';
-import type { PendingApprovals } from '../../live/follow-approvals.js';
+import { pendingApprovals } from '../../live/follow-approvals.js';
 import { followModel } from '../../live/follow-model.js';
 import type { Follower } from '../../live/follow-tail.js';
 import { socketPath } from '../../live/protocol.js';
@@ -17,12 +17,18 @@ export interface FollowTtyOptions {
 }
 
 /** Shows the followed session until the person quits (q) or a signal arrives. */
-export async function followTty(follower: Follower, pending: PendingApprovals, o: FollowTtyOptions): Promise<void> {
+export async function followTty(follower: Follower, o: FollowTtyOptions): Promise<void> {
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
   allowStyles();
   const approver =
     o.approveAs !== undefined
-      ? new Approver({ by: o.approveAs, socket: socketPath(o.path), pending, ask, changed: () => follower.changed() })
+      ? new Approver({
+          by: o.approveAs,
+          socket: socketPath(o.path),
+          pending: () => pendingApprovals(follower.state),
+          ask,
+          changed: () => follower.changed(),
+        })
       : undefined;
   // Replay's whole-file check (chain, head anchor, signature) of the journal as it was when the follower caught up: it finds what
   // the line-by-line chain cannot (a chain recomputed after an edit); lines written since are the follower's to check.
@@ -50,7 +56,6 @@ export async function followTty(follower: Follower, pending: PendingApprovals, o
     const model = followModel(follower, {
       journalPath: o.path,
       color: o.color,
-      pending,
       integrity,
       ...(approver ? { approver } : {}),
       onQuit: finish,
