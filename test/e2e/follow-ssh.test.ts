@@ -86,6 +86,8 @@ describe.skipIf(!sshdBin || !tmux)('cutover follow over SSH', () => {
     await expect.poll(screen, { timeout: 5000 }).toMatch(/note \(bob\): seen from afar/);
     t('send-keys', '-t', 'remote', 'q');
     await expect.poll(screen, { timeout: 10_000 }).not.toMatch(/FOLLOWING/);
+    // ssh has closed the connection once the local shell's prompt is back.
+    await expect.poll(() => screen().trimEnd().split('\n').at(-1), { timeout: 10_000 }).toBe('$');
     t('send-keys', '-t', 'remote', 'echo EXIT=$?', 'Enter');
     await expect.poll(screen).toMatch(/EXIT=0/);
   }, 60_000);
