@@ -31,9 +31,12 @@ export class LineReader {
   /** Bytes of an over-long line skipped so far (its text is never kept: it could outgrow memory or a string). */
   private skipped = 0;
 
+  /** Follow mode (`hold`): the file grows; see `grow`. */
+  private hold = false;
+
   constructor(
     private readonly fd: number,
-    private readonly size: number,
+    private size: number,
     chunkBytes = 1 << 20,
     /** Called with the first chunk read (the indexer sizes itself from it). */
     private readonly onFirst: (chunk: Buffer) => void = () => {},
@@ -46,6 +49,22 @@ export class LineReader {
   /** Bytes read from the file so far. */
   get bytes(): number {
     return this.fileAt;
+  }
+
+  /**
+   * Follow mode (cutover follow): the file has grown to `size`; lines after the last one given out
+   * are read on the next `next`. From the first call on, an unterminated last line is not given out
+   * (the writer is still writing it): it is read again from its start once more of it is there.
+   */
+  grow(size: number): void {
+    this.hold = true;
+    this.size = size;
+    if (this.fileAt < size) this.eof = false;
+  }
+
+  /** Whether everything up to the size given is read (follow mode: but an unterminated last line). */
+  get atEnd(): boolean {
+    return this.eof && this.pos >= this.view.length && !this.carryLen && !this.skipped;
   }
 
   /** Fills `out` with the next line; false at the end of the file. */
@@ -82,6 +101,7 @@ export class LineReader {
         this.pos = this.view.length;
       }
       if (this.eof) {
+        if (this.hold) return this.rewind();
         if (this.skipped) {
           const bytes = this.skipped;
           this.skipped = 0;
@@ -100,6 +120,18 @@ export class LineReader {
       this.pos = 0;
       if (n === 0 || this.fileAt >= this.size) this.eof = true;
     }
+  }
+
+  /** Follow mode at the end: forget the unterminated line, to read it again from its start when it has grown. */
+  private rewind(): false {
+    if (this.carryLen || this.skipped) {
+      this.fileAt = this.lineStart;
+      this.skipped = 0;
+      this.dropCarry();
+    }
+    this.view = this.buf.subarray(0, 0);
+    this.pos = 0;
+    return false;
   }
 
   private dropCarry(): void {

@@ -70,6 +70,8 @@ function idsOf(rb: Runbook): Ids {
 /** Options: `now` is the reader's clock (injected so tests can pin it). */
 export interface JudgeOptions {
   now?: number;
+  /** The reader's clock read at each judgement instead (a follower runs for hours while events arrive). */
+  clock?: () => number;
 }
 
 /** Judges a journal's events in file order; one judge per pass over a journal. */
@@ -81,10 +83,11 @@ export class Plausibility {
   private latest = -Infinity;
   private lastSeq = 0;
   private readonly cmds = new Set<string>();
-  private readonly now: number;
+  private readonly clock: () => number;
 
   constructor(o: JudgeOptions = {}) {
-    this.now = o.now ?? Date.now();
+    const now = o.now ?? Date.now();
+    this.clock = o.clock ?? (() => now);
   }
 
   /** Notes the seq of a line that failed validation: the lines after it still follow on. */
@@ -222,8 +225,9 @@ export class Plausibility {
   /** What makes `e`'s time impossible, or undefined. */
   private time(e: SessionEvent): string | undefined {
     const t = e.t;
+    const now = this.clock();
     if (e.type === 'session/started' && t < 0) return `t ${iso(t)} is before 1970: no clock stamps that`;
-    if (t > this.now + FUTURE_MS) return `t ${iso(t)} is in the future (this machine says ${iso(this.now)})`;
+    if (t > now + FUTURE_MS) return `t ${iso(t)} is in the future (this machine says ${iso(now)})`;
     if (e.type === 'session/started') return undefined;
     if (t < this.startedAt - BACKWARDS_MS)
       return `t ${iso(t)} is ${formatDuration(this.startedAt - t)} before the session started (line ${this.startLine})`;

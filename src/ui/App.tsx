@@ -125,6 +125,8 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
       setHintOpen(false);
       return model.hint?.dismissed();
     }
+    const modal = model.modal?.();
+    if (modal) return modal.key(k, input);
     if (u.help) return scrollOverlay(k, true) ? undefined : dispatch({ type: 'help', open: false });
     if (u.dialog) return onDialogKey(u.dialog, k, input);
     if (u.flash) dispatch({ type: 'flash' });
@@ -209,7 +211,9 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
       : hintOpen && model.hint
         ? { title: model.hint.title, lines: model.hint.lines.map((text) => [{ text }]), hint: 'any key closes this', danger: false }
         : undefined;
-  let overlay = view && overlayBox(view, term.columns, screenRows, ui.overlayScroll, color);
+  // The model's own prompt (the follower's approval) goes over everything else.
+  const shown = model.modal?.()?.view ?? view;
+  let overlay = shown && overlayBox(shown, term.columns, screenRows, ui.overlayScroll, color);
   // Taller than the screen, the help says how to scroll it (other keys still close it).
   if (overlay && ui.help && overlay.maxScroll > 0)
     overlay = overlayBox(
@@ -234,6 +238,7 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
             connections: model.connections(),
             metricsSource: model.metricsSource,
             readOnly: model.readOnly,
+            mark: model.statusMark?.(),
             width: term.columns,
             color,
           }),

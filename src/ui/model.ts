@@ -6,6 +6,7 @@ import type { SessionState } from '../core/state.js';
 import type { Session } from '../session/session.js';
 import type { Binding } from './keys/bindings.js';
 import type { Line } from './rows.js';
+import type { OverlayView } from './components/Overlay.js';
 
 /** A session's events in order, read by index: the live session's log (older events read back from its journal), or a lazy view of a journal file in replay. */
 export interface EventList {
@@ -23,6 +24,12 @@ export interface ConsoleHint {
   lines: string[];
   /** Called once, when a key closed it. */
   dismissed(): void;
+}
+
+/** A prompt the model owns (the follower's approval): drawn over the panes, it gets every key while open. */
+export interface ModelModal {
+  view: OverlayView;
+  key(k: string, raw: string): void;
 }
 
 /** Everything the console reads and calls: one interface for live sessions and replays. */
@@ -52,6 +59,10 @@ export interface ConsoleModel {
   extraStatus?: (width: number) => Line | undefined;
   /** A warning line right under the status bar, when there is one (replay: a journal that is not intact, lines not taken as fact). */
   banner?: (width: number) => Line | undefined;
+  /** The status bar's mode mark instead of REPLAY (the follower: FOLLOWING, ENDED). */
+  statusMark?: () => string;
+  /** The model's own prompt, when one is open (see ModelModal). */
+  modal?: () => ModelModal | undefined;
   /** Shown over the panes when the console opens, until any key closes it. */
   hint?: ConsoleHint;
   /** Asked to quit (after confirmation): the caller ends the session and unmounts. */

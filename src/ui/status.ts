@@ -18,6 +18,8 @@ export interface StatusInput {
   notRecording?: string;
   /** The session is ending: cancelling what runs and recording how it ended. */
   ending?: boolean;
+  /** A read-only mode's mark instead of REPLAY (the follower's). */
+  mark?: string;
 }
 
 /** The one-line status bar: runbook, T+elapsed, Prometheus, SSH, journal, recording mark. */
@@ -29,7 +31,7 @@ export function statusLine(inp: StatusInput): Line {
   const alert = selectAlert(inp.state, inp.now);
   const loud = alert && ['rolling-back', 'countdown', 'approval', 'recommended', 'rollback-failed'].includes(alert.kind);
   const mark = inp.readOnly
-    ? '▶ REPLAY'
+    ? (inp.mark ?? '▶ REPLAY')
     : inp.notRecording !== undefined
       ? `NOT RECORDING: ${inp.notRecording}`
       : st.ended
