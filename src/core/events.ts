@@ -2,6 +2,7 @@
  * The event union for a whole session. Types are `domain/verb`; time (`t`, epoch ms) and ids are
  * stamped when an event is made, never by the reducer. Every event is plain JSON.
  */
+import type { Judgment } from '../judge/judge.js';
 import type { Runbook } from '../runbook/schema.js';
 
 /** A Prometheus sample value: a finite number, or the strings Prometheus uses for the rest. */
@@ -144,6 +145,15 @@ export interface LevelReadiness {
 
 export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
 
+/**
+ * A statistical judgment of the canary (every `judge.every`; the story shows it when the verdict
+ * changes): the score, the verdict and, per judged panel, counts, U, p, estimate, interval,
+ * effect size and class.
+ */
+export type JudgeVerdict = Ev<'judge/verdict', Judgment>;
+/** The operator's decision on an inconclusive (marginal) canary, journaled like a gate. */
+export type JudgeDecided = Ev<'judge/decided', { decision: 'go' | 'no-go'; operator: string; reason?: string; score: number }>;
+
 /** Every event of a session. */
 export type SessionEvent =
   | SessionStarted
@@ -174,7 +184,9 @@ export type SessionEvent =
   | RollbackAborted
   | RollbackDismissed
   | RollbackReadiness
-  | NoteAdded;
+  | NoteAdded
+  | JudgeVerdict
+  | JudgeDecided;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
 export type Unstamped = SessionEvent extends infer X ? (X extends SessionEvent ? Omit<X, 't'> : never) : never;
@@ -216,6 +228,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'rollback/dismissed',
   'rollback/readiness',
   'note/added',
+  'judge/verdict',
+  'judge/decided',
 ];
 
 /** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */

@@ -4,6 +4,7 @@
  * story (story.ts: what happened, without the samples) builds its lines from the same parts.
  */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { judgmentSummary } from '../judge/text.js';
 import type { LevelReadiness, SessionEvent } from './events.js';
 
 /** Colour family of a line, so the pane can tint by kind. */
@@ -74,6 +75,10 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
       return e.status === 'failed' ? 'crit' : e.status === 'passed' ? 'ok' : e.status === 'skipped' ? 'warn' : 'info';
     case 'rollback/finished':
       return e.ok ? 'ok' : 'crit';
+    case 'judge/verdict':
+      return e.verdict === 'pass' ? 'ok' : e.verdict === 'fail' ? 'crit' : 'warn';
+    case 'judge/decided':
+      return e.decision === 'go' ? 'ok' : 'warn';
     case 'rollback/readiness':
       // The way back is not all there: the operator should know before a rollback needs it.
       return e.levels.every((l) => l.ready === l.total) ? 'ok' : 'warn';
@@ -160,6 +165,10 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
       ];
     case 'note/added':
       return ['note', `note (${e.operator}): ${e.text}`];
+    case 'judge/verdict':
+      return [e.verdict === 'pass' ? 'metric' : 'error', judgmentSummary(e)];
+    case 'judge/decided':
+      return ['gate', `canary judge: ${e.decision.toUpperCase()} by ${e.operator} at score ${e.score}${e.reason ? `: ${e.reason}` : ''}`];
   }
 }
 

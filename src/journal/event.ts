@@ -12,6 +12,7 @@ export const DECISION_TYPES: ReadonlySet<string> = new Set([
   'gate/decided',
   'step/skipped',
   'note/added',
+  'judge/decided',
 ]);
 
 /** Every rollback event is a decision, whatever verb is added to that domain later. */

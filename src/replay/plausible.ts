@@ -187,6 +187,10 @@ export class Plausibility {
       case 'rollback/aborted':
       case 'rollback/dismissed':
         return this.level(e.type, e.level);
+      case 'judge/verdict': {
+        const bad = e.metrics.find((m) => !ids.panels.has(m.panel));
+        return bad ? unknown(e.type, 'health panel', bad.panel) : undefined;
+      }
       case 'rollback/readiness':
         for (const l of e.levels) {
           const bad = this.level(e.type, l.level);

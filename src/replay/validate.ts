@@ -67,6 +67,37 @@ const SHAPES: Record<string, Record<string, Check>> = {
     levels: arr(obj({ level: key, ready: int, total: int, down: arr(obj({ host: str, error: str })) })),
   },
   'note/added': { operator: str, text: str },
+  'judge/verdict': {
+    score: num,
+    verdict: oneOf('pass', 'marginal', 'fail', 'nodata'),
+    pass: num,
+    marginal: num,
+    forced: opt(str),
+    metrics: arr(
+      obj({
+        panel: key,
+        group: str,
+        critical: bool,
+        mustHaveData: bool,
+        confidence: num,
+        window: obj({ start: time, end: time, step: num }),
+        class: oneOf('High', 'Low', 'Pass', 'NoData'),
+        canaryCount: int,
+        baselineCount: int,
+        canaryMean: nullable(num),
+        baselineMean: nullable(num),
+        u: opt(num),
+        p: opt(num),
+        estimate: opt(num),
+        lower: opt(num),
+        upper: opt(num),
+        effect: nullable(num),
+        why: str,
+        error: opt(str),
+      }),
+    ),
+  },
+  'judge/decided': { decision: oneOf('go', 'no-go'), operator: str, reason: opt(str), score: num },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));
 

@@ -20,6 +20,7 @@ const TEXT: Partial<Record<SessionEvent['type'], readonly string[]>> = {
   'rollback/step': ['error'],
   'rollback/aborted': ['reason'],
   'session/ended': ['reason'],
+  'judge/decided': ['reason'],
 };
 
 /** `e` with its free text redacted; the same object when nothing changed. */
@@ -34,6 +35,9 @@ export function redactEvent(e: SessionEvent, r: Redactor): SessionEvent {
         labels: Object.fromEntries(Object.entries(a.labels).map(([k, v]) => [k, r.text(v)])),
       })),
     };
+  // A judged metric whose query failed carries Prometheus's error text.
+  if (e.type === 'judge/verdict' && e.metrics.some((m) => m.error !== undefined))
+    return { ...e, metrics: e.metrics.map((m) => (m.error !== undefined ? { ...m, error: r.text(m.error), why: r.text(m.why) } : m)) };
   let out: SessionEvent = e;
   for (const f of TEXT[e.type] ?? []) {
     const v = (e as unknown as Record<string, unknown>)[f];

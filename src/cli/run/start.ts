@@ -96,10 +96,13 @@ function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, s
     import('../../drivers/prometheus/poller.js'),
     import('../../drivers/prometheus/alerts.js'),
     import('../../drivers/triggers.js'),
-  ]).then(([p, a, t]) => {
+    import('../../judge/driver.js'),
+  ]).then(([p, a, t, j]) => {
     if (stopped) return;
     const tctx = t.withTriggers(ctx, rb);
     drivers.push(p.startPoller(rb, tctx, { env, ...(sparkWidth ? { sparkWidth } : {}) }));
+    const judge = j.startJudge(rb, tctx, { env });
+    if (judge) drivers.push(judge);
     const alerts = a.startAlertsPoller(rb, ctx, { env });
     if (alerts) drivers.push(alerts);
   });
