@@ -4,7 +4,8 @@
  * "The entire confidence interval falls outside a tolerance band; the effect size exceeds
  * allowedIncrease/allowedDecrease; the metric's direction allows that classification"):
  *
- * - no values on either side (after the NaN strategy): NoData;
+ * - no values on either side (after the NaN strategy): NoData; too few for the confidence (fewer
+ *   orderings of the two samples than 2 / (1 - confidence)): NoData too, and it says so;
  * - the same values on both sides, or a single value everywhere: Pass (nothing to compare);
  * - High: the direction allows increase, the interval's lower end is above tolerance × |estimate|,
  *   and the effect size (canary mean / baseline mean) is at least allowedIncrease;
@@ -85,6 +86,15 @@ export function classify(canaryRaw: number[], baselineRaw: number[], config: Par
   const base = { ...counts, canaryMean, baselineMean, effect: finite(effect) };
   if (sameValues(canary, baseline)) return { class: 'Pass', ...base, why: 'canary and baseline values are identical' };
   if (new Set([...canary, ...baseline]).size === 1) return { class: 'Pass', ...base, why: 'every value is the same' };
+  // Too few values for the confidence asked: even all canary values above all baseline ones
+  // (probability 1 / C(m+n, m) by chance) would not be significant. R's wilcox.test warns that the
+  // level is "not achievable" and widens the interval; a judge says so and does not classify.
+  if (arrangements(canary.length, baseline.length) < 2 / (1 - c.confidence))
+    return {
+      class: 'NoData',
+      ...base,
+      why: `${canary.length} vs ${baseline.length} values are too few for a ${Math.round(c.confidence * 100)}% interval; wait for more of the window`,
+    };
   const r = mannWhitney(canary, baseline, { confidence: c.confidence });
   const band = c.tolerance * Math.abs(r.estimate);
   // A baseline mean of 0 under a higher canary is an unbounded increase.
@@ -113,6 +123,13 @@ function passWhy(c: ClassifyConfig, lower: number, upper: number, band: number, 
   if (upper < -band && c.direction !== 'increase') return `lower, but effect ${fmtEffect(ratio)} > allowedDecrease ${c.allowedDecrease}`;
   if (lower > band || upper < -band) return `shifted the way direction ${c.direction} allows`;
   return `interval [${fmt(lower)}, ${fmt(upper)}] reaches into ±${fmt(band)}: no clear shift`;
+}
+
+/** C(m + n, m): the orderings of two samples, capped once past any confidence's need. */
+function arrangements(m: number, n: number): number {
+  let c = 1;
+  for (let i = 1; i <= Math.min(m, n) && c < 1e12; i++) c = (c * (m + n - Math.min(m, n) + i)) / i;
+  return c;
 }
 
 function mean(v: number[]): number | null {

@@ -49,6 +49,15 @@ describe('classify (Kayenta MannWhitneyClassifier)', () => {
     expect(replaced.canaryMean).toBe(0);
   });
 
+  it('too few values for the confidence is NoData, not a class', () => {
+    // One canary value above five baseline ones: 1 ordering in 6, nowhere near 98%.
+    const c = classify([200], [100, 101, 102, 103, 104]);
+    expect(c).toMatchObject({ class: 'NoData', canaryCount: 1, baselineCount: 5 });
+    expect(c.why).toBe('1 vs 5 values are too few for a 98% interval; wait for more of the window');
+    // Five against five: 252 orderings, enough for 98% (needs 100).
+    expect(classify(shifted(20).slice(0, 5), base.slice(0, 5)).class).toBe('High');
+  });
+
   it('identical samples pass without a test', () => {
     const c = classify([3, 1, 2], [1, 2, 3]);
     expect(c).toMatchObject({ class: 'Pass', effect: 1 });
