@@ -5,6 +5,7 @@ import { sampleNumber, type SampleValue, type Series } from './events.js';
 import { formatCompare, formatRatio, formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
 import { formatDuration } from '../runbook/duration.js';
+import { classText, metricFigures } from '../judge/text.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
 export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting' | 'unknown';
@@ -44,6 +45,8 @@ export interface HealthRow {
   recent?: { at: number; value: SampleValue; baseline?: SampleValue }[];
   /** Start and step of the sparkline window, so gaps and a young series are drawn where they are. */
   range?: { from: number; step: number };
+  /** A judged panel: its latest class and the figures behind it ("HIGH 40 vs 40 values, U 1600, …"). */
+  judged?: { class: string; text: string; why: string };
 }
 
 /** Rows for every panel of the runbook, evaluated at `now`. */
@@ -51,7 +54,12 @@ export function selectHealth(state: SessionState, now: number): HealthRow[] {
   const rb = state.session?.runbook;
   if (!rb) return [];
   const base = rb.prometheus?.interval ?? DEFAULT_INTERVAL_MS;
-  return (rb.health ?? []).map((p) => panelRow(p, state.panels[p.id], now, p.interval ?? base));
+  const judged = new Map((state.judge?.latest.metrics ?? []).map((m) => [m.panel, m]));
+  return (rb.health ?? []).map((p) => {
+    const row = panelRow(p, state.panels[p.id], now, p.interval ?? base);
+    const m = judged.get(p.id);
+    return m ? { ...row, judged: { class: m.class, text: `${classText(m.class)}  ${metricFigures(m, p.unit)}`, why: m.why } } : row;
+  });
 }
 
 /** One panel's row. */
