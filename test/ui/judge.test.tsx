@@ -5,7 +5,9 @@ import { afterEach, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/core/index.js';
 import { App } from '../../src/ui/App.js';
 import { KEY, renderSized, type Rendered } from '../support/ink.js';
+import { T0, at, started } from '../core/fixtures.js';
 import { liveModel } from './live.js';
+import { staticModel } from './model.js';
 
 let r: Rendered | undefined;
 afterEach(() => r?.unmount());
@@ -71,4 +73,21 @@ it('a marginal canary is a question on the health pane; J decides it, no-go with
   // Decided once: J now says why there is nothing to decide.
   r.press('J');
   await expect.poll(frame).toMatch(/already decided: no-go by alice/);
+});
+
+it('a panel past a threshold says its value, the condition it meets and by how much', async () => {
+  const events: SessionEvent[] = [
+    started(),
+    at(10, { type: 'metric/sampled', panel: 'error_rate', at: T0 + 10_000, series: [{ labels: {}, value: 0.08 }] }),
+    at(10, {
+      type: 'metric/sampled',
+      panel: 'p95_canary',
+      at: T0 + 10_000,
+      series: [{ labels: {}, value: 0.5 }],
+      baseline: [{ labels: {}, value: 0.2 }],
+    }),
+  ];
+  r = renderSized(<App model={staticModel(events, T0 + 10_000)} color={false} />, 160, 48);
+  await expect.poll(frame).toMatch(/crit: 8% > 5%, past it by 3%/);
+  expect(frame()).toMatch(/crit: ratio 2\.5× > 2×, past it by 0\.5×/);
 });

@@ -110,6 +110,7 @@ function textBlock(r: HealthRow, sel: boolean, cols: Columns, c: (k: Color) => C
     ],
   ];
   if (!inline && check) block.push(line(`    ${check}`, { dim: true }));
+  if (r.margin) block.push(line(`    ${r.margin}`, { color: c(STATUS_COLOR[r.status]) }));
   if (r.detail) block.push(line(`    ${r.detail}`, { color: c(STATUS_COLOR[r.status]), dim: r.status === 'ok' }));
   if (r.warnings?.length) block.push(line(`    warning: ${r.warnings[0]}`, { color: c('yellow') }));
   if (r.judged) {
