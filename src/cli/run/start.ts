@@ -101,7 +101,14 @@ function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, s
     if (stopped) return;
     const tctx = t.withTriggers(ctx, rb);
     drivers.push(p.startPoller(rb, tctx, { env, ...(sparkWidth ? { sparkWidth } : {}) }));
-    const judge = j.startJudge(rb, tctx, { env });
+    // The judge journals through the plain context: only judgments that change something are
+    // journaled, and the trigger evaluator sees every one.
+    const judge = j.startJudge(rb, ctx, {
+      env,
+      evaluate: (e) => {
+        for (const o of tctx.evaluator.observe(e)) ctx.emit(o);
+      },
+    });
     if (judge) drivers.push(judge);
     const alerts = a.startAlertsPoller(rb, ctx, { env });
     if (alerts) drivers.push(alerts);
