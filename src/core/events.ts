@@ -146,9 +146,9 @@ export interface LevelReadiness {
 export type NoteAdded = Ev<'note/added', { operator: string; text: string }>;
 
 /**
- * A statistical judgment of the canary (every `judge.every`; the story shows it when the verdict
- * changes): the score, the verdict and, per judged panel, counts, U, p, estimate, interval,
- * effect size and class.
+ * A statistical judgment of the canary, journaled when its verdict, score or a class changed (the
+ * story tells it when the verdict changed): the score, the verdict and, per judged panel, counts,
+ * U, p, estimate, interval, effect size and class.
  */
 export type JudgeVerdict = Ev<'judge/verdict', Judgment>;
 /** The operator's decision on an inconclusive (marginal) canary, journaled like a gate. */
