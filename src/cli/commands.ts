@@ -112,6 +112,20 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./health.js'),
   },
   {
+    name: 'judge',
+    synopsis: 'judge -f RUNBOOK [--json]',
+    summary: 'the statistical canary judgment now',
+    help: [
+      'Each compare panel with judge: is compared over its window (canary against baseline with',
+      'query_range): Mann-Whitney U, the Hodges-Lehmann shift and its interval, the effect size',
+      "(canary mean / baseline mean), and a class (High, Low, Pass, NoData) by Kayenta's rule. The",
+      'score is Pass / counted metrics per group, weighted; 0 when a critical metric fails.',
+      '  --json  the judgment as JSON (per metric: counts, U, p, estimate, interval, effect, class)',
+      'Exit codes: 0 pass, 1 marginal, 2 fail, 3 no data, 64 usage or runbook problems.',
+    ],
+    load: () => import('./judge.js'),
+  },
+  {
     name: 'exec',
     synopsis: 'exec -f RUNBOOK GROUP [--timeout D] [--batch N|P%] [--max-fail N|P%] [--concurrency N] -- COMMAND',
     summary: 'one command on a host group, output per host',

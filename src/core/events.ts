@@ -2,6 +2,7 @@
  * The event union for a whole session. Types are `domain/verb`; time (`t`, epoch ms) and ids are
  * stamped when an event is made, never by the reducer. Every event is plain JSON.
  */
+import type { Judgment } from '../judge/judge.js';
 import type { Runbook } from '../runbook/schema.js';
 
 /** A Prometheus sample value: a finite number, or the strings Prometheus uses for the rest. */
@@ -190,6 +191,14 @@ export type NotifyFailed = Ev<
   'notify/failed',
   { webhook: string; event: string; eventSeq?: number; status?: number; attempts: number; ms: number; error: string }
 >;
+/**
+ * A statistical judgment of the canary, journaled when its verdict, score or a class changed (the
+ * story tells it when the verdict changed): the score, the verdict and, per judged panel, counts,
+ * U, p, estimate, interval, effect size and class.
+ */
+export type JudgeVerdict = Ev<'judge/verdict', Judgment>;
+/** The operator's decision on an inconclusive (marginal) canary, journaled like a gate. */
+export type JudgeDecided = Ev<'judge/decided', { decision: 'go' | 'no-go'; operator: string; reason?: string; score: number }>;
 
 /** Every event of a session. */
 export type SessionEvent =
@@ -226,7 +235,9 @@ export type SessionEvent =
   | ApprovalRequested
   | ApprovalDecided
   | NotifyDelivered
-  | NotifyFailed;
+  | NotifyFailed
+  | JudgeVerdict
+  | JudgeDecided;
 
 /** An event before its time is stamped: each member of the union without `t` (for builders and tests). */
 export type Unstamped = SessionEvent extends infer X ? (X extends SessionEvent ? Omit<X, 't'> : never) : never;
@@ -273,6 +284,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'approval/decided',
   'notify/delivered',
   'notify/failed',
+  'judge/verdict',
+  'judge/decided',
 ];
 
 /** Converts a JS number to a SampleValue (NaN and infinities as Prometheus writes them). */

@@ -278,6 +278,22 @@ export function reduce(state: SessionState, e: SessionEvent): SessionState {
     case 'notify/failed':
       // A notification's fate is the journal's and the timeline's; nothing on screen depends on it.
       return s;
+    case 'judge/verdict': {
+      const { type: _type, t, ...j } = e;
+      const prev = s.judge;
+      // The same verdict goes on (a marginal canary is not asked about again on every judgment).
+      if (prev && prev.latest.verdict === j.verdict) return { ...s, judge: { ...prev, latest: { ...j, t } } };
+      return { ...s, judge: { latest: { ...j, t }, since: t } };
+    }
+    case 'judge/decided':
+      if (!s.judge) return s;
+      return {
+        ...s,
+        judge: {
+          ...s.judge,
+          decided: { decision: e.decision, operator: e.operator, t: e.t, score: e.score, ...(e.reason ? { reason: e.reason } : {}) },
+        },
+      };
     default:
       return assertNever(e, s);
   }

@@ -27,6 +27,8 @@ export type Intent =
   | { kind: 'withdraw'; id?: string }
   | { kind: 'abort-rollback' }
   | { kind: 'dismiss' }
+  /** The operator's decision on an inconclusive canary; `decision` undefined: may the dialog open. */
+  | { kind: 'judge'; decision?: 'go' | 'no-go'; reason?: string }
   | { kind: 'quit' };
 
 /** What the session knows that the journaled state does not. */
@@ -86,6 +88,12 @@ export function refusal(state: SessionState, intent: Intent, now: number, live: 
       return approvalRefusal(state, intent, now, live);
     case 'withdraw':
       return pendingOf(state, intent.id) ? undefined : 'no approval request is pending';
+    case 'judge':
+      if (live.notRecording) return `not recording (${live.notRecording}): a decision that is not journaled did not happen`;
+      if (state.judge?.latest.verdict !== 'marginal') return 'the canary judge is not inconclusive: nothing to decide';
+      if (state.judge.decided) return `already decided: ${state.judge.decided.decision} by ${state.judge.decided.operator}`;
+      if (intent.decision === 'no-go' && intent.reason !== undefined && !intent.reason.trim()) return 'no-go needs a reason: type it';
+      return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { sampleNumber, type SampleValue, type Series } from './events.js';
 import { formatCompare, formatRatio, formatThreshold, formatValue, type Unit } from './format.js';
 import type { PanelState, SessionState } from './state.js';
 import { formatDuration } from '../runbook/duration.js';
+import { classText, metricFigures } from '../judge/text.js';
 
 /** ok/warn/crit from the checks; the rest say why there is no trustworthy value. */
 export type PanelStatus = 'ok' | 'warn' | 'crit' | 'nodata' | 'stale' | 'unreachable' | 'error' | 'waiting' | 'unknown';
@@ -44,6 +45,10 @@ export interface HealthRow {
   recent?: { at: number; value: SampleValue; baseline?: SampleValue }[];
   /** Start and step of the sparkline window, so gaps and a young series are drawn where they are. */
   range?: { from: number; step: number };
+  /** A panel past a threshold: the value against the check it crossed and by how much ("crit: 12% > 10%, past it by 2%"). */
+  margin?: string;
+  /** A judged panel: its latest class and the figures behind it ("HIGH 40 vs 40 values, U 1600, …"). */
+  judged?: { class: string; text: string; why: string };
 }
 
 /** Rows for every panel of the runbook, evaluated at `now`. */
@@ -51,7 +56,27 @@ export function selectHealth(state: SessionState, now: number): HealthRow[] {
   const rb = state.session?.runbook;
   if (!rb) return [];
   const base = rb.prometheus?.interval ?? DEFAULT_INTERVAL_MS;
-  return (rb.health ?? []).map((p) => panelRow(p, state.panels[p.id], now, p.interval ?? base));
+  const judged = new Map((state.judge?.latest.metrics ?? []).map((m) => [m.panel, m]));
+  return (rb.health ?? []).map((p) => {
+    const row = withMargin(p, panelRow(p, state.panels[p.id], now, p.interval ?? base));
+    const m = judged.get(p.id);
+    return m ? { ...row, judged: { class: m.class, text: `${classText(m.class)}  ${metricFigures(m, p.unit)}`, why: m.why } } : row;
+  });
+}
+
+/** The row with its margin when it is past a threshold: the value, the condition it meets, and by how much. */
+function withMargin(p: Panel, row: HealthRow): HealthRow {
+  if (row.status !== 'warn' && row.status !== 'crit') return row;
+  const check = row.status === 'crit' ? p.crit : p.warn;
+  if (!check) return row;
+  const v = check.ratio ? row.compare?.ratio : row.value === undefined ? undefined : sampleNumber(row.value);
+  // The headline is the highest series: a "below" check may have been crossed by another one.
+  if (v === undefined || !Number.isFinite(v) || !holds(check, v)) return row;
+  const by = Math.abs(v - check.value);
+  const measured = check.ratio
+    ? `ratio ${formatRatio(v, [check.value])} ${check.op} ${formatRatio(check.value, [], true)}`
+    : `${formatValue(v, p.unit, [check.value])} ${formatThreshold(check.op, check.value, p.unit)}`;
+  return { ...row, margin: `${row.status}: ${measured}, past it by ${check.ratio ? formatRatio(by) : formatValue(by, p.unit)}` };
 }
 
 /** One panel's row. */

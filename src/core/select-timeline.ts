@@ -4,6 +4,7 @@
  * story (story.ts: what happened, without the samples) builds its lines from the same parts.
  */
 import { formatDuration, formatElapsed } from '../runbook/duration.js';
+import { judgmentSummary } from '../judge/text.js';
 import type { ApprovalSubject, LevelReadiness, MarkAdded, SessionEvent } from './events.js';
 
 /** Colour family of a line, so the pane can tint by kind. */
@@ -76,6 +77,10 @@ export function eventSeverity(e: SessionEvent): LineSeverity {
       return e.ok ? 'ok' : 'crit';
     case 'notify/failed':
       return 'warn';
+    case 'judge/verdict':
+      return e.verdict === 'pass' ? 'ok' : e.verdict === 'fail' ? 'crit' : 'warn';
+    case 'judge/decided':
+      return e.decision === 'go' ? 'ok' : 'warn';
     case 'rollback/readiness':
       // The way back is not all there: the operator should know before a rollback needs it.
       return e.levels.every((l) => l.ready === l.total) ? 'ok' : 'warn';
@@ -193,6 +198,10 @@ export function describeEvent(e: SessionEvent): [LineKind, string] {
         'error',
         `notification of ${e.event} to ${e.webhook} not delivered${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}: ${e.error}`,
       ];
+    case 'judge/verdict':
+      return [e.verdict === 'pass' ? 'metric' : 'error', judgmentSummary(e)];
+    case 'judge/decided':
+      return ['gate', `canary judge: ${e.decision.toUpperCase()} by ${e.operator} at score ${e.score}${e.reason ? `: ${e.reason}` : ''}`];
   }
 }
 

@@ -63,7 +63,7 @@ export function triggerReason(
   value: SampleValue | null,
   sides?: { canary: SampleValue; baseline: SampleValue },
 ): string {
-  const title = panel?.title ?? tr.when.panel;
+  const title = tr.when.judge !== undefined ? 'canary score' : (panel?.title ?? tr.when.panel);
   const check = tr.when.check;
   const held = tr.for ? ` for ${formatDuration(tr.for)}` : '';
   if (check.ratio && sides)

@@ -1,4 +1,5 @@
 /** The session state that the reducer folds events into. Plain data, no methods. */
+import type { Judgment } from '../judge/judge.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Alert, ApprovalSubject, LevelReadiness, MetricErrorKind, Outcome, SampleValue, Series } from './events.js';
 
@@ -144,6 +145,16 @@ export interface SessionState {
   notes: Note[];
   /** Requests waiting for a second approver, by id (absent when none ever was). */
   approvals?: Record<string, PendingApproval>;
+  /** The canary judge: its latest judgment, and the operator's decision on a marginal one. */
+  judge?: JudgeState;
+}
+
+/** The judge's state: the latest judgment, since when its verdict holds, the decision for this verdict. */
+export interface JudgeState {
+  latest: Judgment & { t: number };
+  /** When the current verdict began (a new episode resets `decided`). */
+  since: number;
+  decided?: { decision: 'go' | 'no-go'; operator: string; reason?: string; t: number; score: number };
 }
 
 /** The state before any event. */

@@ -7,7 +7,16 @@ import { formatDuration } from '../runbook/duration.js';
 import { holds } from '../runbook/check.js';
 import type { Panel, Trigger } from '../runbook/schema.js';
 import { sanitizeLine } from './controls.js';
-import { sampleNumber, type Alert, type SessionEvent, type TriggerFiring, type TriggerPending, type TriggerResolved } from './events.js';
+import { judgmentSummary } from '../judge/text.js';
+import {
+  sampleNumber,
+  type Alert,
+  type JudgeVerdict,
+  type SessionEvent,
+  type TriggerFiring,
+  type TriggerPending,
+  type TriggerResolved,
+} from './events.js';
 import { formatCompare, formatMeasured } from './format.js';
 import type { HealthRow, PanelStatus } from './select-health.js';
 import { describeEvent, eventSeverity, type LineKind, type LineSeverity } from './select-timeline.js';
@@ -84,8 +93,8 @@ export function triggerLine(
   panels: Map<string, Panel>,
 ): Made {
   if (!def) return raw(e);
-  const p = panels.get(def.when.panel);
-  const title = p?.title ?? def.when.panel;
+  const p = def.when.judge !== undefined ? undefined : panels.get(def.when.panel);
+  const title = def.when.judge !== undefined ? 'canary score' : (p?.title ?? def.when.panel);
   const c = def.when.check;
   switch (e.type) {
     case 'trigger/pending': {
@@ -131,4 +140,11 @@ function lastLine(s: string): string {
   const chars = [...sanitizeLine(s).trim()];
   const cut = chars.length > LAST_LINE_MAX ? [...chars.slice(0, LAST_LINE_MAX - 1), '…'] : chars;
   return `"${cut.join('')}"`;
+}
+
+/** A judgment's line: the verdict, the score and the figures of each metric that is not Pass, in its panel's unit. */
+export function judgeLine(e: JudgeVerdict, panels: Map<string, Panel>): Made {
+  const units = new Map([...panels].map(([id, p]) => [id, p.unit]));
+  const [kind] = describeEvent(e);
+  return [kind, eventSeverity(e), judgmentSummary(e, units)];
 }

@@ -25,7 +25,7 @@ import type {
 import { DEFAULT_INTERVAL_MS, panelRow, type PanelStatus } from './select-health.js';
 import { stamped, type LineKind, type LineSeverity, type TimelineLine } from './select-timeline.js';
 import type { PanelState } from './state.js';
-import { alertsLine, outputSummary, panelText, raw, statusSeverity, triggerLine, type Made } from './story-text.js';
+import { alertsLine, judgeLine, outputSummary, panelText, raw, statusSeverity, triggerLine, type Made } from './story-text.js';
 
 /** A line of the story, and the index of the event it tells (in the session's order). */
 export interface StoryLine extends TimelineLine {
@@ -75,6 +75,7 @@ export class StoryIndex implements StoryList {
   private alerts = new Map<string, Alert>();
   private alertsDown = false;
   private readonly outputs = new Map<string, OutputCount>();
+  private verdict: string | undefined;
 
   /** Lines told so far. */
   get length(): number {
@@ -165,6 +166,16 @@ export class StoryIndex implements StoryList {
       case 'trigger/firing':
       case 'trigger/resolved':
         return triggerLine(e, this.triggers.get(e.trigger), this.panels);
+      case 'judge/verdict':
+        // A line when the verdict changes; the judgments in between only refresh the figures.
+        if (e.verdict === this.verdict) return undefined;
+        {
+          const first = this.verdict === undefined;
+          this.verdict = e.verdict;
+          // Like a panel's first ok status: a canary that starts out fine, or without traffic yet, says nothing.
+          if (first && (e.verdict === 'pass' || e.verdict === 'nodata')) return undefined;
+        }
+        return judgeLine(e, this.panels);
       default:
         return raw(e);
     }

@@ -11,6 +11,7 @@ import type { Panel, Runbook, Step } from '../runbook/schema.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { FleetPlan } from './plan.js';
 import { FLOOR, scaleMs, scaleQuery } from './timescale.js';
+import { DEFAULT_JUDGE_EVERY_MS, JUDGE_DEFAULTS } from '../runbook/judge-fields.js';
 
 /** Where the fleet answers. */
 export interface FleetEndpoints {
@@ -60,6 +61,9 @@ export function rewriteRunbook(rb: Runbook, plan: FleetPlan, at: FleetEndpoints,
   }
   out.health = rb.health?.map((p) => scalePanel(p, scale));
   if (!out.health) delete out.health;
+  // The judge's period with the rest of the clock (a 30s period is 3s at x10).
+  if (out.health?.some((p) => p.judge) && scale > 1)
+    out.judge = { ...rb.judge, every: scaleMs(rb.judge?.every ?? DEFAULT_JUDGE_EVERY_MS, scale, FLOOR.interval) };
   let probes = 0;
   const elsewhere: string[] = [];
   const front = frontHost(plan);
@@ -125,6 +129,10 @@ function scalePanel(p: Panel, scale: number): Panel {
   if (p.interval !== undefined) q.interval = scaleMs(p.interval, scale, FLOOR.interval);
   if (p.query !== undefined) q.query = scaleQuery(p.query, scale);
   if (p.compare) q.compare = { canary: scaleQuery(p.compare.canary, scale), baseline: scaleQuery(p.compare.baseline, scale) };
+  if (p.judge) {
+    const window = scaleMs(p.judge.window ?? JUDGE_DEFAULTS.window, scale, FLOOR.window);
+    q.judge = { ...p.judge, window, step: scaleMs(p.judge.step ?? JUDGE_DEFAULTS.step, scale, FLOOR.interval) };
+  }
   return q;
 }
 

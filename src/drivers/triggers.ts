@@ -32,7 +32,8 @@
  *
  * Pure and deterministic: time is the `t` of the event being evaluated; output events carry it.
  */
-import { sampleNumber, toSampleValue, type MetricSampled, type SampleValue, type SessionEvent } from '../core/events.js';
+import { sampleNumber, toSampleValue, type JudgeVerdict, type MetricSampled, type SampleValue, type SessionEvent } from '../core/events.js';
+import { judgmentWhy } from '../judge/text.js';
 import { ratioOf, sortSeries } from '../core/select-health.js';
 import { SEVERITY_RANK, triggerReason } from '../core/select-triggers.js';
 import { holds } from '../runbook/check.js';
@@ -102,6 +103,8 @@ export class TriggerEvaluator {
   private last: string | undefined;
   /** The end of the latest rollback: samples taken up to it no longer count. */
   private rearmedAfter = -Infinity;
+  /** The latest judgment, for the reason of a trigger on the canary score. */
+  private judgment: JudgeVerdict | undefined;
 
   constructor(
     runbook: Runbook,
@@ -119,19 +122,45 @@ export class TriggerEvaluator {
 
   /** Feeds one event; returns the events it causes (none for events that are not samples or failures). */
   observe(e: SessionEvent): SessionEvent[] {
+    if (e.type === 'judge/verdict') return this.observeJudgment(e);
     if (e.type !== 'metric/sampled' && e.type !== 'metric/failed') return [];
     const out: SessionEvent[] = this.rearm();
     // A sample of a window that began before the rollback ended says nothing about after it.
     if ((e.type === 'metric/sampled' ? e.at : e.t) <= this.rearmedAfter) return out;
     const fired = new Set<string>();
     for (const tr of this.triggers) {
-      if (tr.when.panel !== e.panel) continue;
+      if (tr.when.panel !== e.panel || tr.when.judge !== undefined) continue;
       const m = this.mem.get(tr.id)!;
       if (e.type === 'metric/failed') {
         if (m.state !== 'inactive') m.blind = true;
         continue;
       }
       const ev = this.step(tr, m, measure(tr, this.panels.get(tr.when.panel), e), e.t);
+      if (ev) out.push(ev);
+      if (ev?.type === 'trigger/firing') fired.add(tr.id);
+    }
+    return out.length ? [...out, ...this.recommend(e.t, fired)] : out;
+  }
+
+  /**
+   * A judgment evaluates the triggers on the canary score (`judge < marginal`), as a sample does
+   * a panel's: a `nodata` verdict is no data. A judgment whose window began before a rollback
+   * ended says nothing about after it.
+   */
+  private observeJudgment(e: JudgeVerdict): SessionEvent[] {
+    const out: SessionEvent[] = this.rearm();
+    this.judgment = e;
+    const start = Math.min(...e.metrics.map((m) => m.window.start));
+    if ((Number.isFinite(start) ? start : e.t) <= this.rearmedAfter) return out;
+    const fired = new Set<string>();
+    for (const tr of this.triggers) {
+      if (tr.when.judge === undefined) continue;
+      const noData = e.verdict === 'nodata';
+      const fire = noData && tr.onNoData === 'fire';
+      const r: Measure = noData
+        ? { holds: fire, value: null, noData: true, unknown: !fire }
+        : { holds: holds(tr.when.check, e.score), value: e.score, noData: false, unknown: false };
+      const ev = this.step(tr, this.mem.get(tr.id)!, r, e.t);
       if (ev) out.push(ev);
       if (ev?.type === 'trigger/firing') fired.add(tr.id);
     }
@@ -226,7 +255,8 @@ export class TriggerEvaluator {
   }
 
   private reason(tr: Trigger, m: TriggerMemory): string {
-    return triggerReason(tr, this.panels.get(tr.when.panel), m.value, m.sides);
+    const why = tr.when.judge !== undefined && this.judgment ? `: ${judgmentWhy(this.judgment, this.panels)}` : '';
+    return triggerReason(tr, this.panels.get(tr.when.panel), m.value, m.sides) + why;
   }
 }
 

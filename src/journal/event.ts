@@ -16,6 +16,7 @@ export const DECISION_TYPES: ReadonlySet<string> = new Set([
   'mark/added',
   'approval/requested',
   'approval/decided',
+  'judge/decided',
 ]);
 
 /** Every rollback event is a decision, whatever verb is added to that domain later. */

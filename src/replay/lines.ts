@@ -55,7 +55,7 @@ export function checkLine(raw: RawLine): LineResult {
 
 /** The mark an event gets (0 none, 1 gate, 2 trigger firing, 3 rollback): `n`/`p` stop at marked events, the progress bar shows them. */
 export function decisionKind(type: string): 0 | 1 | 2 | 3 {
-  if (type === 'gate/decided') return 1;
+  if (type === 'gate/decided' || type === 'judge/decided') return 1;
   if (type === 'trigger/firing') return 2;
   if (
     type === 'rollback/recommended' ||

@@ -201,6 +201,10 @@ export class Plausibility {
       case 'notify/delivered':
       case 'notify/failed':
         return ids.webhooks.has(e.webhook) ? undefined : unknown(e.type, 'webhook', e.webhook);
+      case 'judge/verdict': {
+        const bad = e.metrics.find((m) => !ids.panels.has(m.panel));
+        return bad ? unknown(e.type, 'health panel', bad.panel) : undefined;
+      }
       case 'rollback/readiness':
         for (const l of e.levels) {
           const bad = this.level(e.type, l.level);

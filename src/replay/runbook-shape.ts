@@ -45,6 +45,17 @@ const panel = z.looseObject({
   crit: check.optional(),
   interval: ms.optional(),
   range: ms.optional(),
+  judge: z
+    .looseObject({
+      window: ms.optional(),
+      step: z.number().positive().optional(),
+      confidence: z.number().optional(),
+      tolerance: z.number().optional(),
+      direction: z.enum(['increase', 'decrease', 'either']).optional(),
+      group: z.string().optional(),
+      weight: z.number().optional(),
+    })
+    .optional(),
 });
 
 const phase = z.looseObject({
@@ -67,7 +78,7 @@ const level = z.looseObject({
 
 const trigger = z.looseObject({
   id: key,
-  when: z.looseObject({ panel: z.string(), check }),
+  when: z.looseObject({ panel: z.string(), check, judge: z.enum(['marginal', 'pass', 'score']).optional() }),
   for: ms.optional(),
   severity: z.enum(['critical', 'major', 'minor', 'warning']),
   recommend: z.string(),
@@ -94,6 +105,9 @@ export const JournaledRunbook = z.looseObject({
   alertmanager: z.looseObject({ url: z.string() }).optional(),
   hosts: z.record(key, z.array(host)).optional(),
   health: z.array(panel).optional(),
+  judge: z
+    .looseObject({ pass: z.number().optional(), marginal: z.number().optional(), every: z.number().positive().optional() })
+    .optional(),
   phases: z.array(phase),
   rollback: z.looseObject({ levels: z.array(level), triggers: z.array(trigger).optional() }).optional(),
   redact: z.array(z.string()).optional(),

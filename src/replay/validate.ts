@@ -77,6 +77,37 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'approval/decided': { id: key, decision: oneOf('approve', 'refuse', 'withdraw'), by: str, reason: opt(str), source: opt(source) },
   'notify/delivered': { webhook: key, event: str, eventSeq: opt(int), status: int, attempts: int, ms: num },
   'notify/failed': { webhook: key, event: str, eventSeq: opt(int), status: opt(int), attempts: int, ms: num, error: str },
+  'judge/verdict': {
+    score: num,
+    verdict: oneOf('pass', 'marginal', 'fail', 'nodata'),
+    pass: num,
+    marginal: num,
+    forced: opt(str),
+    metrics: arr(
+      obj({
+        panel: key,
+        group: str,
+        critical: bool,
+        mustHaveData: bool,
+        confidence: num,
+        window: obj({ start: time, end: time, step: num }),
+        class: oneOf('High', 'Low', 'Pass', 'NoData'),
+        canaryCount: int,
+        baselineCount: int,
+        canaryMean: nullable(num),
+        baselineMean: nullable(num),
+        u: opt(num),
+        p: opt(num),
+        estimate: opt(num),
+        lower: opt(num),
+        upper: opt(num),
+        effect: nullable(num),
+        why: str,
+        error: opt(str),
+      }),
+    ),
+  },
+  'judge/decided': { decision: oneOf('go', 'no-go'), operator: str, reason: opt(str), score: num },
 };
 const CHECKS = new Map(Object.entries(SHAPES).map(([type, shape]) => [type, obj({ t: time, ...shape })]));
 

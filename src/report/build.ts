@@ -9,7 +9,9 @@ import type { Runbook } from '../runbook/schema.js';
 import { sanitizeLine as clean } from '../core/controls.js';
 import type { Collected } from './collect.js';
 import type { Integrity } from '../journal/integrity.js';
-import type { HostResult, IntegrityReport, Moment, Report, RollbackReport, TimelineEntry, TriggerReport } from './types.js';
+import type { JudgeDecided, JudgeVerdict } from '../core/events.js';
+import { classText, metricFigures, scoreText } from '../judge/text.js';
+import type { HostResult, IntegrityReport, JudgmentReport, Moment, Report, RollbackReport, TimelineEntry, TriggerReport } from './types.js';
 import { SEVERITY_MARK } from '../core/select-timeline.js';
 
 /** The report of a collected journal and its integrity verdict; `journal` is the path as the user gave it. */
@@ -74,12 +76,40 @@ export function buildReport(
       ...(g.reason ? { reason: clean(g.reason) } : {}),
     })),
     triggers: c.firings.map((f) => trigger(f, rb, at)),
+    ...(c.judgments.length ? { judgments: c.judgments.map((j) => judgment(j, rb, at)) } : {}),
     rollbacks: [...s.rollback.history, ...(s.rollback.run ? [s.rollback.run] : [])].map((r) =>
       rollback(r, s, at, r === s.rollback.run && endedAs.ended && endedAs.outcome === 'rollback-interrupted'),
     ),
     notes: s.notes.map((n) => ({ ...at(n.t), operator: clean(n.operator), text: clean(n.text) })),
     decisions: c.decisions.map((d) => ({ ...at(d.t), what: d.what, health: d.health })),
     timeline: timeline(c, at),
+  };
+}
+
+/** A judgment (or a decision on one) with the why of each metric, in its panel's unit. */
+function judgment(j: JudgeVerdict | JudgeDecided, rb: Runbook | undefined, at: (t: number) => Moment): JudgmentReport {
+  if (j.type === 'judge/decided')
+    return {
+      ...at(j.t),
+      score: j.score,
+      verdict: 'marginal',
+      text: clean(`canary judge: ${j.decision.toUpperCase()} by ${j.operator} at score ${j.score}`),
+      metrics: [],
+      decision: { decision: j.decision, operator: clean(j.operator), ...(j.reason ? { reason: clean(j.reason) } : {}) },
+    };
+  const panels = new Map((rb?.health ?? []).map((p) => [p.id, p]));
+  return {
+    ...at(j.t),
+    score: j.score,
+    verdict: j.verdict,
+    text: clean(`canary ${scoreText(j)}`),
+    metrics: j.metrics.map((m) => ({
+      panel: m.panel,
+      title: clean(panels.get(m.panel)?.title ?? m.panel),
+      class: classText(m.class),
+      figures: clean(metricFigures(m, panels.get(m.panel)?.unit)),
+      why: clean(m.why),
+    })),
   };
 }
 

@@ -4,7 +4,15 @@
  * taken as it passes; the rest comes from the final state. Untrusted lines go through the same
  * checks as replay's (replay/admit.ts): malformed or impossible ones are skipped and listed.
  */
-import type { GateDecided, SessionEvent, SessionResumed, SessionStarted, TriggerFiring } from '../core/events.js';
+import type {
+  GateDecided,
+  JudgeDecided,
+  JudgeVerdict,
+  SessionEvent,
+  SessionResumed,
+  SessionStarted,
+  TriggerFiring,
+} from '../core/events.js';
 import { selectHealth } from '../core/select-health.js';
 import { StoryIndex } from '../core/story.js';
 import { initialState, type SessionState } from '../core/state.js';
@@ -28,6 +36,8 @@ export interface Collected {
   /** Every failure of each step, in order (the state keeps only the latest attempt). */
   failures: Map<string, string[]>;
   firings: TriggerFiring[];
+  /** Judgments whose verdict changed, and the operator's decisions on them, in order. */
+  judgments: (JudgeVerdict | JudgeDecided)[];
   /** Each decision with the health panels as they stood right after it. */
   decisions: { t: number; what: string; health: HealthValue[] }[];
   /** Lines not taken as fact: skipped (malformed, impossible), or folded and flagged (a seq gap). */
@@ -46,6 +56,7 @@ export async function collect(path: string, o: JudgeOptions = {}): Promise<Colle
     resumes: [],
     failures: new Map(),
     firings: [],
+    judgments: [],
     decisions: [],
     problems: [],
     story: new StoryIndex(),
@@ -80,6 +91,8 @@ function note(c: Collected, e: SessionEvent, folder: Folder): void {
   if (e.type === 'session/resumed') c.resumes.push(e);
   if (e.type === 'step/failed') c.failures.set(e.step, [...(c.failures.get(e.step) ?? []), sanitizeLine(e.error)]);
   if (e.type === 'trigger/firing') c.firings.push(e);
+  if (e.type === 'judge/decided') c.judgments.push(e);
+  if (e.type === 'judge/verdict' && c.judgments.findLast((j) => j.type === 'judge/verdict')?.verdict !== e.verdict) c.judgments.push(e);
   if (decisionKind(e.type)) {
     const state = folder.state();
     // Every decision is a line of the story, just told: the report says it as the timeline did.
@@ -92,7 +105,9 @@ function note(c: Collected, e: SessionEvent, folder: Folder): void {
 export function healthAt(state: SessionState, t: number): HealthValue[] {
   return selectHealth(state, t).map((r) => {
     // A stale panel still had a last value on screen; the reader wants it, and how old it was.
-    const value = r.status === 'stale' && r.series[0] ? `${r.series[0].text} (${r.detail})` : r.text;
+    const shown = r.status === 'stale' && r.series[0] ? `${r.series[0].text} (${r.detail})` : r.text;
+    // A judged panel: its class and figures beside the value.
+    const value = r.judged ? `${shown}; judge ${r.judged.text}` : shown;
     return { panel: r.id, title: sanitizeLine(r.title), value: sanitizeLine(value), status: r.status };
   });
 }

@@ -85,6 +85,22 @@ export function renderMarkdown(r: Report): string {
       : ['None fired.', '']),
   );
 
+  if (r.judgments) {
+    out.push('## Canary judgments', '');
+    for (const j of r.judgments) {
+      out.push(`- ${j.elapsed} ${inline(j.text)}${j.decision?.reason ? `: ${inline(j.decision.reason)}` : ''}`);
+      if (j.metrics.length)
+        out.push(
+          '',
+          ...table(
+            ['Panel', 'Class', 'Figures', 'Why'],
+            j.metrics.map((m) => [m.title, m.class, m.figures, m.why]),
+          ),
+        );
+    }
+    out.push('');
+  }
+
   out.push('## Rollbacks', '');
   if (!r.rollbacks.length) out.push('None.', '');
   for (const rb of r.rollbacks) out.push(...rollback(rb));

@@ -66,6 +66,18 @@ export interface GateReport extends Moment {
   reason?: string;
 }
 
+/** A canary judgment whose verdict changed, or the operator's decision on a marginal one. */
+export interface JudgmentReport extends Moment {
+  score: number;
+  verdict: 'pass' | 'marginal' | 'fail' | 'nodata';
+  /** "canary score 0 of 100: FAIL (pass ≥ 95, marginal ≥ 75)". */
+  text: string;
+  /** Per judged panel: class, the figures (counts, U, p, shift and interval, effect size) and why. */
+  metrics: { panel: string; title: string; class: string; figures: string; why: string }[];
+  /** Set for an operator's decision (then `metrics` is empty). */
+  decision?: { decision: 'go' | 'no-go'; operator: string; reason?: string };
+}
+
 /** A trigger that fired: when, the value measured against its check. */
 export interface TriggerReport extends Moment {
   trigger: string;
@@ -151,6 +163,8 @@ export interface Report {
   phases: PhaseReport[];
   gates: GateReport[];
   triggers: TriggerReport[];
+  /** The canary judge: each change of verdict and each decision (absent when the runbook judges nothing). */
+  judgments?: JudgmentReport[];
   rollbacks: RollbackReport[];
   notes: NoteReport[];
   decisions: DecisionReport[];

@@ -127,14 +127,30 @@ export function holds(check: Pick<Check, 'op' | 'value'>, v: number): boolean {
   }
 }
 
-/** A trigger condition: `<panel> [ratio] <op> <number>[unit]`. */
+/** A trigger condition: `<panel> [ratio] <op> <number>[unit]`, or `judge < marginal|pass|<score>`. */
 export interface Condition {
+  /** The panel, or `judge` (JUDGE_PANEL) for the canary score. */
   panel: string;
   check: Check;
+  /** Set for the canary score: the threshold it names (its value is put in `check` when the runbook is read), or `score` for a number. */
+  judge?: 'marginal' | 'pass' | 'score';
 }
+
+/** The `panel` of a condition on the canary score. */
+export const JUDGE_PANEL = 'judge';
+/** Default score thresholds a judge condition may name. */
+export const JUDGE_THRESHOLDS = { pass: 95, marginal: 75 } as const;
+const JUDGE_CONDITION = /^\s*judge\s*(<=|<|>=|>)\s*(marginal|pass|\d+(?:\.\d+)?)\s*$/;
 
 /** Parses a trigger's `when`, or returns undefined when it does not have that shape. */
 export function parseCondition(text: string): Condition | undefined {
+  const j = JUDGE_CONDITION.exec(text);
+  if (j) {
+    const op = j[1] as CheckOp;
+    const named = j[2] === 'marginal' || j[2] === 'pass' ? j[2] : undefined;
+    const value = named ? JUDGE_THRESHOLDS[named] : Number(j[2]);
+    return { panel: JUDGE_PANEL, check: { ratio: false, op, value, text: `${op} ${j[2]}` }, judge: named ?? 'score' };
+  }
   const m = /^\s*([A-Za-z_][\w-]*)\s+(.*)$/.exec(text);
   if (!m) return undefined;
   const check = parseCheck(m[2]);

@@ -88,6 +88,11 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     if (!isObj(p)) return;
     const at: Path = ['health', i];
     unique('panel', p, at);
+    if (p.id === 'judge')
+      out.push({
+        path: [...at, 'id'],
+        message: '\'judge\' names the canary score in triggers (when: "judge < marginal"); give this panel another id',
+      });
     const compare = isObj(p.compare) ? p.compare : undefined;
     const queries: [unknown, Path][] =
       p.query !== undefined
@@ -145,7 +150,13 @@ export function checkRunbook(data: unknown, env: NodeJS.ProcessEnv | null = proc
     const at: Path = ['rollback', 'triggers', i];
     unique('trigger', t, at);
     const when = isStr(t.when) ? parseCondition(t.when) : undefined;
-    if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when']))
+    if (when?.judge !== undefined) {
+      if (![...panels.values()].some((p) => isObj(p.judge) && isObj(p.compare)))
+        out.push({
+          path: [...at, 'when'],
+          message: `'${t.when}' needs at least one compare panel with judge: (the score is made from them)`,
+        });
+    } else if (when && ref('panel', when.panel, [...panels.keys()], [...at, 'when']))
       checkOk(when.check, when.panel, [...at, 'when'], conditionUnitOffset(t.when as string));
     if (isStr(t.recommend)) ref('rollback level', t.recommend, levels, [...at, 'recommend']);
     // A trigger without recommend only informs; an automatic one must say what it runs.

@@ -5,10 +5,11 @@
  * or a few milliseconds make no sense (a poll interval, a timeout, an auto-rollback countdown).
  */
 import { z } from 'zod';
-import { parseCondition, type Condition } from './check.js';
+import { JUDGE_THRESHOLDS, parseCondition, type Condition } from './check.js';
 import { applyCheckUnits } from './check-units.js';
 import { amount, check, duration, envString, id, POLL_INTERVAL, TIMEOUT } from './fields.js';
 import { normalizeHost } from './host.js';
+import { PanelJudge, RunbookJudge } from './judge-fields.js';
 import { MIN_SECRET_LENGTH, VAR_NAME } from './secrets.js';
 import { Notify } from './notify.js';
 
@@ -73,10 +74,17 @@ const Panel = z
     crit: check('crit').optional(),
     interval: duration('interval', POLL_INTERVAL).optional().describe('Poll interval of this panel (at least 1s)'),
     range: duration('range', { at: '1m', noun: 'sparkline window' }).optional().describe('Sparkline window (default 15m, at least 1m)'),
+    judge: PanelJudge.optional(),
   })
   .superRefine((p, ctx) => {
     if ((p.query === undefined) === (p.compare === undefined))
       ctx.addIssue({ code: 'custom', message: 'a panel needs exactly one of query or compare', path: [] });
+    if (p.judge && !p.compare)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'judge compares a canary with a baseline: it needs compare: {canary, baseline}',
+        path: ['judge'],
+      });
   });
 
 const RunStep = z.strictObject({
@@ -173,7 +181,7 @@ const Trigger = z.strictObject({
     .string()
     .refine((s) => parseCondition(s) !== undefined, {
       message:
-        'when is not a condition; write "<panel> <op> <number>", like "error_rate > 0.05", "error_rate > 5%", "p95 > 500ms" or "p95 ratio > 2"',
+        'when is not a condition; write "<panel> <op> <number>", like "error_rate > 0.05", "error_rate > 5%", "p95 > 500ms" or "p95 ratio > 2", or "judge < marginal" for the canary score',
     })
     .transform((s) => parseCondition(s) as Condition),
   for: duration('for').optional().describe('How long the condition must hold (default: fires at once)'),
@@ -196,6 +204,7 @@ export const RunbookSchema = z
     ssh: Ssh.optional(),
     hosts: z.record(z.string(), z.array(Host)).optional(),
     health: z.array(Panel).optional(),
+    judge: RunbookJudge.optional(),
     phases: z.array(Phase).min(1),
     rollback: z
       .strictObject({
@@ -219,10 +228,22 @@ export const RunbookSchema = z
   .transform((rb, ctx) => {
     // Thresholds written in a unit (`> 5%`, `> 500ms`) become numbers in their panel's unit.
     const problems = applyCheckUnits(rb);
+    resolveJudgeThresholds(rb);
     for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     return problems.length ? z.NEVER : rb;
   })
   .describe('A cutover runbook: one deploy, its health, its checklist and its rollback');
+
+/** `judge < marginal` and `judge < pass` compare the score with the runbook's thresholds. */
+function resolveJudgeThresholds(rb: {
+  judge?: { pass?: number; marginal?: number };
+  rollback?: { triggers?: { when: Condition }[] };
+}): void {
+  for (const t of rb.rollback?.triggers ?? []) {
+    const named = t.when.judge;
+    if (named === 'pass' || named === 'marginal') t.when.check.value = rb.judge?.[named] ?? JUDGE_THRESHOLDS[named];
+  }
+}
 
 /** A validated runbook with durations in ms, checks and amounts parsed. Plain JSON. */
 export type Runbook = z.output<typeof RunbookSchema>;

@@ -24,6 +24,7 @@ const TEXT: Partial<Record<SessionEvent['type'], readonly string[]>> = {
   'approval/requested': ['reason'],
   'approval/decided': ['reason'],
   'notify/failed': ['error'],
+  'judge/decided': ['reason'],
 };
 
 /** `e` with its free text redacted; the same object when nothing changed. */
@@ -38,6 +39,9 @@ export function redactEvent(e: SessionEvent, r: Redactor): SessionEvent {
         labels: Object.fromEntries(Object.entries(a.labels).map(([k, v]) => [k, r.text(v)])),
       })),
     };
+  // A judged metric whose query failed carries Prometheus's error text.
+  if (e.type === 'judge/verdict' && e.metrics.some((m) => m.error !== undefined))
+    return { ...e, metrics: e.metrics.map((m) => (m.error !== undefined ? { ...m, error: r.text(m.error), why: r.text(m.why) } : m)) };
   let out: SessionEvent = e;
   // The sender's command line may carry a token (deploy.sh --token=...): redacted like its text.
   if ((e.type === 'mark/added' || e.type === 'approval/decided') && e.source) {

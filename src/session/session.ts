@@ -269,6 +269,16 @@ export class Session {
     return this.approvals.answer(a);
   }
 
+  /** Decides an inconclusive (marginal) canary, like a gate. No-go needs a reason. */
+  decideJudge(decision: 'go' | 'no-go', reason: string): Refusal {
+    const why = reason.trim();
+    const score = this.state.judge?.latest.score ?? 0;
+    return this.decide(
+      { kind: 'judge', decision, reason },
+      { type: 'judge/decided', t: this.clock(), decision, operator: this.operator, score, ...(why ? { reason: why } : {}) },
+    );
+  }
+
   /** Adds an operator's note to the timeline. */
   note(text: string): Refusal {
     return this.decide({ kind: 'note', text }, { type: 'note/added', t: this.clock(), operator: this.operator, text: text.trim() });

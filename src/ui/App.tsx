@@ -180,6 +180,7 @@ export function App({ model, layout: asked, color, size, settleMs = SETTLE_MS }:
     if (dd.kind === 'skip') flash(s.skip(dd.step, dd.input));
     else if (dd.kind === 'note') flash(s.note(dd.input));
     else if (dd.kind === 'gate' && dd.decision) flash(s.decideGate(dd.phase, dd.decision, dd.input));
+    else if (dd.kind === 'judge' && dd.decision) flash(s.decideJudge(dd.decision, dd.input));
     else if (dd.kind === 'rollback') flash(s.confirmRollback(dd.level));
     else if (dd.kind === 'abort') flash(s.abortRollback());
   }

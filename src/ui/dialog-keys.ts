@@ -68,6 +68,32 @@ export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
         }),
         close,
       ];
+    case 'judge':
+      if (!d.decision)
+        return [
+          {
+            keys: ['g'],
+            description: 'GO: go on with the canary',
+            acts: true,
+            handler: () => c.set({ ...d, decision: 'go' }),
+            ...reason(why({ kind: 'judge', decision: 'go' })),
+          },
+          {
+            keys: ['n'],
+            description: 'NO-GO (reason required)',
+            acts: true,
+            handler: () => c.set({ ...d, decision: 'no-go' }),
+            ...reason(why({ kind: 'judge', decision: 'no-go' })),
+          },
+          close,
+        ];
+      return [
+        submit(`decide ${d.decision.toUpperCase()}`, why({ kind: 'judge', decision: d.decision, reason: d.input }), {
+          acts: true,
+          dangerous: d.decision === 'no-go',
+        }),
+        close,
+      ];
     case 'rollback':
       return [
         {
@@ -127,7 +153,7 @@ export function dialogBindings(d: Dialog, c: DialogContext): Binding[] {
 /** Dialogs whose text field takes typed characters. */
 export function typedInput(d: Dialog): string | undefined {
   if (d.kind === 'skip' || d.kind === 'note' || d.kind === 'filter') return d.input;
-  if (d.kind === 'gate' && d.decision) return d.input;
+  if ((d.kind === 'gate' || d.kind === 'judge') && d.decision) return d.input;
   return undefined;
 }
 
@@ -163,6 +189,7 @@ const DIALOG_SAMPLES: { title: string; dialog: Dialog }[] = [
   { title: 'gate', dialog: { kind: 'gate', phase: '', title: '', input: '' } },
   { title: 'gate, after g', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'go' } },
   { title: 'gate, after n', dialog: { kind: 'gate', phase: '', title: '', input: '', decision: 'no-go' } },
+  { title: 'canary judge (J)', dialog: { kind: 'judge', input: '' } },
   { title: 'roll back', dialog: { kind: 'rollback', level: '' } },
   { title: 'abort', dialog: { kind: 'abort', level: '' } },
   { title: 'skip', dialog: { kind: 'skip', step: '', title: '', input: '' } },

@@ -8,6 +8,8 @@ import { gateLines } from './panes/checklist/gate-lines.js';
 import { displayCommand } from '../core/command-text.js';
 import type { OverlayView } from './components/Overlay.js';
 import type { Dialog } from './use-console-ui.js';
+import { selectJudge } from '../core/select-judge.js';
+import { classText, metricFigures } from '../judge/text.js';
 
 /** What a dialog looks like: an overlay's title, lines and keys hint. */
 export type DialogView = OverlayView;
@@ -56,6 +58,8 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
         hint,
         danger: d.decision === 'no-go',
       };
+    case 'judge':
+      return judgeDialog(d, state, hint, input);
     case 'rollback':
       return { title: `ROLL BACK: ${levelTitle(state, d.level)}`, lines: rollbackPlan(state, d.level), hint, danger: true };
     case 'abort':
@@ -79,6 +83,36 @@ export function dialogView(d: Dialog, state: SessionState, hint: string, notReco
           }
         : { title: 'Quit?', lines: [line('The journal is closed and its path printed.'), ...unrecorded], hint, danger: false };
   }
+}
+
+/** The inconclusive canary: the score, each judged metric's class and figures, then the question or the reason field. */
+function judgeDialog(d: Extract<Dialog, { kind: 'judge' }>, state: SessionState, hint: string, input: (text: string) => Line): DialogView {
+  const j = selectJudge(state);
+  const panels = new Map((state.session?.runbook.health ?? []).map((p) => [p.id, p]));
+  const figures = (state.judge?.latest.metrics ?? []).flatMap((m) => [
+    line(`  ${classText(m.class).padEnd(8)}${panels.get(m.panel)?.title ?? m.panel}`, { bold: m.class !== 'Pass' }),
+    line(`          ${metricFigures(m, panels.get(m.panel)?.unit)}`),
+  ]);
+  const head = [line(j?.text ?? 'no judgment yet'), ...figures, line('')];
+  if (!d.decision)
+    return {
+      title: 'Canary inconclusive: your decision',
+      lines: [
+        ...head,
+        line('Go on or stop? Your name and reason are journaled.'),
+        line(''),
+        line('  g  GO: the canary goes on', { bold: true }),
+        line('  n  NO-GO: stop it (a reason is required)', { bold: true }),
+      ],
+      hint,
+      danger: false,
+    };
+  return {
+    title: `Canary: ${d.decision === 'go' ? 'GO' : 'NO-GO'}`,
+    lines: [...head, line(d.decision === 'no-go' ? 'Reason (required):' : 'Reason (optional):'), input(d.input)],
+    hint,
+    danger: d.decision === 'no-go',
+  };
 }
 
 /** A text field: `> ` then the text, the cursor a block at the end or the character under it in inverse; at most `width` columns. */

@@ -9,6 +9,8 @@ import type { PaneKind } from './layout/layout.js';
 export type Dialog =
   | { kind: 'skip'; step: string; title: string; input: string; cursor?: number }
   | { kind: 'gate'; phase: string; title: string; decision?: 'go' | 'no-go'; input: string; cursor?: number }
+  /** The operator's decision on an inconclusive canary judgment. */
+  | { kind: 'judge'; decision?: 'go' | 'no-go'; input: string; cursor?: number }
   | { kind: 'note'; input: string; cursor?: number }
   | { kind: 'filter'; input: string; cursor?: number }
   | { kind: 'rollback'; level: string }

@@ -6,7 +6,21 @@ import { runCli } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { captureIo } from '../support/io.js';
 
-const DESIGN_COMMANDS = ['run', 'demo', 'replay', 'report', 'validate', 'schema', 'health', 'exec', 'sessions', 'verify', 'mark', 'follow'];
+const DESIGN_COMMANDS = [
+  'run',
+  'demo',
+  'replay',
+  'report',
+  'validate',
+  'schema',
+  'health',
+  'judge',
+  'exec',
+  'sessions',
+  'verify',
+  'mark',
+  'follow',
+];
 
 describe('cutover (in-process)', () => {
   it('--help lists every command of the design', async () => {

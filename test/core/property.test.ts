@@ -36,6 +36,7 @@ const value = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0)),
   fc.constantFrom('NaN' as const, '+Inf' as const, '-Inf' as const),
 );
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0));
 const labels = fc.dictionary(fc.constantFrom('instance', 'job', 'code'), text, { maxKeys: 2, noNullPrototype: true });
 const series = fc.array(fc.record({ labels, value }), { maxLength: 4 });
 const cmd = fc.constantFrom('c1', 'c2', 'c3');
@@ -224,6 +225,65 @@ const byType: { [K in EventType]: fc.Arbitrary<Omit<Extract<SessionEvent, { type
     'attempts',
     'ms',
     'error',
+  ),
+  'judge/verdict': some(
+    {
+      score: fc.double({ min: 0, max: 100, noNaN: true }).filter((v) => !Object.is(v, -0)),
+      verdict: fc.constantFrom('pass' as const, 'marginal' as const, 'fail' as const, 'nodata' as const),
+      pass: fc.constant(95),
+      marginal: fc.constant(75),
+      forced: text,
+      metrics: fc.array(
+        some(
+          {
+            panel: fc.constantFrom(...panels),
+            group: text,
+            critical: fc.boolean(),
+            mustHaveData: fc.boolean(),
+            confidence: fc.constant(0.98),
+            window: fc.record({ start: time, end: time, step: fc.nat() }),
+            class: fc.constantFrom('High' as const, 'Low' as const, 'Pass' as const, 'NoData' as const),
+            canaryCount: fc.nat(),
+            baselineCount: fc.nat(),
+            canaryMean: fc.option(finite, { nil: null }),
+            baselineMean: fc.option(finite, { nil: null }),
+            u: finite,
+            p: finite,
+            estimate: finite,
+            lower: finite,
+            upper: finite,
+            effect: fc.option(finite, { nil: null }),
+            why: text,
+            error: text,
+          },
+          'panel',
+          'group',
+          'critical',
+          'mustHaveData',
+          'confidence',
+          'window',
+          'class',
+          'canaryCount',
+          'baselineCount',
+          'canaryMean',
+          'baselineMean',
+          'effect',
+          'why',
+        ),
+        { maxLength: 2 },
+      ),
+    },
+    'score',
+    'verdict',
+    'pass',
+    'marginal',
+    'metrics',
+  ),
+  'judge/decided': some(
+    { decision: fc.constantFrom('go' as const, 'no-go' as const), operator: text, reason: text, score: fc.nat({ max: 100 }) },
+    'decision',
+    'operator',
+    'score',
   ),
 };
 

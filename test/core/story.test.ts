@@ -3,6 +3,7 @@
 // event comes, then it makes exactly this line, or none.
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type Alert, type SessionEvent, type Unstamped } from '../../src/core/index.js';
+import type { JudgeVerdict } from '../../src/core/events.js';
 import { SEVERITY_MARK } from '../../src/core/select-timeline.js';
 import { StoryIndex, storyOf } from '../../src/core/story.js';
 import { formatDuration } from '../../src/runbook/duration.js';
@@ -57,6 +58,39 @@ const trig = (type: 'trigger/pending' | 'trigger/firing' | 'trigger/resolved', t
   check: trigger === 'p95-slow' ? 'ratio > 2' : '> 0.05',
   since: T0,
 });
+
+const judged = (verdict: JudgeVerdict['verdict']): Omit<JudgeVerdict, 't'> => ({
+  type: 'judge/verdict',
+  score: 0,
+  verdict,
+  pass: 95,
+  marginal: 75,
+  ...(verdict === 'fail' ? { forced: 'critical p95_canary is High' } : {}),
+  metrics: [
+    {
+      panel: 'p95_canary',
+      group: 'p95_canary',
+      critical: true,
+      mustHaveData: false,
+      confidence: 0.98,
+      window: { start: T0 - 600_000, end: T0, step: 15_000 },
+      class: 'High',
+      canaryCount: 40,
+      baselineCount: 40,
+      canaryMean: 0.41,
+      baselineMean: 0.2,
+      u: 1600,
+      p: 1.2e-14,
+      estimate: 0.21,
+      lower: 0.19,
+      upper: 0.23,
+      effect: 2.05,
+      why: 'x',
+    },
+  ],
+});
+const FAIL_LINE =
+  'canary score 0 of 100: FAIL (pass ≥ 95, marginal ≥ 75); 0 because critical p95_canary is High: p95_canary HIGH (40 vs 40 values, U 1600, p 1.2e-14, shift +210ms [+190ms, +230ms] 98%, effect 2.05×)';
 
 type Case = [name: string, before: Unstamped[], event: Unstamped, line: [severity: string, text: string] | undefined];
 
@@ -346,6 +380,22 @@ const CASES: Case[] = [
       ],
     },
     ['warn', 'rollback hosts: traffic ready 1/1; code 1/3 ready, blue-2: connect ECONNREFUSED (+1 more)'],
+  ],
+  // The canary judge: a line when the verdict changes, with the figures of what is not Pass; decisions like a gate's.
+  ['a first judgment that fails', [], judged('fail'), ['crit', FAIL_LINE]],
+  ['the same verdict again says nothing', [judged('fail')], judged('fail'), undefined],
+  ['a first judgment without data says nothing', [], judged('nodata'), undefined],
+  [
+    'a judgment that passes after one that failed',
+    [judged('fail')],
+    { ...judged('pass'), score: 100, metrics: [] },
+    ['ok', 'canary score 100 of 100: PASS (pass ≥ 95, marginal ≥ 75)'],
+  ],
+  [
+    'the operator decides a marginal canary',
+    [],
+    { type: 'judge/decided', decision: 'no-go', operator: 'alice', score: 80, reason: 'p95 creeping up' },
+    ['warn', 'canary judge: NO-GO by alice at score 80: p95 creeping up'],
   ],
   // Notes, marks and the session.
   ['a note', [], { type: 'note/added', operator: 'alice', text: 'canary looks noisy' }, ['info', 'note (alice): canary looks noisy']],

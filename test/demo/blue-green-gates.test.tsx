@@ -12,6 +12,8 @@ describe('demo: blue-green with three gates (procedure e)', () => {
     try {
       await expect.poll(d.frame, { timeout: 10_000 }).toMatch(/simulated ok/);
       await operate(d, 'soak-50');
+      // The judged panel (p95 blue against green over its window) sees the break: High, with its figures on screen.
+      await expect.poll(d.frame, { timeout: 30_000 }).toMatch(/canary score 0 of 100: FAIL/);
       await expect.poll(() => d.session.state.triggers['errors-high']?.state, { timeout: 30_000 }).toBe('firing');
       await expect.poll(() => d.session.state.rollback.recommended?.level, { timeout: 30_000 }).toBe('traffic-back');
       // Nobody presses R: the countdown runs out and the rollback starts and finishes on its own.
@@ -34,5 +36,12 @@ describe('demo: blue-green with three gates (procedure e)', () => {
     expect(events.find((e) => e.type === 'rollback/confirmed')!.t).toBeGreaterThanOrEqual(rec.countdownUntil!);
     // One decision, one rollback.
     expect(events.filter((e) => e.type === 'rollback/confirmed')).toHaveLength(1);
+    // The journal keeps the judgment's why: counts, interval and effect size of the High metric.
+    const judged = events.flatMap((e) => (e.type === 'judge/verdict' && e.verdict === 'fail' ? e.metrics : []));
+    const high = judged.find((m) => m.panel === 'p95_blue' && m.class === 'High');
+    expect(high).toBeDefined();
+    expect(high!.canaryCount).toBeGreaterThanOrEqual(3);
+    expect(high!.lower!).toBeGreaterThan(0);
+    expect(high!.effect!).toBeGreaterThan(1);
   }, 90_000);
 });

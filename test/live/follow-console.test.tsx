@@ -54,7 +54,9 @@ describe('follow console', () => {
     // Keys are handled in order: had any of them opened a dialog, it would take this ? and no help would show.
     r!.press('?');
     await expect.poll(frame).toMatch(/Keys \(any key closes\)/);
-    expect(frame()).not.toMatch(/roll back…|abort rollback…|skip…|enter\s+tick|n\s+note|retry|dismiss|approve rollback traffic…|refuse rollback traffic…/);
+    expect(frame()).not.toMatch(
+      /roll back…|abort rollback…|skip…|enter\s+tick|n\s+note|retry|dismiss|approve rollback traffic…|refuse rollback traffic…/,
+    );
     r!.press(KEY.esc);
     await expect.poll(frame).not.toMatch(/Keys \(any key closes\)/);
     expect(frame()).not.toMatch(/ROLL BACK:|Abort rollback|Skip "|Add a note|APPROVE:|REFUSE:/);

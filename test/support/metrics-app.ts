@@ -3,6 +3,8 @@
  * prom-client. It serves itself 100 requests a second per track (canary and stable), so rate()
  * always has data; a test sets each track's error rate and latency with POST /control.
  * Errors are spread exactly (not at random): with errorRate 0.2, every fifth request fails.
+ * `jitterMs` makes a track's latency noisy without changing its mean: each second its latency is
+ * drawn uniformly from latencyMs ± jitterMs (a fixed-seed generator, so runs are alike).
  *
  * Metrics: http_requests_total{track,code}, http_request_duration_seconds{track} (histogram),
  * fixture_error_rate{track} and fixture_latency_seconds{track} (gauges of the settings).
@@ -18,6 +20,8 @@ export type Track = 'canary' | 'stable';
 export interface Control {
   errorRate?: number;
   latencyMs?: number;
+  /** Noise around latencyMs, redrawn every second (default 0). */
+  jitterMs?: number;
   track?: Track | 'both';
 }
 
@@ -61,10 +65,17 @@ export async function startMetricsApp(): Promise<MetricsApp> {
   });
 
   const tracks: Track[] = ['canary', 'stable'];
-  const settings: Record<Track, { errorRate: number; latencyMs: number; debt: number }> = {
-    canary: { errorRate: 0, latencyMs: 20, debt: 0 },
-    stable: { errorRate: 0, latencyMs: 20, debt: 0 },
+  const settings: Record<Track, { errorRate: number; latencyMs: number; jitterMs: number; noise: number; debt: number }> = {
+    canary: { errorRate: 0, latencyMs: 20, jitterMs: 0, noise: 0, debt: 0 },
+    stable: { errorRate: 0, latencyMs: 20, jitterMs: 0, noise: 0, debt: 0 },
   };
+  let seed = 12345;
+  // A small linear congruential generator: the same noise every run.
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  let ticks = 0;
   for (const tr of tracks) {
     // Both codes exist from the start, so ratios of 5xx to all are 0, not "no data".
     requests.labels(tr, '200').inc(0);
@@ -74,14 +85,16 @@ export async function startMetricsApp(): Promise<MetricsApp> {
   }
 
   const tick = setInterval(() => {
+    const redraw = ticks++ % (1000 / TICK_MS) === 0;
     for (const tr of tracks) {
       const s = settings[tr];
+      if (redraw) s.noise = s.jitterMs * (2 * random() - 1);
       for (let i = 0; i < PER_TICK; i++) {
         s.debt += s.errorRate;
         const fail = s.debt >= 1 - 1e-9;
         if (fail) s.debt -= 1;
         requests.labels(tr, fail ? '500' : '200').inc();
-        duration.labels(tr).observe(s.latencyMs / 1000);
+        duration.labels(tr).observe((s.latencyMs + s.noise) / 1000);
       }
     }
   }, TICK_MS);
@@ -97,6 +110,7 @@ export async function startMetricsApp(): Promise<MetricsApp> {
             settings[tr].errorRate = c.errorRate;
             errorGauge.labels(tr).set(c.errorRate);
           }
+          if (c.jitterMs !== undefined) settings[tr].jitterMs = c.jitterMs;
           if (c.latencyMs !== undefined) {
             settings[tr].latencyMs = c.latencyMs;
             latencyGauge.labels(tr).set(c.latencyMs / 1000);

@@ -3,6 +3,7 @@
  * Nobody is there to tick a manual step or decide a gate, so without --yes the run stops there
  * with exit 3; with --yes they are ticked and said go by the operator named on the command line.
  */
+import { selectJudge } from '../../core/select-judge.js';
 import { timelineLine } from '../../core/select-timeline.js';
 import { formatMeasured } from '../../core/format.js';
 import { selectFiringTriggers, type TriggerRow } from '../../core/select-triggers.js';
@@ -112,6 +113,19 @@ export async function runHeadless(session: Session, o: HeadlessOptions): Promise
       // --yes never says go while a critical trigger fires.
       const held = await critical();
       if (held !== undefined) return held;
+      // An inconclusive canary is decided where the gate is: by a person, or by --yes, journaled.
+      const judge = selectJudge(session.state);
+      if (judge?.waiting) {
+        if (!o.yes)
+          return stop(
+            'stopped-at-gate',
+            EXIT.gate,
+            `stopped at gate "${phase.gate.title}": the ${judge.text}: a person decides go / no-go; run in a terminal, or pass --yes`,
+          );
+        const refused = session.decideJudge('go', 'unattended run (--yes)');
+        if (refused) return stop('failed', EXIT.failed, `canary judge: ${refused}`);
+        await until(session, (s) => s.judge?.decided !== undefined);
+      }
       if (!o.yes)
         return stop(
           'stopped-at-gate',

@@ -100,10 +100,20 @@ function startDrivers(rb: Runbook, ctx: DriverContext, env: NodeJS.ProcessEnv, s
     import('../../drivers/prometheus/poller.js'),
     import('../../drivers/prometheus/alerts.js'),
     import('../../drivers/triggers.js'),
-  ]).then(([p, a, t]) => {
+    import('../../judge/driver.js'),
+  ]).then(([p, a, t, j]) => {
     if (stopped) return;
     const tctx = t.withTriggers(ctx, rb);
     drivers.push(p.startPoller(rb, tctx, { env, ...(sparkWidth ? { sparkWidth } : {}) }));
+    // The judge journals through the plain context: only judgments that change something are
+    // journaled, and the trigger evaluator sees every one.
+    const judge = j.startJudge(rb, ctx, {
+      env,
+      evaluate: (e) => {
+        for (const o of tctx.evaluator.observe(e)) ctx.emit(o);
+      },
+    });
+    if (judge) drivers.push(judge);
     const alerts = a.startAlertsPoller(rb, ctx, { env });
     if (alerts) drivers.push(alerts);
   });

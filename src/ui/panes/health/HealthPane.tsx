@@ -2,6 +2,7 @@
 import { memo, useMemo } from 'react';
 import type { SampleValue } from '../../../core/events.js';
 import { selectHealth } from '../../../core/select-health.js';
+import { selectJudge } from '../../../core/select-judge.js';
 import type { SessionState } from '../../../core/state.js';
 import { LinesView } from '../../components/LinesView.js';
 import type { PaneContext } from '../../pane-context.js';
@@ -23,12 +24,19 @@ export const HealthPane = memo(function HealthPane({ ctx }: { ctx: PaneContext }
         color,
         now,
         spark: brailleSpark,
+        ...judgeInput(state),
       }).slice(0, height),
     // Only what the rows read: output streaming in elsewhere must not recompute the panels.
-    [state.panels, state.alerts, state.session, now, width, height, ui.cursor.health, color],
+    [state.panels, state.alerts, state.session, state.judge, now, width, height, ui.cursor.health, color],
   );
   return <LinesView lines={lines} />;
 });
+
+/** The judge's score line and question, when the runbook judges. */
+function judgeInput(state: SessionState) {
+  const j = selectJudge(state);
+  return j ? { judge: { text: j.text, verdict: j.verdict, ...(j.ask ? { ask: j.ask } : {}) } } : {};
+}
 
 /** Compare panels' baseline windows, by panel id. */
 function baselines(state: SessionState): Record<string, [number, SampleValue][]> {

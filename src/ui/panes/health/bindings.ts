@@ -1,6 +1,6 @@
 /** The health pane's keys. */
 import type { Binding } from '../../keys/bindings.js';
-import type { PaneContext } from '../../pane-context.js';
+import { refused, type PaneContext } from '../../pane-context.js';
 
 export function healthBindings(ctx: PaneContext): Binding[] {
   const n = ctx.state.session?.runbook.health?.length ?? 0;
@@ -8,5 +8,20 @@ export function healthBindings(ctx: PaneContext): Binding[] {
   return [
     { keys: ['up', 'k'], description: 'previous panel', handler: move(-1), helpOnly: true },
     { keys: ['down', 'j'], description: 'next panel', handler: move(1), helpOnly: true },
+    ...(ctx.state.judge
+      ? [
+          {
+            keys: ['J'],
+            description: 'decide the inconclusive canary',
+            acts: true,
+            handler: () => ctx.dispatch({ type: 'dialog', dialog: { kind: 'judge', input: '' } }),
+            ...reasonOf(refused(ctx, { kind: 'judge' })),
+          } satisfies Binding,
+        ]
+      : []),
   ];
+}
+
+function reasonOf(r: string | undefined): Pick<Binding, 'disabledReason'> {
+  return r ? { disabledReason: r } : {};
 }

@@ -26,6 +26,8 @@ export interface HealthInput {
   /** The clock, for how long each alert has fired. */
   now?: number;
   spark?: SparkRenderer;
+  /** The canary judge's score line, and whether it waits for the operator's decision. */
+  judge?: { text: string; verdict: string; ask?: string };
 }
 
 /** Sparkline rows per panel at most, however much room there is. */
@@ -41,7 +43,7 @@ const MIN_TITLE = 8;
 export function healthLines(inp: HealthInput): Line[] {
   const { rows, width, color } = inp;
   const c = (k: Color): Color => (color ? k : undefined);
-  const alerts = alertLines(inp, c);
+  const alerts = [...alertLines(inp, c), ...judgeLines(inp, c)];
   if (rows.length === 0) return [...alerts, line('This runbook has no health panels.', { dim: true })].slice(0, inp.height);
   const cols = columns(rows, width);
   const blocks: Line[][] = rows.map((r, i) => textBlock(r, i === inp.cursor, cols, c));
@@ -108,8 +110,14 @@ function textBlock(r: HealthRow, sel: boolean, cols: Columns, c: (k: Color) => C
     ],
   ];
   if (!inline && check) block.push(line(`    ${check}`, { dim: true }));
+  if (r.margin) block.push(line(`    ${r.margin}`, { color: c(STATUS_COLOR[r.status]) }));
   if (r.detail) block.push(line(`    ${r.detail}`, { color: c(STATUS_COLOR[r.status]), dim: r.status === 'ok' }));
   if (r.warnings?.length) block.push(line(`    warning: ${r.warnings[0]}`, { color: c('yellow') }));
+  if (r.judged) {
+    const bad = r.judged.class === 'High' || r.judged.class === 'Low';
+    block.push(line(`    judge ${r.judged.text}`, { color: c(bad ? 'red' : r.judged.class === 'Pass' ? 'green' : 'yellow') }));
+    block.push(line(`      ${r.judged.why}`, { dim: true }));
+  }
   if (r.seriesCount > 1) {
     for (const s of r.series) block.push(line(`    ${s.text.padStart(9)}  ${s.labels}`, { dim: true }));
     if (r.seriesCount > r.series.length) block.push(line(`    … ${r.seriesCount - r.series.length} more series`, { dim: true }));
@@ -158,6 +166,16 @@ function alertLines(inp: HealthInput, c: (k: Color) => Color): Line[] {
     ]);
   }
   if (sorted.length > MAX_ALERTS) out.push(line(`  … ${sorted.length - MAX_ALERTS} more firing`, { dim: true }));
+  return out;
+}
+
+/** The canary score, and the question to the operator while it is inconclusive. */
+function judgeLines(inp: HealthInput, c: (k: Color) => Color): Line[] {
+  const j = inp.judge;
+  if (!j) return [];
+  const color = j.verdict === 'pass' ? 'green' : j.verdict === 'fail' ? 'red' : 'yellow';
+  const out = [line(`◆ ${j.text}`, { bold: true, color: c(color) })];
+  if (j.ask) out.push(line(`  ${j.ask}`, { bold: true, color: c('yellow') }));
   return out;
 }
 

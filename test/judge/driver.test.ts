@@ -1,0 +1,45 @@
+// The live judge driver: every judgment is evaluated (for triggers), but only one that changes the
+// verdict, the score or a class is journaled. A stub query API stands in for Prometheus here; the
+// judge against a real one is judge-live.test.ts.
+import { afterEach, expect, it } from 'vitest';
+import type { JudgeVerdict } from '../../src/core/events.js';
+import { recordingContext } from '../../src/drivers/context.js';
+import type { PromClient, RangeResult } from '../../src/drivers/prometheus/client.js';
+import { type JudgeDriver, startJudge } from '../../src/judge/driver.js';
+import { loadRunbookText } from '../../src/runbook/index.js';
+
+const RUNBOOK = `
+name: driver
+prometheus: { url: "http://127.0.0.1:9" }
+health:
+  - { id: lat, title: Lat, compare: { canary: canary_q, baseline: baseline_q }, judge: { window: 1m, step: 5s } }
+judge: { every: 1s }
+phases: [{ id: p, title: P, steps: [] }]
+`;
+
+let driver: JudgeDriver | undefined;
+afterEach(() => driver?.stop());
+
+it('journals a judgment when it says something new; evaluates every one', async () => {
+  const rb = loadRunbookText('t.yaml', RUNBOOK).runbook!;
+  let canaryShift = 0;
+  const series = (base: number, shift: number): RangeResult => ({
+    series: [{ labels: {}, points: Array.from({ length: 12 }, (_, i) => [i * 5, base + (i % 4) + shift] as [number, number]) }],
+    warnings: [],
+  });
+  const client = {
+    queryRange: async (q: string) => (q === 'canary_q' ? series(100, canaryShift) : series(100, 0)),
+  } as unknown as PromClient;
+  const ctx = recordingContext();
+  const evaluated: JudgeVerdict[] = [];
+  driver = startJudge(rb, ctx, { client, evaluate: (e) => evaluated.push(e) });
+  await expect.poll(() => evaluated.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+  // The same data twice: one journaled judgment (identical samples: Pass, score 100).
+  expect(ctx.events.map((e) => (e as JudgeVerdict).verdict)).toEqual(['pass']);
+  canaryShift = 50;
+  await expect.poll(() => ctx.events.length, { timeout: 5000 }).toBe(2);
+  const high = ctx.events[1] as JudgeVerdict;
+  expect(high).toMatchObject({ verdict: 'fail', score: 0 });
+  expect(high.metrics[0]).toMatchObject({ class: 'High', canaryCount: 12, baselineCount: 12, estimate: 50 });
+  expect(evaluated.length).toBeGreaterThanOrEqual(3);
+});
