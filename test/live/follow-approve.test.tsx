@@ -140,7 +140,7 @@ describe('follow --approve', () => {
     r!.press('y');
     await expect.poll(frame).toMatch(/Reason \(optional\):/);
     r!.press(KEY.enter);
-    await expect.poll(line).toMatch(/✗ the console said no: .*live\.jsonl\.sock: no live session there/);
+    await expect.poll(line).toMatch(/✗ the console said no: .*\.live-[0-9a-f]{12}\.sock: no live session there/);
   });
 
   it('once the console journals the decision, the request and its keys are gone', async () => {
