@@ -45,13 +45,18 @@ export function startJudge(rb: Runbook, ctx: DriverContext, opts: JudgeOptions =
   let last: string | undefined;
   const tick = async () => {
     const started = ctx.now();
-    const j = await judgeRunbook(client, rb, started, ac.signal);
-    if (ac.signal.aborted) return;
-    const e: JudgeVerdict = { type: 'judge/verdict', t: ctx.now(), ...j };
-    const key = judgmentKey(j);
-    if (key !== last) ctx.emit(e);
-    last = key;
-    opts.evaluate?.(e);
+    try {
+      const j = await judgeRunbook(client, rb, started, ac.signal);
+      if (ac.signal.aborted) return;
+      const e: JudgeVerdict = { type: 'judge/verdict', t: ctx.now(), ...j };
+      const key = judgmentKey(j);
+      if (key !== last) ctx.emit(e);
+      last = key;
+      opts.evaluate?.(e);
+    } catch {
+      // A judgment that throws is skipped, never the judging: the next one comes on time.
+      if (ac.signal.aborted) return;
+    }
     timer = setTimeout(
       () => {
         running = tick();

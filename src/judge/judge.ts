@@ -6,7 +6,7 @@
  */
 import { sampleNumber } from '../core/events.js';
 import type { PromClient, RangeSeries } from '../drivers/prometheus/client.js';
-import { asMetricError } from '../drivers/prometheus/errors.js';
+import { asMetricError, MetricError } from '../drivers/prometheus/errors.js';
 import { pickSeries } from '../drivers/prometheus/range.js';
 import { JUDGE_DEFAULTS } from '../runbook/judge-fields.js';
 import type { Panel, Runbook } from '../runbook/schema.js';
@@ -56,8 +56,16 @@ export function judgeWindow(windowMs: number, stepMs: number, now: number): { st
   return { start: end - Math.floor(windowMs / stepMs) * stepMs, end, step: stepMs };
 }
 
-/** Values of the series the judge follows (the one with the highest latest value, as the sparkline). */
+/**
+ * Values of the one series a side must return. Several are refused, not picked from: the highest
+ * one could be canary pod 3 against baseline pod 1, and another pair at the next judgment.
+ */
 function values(series: RangeSeries[]): number[] {
+  if (series.length > 1)
+    throw new MetricError(
+      'query',
+      `the query returned ${series.length} series; the judge compares one a side: aggregate it (sum, avg or max without the instance labels)`,
+    );
   return (pickSeries(series)?.points ?? []).map(([, v]) => sampleNumber(v));
 }
 

@@ -69,8 +69,15 @@ export function score(metrics: ScoredMetric[], pass = DEFAULT_PASS, marginal = D
   const critical = metrics.filter((m) => m.critical && m.class !== 'Pass');
   if (critical.length)
     return { score: 0, verdict: 'fail', groups, forced: `critical ${critical.map((m) => `${m.id} is ${m.class}`).join(', ')}` };
+  // A group with nothing to score (its metrics have no data and need none) gives its weight to the
+  // others: counting it as 0 would fail a healthy canary because one optional query came back empty.
   let total = 0;
-  for (const g of groups) if (g.score !== null) total += (g.score * g.weight) / 100;
-  const s = Math.round(total * 100) / 100;
+  let weights = 0;
+  for (const g of groups)
+    if (g.score !== null) {
+      total += g.score * g.weight;
+      weights += g.weight;
+    }
+  const s = weights > 0 ? Math.round((total / weights) * 100) / 100 : 0;
   return { score: s, verdict: s >= pass ? 'pass' : s >= marginal ? 'marginal' : 'fail', groups };
 }

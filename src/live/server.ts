@@ -150,6 +150,8 @@ function serve(sock: Socket, desk: LiveDesk, clients: Set<Socket>, o: LiveServer
         const a = await answerLine(req, desk);
         queued--;
         if (sock.destroyed) return;
+        // A client that sends and never reads would make its answers pile up in the console's memory.
+        if (sock.writableLength > MAX_UNREAD_BYTES) return void sock.destroy();
         sock.write(line(a));
         if (queued === 0) arm();
       });
@@ -157,6 +159,9 @@ function serve(sock: Socket, desk: LiveDesk, clients: Set<Socket>, o: LiveServer
     if (bytes > MAX_REQUEST_BYTES) refuse(`the request is longer than ${MAX_REQUEST_BYTES} bytes; one line of JSON is much less`);
   });
 }
+
+/** Answers a client may leave unread before it is disconnected. */
+const MAX_UNREAD_BYTES = 64 * 1024;
 
 /** An answer as one line. */
 function line(a: Answer): string {

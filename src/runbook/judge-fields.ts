@@ -45,7 +45,21 @@ export const PanelJudge = z
     group: z.string().min(1).optional().describe('Score group (default: the panel id)'),
     weight: z.number().min(0).max(100).optional().describe("The group's weight in percent; groups without one share the rest of 100"),
   })
+  .superRefine((j, ctx) => {
+    // The test compares every canary value with every baseline value (n² differences, sorted) on
+    // the console's thread: 1,000 values a side is a million, about 0.1 s; 3,600 froze it 1.4 s.
+    const points = Math.floor((j.window ?? JUDGE_DEFAULTS.window) / (j.step ?? JUDGE_DEFAULTS.step));
+    if (points > MAX_JUDGE_POINTS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [j.step !== undefined ? 'step' : 'window'],
+        message: `the judge window holds ${points} values a side (window / step), more than ${MAX_JUDGE_POINTS}; use a longer step or a shorter window`,
+      });
+  })
   .describe('Judge this compare panel statistically (Mann-Whitney over a window, as Kayenta)');
+
+/** Most values a side a judged panel may compare (window / step). */
+export const MAX_JUDGE_POINTS = 1000;
 
 /** The runbook's `judge:`: score thresholds and the live console's judging period. */
 export const RunbookJudge = z

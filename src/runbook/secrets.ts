@@ -63,12 +63,39 @@ export function secretNames(rb: unknown): string[] {
   return [...names];
 }
 
+/** Header names whose values are credentials (a header such as Content-Type is not). */
+const CREDENTIAL_HEADER = /auth|token|key|secret|password|passwd|cookie|session|signature/i;
+
+/**
+ * The credentials written out in the runbook itself (not through `${VAR}`): a bearerToken, a
+ * basicAuth password, a credential header's value, a webhook's URL, as expanded. A runbook should
+ * take them from the environment, but one that does not must not have them journaled either.
+ */
+function literalCredentials(rb: Obj, env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  const auth = (s: unknown) => {
+    if (!isObj(s)) return;
+    if (isObj(s.headers)) for (const [k, v] of Object.entries(s.headers)) if (isStr(v) && CREDENTIAL_HEADER.test(k)) out.push(v);
+    if (isStr(s.bearerToken)) out.push(s.bearerToken);
+    if (isObj(s.basicAuth) && isStr(s.basicAuth.password)) out.push(s.basicAuth.password);
+  };
+  auth(rb.prometheus);
+  auth(rb.alertmanager);
+  const rollback = isObj(rb.rollback) ? rb.rollback : {};
+  for (const group of [...items(rb.phases), ...items(rollback.levels)])
+    for (const s of items(isObj(group) ? group.steps : undefined)) if (isObj(s)) auth(s.http);
+  for (const w of items(rb.notify))
+    if (isObj(w)) {
+      auth(w);
+      if (isStr(w.url)) out.push(w.url);
+    }
+  return out.map((t) => expandForCheck(t, env) ?? '').filter((t) => t.length >= MIN_SECRET_LENGTH);
+}
+
 /** The secret values of `rb` in `env`: what the redactor must hide as literal text (unset and empty ones left out). */
 export function secretValues(rb: unknown, env: NodeJS.ProcessEnv): string[] {
   const values = secretNames(rb).flatMap((n) => (env[n] ? [env[n]] : []));
-  // A webhook URL written out in the runbook is as secret as one from ${VAR}: no copy of it is journaled.
-  const urls = isObj(rb) ? items(rb.notify).flatMap((w) => (isObj(w) && isStr(w.url) ? [expandForCheck(w.url, env) ?? ''] : [])) : [];
-  return [...values, ...urls.filter((u) => u !== '')];
+  return [...new Set([...values, ...(isObj(rb) ? literalCredentials(rb, env) : [])])];
 }
 
 /**

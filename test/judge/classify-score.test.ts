@@ -85,6 +85,10 @@ describe('score (Kayenta WeightedSumScorer)', () => {
 
   it('NoData counts only for metrics that must have data', () => {
     expect(score([m('Pass'), m('Pass'), m('NoData')]).score).toBe(100);
+    // A group whose only metric has no data (and needs none) gives its weight to the others: not a 0 that fails a healthy canary.
+    expect(
+      score([m('Pass', { group: 'a' }), m('Pass', { group: 'b' }), m('Pass', { group: 'd' }), m('NoData', { group: 'c' })]),
+    ).toMatchObject({ score: 100, verdict: 'pass' });
     expect(score([m('Pass'), m('Pass'), m('NoData', { mustHaveData: true })]).score).toBeCloseTo(66.67, 2);
   });
 

@@ -43,3 +43,27 @@ it('journals a judgment when it says something new; evaluates every one', async 
   expect(high.metrics[0]).toMatchObject({ class: 'High', canaryCount: 12, baselineCount: 12, estimate: 50 });
   expect(evaluated.length).toBeGreaterThanOrEqual(3);
 });
+
+it('a side that returns several series is no data (aggregate the query), never one picked from them; a throwing evaluation does not stop judging', async () => {
+  const rb = loadRunbookText('t.yaml', RUNBOOK).runbook!;
+  const one = (base: number) => ({
+    labels: { pod: String(base) },
+    points: Array.from({ length: 12 }, (_, i) => [i * 5, base + (i % 4)] as [number, number]),
+  });
+  const client = {
+    queryRange: async (q: string) => ({ series: q === 'canary_q' ? [one(100), one(300)] : [one(100)], warnings: [] }),
+  } as unknown as PromClient;
+  const ctx = recordingContext();
+  let calls = 0;
+  driver = startJudge(rb, ctx, {
+    client,
+    evaluate: () => {
+      calls++;
+      throw new Error('a trigger evaluation that throws');
+    },
+  });
+  await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+  const j = ctx.events[0] as JudgeVerdict;
+  expect(j.metrics[0]).toMatchObject({ class: 'NoData', canaryCount: 0 });
+  expect(j.metrics[0].error).toMatch(/canary: query: the query returned 2 series; the judge compares one a side: aggregate it/);
+});

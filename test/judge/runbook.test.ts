@@ -28,6 +28,16 @@ describe('judge in the runbook', () => {
     });
   });
 
+  it('refuses a window of more values a side than the console can compare (window / step > 1,000)', () => {
+    const big = loadRunbookText('rb.yaml', doc(COMPARE.replace('window: 5m, step: 15s', 'window: 1h, step: 1s')));
+    expect(big.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^rb\.yaml:4:\d+: the judge window holds 3600 values a side \(window \/ step\), more than 1000; use a longer step/,
+      ),
+    ]);
+    expect(loadRunbookText('rb.yaml', doc(COMPARE.replace('window: 5m, step: 15s', 'window: 1h, step: 4s'))).problems).toEqual([]);
+  });
+
   it('names each mistake where it is', () => {
     const query = '  - { id: q, title: Q, query: up, judge: { window: 5m } }';
     const reserved = '  - { id: judge, title: J, query: up }';

@@ -108,6 +108,21 @@ describe('bounds: no client stalls the console', () => {
     expect(events().filter((e) => e.type === 'mark/added')).toHaveLength(1);
   });
 
+  it('a client that asks and never reads is disconnected before its answers pile up in the console', async () => {
+    const { journal } = await started();
+    const c = await client(socketPath(journal));
+    c.sock.pause();
+    let gone = false;
+    void c.closed.then(() => (gone = true));
+    // Eight at a time (the queue's bound), each batch once the console answered the last: until it hangs up.
+    for (let i = 0; i < 2000 && !gone; i++) {
+      c.sock.write(`${JSON.stringify({ op: 'hello' })}\n`.repeat(8));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(gone).toBe(true);
+    expect(await mark(journal, 'still here')).toMatchObject({ ok: true });
+  });
+
   it('a silent client is told and closed after the deadline; meanwhile the console journals and answers', async () => {
     const { journal, session } = await started({ requestMs: 300 });
     const c = await client(socketPath(journal));

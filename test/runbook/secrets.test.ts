@@ -37,6 +37,25 @@ describe('secret values', () => {
   });
 });
 
+describe('credentials written out in the runbook', () => {
+  it('are secret values too: a bearerToken, a password, a credential header; not a header such as Content-Type', () => {
+    const rb = text(
+      [
+        'prometheus:',
+        '  url: http://127.0.0.1:9090',
+        '  bearerToken: s3cr3tT0kenValue99',
+        '  headers: { Content-Type: application/json }',
+        'alertmanager:',
+        '  url: http://127.0.0.1:9093',
+        '  headers: { X-Api-Key: literal-api-key-42 }',
+      ].join('\n'),
+      '{ id: s, title: S, manual: true }',
+    );
+    const data = loadRunbookText('rb.yaml', rb, {}).runbook;
+    expect(secretValues(data, {}).sort()).toEqual(['literal-api-key-42', 's3cr3tT0kenValue99']);
+  });
+});
+
 describe('the secrets list', () => {
   const rb = text('secrets: [DEPLOY_TOKEN, OTHER_TOKEN]');
 

@@ -29,6 +29,8 @@ export interface WarmOptions {
   firstReportMs?: number;
   /** Connections opened at once. */
   concurrency?: number;
+  /** A connection that held this long resets the backoff when it drops (default 30 s). */
+  stableMs?: number;
 }
 
 /** How many down hosts a report names per level (the rest are counted). */
@@ -58,7 +60,7 @@ export class Warmer {
     private readonly report: (levels: LevelReadiness[]) => void,
     o: WarmOptions = {},
   ) {
-    this.o = { minBackoffMs: 1000, maxBackoffMs: 30_000, coalesceMs: 250, firstReportMs: 3000, concurrency: 32, ...o };
+    this.o = { minBackoffMs: 1000, maxBackoffMs: 30_000, coalesceMs: 250, firstReportMs: 3000, concurrency: 32, stableMs: 30_000, ...o };
   }
 
   /** Connects every host; the first report comes once each has been tried (or after `firstReportMs`). */
@@ -114,9 +116,13 @@ export class Warmer {
       if (this.stopped) return;
       s.ready = true;
       s.error = '';
-      s.failures = 0;
+      // The failures count again only once the connection has held a while: a host that accepts and
+      // drops at once must back off like one that refuses, not be reconnected every second forever.
+      const up = Date.now();
       client.once('close', () => {
         if (this.stopped) return;
+        if (Date.now() - up >= this.o.stableMs) s.failures = 0;
+        s.failures++;
         s.ready = false;
         s.error = 'connection lost; reconnecting';
         this.changed();

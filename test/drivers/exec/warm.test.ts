@@ -92,6 +92,28 @@ describe('Warmer', () => {
     expect(reports).toHaveLength(3);
   });
 
+  it('a host that accepts and drops at once backs off like one that refuses (the backoff resets only after a connection held)', async () => {
+    const at: number[] = [];
+    const w = new Warmer(
+      [{ level: 'l', hosts: ['flappy'] }],
+      async () => {
+        at.push(Date.now());
+        const c = new EventEmitter();
+        setImmediate(() => c.emit('close'));
+        return c;
+      },
+      () => {},
+      { minBackoffMs: 20, maxBackoffMs: 80, coalesceMs: 0 },
+    );
+    w.start();
+    await until(() => at.length >= 5, 'five connections');
+    w.stop();
+    const gaps = at.slice(1, 5).map((t, i) => t - at[i]);
+    // 20, 40, 80, 80 ms (±20%): growing, where a reset on every connect would keep them at 20.
+    expect(gaps[2]).toBeGreaterThanOrEqual(60);
+    expect(gaps[3]).toBeGreaterThanOrEqual(60);
+  });
+
   it('never opens more connections at once than its concurrency', async () => {
     let inFlight = 0;
     let most = 0;
