@@ -215,3 +215,18 @@ describe('readiness of the way back (the warm pool)', () => {
     expect(state.rollback.readiness?.code?.ready).toBe(2);
   });
 });
+
+describe('readiness after a rollback', () => {
+  it('the level lines of a run still say whether the way back is warm', () => {
+    const text = pane({
+      events: [
+        at(2, { type: 'rollback/readiness', levels: [{ level: 'traffic', ready: 1, total: 1, down: [] }] }) as SessionEvent,
+        at(3, { type: 'rollback/confirmed', level: 'traffic', operator: 'alice' }) as SessionEvent,
+        at(4, { type: 'rollback/finished', level: 'traffic', ok: true, ms: 900 }) as SessionEvent,
+      ],
+      width: 78,
+      height: 18,
+    });
+    expect(text[0]).toMatch(/^▸ Level 1: traffic back to green {2}~2m {2}ready 1\/1/);
+  });
+});

@@ -97,7 +97,7 @@ function block(inp: RollbackInput, l: LevelRow, sel: boolean, c: (k: Color) => C
 }
 
 /** "  ready 3/3" in green, or "  2/3 ready" in yellow (none ready: red), when readiness was reported. */
-function readySegment(l: LevelRow, c: (k: Color) => Color): Line {
+export function readySegment(l: LevelRow, c: (k: Color) => Color): Line {
   const r = l.readiness;
   if (!r) return [];
   if (r.ready === r.total) return [{ text: `  ready ${r.ready}/${r.total}`, color: c('green') }];

@@ -6,7 +6,7 @@ import { formatDuration } from '../../../runbook/duration.js';
 import type { Runbook } from '../../../runbook/schema.js';
 import { fit, line, pad, windowAround, type Line } from '../../rows.js';
 import type { Color } from '../../theme.js';
-import { restLines } from './rest.js';
+import { readySegment, restLines } from './rest.js';
 
 export interface RollbackInput {
   view: RollbackView;
@@ -52,6 +52,8 @@ export function rollbackLines(inp: RollbackInput): Line[] {
       { text: sel ? '▸ ' : '  ', bold: true },
       { text: l.title, inverse: sel, bold: l.recommended },
       { text: l.expectedMs !== undefined ? `  ~${formatDuration(l.expectedMs)}` : '', dim: true },
+      // During and after a rollback too: is the way back still warm for the next one?
+      ...readySegment(l, c),
       { text: l.recommended ? '  ◀ RECOMMENDED' : '', bold: true, color: c('red') },
     ]);
   });
