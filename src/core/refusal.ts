@@ -131,9 +131,22 @@ function approvalRefusal(state: SessionState, intent: Extract<Intent, { kind: 'a
     : undefined;
 }
 
-/** Names compared as people write them: case and surrounding blanks do not make another person. */
+/**
+ * Names compared as they read on screen: case, blanks, invisible characters (zero-width spaces,
+ * bidi marks, escape sequences and other controls) and look-alike forms (NFKC) do not make another
+ * person. "alice" with a zero-width space is alice.
+ */
 export function samePerson(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return personKey(a) === personKey(b);
+}
+
+/** A name as it reads: NFKC, without escape sequences, controls, format characters or blanks, lower case. */
+export function personKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\u001b(\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(\u0007|\u001b\\)?|.)/g, '')
+    .replace(/[\p{Cc}\p{Cf}\p{Z}\s]/gu, '')
+    .toLowerCase();
 }
 
 /** The refusal every forward action (run, tick, go, skip) gets first: no record, or a rollback in progress. */

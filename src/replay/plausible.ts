@@ -13,6 +13,7 @@
  * are missing. Cheap per event: a passing event costs a few Map/Set look-ups and allocates
  * nothing (replay judges a million events on open); sets are built once per runbook.
  */
+import { ApprovalJudge } from './plausible-approvals.js';
 import type { SessionEvent } from '../core/events.js';
 import type { Runbook } from '../runbook/schema.js';
 import { formatDuration } from '../runbook/duration.js';
@@ -83,6 +84,7 @@ export class Plausibility {
   private latest = -Infinity;
   private lastSeq = 0;
   private readonly cmds = new Set<string>();
+  private readonly approvals = new ApprovalJudge();
   private readonly clock: () => number;
 
   constructor(o: JudgeOptions = {}) {
@@ -107,7 +109,7 @@ export class Plausibility {
       out.push({ line, message: `seq ${seq} comes again after seq ${expected - 1}: a copied or moved line` });
       return false;
     }
-    const wrong = this.sense(e) ?? this.time(e);
+    const wrong = this.sense(e) ?? (this.ids ? this.approvals.judge(e) : undefined) ?? this.time(e);
     if (wrong !== undefined) out.push({ line, message: wrong });
     // The gap is told whether or not the event is kept: it says lines are missing, whatever this one says.
     if (seq > expected)
@@ -122,9 +124,11 @@ export class Plausibility {
   /** Records an event that was folded: the session's bounds and the commands it started. */
   folded(e: SessionEvent, line: number): void {
     this.latest = Math.max(this.latest, e.t);
+    this.approvals.folded(e);
     switch (e.type) {
       case 'session/started':
         this.ids = idsOf(e.runbook);
+        this.approvals.runbook(e.runbook);
         this.startedAt = e.t;
         this.startLine = line;
         break;
@@ -134,7 +138,10 @@ export class Plausibility {
       case 'session/resumed':
         this.endedLine = 0;
         // Resumed with an edited runbook the operator accepted: the session follows it from here (as reduce does).
-        if (e.runbook) this.ids = idsOf(e.runbook);
+        if (e.runbook) {
+          this.ids = idsOf(e.runbook);
+          this.approvals.runbook(e.runbook);
+        }
         break;
       case 'command/started':
         this.cmds.add(e.cmd);

@@ -359,3 +359,12 @@ describe('refusal(state, intent, now, live)', () => {
     expect(refusal(reduceAll([]), { kind: 'run', step: 'backup' }, T0)).toBe('the session has not started');
   });
 });
+
+describe('samePerson: names as they read on screen', () => {
+  it('case, blanks, invisible characters, escape sequences and look-alike forms do not make another person', async () => {
+    const { samePerson } = await import('../../src/core/refusal.js');
+    for (const n of ['Alice', ' alice ', 'alice\u200b', 'ali\u001b[31mce', 'a\u2066lice', '\uff41lice', 'alice\u00a0'])
+      expect(samePerson(n, 'alice'), JSON.stringify(n)).toBe(true);
+    for (const n of ['alicia', 'bob', 'al1ce']) expect(samePerson(n, 'alice'), n).toBe(false);
+  });
+});

@@ -157,3 +157,45 @@ describe('the judge of each event', () => {
     expect(ns).toBeLessThan(2000);
   });
 });
+
+describe('the two-person rule, judged', () => {
+  // The fixture's runbook with its first phase's gate needing two people.
+  const rb = structuredClone((START as { runbook: { phases: { id: string; gate?: { approvals?: number } }[] } }).runbook);
+  const gated = rb.phases.find((p) => p.gate)!;
+  gated.gate!.approvals = 2;
+  const start = { ...START, runbook: rb } as SessionEvent;
+  const phase = gated.id;
+  const run = (events: SessionEvent[]) => {
+    const j = new Plausibility({ now: NOW });
+    const out: LineProblem[] = [];
+    [start, ...events].forEach((e, i) => {
+      if (j.judge(e, i + 1, i + 1, out)) j.folded(e, i + 1);
+    });
+    return out.map((p) => p.message);
+  };
+  const asked = ev({
+    type: 'approval/requested',
+    t: T0 + 1000,
+    id: 'r1',
+    subject: { kind: 'gate', phase, decision: 'go' },
+    operator: 'alice',
+  });
+  const approve = (by: string) => ev({ type: 'approval/decided', t: T0 + 2000, id: 'r1', decision: 'approve', by });
+  const go = (approvedBy?: string) =>
+    ev({ type: 'gate/decided', t: T0 + 2000, phase, decision: 'go', operator: 'alice', ...(approvedBy ? { approvedBy } : {}) });
+
+  it('a GO approved by another person, after that approval, is a fact', () => {
+    expect(run([asked, approve('bob'), go('bob')])).toEqual([]);
+  });
+
+  it('a GO without its approver, approved by the requester, or approved by no one before it, is a problem', () => {
+    expect(run([go()])).toEqual([
+      expect.stringMatching(/^gate\/decided: a GO of .*, which needs two people, without a second person's approval$/),
+    ]);
+    expect(run([asked, approve('bob'), go('alice')])).toEqual([expect.stringMatching(/approved by the same person$/)]);
+    expect(run([go('bob')])).toEqual([expect.stringMatching(/but no approval of that request by bob comes before it$/)]);
+    expect(run([asked, approve('alice\u200b')])).toEqual([
+      expect.stringMatching(/^approval\/decided: alice\u200b approves the request alice made/),
+    ]);
+  });
+});
