@@ -157,5 +157,7 @@ export function fmt(v: number): string {
 
 /** An effect size as a factor: 1.52×; unbounded when the baseline mean is 0. */
 export function fmtEffect(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? '∞×' : `${fmt(v)}×`;
+  // No values, or a 0/0: there is no effect to show (a made-up ∞× would read as a disaster).
+  if (v === null || Number.isNaN(v)) return 'n/a';
+  return Number.isFinite(v) ? `${fmt(v)}×` : '∞×';
 }

@@ -34,8 +34,10 @@ export function classText(c: JudgedMetric['class']): string {
 
 /** The score line: "score 50 of 100: FAIL (pass ≥ 95, marginal ≥ 75)". */
 export function scoreText(j: Pick<Judgment, 'score' | 'verdict' | 'pass' | 'marginal' | 'forced'>): string {
-  const verdict = j.verdict === 'nodata' ? 'NO DATA' : j.verdict.toUpperCase();
-  return `score ${fmt(j.score)} of 100: ${verdict} (pass ≥ ${j.pass}, marginal ≥ ${j.marginal})${j.forced ? `; 0 because ${j.forced}` : ''}`;
+  const thresholds = `(pass ≥ ${j.pass}, marginal ≥ ${j.marginal})`;
+  // No data is no score: "0 of 100" would read as a failing canary at 3 am.
+  if (j.verdict === 'nodata') return `score –: NO DATA ${thresholds}${j.forced ? `; ${j.forced}` : ''}`;
+  return `score ${fmt(j.score)} of 100: ${j.verdict.toUpperCase()} ${thresholds}${j.forced ? `; 0 because ${j.forced}` : ''}`;
 }
 
 /** One line per judgment for the timeline: the verdict and each metric that is not Pass. */
