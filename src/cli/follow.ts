@@ -69,12 +69,13 @@ async function printFollow(f: Follower, path: string, io: Io): Promise<number> {
   let lines = 0;
   const told = { problems: 0, chain: false };
   const flush = () => {
+    // The problems first: a broken chain is told before the lines read with it (the edited one among them).
+    printProblems(f, path, told, io);
     const story = f.index.story;
     for (; lines < story.length; lines++) {
       const l = story.get(lines);
       io.out(`${l.clock} ${l.elapsed} ${SEVERITY_MARK[l.severity]} ${sanitizeLine(l.text)}\n`);
     }
-    printProblems(f, path, told, io);
   };
   return new Promise<number>((resolve) => {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
