@@ -8,7 +8,8 @@ export function healthBindings(ctx: PaneContext): Binding[] {
   return [
     { keys: ['up', 'k'], description: 'previous panel', handler: move(-1), helpOnly: true },
     { keys: ['down', 'j'], description: 'next panel', handler: move(1), helpOnly: true },
-    ...(ctx.state.judge
+    // Offered only while there is something to decide: a canary that is inconclusive.
+    ...(ctx.state.judge?.latest.verdict === 'marginal'
       ? [
           {
             keys: ['J'],
