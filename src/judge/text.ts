@@ -22,9 +22,11 @@ export function pText(p: number): string {
 export function metricFigures(m: JudgedMetric, unit?: Unit): string {
   const counts = `${m.canaryCount} vs ${m.baselineCount} values`;
   if (m.error) return `${counts}; ${m.error}`;
-  if (m.u === undefined || m.estimate === undefined) return `${counts}, effect ${fmtEffect(m.effect)}`;
-  const ci = `[${shiftText(m.lower!, unit)}, ${shiftText(m.upper!, unit)}] ${Math.round(m.confidence * 100)}%`;
-  return `${counts}, U ${m.u}, p ${pText(m.p!)}, shift ${shiftText(m.estimate, unit)} ${ci}, effect ${fmtEffect(m.effect)}`;
+  // All the test's figures, or none: a journal (untrusted) may hold some without the others.
+  if (m.u === undefined || m.estimate === undefined || m.p === undefined || m.lower === undefined || m.upper === undefined)
+    return `${counts}, effect ${fmtEffect(m.effect)}`;
+  const ci = `[${shiftText(m.lower, unit)}, ${shiftText(m.upper, unit)}] ${Math.round(m.confidence * 100)}%`;
+  return `${counts}, U ${m.u}, p ${pText(m.p)}, shift ${shiftText(m.estimate, unit)} ${ci}, effect ${fmtEffect(m.effect)}`;
 }
 
 /** The class as shown: HIGH, LOW, PASS, NO DATA. */

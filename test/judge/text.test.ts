@@ -20,3 +20,27 @@ describe('the judge on screen', () => {
     expect(fmtEffect(1.75)).toBe('1.75×');
   });
 });
+
+describe('a judged metric read from a journal', () => {
+  it('with some of the test figures and not others, is shown without them, never a crash (found by the journal property test)', async () => {
+    const { metricFigures } = await import('../../src/judge/text.js');
+    const m = {
+      panel: 'p',
+      group: 'p',
+      critical: false,
+      mustHaveData: false,
+      confidence: 0.98,
+      window: { start: 0, end: 0, step: 0 },
+      class: 'High',
+      canaryCount: 0,
+      baselineCount: 0,
+      canaryMean: null,
+      baselineMean: null,
+      effect: null,
+      u: 3,
+      estimate: 1,
+      why: '',
+    } as unknown as Parameters<typeof metricFigures>[0];
+    expect(metricFigures(m)).toBe('0 vs 0 values, effect n/a');
+  });
+});
