@@ -171,7 +171,13 @@ export class Approver {
           ok: true,
           text: `${decision === 'approve' ? 'approved' : 'refused'} ${req.subject}: the console took it${a.seq ? ` (seq ${a.seq})` : ''}`,
         }
-      : { ok: false, text: `the console said no: ${oneLine(a.error)}` };
+      : /no answer within/.test(a.error)
+        ? // The console may have journaled it and acted, and only the answer was late: never say it did not happen.
+          {
+            ok: false,
+            text: `no answer in time: the ${decision === 'approve' ? 'approval' : 'refusal'} may still have been recorded; the timeline will say`,
+          }
+        : { ok: false, text: `the console said no: ${oneLine(a.error)}` };
     this.o.changed();
   }
 }

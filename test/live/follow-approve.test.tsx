@@ -134,6 +134,29 @@ describe('follow --approve', () => {
     await expect.poll(line).toMatch(/✗ the console said no: bob asked for this approval: a second person must approve it/);
   });
 
+  it('an answer that comes too late never reads as "not done": it may have been recorded', async () => {
+    await approving(GATE);
+    const late = new Approver({
+      by: 'bob',
+      socket: '/nowhere.sock',
+      pending: () => pendingApprovals(f!.state),
+      ask: async () => ({ ok: false, error: '/nowhere.sock: no answer within 15 s; is the console still running?' }),
+      changed: () => f!.changed(),
+    });
+    r!.unmount();
+    r = renderSized(
+      <App model={followModel(f!, { journalPath: '/x', color: false, approver: late, onQuit: () => {} })} color={false} />,
+      200,
+      40,
+    );
+    await expect.poll(line).toMatch(/a approve · r refuse/);
+    r!.press('a');
+    r!.press('y');
+    await expect.poll(frame).toMatch(/Reason \(optional\):/);
+    r!.press(KEY.enter);
+    await expect.poll(line).toMatch(/✗ no answer in time: the approval may still have been recorded; the timeline will say/);
+  });
+
   it('no console listening: says so in one line', async () => {
     await approving(GATE, undefined, false);
     r!.press('a');

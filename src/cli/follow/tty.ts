@@ -17,6 +17,9 @@ export interface FollowTtyOptions {
 }
 
 /** Shows the followed session until the person quits (q) or a signal arrives. */
+/** How long an approval may take to be answered (journaled, fsynced, carried out). */
+const APPROVE_TIMEOUT_MS = 15_000;
+
 export async function followTty(follower: Follower, o: FollowTtyOptions): Promise<void> {
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
   allowStyles();
@@ -26,7 +29,8 @@ export async function followTty(follower: Follower, o: FollowTtyOptions): Promis
           by: o.approveAs,
           socket: socketPath(o.path),
           pending: () => pendingApprovals(follower.state),
-          ask,
+          // An approval waits for the console's fsync and its action, not only its answer: more time than a hello.
+          ask: (path, req) => ask(path, req, APPROVE_TIMEOUT_MS),
           changed: () => follower.changed(),
         })
       : undefined;
