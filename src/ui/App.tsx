@@ -320,7 +320,17 @@ function globalBindings(
             handler: () => dispatch({ type: 'dialog', dialog: { kind: 'rollback', level: rec } }),
           },
         ]
-      : []),
+      : [
+          {
+            // Nothing recommended: R outside the rollback pane says where a rollback is chosen, instead of doing nothing.
+            keys: ['R'],
+            description: 'roll back: choose the level in the rollback pane',
+            acts: true,
+            helpOnly: true,
+            handler: () =>
+              dispatch({ type: 'flash', text: 'no trigger recommends a rollback: focus the rollback pane (4), pick a level, press R' }),
+          },
+        ]),
     ...(st.rollback.recommended?.countdownUntil !== undefined
       ? [
           {

@@ -197,3 +197,20 @@ describe('rolling back from anywhere', () => {
     expect(exec.calls).toEqual(['lb1.internal: lbctl weight blue 0']);
   });
 });
+
+describe('R with nothing recommended', () => {
+  it('outside the rollback pane it says where a rollback is chosen; on the pane it opens the selected level', async () => {
+    const { model, session } = await liveModel();
+    r = renderSized(<App model={model} color={false} />);
+    r.press('2');
+    await expect.poll(frame).toMatch(/╔═ 2 Checklist/);
+    r.press('R');
+    await expect.poll(frame).toMatch(/no trigger recommends a rollback: focus the rollback pane \(4\), pick a level, press R/);
+    expect(frame()).not.toMatch(/capital Y/);
+    r.press('4');
+    await expect.poll(frame).toMatch(/╔═ 4 Rollback/);
+    r.press('R');
+    await expect.poll(frame).toMatch(/capital Y/);
+    expect(session.state.rollback.run).toBeUndefined();
+  });
+});
