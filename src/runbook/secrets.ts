@@ -32,14 +32,22 @@ export function secretParts(value: string): string[] {
   return value.split(/\r?\n/).filter((l) => l.length >= MIN_SECRET_LENGTH);
 }
 
-/** The texts of the runbook's credential fields (raw YAML data or a parsed runbook: both have the same strings there). */
-function credentialTexts(rb: Obj): string[] {
-  const out: string[] = [];
+/** Header names whose values are credentials (a header such as Content-Type is not). */
+const CREDENTIAL_HEADER = /auth|token|key|secret|password|passwd|cookie|session|signature/i;
+
+/**
+ * The texts of the runbook's credential fields (raw YAML data or a parsed runbook: both have the
+ * same strings there). `literal`: the field is a credential itself when written out (a bearerToken,
+ * a password, a credential header, a webhook URL), not only through the `${VAR}`s in it.
+ */
+function credentialFields(rb: Obj): { text: string; literal: boolean }[] {
+  const out: { text: string; literal: boolean }[] = [];
   const auth = (s: unknown) => {
     if (!isObj(s)) return;
-    if (isObj(s.headers)) out.push(...Object.values(s.headers).filter(isStr));
-    if (isStr(s.bearerToken)) out.push(s.bearerToken);
-    if (isObj(s.basicAuth) && isStr(s.basicAuth.password)) out.push(s.basicAuth.password);
+    if (isObj(s.headers))
+      for (const [k, v] of Object.entries(s.headers)) if (isStr(v)) out.push({ text: v, literal: CREDENTIAL_HEADER.test(k) });
+    if (isStr(s.bearerToken)) out.push({ text: s.bearerToken, literal: true });
+    if (isObj(s.basicAuth) && isStr(s.basicAuth.password)) out.push({ text: s.basicAuth.password, literal: true });
   };
   auth(rb.prometheus);
   auth(rb.alertmanager);
@@ -49,7 +57,7 @@ function credentialTexts(rb: Obj): string[] {
   for (const w of items(rb.notify))
     if (isObj(w)) {
       auth(w);
-      if (isStr(w.url)) out.push(w.url);
+      if (isStr(w.url)) out.push({ text: w.url, literal: true });
     }
   return out;
 }
@@ -58,38 +66,20 @@ function credentialTexts(rb: Obj): string[] {
 export function secretNames(rb: unknown): string[] {
   if (!isObj(rb)) return [];
   const names = new Set<string>();
-  for (const t of credentialTexts(rb)) for (const m of t.matchAll(ENV_REF)) names.add(m[1]);
+  for (const f of credentialFields(rb)) for (const m of f.text.matchAll(ENV_REF)) names.add(m[1]);
   for (const n of items(rb.secrets)) if (isStr(n) && VAR_NAME.test(n)) names.add(n);
   return [...names];
 }
 
-/** Header names whose values are credentials (a header such as Content-Type is not). */
-const CREDENTIAL_HEADER = /auth|token|key|secret|password|passwd|cookie|session|signature/i;
-
 /**
- * The credentials written out in the runbook itself (not through `${VAR}`): a bearerToken, a
- * basicAuth password, a credential header's value, a webhook's URL, as expanded. A runbook should
- * take them from the environment, but one that does not must not have them journaled either.
+ * The credentials written out in the runbook itself, as expanded: a runbook should take them from
+ * the environment, but one that does not must not have them journaled either.
  */
 function literalCredentials(rb: Obj, env: NodeJS.ProcessEnv): string[] {
-  const out: string[] = [];
-  const auth = (s: unknown) => {
-    if (!isObj(s)) return;
-    if (isObj(s.headers)) for (const [k, v] of Object.entries(s.headers)) if (isStr(v) && CREDENTIAL_HEADER.test(k)) out.push(v);
-    if (isStr(s.bearerToken)) out.push(s.bearerToken);
-    if (isObj(s.basicAuth) && isStr(s.basicAuth.password)) out.push(s.basicAuth.password);
-  };
-  auth(rb.prometheus);
-  auth(rb.alertmanager);
-  const rollback = isObj(rb.rollback) ? rb.rollback : {};
-  for (const group of [...items(rb.phases), ...items(rollback.levels)])
-    for (const s of items(isObj(group) ? group.steps : undefined)) if (isObj(s)) auth(s.http);
-  for (const w of items(rb.notify))
-    if (isObj(w)) {
-      auth(w);
-      if (isStr(w.url)) out.push(w.url);
-    }
-  return out.map((t) => expandForCheck(t, env) ?? '').filter((t) => t.length >= MIN_SECRET_LENGTH);
+  return credentialFields(rb)
+    .filter((f) => f.literal)
+    .map((f) => expandForCheck(f.text, env) ?? '')
+    .filter((t) => t.length >= MIN_SECRET_LENGTH);
 }
 
 /** The secret values of `rb` in `env`: what the redactor must hide as literal text (unset and empty ones left out). */
