@@ -13,6 +13,7 @@
  *   and the effect size is at most allowedDecrease;
  * - otherwise Pass.
  */
+import { JUDGE_DEFAULTS } from '../runbook/judge-fields.js';
 import { mannWhitney } from './mann-whitney.js';
 
 /** A metric's class. */
@@ -30,12 +31,12 @@ export interface ClassifyConfig {
 
 /** The classifier's defaults: Kayenta's (confidence 0.98, tolerance 0.25, effect sizes 1). */
 export const CLASSIFY_DEFAULTS: ClassifyConfig = {
-  confidence: 0.98,
-  tolerance: 0.25,
-  allowedIncrease: 1,
-  allowedDecrease: 1,
-  direction: 'either',
-  nanStrategy: 'remove',
+  confidence: JUDGE_DEFAULTS.confidence,
+  tolerance: JUDGE_DEFAULTS.tolerance,
+  allowedIncrease: JUDGE_DEFAULTS.allowedIncrease,
+  allowedDecrease: JUDGE_DEFAULTS.allowedDecrease,
+  direction: JUDGE_DEFAULTS.direction,
+  nanStrategy: JUDGE_DEFAULTS.nanStrategy,
 };
 
 /** What the classifier saw and concluded: plain JSON (non-finite numbers become null). */
